@@ -1,0 +1,3 @@
+//! Accounts: people's identities and credentials.
+
+pub mod repo;

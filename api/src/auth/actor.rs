@@ -1,0 +1,224 @@
+//! The caller of a request and the capabilities derived from their roles (SPEC §3).
+
+use entity::{CompanyKind, ProviderRole, SupportRole};
+use uuid::Uuid;
+
+use crate::error::{ApiError, ApiResult};
+
+/// The caller of one request.
+#[derive(Debug, Clone)]
+pub enum Actor {
+    /// No session, or a session that is unknown, expired or revoked.
+    Anonymous,
+    Person(Principal),
+}
+
+/// An authenticated person.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub account_id: Uuid,
+    pub session_id: Uuid,
+    /// Whether the session was opened with a second factor.
+    pub two_factor: bool,
+    /// The company the person acts for; `None` when they act for none, or their contact there
+    /// is obsolete.
+    pub membership: Option<Membership>,
+}
+
+/// An active contact's roles in the company the session acts for, read at the start of the
+/// request, so a role change applies from the person's very next request.
+#[derive(Debug, Clone)]
+pub struct Membership {
+    pub contact_id: Uuid,
+    pub company_id: Uuid,
+    pub company_kind: CompanyKind,
+    pub support_role: Option<SupportRole>,
+    pub security_admin: bool,
+    pub provider_role: Option<ProviderRole>,
+}
+
+impl Membership {
+    fn is_customer(&self) -> bool {
+        self.company_kind == CompanyKind::Customer
+    }
+
+    fn is_provider_staff(&self) -> bool {
+        self.company_kind == CompanyKind::Provider && self.provider_role.is_some()
+    }
+}
+
+/// Proof that the caller is the platform operator.
+#[derive(Debug, Clone, Copy)]
+pub struct PlatformOperator {
+    account_id: Uuid,
+}
+
+impl PlatformOperator {
+    pub fn account_id(&self) -> Uuid {
+        self.account_id
+    }
+}
+
+/// Proof that the caller may list and read the contacts of one customer company
+/// (Support Administrators and Security Administrators).
+#[derive(Debug, Clone, Copy)]
+pub struct ContactDirectory {
+    company_id: Uuid,
+}
+
+impl ContactDirectory {
+    pub fn company_id(&self) -> Uuid {
+        self.company_id
+    }
+}
+
+/// Proof that the caller is an active contact of a company (customer or provider).
+#[derive(Debug, Clone, Copy)]
+pub struct CompanyMember {
+    company_id: Uuid,
+    contact_id: Uuid,
+}
+
+impl CompanyMember {
+    pub fn company_id(&self) -> Uuid {
+        self.company_id
+    }
+
+    pub fn contact_id(&self) -> Uuid {
+        self.contact_id
+    }
+}
+
+impl Actor {
+    /// The authenticated person, or `UNAUTHENTICATED`.
+    pub fn principal(&self) -> ApiResult<&Principal> {
+        match self {
+            Self::Person(principal) => Ok(principal),
+            Self::Anonymous => Err(ApiError::Unauthenticated),
+        }
+    }
+
+    fn membership(&self) -> ApiResult<&Membership> {
+        self.principal()?
+            .membership
+            .as_ref()
+            .ok_or(ApiError::Forbidden)
+    }
+
+    pub fn member(&self) -> ApiResult<CompanyMember> {
+        let membership = self.membership()?;
+        Ok(CompanyMember {
+            company_id: membership.company_id,
+            contact_id: membership.contact_id,
+        })
+    }
+
+    pub fn platform_operator(&self) -> ApiResult<PlatformOperator> {
+        let principal = self.principal()?;
+        match &principal.membership {
+            Some(m)
+                if m.company_kind == CompanyKind::Provider
+                    && m.provider_role == Some(ProviderRole::PlatformOperator) =>
+            {
+                Ok(PlatformOperator {
+                    account_id: principal.account_id,
+                })
+            }
+            _ => Err(ApiError::Forbidden),
+        }
+    }
+
+    pub fn contact_directory(&self) -> ApiResult<ContactDirectory> {
+        let m = self.membership()?;
+        let allowed = m.is_customer()
+            && (m.security_admin || m.support_role == Some(SupportRole::Administrator));
+        if allowed {
+            Ok(ContactDirectory {
+                company_id: m.company_id,
+            })
+        } else {
+            Err(ApiError::Forbidden)
+        }
+    }
+
+    /// Whether the caller may see this company at all: its own members, and provider staff
+    /// (who work on every company's requests).
+    pub fn can_see_company(&self, company_id: Uuid) -> bool {
+        match self.membership() {
+            Ok(m) => m.company_id == company_id || m.is_provider_staff(),
+            Err(_) => false,
+        }
+    }
+
+    /// The account ID of the caller, if any.
+    pub fn account_id(&self) -> Option<Uuid> {
+        match self {
+            Self::Person(principal) => Some(principal.account_id),
+            Self::Anonymous => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn person(kind: CompanyKind, support: Option<SupportRole>, security: bool, provider: Option<ProviderRole>) -> Actor {
+        Actor::Person(Principal {
+            account_id: Uuid::nil(),
+            session_id: Uuid::nil(),
+            two_factor: false,
+            membership: Some(Membership {
+                contact_id: Uuid::nil(),
+                company_id: Uuid::from_u128(7),
+                company_kind: kind,
+                support_role: support,
+                security_admin: security,
+                provider_role: provider,
+            }),
+        })
+    }
+
+    #[test]
+    fn contact_directory_is_for_support_and_security_administrators_of_customers() {
+        use SupportRole::*;
+        let cases = [
+            (Some(Restricted), false, false),
+            (Some(Advanced), false, false),
+            (Some(Administrator), false, true),
+            (None, true, true),
+            (Some(Restricted), true, true),
+            (None, false, false),
+        ];
+        for (support, security, allowed) in cases {
+            let actor = person(CompanyKind::Customer, support, security, None);
+            assert_eq!(actor.contact_directory().is_ok(), allowed, "{support:?} {security}");
+        }
+        let agent = person(CompanyKind::Provider, None, false, Some(ProviderRole::SupportAgent));
+        assert!(matches!(agent.contact_directory(), Err(ApiError::Forbidden)));
+        assert!(matches!(Actor::Anonymous.contact_directory(), Err(ApiError::Unauthenticated)));
+    }
+
+    #[test]
+    fn only_the_platform_operator_gets_the_operator_capability() {
+        let operator = person(CompanyKind::Provider, None, false, Some(ProviderRole::PlatformOperator));
+        assert!(operator.platform_operator().is_ok());
+        for role in [ProviderRole::SupportAgent, ProviderRole::SupportManager] {
+            assert!(person(CompanyKind::Provider, None, false, Some(role)).platform_operator().is_err());
+        }
+        let admin = person(CompanyKind::Customer, Some(SupportRole::Administrator), true, None);
+        assert!(admin.platform_operator().is_err());
+    }
+
+    #[test]
+    fn companies_are_visible_to_their_members_and_to_provider_staff_only() {
+        let own = Uuid::from_u128(7);
+        let other = Uuid::from_u128(8);
+        let customer = person(CompanyKind::Customer, Some(SupportRole::Restricted), false, None);
+        assert!(customer.can_see_company(own));
+        assert!(!customer.can_see_company(other));
+        let agent = person(CompanyKind::Provider, None, false, Some(ProviderRole::SupportAgent));
+        assert!(agent.can_see_company(other));
+        assert!(!Actor::Anonymous.can_see_company(own));
+    }
+}

@@ -1,0 +1,160 @@
+//! Sessions: 256-bit random tokens given to the client once; only their SHA-256 is stored.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Duration, Utc};
+use entity::{AccountState, CompanyKind, ContactStatus, ProviderRole, SupportRole, session};
+use rand::RngCore;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, QueryFilter,
+    Statement,
+};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use super::actor::{Membership, Principal};
+use crate::db::Db;
+use crate::ids::new_uuid;
+use crate::sql::placeholders;
+
+/// Idle sessions expire after this long without use.
+pub const IDLE_TIMEOUT: Duration = Duration::minutes(30);
+/// Sessions expire this long after they were opened, used or not.
+pub const ABSOLUTE_TIMEOUT: Duration = Duration::hours(12);
+/// `last_seen_at` is written at most this often per session, not on every request.
+const TOUCH_EVERY: Duration = Duration::minutes(1);
+
+/// A session token as given to the client (base64url, 43 characters).
+#[derive(Clone, PartialEq, Eq)]
+pub struct SessionToken(String);
+
+impl std::fmt::Debug for SessionToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SessionToken(***)")
+    }
+}
+
+impl SessionToken {
+    fn generate() -> Self {
+        let mut bytes = [0_u8; 32];
+        rand::rng().fill_bytes(&mut bytes);
+        Self(URL_SAFE_NO_PAD.encode(bytes))
+    }
+
+    /// The token itself, to hand to the client once.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+/// SHA-256 of a presented token: what the `sessions` table is searched by.
+pub fn token_hash(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+/// Opens a session for an account acting as one of its contacts.
+pub async fn open<C: ConnectionTrait>(
+    conn: &C,
+    now: DateTime<Utc>,
+    account_id: Uuid,
+    contact_id: Option<Uuid>,
+    two_factor: bool,
+) -> Result<SessionToken, DbErr> {
+    let token = SessionToken::generate();
+    session::Entity::insert(session::ActiveModel {
+        id: Set(new_uuid()),
+        token_hash: Set(token_hash(token.expose())),
+        account_id: Set(account_id),
+        contact_id: Set(contact_id),
+        two_factor: Set(two_factor),
+        created_at: Set(now),
+        last_seen_at: Set(now),
+        idle_expires_at: Set(now + IDLE_TIMEOUT),
+        expires_at: Set(now + ABSOLUTE_TIMEOUT),
+        revoked_at: Set(None),
+    })
+    .exec_without_returning(conn)
+    .await?;
+    Ok(token)
+}
+
+#[derive(Debug, FromQueryResult)]
+struct SessionRow {
+    session_id: Uuid,
+    account_id: Uuid,
+    two_factor: bool,
+    last_seen_at: DateTime<Utc>,
+    idle_expires_at: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+    account_state: AccountState,
+    contact_id: Option<Uuid>,
+    company_id: Option<Uuid>,
+    support_role: Option<SupportRole>,
+    security_admin: Option<bool>,
+    provider_role: Option<ProviderRole>,
+    contact_status: Option<ContactStatus>,
+    company_kind: Option<CompanyKind>,
+}
+
+const RESOLVE_SQL: &str = "\
+SELECT s.id AS session_id, s.account_id, s.two_factor, s.last_seen_at, s.idle_expires_at, \
+       s.expires_at, a.state AS account_state, c.id AS contact_id, c.company_id, c.support_role, \
+       c.security_admin, c.provider_role, c.status AS contact_status, co.kind AS company_kind \
+FROM sessions s \
+JOIN accounts a ON a.id = s.account_id \
+LEFT JOIN contacts c ON c.id = s.contact_id \
+LEFT JOIN companies co ON co.id = c.company_id \
+WHERE s.token_hash = ? AND s.revoked_at IS NULL";
+
+/// The person behind a presented token, with their current roles, or `None` when the token is
+/// unknown, revoked or expired, or the account is not active.
+pub async fn resolve(db: &Db, now: DateTime<Utc>, token: &str) -> Result<Option<Principal>, DbErr> {
+    let backend = db.backend();
+    let row = SessionRow::find_by_statement(Statement::from_sql_and_values(
+        backend,
+        placeholders(backend, RESOLVE_SQL),
+        [token_hash(token).into()],
+    ))
+    .one(db.reader())
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    if row.account_state != AccountState::Active || now >= row.expires_at || now >= row.idle_expires_at
+    {
+        return Ok(None);
+    }
+    if now - row.last_seen_at >= TOUCH_EVERY {
+        touch(db, row.session_id, now, row.expires_at).await?;
+    }
+    let membership = match (row.contact_id, row.company_id, row.company_kind, row.contact_status) {
+        (Some(contact_id), Some(company_id), Some(company_kind), Some(ContactStatus::Active)) => {
+            Some(Membership {
+                contact_id,
+                company_id,
+                company_kind,
+                support_role: row.support_role,
+                security_admin: row.security_admin.unwrap_or(false),
+                provider_role: row.provider_role,
+            })
+        }
+        _ => None,
+    };
+    Ok(Some(Principal {
+        account_id: row.account_id,
+        session_id: row.session_id,
+        two_factor: row.two_factor,
+        membership,
+    }))
+}
+
+async fn touch(db: &Db, session_id: Uuid, now: DateTime<Utc>, expires_at: DateTime<Utc>) -> Result<(), DbErr> {
+    session::Entity::update_many()
+        .col_expr(session::Column::LastSeenAt, now.into())
+        .col_expr(
+            session::Column::IdleExpiresAt,
+            (now + IDLE_TIMEOUT).min(expires_at).into(),
+        )
+        .filter(session::Column::Id.eq(session_id))
+        .exec(db.writer())
+        .await?;
+    Ok(())
+}

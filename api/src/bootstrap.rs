@@ -1,0 +1,105 @@
+//! `portal bootstrap`: the provider organisation and its first platform operator.
+
+use entity::{AccountState, CompanyKind, ContactStatus, ProviderRole};
+
+use crate::accounts::repo::{self as accounts, NewAccount};
+use crate::auth::{passwords, sessions};
+use crate::companies::repo as companies;
+use crate::contacts::repo::{self as contacts, NewContact};
+use crate::domain::{CompanyName, Email, Language};
+use crate::error::ApiError;
+use crate::state::Services;
+
+/// What to create.
+#[derive(Debug, Clone)]
+pub struct BootstrapInput {
+    pub provider_name: CompanyName,
+    pub operator_login: String,
+    pub operator_email: Email,
+    pub language: Language,
+}
+
+/// The one-time credentials of the new operator; shown once, on the terminal only.
+pub struct Bootstrapped {
+    pub provider_human_id: String,
+    pub login: String,
+    pub password: String,
+    /// A session token for API calls, valid until the session expires.
+    pub session_token: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BootstrapError {
+    #[error("the portal is already bootstrapped: the provider organisation {0} exists")]
+    AlreadyDone(String),
+    #[error("an account with this login or e-mail already exists")]
+    AccountExists,
+    #[error(transparent)]
+    Failed(#[from] ApiError),
+}
+
+impl From<sea_orm::DbErr> for BootstrapError {
+    fn from(err: sea_orm::DbErr) -> Self {
+        Self::Failed(err.into())
+    }
+}
+
+/// Creates the provider organisation and a platform operator with a generated password that
+/// must be changed at first login. Refuses to run twice.
+pub async fn run(services: &Services, input: BootstrapInput) -> Result<Bootstrapped, BootstrapError> {
+    let password = passwords::generate_password();
+    let hash = services.passwords.hash(password.clone()).await?;
+    let now = services.clock.now();
+    let txn = services.db.begin_write().await?;
+    if let Some(provider) = companies::find_provider(&txn).await? {
+        return Err(BootstrapError::AlreadyDone(provider.human_id));
+    }
+    if accounts::find_by_email(&txn, &input.operator_email).await?.is_some() {
+        return Err(BootstrapError::AccountExists);
+    }
+    let provider = companies::insert(&txn, CompanyKind::Provider, &input.provider_name, input.language, now).await?;
+    let account = accounts::insert(
+        &txn,
+        NewAccount {
+            login: input.operator_login.clone(),
+            email: input.operator_email.clone(),
+            display_name: "Platform operator".into(),
+            language: input.language,
+            state: AccountState::Active,
+            password_hash: Some(hash),
+            must_change_password: true,
+        },
+        now,
+    )
+    .await
+    .map_err(|err| {
+        if crate::db::is_unique_violation(&err) {
+            BootstrapError::AccountExists
+        } else {
+            err.into()
+        }
+    })?;
+    let contact = NewContact {
+        company_id: provider.id,
+        account_id: account.id,
+        last_name: "Operator".into(),
+        first_name: "Platform".into(),
+        email: account.email.clone(),
+        support_role: None,
+        security_admin: false,
+        provider_role: Some(ProviderRole::PlatformOperator),
+        status: ContactStatus::Active,
+    };
+    contacts::insert_many(&txn, vec![contact], now).await?;
+    let contact = contacts::find_by_account(&txn, provider.id, account.id)
+        .await?
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("operator contact not found after insert")))?;
+    let token = sessions::open(&txn, now, account.id, Some(contact.id), false).await?;
+    txn.commit().await?;
+    Ok(Bootstrapped {
+        provider_human_id: provider.human_id,
+        login: account.login,
+        password,
+        session_token: token.expose().to_owned(),
+    })
+}

@@ -1,0 +1,218 @@
+//! The `portal` command line.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+
+use crate::auth::passwords::PasswordHasher;
+use crate::bootstrap::{self, BootstrapInput};
+use crate::clock::SystemClock;
+use crate::config::{LogFormat, Overrides, Profile, Settings};
+use crate::db::Db;
+use crate::demo;
+use crate::domain::{CompanyName, Email, Language};
+use crate::startup::{Application, shutdown_signal};
+use crate::state::Services;
+
+/// The customer support portal: GraphQL API and web app.
+#[derive(Debug, Parser)]
+#[command(name = "portal", version, about)]
+pub struct Cli {
+    #[command(flatten)]
+    global: GlobalArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Args)]
+struct GlobalArgs {
+    /// TOML configuration file (default: ./portal.toml when it exists).
+    #[arg(long, global = true, env = "PORTAL_CONFIG")]
+    config: Option<PathBuf>,
+    /// Directory for the embedded database and local files.
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    /// Database URL (postgres://… or sqlite://…); overrides DATABASE_URL.
+    #[arg(long, global = true)]
+    database_url: Option<String>,
+    /// Configuration profile.
+    #[arg(long, global = true, value_enum)]
+    profile: Option<Profile>,
+    /// Log filter, e.g. `info` or `portal_api=debug`.
+    #[arg(long, global = true)]
+    log_level: Option<String>,
+    /// Log line format.
+    #[arg(long, global = true, value_enum)]
+    log_format: Option<LogFormat>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Start the server (applies pending migrations first).
+    Serve {
+        /// Address to listen on, e.g. 127.0.0.1:8080 (port 0 picks a free port).
+        #[arg(long)]
+        bind: Option<SocketAddr>,
+        /// Load the demo data set first and print demo logins.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Print the GraphQL schema (SDL).
+    Schema,
+    /// Create the provider organisation and a platform operator; prints one-time credentials.
+    Bootstrap(BootstrapArgs),
+    /// Load the demo data set (once) and print demo logins with fresh session tokens.
+    Demo {
+        /// Extra generated contacts for the largest demo company (for benchmarks).
+        #[arg(long, default_value_t = 0)]
+        extra_contacts: usize,
+    },
+}
+
+#[derive(Debug, Args)]
+struct BootstrapArgs {
+    /// Name of the provider organisation.
+    #[arg(long, default_value = "Support Provider")]
+    provider_name: String,
+    /// Login of the platform operator.
+    #[arg(long, default_value = "operator")]
+    operator_login: String,
+    /// E-mail address of the platform operator.
+    #[arg(long)]
+    operator_email: String,
+    /// Language of the operator's mails (`en` or `fr`).
+    #[arg(long, default_value = "en")]
+    language: String,
+}
+
+/// Runs the command line; the process exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let overrides = Overrides {
+        profile: cli.global.profile,
+        data_dir: cli.global.data_dir.clone(),
+        database_url: cli.global.database_url.clone(),
+        bind: match &cli.command {
+            Command::Serve { bind, .. } => *bind,
+            _ => None,
+        },
+        log_level: cli.global.log_level.clone(),
+        log_format: cli.global.log_format,
+    };
+    let settings = match Settings::load(cli.global.config.as_deref(), &overrides) {
+        Ok(settings) => settings,
+        Err(err) => {
+            eprintln!("portal: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    crate::telemetry::init(&settings.log);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("portal: cannot start the async runtime: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command, settings)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            tracing::error!("{err:#}");
+            eprintln!("portal: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn open_services(settings: Settings) -> anyhow::Result<Services> {
+    let db = Db::connect(&settings).await?;
+    db.migrate().await.context("cannot apply database migrations")?;
+    Ok(Services {
+        db,
+        clock: Arc::new(SystemClock),
+        passwords: PasswordHasher::new(1),
+        settings: Arc::new(settings),
+    })
+}
+
+#[allow(clippy::print_stdout)]
+async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
+    match command {
+        Command::Schema => {
+            print!("{}", crate::graphql::sdl());
+            Ok(())
+        }
+        Command::Migrate => {
+            let services = open_services(settings).await?;
+            println!("migrations applied ({})", services.db.engine().as_str());
+            services.db.close().await;
+            Ok(())
+        }
+        Command::Bootstrap(args) => {
+            let services = open_services(settings).await?;
+            let input = BootstrapInput {
+                provider_name: CompanyName::parse(&args.provider_name, "provider-name")
+                    .map_err(|e| anyhow::anyhow!("--provider-name {e}"))?,
+                operator_login: args.operator_login,
+                operator_email: Email::parse(&args.operator_email, "operator-email")
+                    .map_err(|e| anyhow::anyhow!("--operator-email {e}"))?,
+                language: Language::from_code(&args.language),
+            };
+            let done = bootstrap::run(&services, input).await?;
+            services.db.close().await;
+            println!("Provider organisation {} created.", done.provider_human_id);
+            println!("Platform operator login:    {}", done.login);
+            println!("One-time password:          {}", done.password);
+            println!("API session token (12 h):   {}", done.session_token);
+            println!("These are shown once and stored nowhere in clear; the password must be changed at first login.");
+            Ok(())
+        }
+        Command::Demo { extra_contacts } => {
+            let services = open_services(settings).await?;
+            let summary = demo::load(&services, extra_contacts).await?;
+            print_demo(&summary);
+            services.db.close().await;
+            Ok(())
+        }
+        Command::Serve { demo: with_demo, .. } => serve(settings, with_demo).await,
+    }
+}
+
+async fn serve(settings: Settings, with_demo: bool) -> anyhow::Result<()> {
+    let public_url = settings.http.public_url.clone();
+    let app = Application::build(settings, Arc::new(SystemClock)).await?;
+    if with_demo {
+        let summary = demo::load(app.state().services(), 0).await?;
+        print_demo(&summary);
+    }
+    let addr = app.local_addr()?;
+    tracing::info!(%addr, engine = app.state().services().db.engine().as_str(), "listening");
+    print_listening(addr, &public_url);
+    app.run_until_stopped(shutdown_signal()).await
+}
+
+#[allow(clippy::print_stdout)]
+fn print_listening(addr: SocketAddr, public_url: &str) {
+    println!("portal listening on http://{addr} (public URL {public_url}); GraphQL at /graphql");
+}
+
+#[allow(clippy::print_stdout)]
+fn print_demo(summary: &demo::DemoSummary) {
+    if summary.created {
+        println!("Demo data loaded.");
+    }
+    println!("Demo logins (password for all: {}):", demo::DEMO_PASSWORD);
+    println!("Until password login lands, use a token as `Authorization: Bearer <token>`.");
+    for login in &summary.logins {
+        println!(
+            "  {:<9} {:<48} {:<36} {}",
+            login.login, login.role, login.company, login.token
+        );
+    }
+}

@@ -1,0 +1,6 @@
+//! Companies: the provider organisation and the customer companies it supports.
+
+pub mod repo;
+mod service;
+
+pub use service::{CreatedCompany, NewCompany, create, find_visible, list};

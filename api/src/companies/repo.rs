@@ -1,0 +1,116 @@
+//! The only place that reads and writes `companies`.
+
+use chrono::{DateTime, Utc};
+use entity::{CompanyKind, company};
+use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, Order, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+use uuid::Uuid;
+
+use crate::domain::{CompanyName, Language, fold};
+use crate::error::ApiError;
+use crate::ids::{company_human_id, new_uuid, next_counter_value};
+use crate::paging::{Cursor, PageRequest};
+use crate::sql::escape_like;
+
+/// Default time after which a proposed solution nobody answered closes the request: 5 days.
+pub const DEFAULT_AUTO_CLOSE_AFTER_SECS: i64 = 5 * 24 * 3600;
+/// Default time after closing during which a request can be reopened: 183 days (6 months).
+pub const DEFAULT_REOPEN_WINDOW_SECS: i64 = 183 * 24 * 3600;
+
+pub async fn find<C: ConnectionTrait>(conn: &C, id: Uuid) -> Result<Option<company::Model>, DbErr> {
+    company::Entity::find_by_id(id).one(conn).await
+}
+
+pub async fn find_provider<C: ConnectionTrait>(conn: &C) -> Result<Option<company::Model>, DbErr> {
+    company::Entity::find()
+        .filter(company::Column::Kind.eq(CompanyKind::Provider))
+        .one(conn)
+        .await
+}
+
+/// Inserts a company with the next human ID, inside the caller's transaction.
+pub async fn insert<C: ConnectionTrait>(
+    conn: &C,
+    kind: CompanyKind,
+    name: &CompanyName,
+    language: Language,
+    now: DateTime<Utc>,
+) -> Result<company::Model, DbErr> {
+    let number = next_counter_value(conn, "company").await?;
+    let model = company::Model {
+        id: new_uuid(),
+        human_id: company_human_id(number),
+        name: name.as_str().to_owned(),
+        name_key: fold(name.as_str()),
+        kind,
+        language: language.code().to_owned(),
+        require_two_factor: false,
+        auto_close_after_secs: DEFAULT_AUTO_CLOSE_AFTER_SECS,
+        reopen_window_secs: DEFAULT_REOPEN_WINDOW_SECS,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    company::Entity::insert(company::ActiveModel {
+        id: Set(model.id),
+        human_id: Set(model.human_id.clone()),
+        name: Set(model.name.clone()),
+        name_key: Set(model.name_key.clone()),
+        kind: Set(model.kind),
+        language: Set(model.language.clone()),
+        require_two_factor: Set(model.require_two_factor),
+        auto_close_after_secs: Set(model.auto_close_after_secs),
+        reopen_window_secs: Set(model.reopen_window_secs),
+        version: Set(model.version),
+        created_at: Set(now),
+        updated_at: Set(now),
+    })
+    .exec_without_returning(conn)
+    .await?;
+    Ok(model)
+}
+
+/// Companies in creation order, optionally only those whose name or human ID contains `search`
+/// (ignoring case and accents).
+pub async fn list<C: ConnectionTrait>(
+    conn: &C,
+    search: Option<&str>,
+    after: Option<Uuid>,
+    page: &PageRequest,
+) -> Result<Vec<company::Model>, DbErr> {
+    let mut query = company::Entity::find();
+    if let Some(search) = search {
+        let pattern = LikeExpr::new(format!("%{}%", escape_like(&fold(search)))).escape('\\');
+        let human = LikeExpr::new(format!("%{}%", escape_like(&search.trim().to_uppercase())))
+            .escape('\\');
+        query = query.filter(
+            Expr::col(company::Column::NameKey)
+                .like(pattern)
+                .or(Expr::col(company::Column::HumanId).like(human)),
+        );
+    }
+    if let Some(after) = after {
+        query = query.filter(company::Column::Id.gt(after));
+    }
+    query
+        .order_by(company::Column::Id, Order::Asc)
+        .limit(page.fetch_limit())
+        .all(conn)
+        .await
+}
+
+/// The cursor of a company in [`list`] order.
+pub fn cursor(company: &company::Model) -> Cursor {
+    Cursor::new(vec![company.id.to_string()])
+}
+
+/// Reads a cursor made by [`cursor`].
+pub fn parse_cursor(cursor: &Cursor) -> Result<Uuid, ApiError> {
+    match cursor.parts() {
+        [id] => Uuid::try_parse(id).map_err(|_| Cursor::invalid()),
+        _ => Err(Cursor::invalid()),
+    }
+}

@@ -1,0 +1,108 @@
+//! Company operations; each owns its transaction.
+
+use entity::{CompanyKind, company};
+
+use super::repo;
+use crate::auth::{Actor, PlatformOperator};
+use crate::domain::{CompanyName, Language};
+use crate::error::{ApiError, ApiResult};
+use crate::idempotency::{self, IdempotencyKey};
+use crate::paging::{Page, PageRequest};
+use crate::state::Services;
+
+const CREATE_SCOPE: &str = "createCompany";
+
+/// A validated request to create a customer company.
+#[derive(Debug, Clone)]
+pub struct NewCompany {
+    pub name: CompanyName,
+    pub language: Language,
+    pub idempotency_key: Option<IdempotencyKey>,
+}
+
+/// The created company, and whether this call replayed an earlier one with the same key.
+#[derive(Debug, Clone)]
+pub struct CreatedCompany {
+    pub company: company::Model,
+    pub replayed: bool,
+}
+
+/// Creates a customer company with the next `ACC-` number.
+pub async fn create(
+    services: &Services,
+    operator: &PlatformOperator,
+    input: NewCompany,
+) -> ApiResult<CreatedCompany> {
+    let account_id = operator.account_id();
+    let key = input.idempotency_key.as_ref();
+    if let Some(replayed) = replay(services, account_id, key).await? {
+        return Ok(replayed);
+    }
+    let now = services.clock.now();
+    let txn = services.db.begin_write().await?;
+    let created = repo::insert(&txn, CompanyKind::Customer, &input.name, input.language, now).await?;
+    if let Some(key) = key {
+        let recorded = idempotency::record(&txn, account_id, CREATE_SCOPE, key, created.id, now).await;
+        if let Err(err) = recorded {
+            drop(txn);
+            // A concurrent call with the same key won the race: answer with its result.
+            if crate::db::is_unique_violation(&err) {
+                if let Some(replayed) = replay(services, account_id, Some(key)).await? {
+                    return Ok(replayed);
+                }
+            }
+            return Err(err.into());
+        }
+    }
+    txn.commit().await?;
+    tracing::info!(company = %created.human_id, "company created");
+    Ok(CreatedCompany {
+        company: created,
+        replayed: false,
+    })
+}
+
+async fn replay(
+    services: &Services,
+    account_id: uuid::Uuid,
+    key: Option<&IdempotencyKey>,
+) -> ApiResult<Option<CreatedCompany>> {
+    let Some(key) = key else { return Ok(None) };
+    let db = services.db.reader();
+    let Some(target) = idempotency::find(db, account_id, CREATE_SCOPE, key).await? else {
+        return Ok(None);
+    };
+    let company = repo::find(db, target)
+        .await?
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("idempotency key points at nothing")))?;
+    Ok(Some(CreatedCompany {
+        company,
+        replayed: true,
+    }))
+}
+
+/// A company the caller may see; another company answers exactly like an unknown ID.
+pub async fn find_visible(
+    services: &Services,
+    actor: &Actor,
+    id: uuid::Uuid,
+) -> ApiResult<Option<company::Model>> {
+    let operator = actor.platform_operator().is_ok();
+    if !operator && !actor.can_see_company(id) {
+        return Ok(None);
+    }
+    Ok(repo::find(services.db.reader(), id).await?)
+}
+
+/// Every company, for the platform operator.
+pub async fn list(
+    services: &Services,
+    _operator: &PlatformOperator,
+    search: Option<&str>,
+    page: &PageRequest,
+) -> ApiResult<Page<company::Model>> {
+    let after = page.after.as_ref().map(repo::parse_cursor).transpose()?;
+    let search = search.map(str::trim).filter(|s| !s.is_empty());
+    let rows = repo::list(services.db.reader(), search, after, page).await?;
+    Ok(Page::from_rows(page, rows, repo::cursor))
+}

@@ -1,0 +1,368 @@
+//! One typed configuration, loaded in layers: built-in defaults → optional TOML file →
+//! `DATABASE_URL` → `PORTAL_…` environment variables → command-line flags.
+//!
+//! Nested keys use `__` in environment variables: `PORTAL_HTTP__BIND=0.0.0.0:8080` sets
+//! `http.bind`. Every key and its default is listed in README.md.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+/// The configuration file read when `--config`/`PORTAL_CONFIG` name none and it exists.
+pub const DEFAULT_CONFIG_FILE: &str = "portal.toml";
+
+/// The largest page any connection field returns, whatever the configuration says.
+pub const PAGE_SIZE_CEILING: u64 = 100;
+
+/// Development (GraphiQL, introspection, field suggestions) or production (none of them unless
+/// explicitly enabled).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Profile {
+    Development,
+    Production,
+}
+
+/// How log lines are written to standard error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// A value that must never be printed (it may hold a password).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The secret itself; call only where it is used, never to log it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub profile: Profile,
+    /// Where the embedded database and other local files live.
+    pub data_dir: PathBuf,
+    pub http: HttpSettings,
+    pub database: DatabaseSettings,
+    pub graphql: GraphqlSettings,
+    pub websocket: WebSocketSettings,
+    pub log: LogSettings,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HttpSettings {
+    pub bind: SocketAddr,
+    /// The address people use to reach the portal; links in mails are built from it, never
+    /// from a request's headers.
+    pub public_url: String,
+    /// How long in-flight requests may run after a shutdown signal.
+    pub shutdown_grace_secs: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseSettings {
+    /// `postgres://…` for PostgreSQL; `sqlite://…` or unset for the embedded database in
+    /// `data_dir`.
+    pub url: Option<Secret>,
+    /// Pool size (readers on SQLite, where a single connection writes).
+    pub max_connections: u32,
+    /// How long a statement waits for a lock held by another process (SQLite).
+    pub busy_timeout_ms: u64,
+    /// How long a request waits for a pooled connection.
+    pub acquire_timeout_ms: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GraphqlSettings {
+    pub max_depth: usize,
+    pub max_complexity: usize,
+    pub max_aliases: usize,
+    pub max_page_size: u64,
+    pub max_body_bytes: usize,
+    pub execution_timeout_ms: u64,
+    /// `None`: on in development, off in production.
+    pub introspection: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebSocketSettings {
+    pub connection_init_timeout_ms: u64,
+    pub keepalive_secs: u64,
+    pub max_message_bytes: usize,
+    pub read_buffer_bytes: usize,
+    pub max_subscriptions: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogSettings {
+    /// A `tracing` filter such as `info` or `portal_api=debug,info`.
+    pub level: String,
+    pub format: LogFormat,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            profile: Profile::Development,
+            data_dir: PathBuf::from("data"),
+            http: HttpSettings {
+                bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+                public_url: "http://localhost:8080".into(),
+                shutdown_grace_secs: 30,
+            },
+            database: DatabaseSettings {
+                url: None,
+                max_connections: 8,
+                busy_timeout_ms: 5_000,
+                acquire_timeout_ms: 10_000,
+            },
+            graphql: GraphqlSettings {
+                max_depth: 12,
+                max_complexity: 2_500,
+                max_aliases: 30,
+                max_page_size: PAGE_SIZE_CEILING,
+                max_body_bytes: 1024 * 1024,
+                execution_timeout_ms: 10_000,
+                introspection: None,
+            },
+            websocket: WebSocketSettings {
+                connection_init_timeout_ms: 10_000,
+                keepalive_secs: 25,
+                max_message_bytes: 64 * 1024,
+                read_buffer_bytes: 4 * 1024,
+                max_subscriptions: 64,
+            },
+            log: LogSettings {
+                level: "info".into(),
+                format: LogFormat::Text,
+            },
+        }
+    }
+}
+
+/// Values given on the command line; each one set overrides every other layer.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub profile: Option<Profile>,
+    pub data_dir: Option<PathBuf>,
+    pub database_url: Option<String>,
+    pub bind: Option<SocketAddr>,
+    pub log_level: Option<String>,
+    pub log_format: Option<LogFormat>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("configuration file {0} does not exist")]
+    MissingFile(PathBuf),
+    #[error("invalid configuration: {0}")]
+    Invalid(String),
+}
+
+impl Settings {
+    /// Loads every layer. `config_file` is the `--config` flag; without it `PORTAL_CONFIG`,
+    /// then `portal.toml` in the working directory if present.
+    pub fn load(config_file: Option<&Path>, overrides: &Overrides) -> Result<Self, ConfigError> {
+        let from_env = std::env::var_os("PORTAL_CONFIG").map(PathBuf::from);
+        let file = match config_file.map(Path::to_path_buf).or(from_env) {
+            Some(path) if !path.exists() => return Err(ConfigError::MissingFile(path)),
+            Some(path) => Some(path),
+            None => Some(PathBuf::from(DEFAULT_CONFIG_FILE)).filter(|path| path.exists()),
+        };
+        let mut figment = Figment::from(Serialized::defaults(Settings::default()));
+        if let Some(file) = file {
+            figment = figment.merge(Toml::file_exact(file));
+        }
+        if let Ok(url) = std::env::var("DATABASE_URL") {
+            figment = figment.merge(Serialized::default("database.url", url));
+        }
+        figment = figment.merge(Env::prefixed("PORTAL_").ignore(&["config"]).split("__"));
+        figment = apply_overrides(figment, overrides);
+        let settings: Settings = figment
+            .extract()
+            .map_err(|err| ConfigError::Invalid(err.to_string()))?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    /// Checks what types cannot say.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let invalid = |message: &str| Err(ConfigError::Invalid(message.to_owned()));
+        if !(1..=PAGE_SIZE_CEILING).contains(&self.graphql.max_page_size) {
+            return invalid("graphql.max_page_size must be between 1 and 100");
+        }
+        if self.graphql.max_depth == 0 || self.graphql.max_complexity == 0 {
+            return invalid("graphql.max_depth and graphql.max_complexity must be positive");
+        }
+        if self.graphql.max_body_bytes < 1024 {
+            return invalid("graphql.max_body_bytes must be at least 1024");
+        }
+        if self.graphql.execution_timeout_ms == 0 {
+            return invalid("graphql.execution_timeout_ms must be positive");
+        }
+        if self.websocket.read_buffer_bytes < 1024 || self.websocket.max_message_bytes < 1024 {
+            return invalid("websocket buffers and messages must allow at least 1024 bytes");
+        }
+        if self.database.max_connections == 0 {
+            return invalid("database.max_connections must be positive");
+        }
+        if !(self.http.public_url.starts_with("http://")
+            || self.http.public_url.starts_with("https://"))
+        {
+            return invalid("http.public_url must start with http:// or https://");
+        }
+        Ok(())
+    }
+
+    /// Whether the schema answers introspection queries.
+    pub fn introspection_enabled(&self) -> bool {
+        self.graphql
+            .introspection
+            .unwrap_or(self.profile == Profile::Development)
+    }
+
+    /// GraphiQL is a development tool only.
+    pub fn graphiql_enabled(&self) -> bool {
+        self.profile == Profile::Development
+    }
+
+    /// The database URL to use: the configured one, or the embedded SQLite file.
+    pub fn database_url(&self) -> String {
+        match &self.database.url {
+            Some(url) => url.expose().to_owned(),
+            None => format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("portal.db").display()
+            ),
+        }
+    }
+}
+
+fn apply_overrides(mut figment: Figment, overrides: &Overrides) -> Figment {
+    if let Some(profile) = overrides.profile {
+        figment = figment.merge(Serialized::default("profile", profile));
+    }
+    if let Some(dir) = &overrides.data_dir {
+        figment = figment.merge(Serialized::default("data_dir", dir));
+    }
+    if let Some(url) = &overrides.database_url {
+        figment = figment.merge(Serialized::default("database.url", url));
+    }
+    if let Some(bind) = overrides.bind {
+        figment = figment.merge(Serialized::default("http.bind", bind));
+    }
+    if let Some(level) = &overrides.log_level {
+        figment = figment.merge(Serialized::default("log.level", level));
+    }
+    if let Some(format) = overrides.log_format {
+        figment = figment.merge(Serialized::default("log.format", format));
+    }
+    figment
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid_and_point_at_the_embedded_database() {
+        let settings = Settings::default();
+        settings.validate().unwrap();
+        assert_eq!(settings.database_url(), "sqlite://data/portal.db?mode=rwc");
+        assert!(settings.introspection_enabled());
+        assert!(settings.graphiql_enabled());
+    }
+
+    #[test]
+    fn production_turns_introspection_off_unless_enabled() {
+        let mut settings = Settings {
+            profile: Profile::Production,
+            ..Settings::default()
+        };
+        assert!(!settings.introspection_enabled());
+        assert!(!settings.graphiql_enabled());
+        settings.graphql.introspection = Some(true);
+        assert!(settings.introspection_enabled());
+    }
+
+    #[test]
+    fn layers_apply_in_order_file_then_environment_then_flags() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "portal.toml",
+                "profile = \"production\"\n[http]\nbind = \"127.0.0.1:9000\"\n\
+                 public_url = \"https://support.example.com\"\n[log]\nlevel = \"debug\"\n",
+            )?;
+            jail.set_env("PORTAL_HTTP__BIND", "127.0.0.1:9100");
+            jail.set_env("PORTAL_LOG__FORMAT", "json");
+            jail.set_env("DATABASE_URL", "postgres://example/db");
+            let overrides = Overrides {
+                log_level: Some("warn".into()),
+                ..Overrides::default()
+            };
+            let settings = Settings::load(None, &overrides).unwrap();
+            assert_eq!(settings.profile, Profile::Production);
+            assert_eq!(settings.http.public_url, "https://support.example.com");
+            assert_eq!(settings.http.bind.port(), 9100);
+            assert_eq!(settings.log.format, LogFormat::Json);
+            assert_eq!(settings.log.level, "warn");
+            assert_eq!(settings.database_url(), "postgres://example/db");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn unknown_keys_and_out_of_range_values_are_refused() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("PORTAL_HTTP_BIND", "127.0.0.1:1");
+            let err = Settings::load(None, &Overrides::default()).unwrap_err();
+            assert!(err.to_string().contains("http_bind"), "{err}");
+            Ok(())
+        });
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("PORTAL_GRAPHQL__MAX_PAGE_SIZE", "500");
+            let err = Settings::load(None, &Overrides::default()).unwrap_err();
+            assert!(err.to_string().contains("max_page_size"), "{err}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_named_configuration_file_must_exist() {
+        let err = Settings::load(Some(Path::new("/nonexistent/portal.toml")), &Overrides::default())
+            .unwrap_err();
+        assert!(matches!(err, ConfigError::MissingFile(_)));
+    }
+
+    #[test]
+    fn secrets_do_not_print() {
+        let secret = Secret::new("postgres://user:hunter2@db/portal");
+        assert!(!format!("{secret:?}").contains("hunter2"));
+    }
+}

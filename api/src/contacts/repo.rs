@@ -1,0 +1,215 @@
+//! The only place that reads and writes `contacts`.
+
+use entity::{ContactStatus, contact};
+use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, SimpleExpr};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, Order, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Select,
+};
+use uuid::Uuid;
+
+use crate::domain::fold;
+use crate::error::ApiError;
+use crate::paging::{Cursor, PageRequest};
+use crate::sql::escape_like;
+
+/// Which contacts of a company to list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ContactFilter {
+    /// Only these statuses (all when empty).
+    pub statuses: Vec<ContactStatus>,
+    /// Name or e-mail contains this text, ignoring case and accents.
+    pub search: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ContactSortField {
+    /// Last name, then first name.
+    #[default]
+    Name,
+    Email,
+    CreatedAt,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortDirection {
+    #[default]
+    Asc,
+    Desc,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ContactOrder {
+    pub field: ContactSortField,
+    pub direction: SortDirection,
+}
+
+impl ContactOrder {
+    fn column(self) -> contact::Column {
+        match self.field {
+            ContactSortField::Name => contact::Column::NameKey,
+            ContactSortField::Email => contact::Column::Email,
+            ContactSortField::CreatedAt => contact::Column::CreatedAt,
+        }
+    }
+
+    /// The cursor of a contact in this order: its sort value and its ID (the tie-breaker).
+    pub fn cursor(self, row: &contact::Model) -> Cursor {
+        let key = match self.field {
+            ContactSortField::Name => row.name_key.clone(),
+            ContactSortField::Email => row.email.clone(),
+            ContactSortField::CreatedAt => row.created_at.to_rfc3339(),
+        };
+        Cursor::new(vec![key, row.id.to_string()])
+    }
+}
+
+pub async fn find<C: ConnectionTrait>(conn: &C, id: Uuid) -> Result<Option<contact::Model>, DbErr> {
+    contact::Entity::find_by_id(id).one(conn).await
+}
+
+fn filtered(company_id: Uuid, filter: &ContactFilter) -> Select<contact::Entity> {
+    let mut query = contact::Entity::find().filter(contact::Column::CompanyId.eq(company_id));
+    if !filter.statuses.is_empty() {
+        query = query.filter(contact::Column::Status.is_in(filter.statuses.iter().copied()));
+    }
+    if let Some(search) = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let pattern = format!("%{}%", escape_like(&fold(search)));
+        let by_name = Expr::col(contact::Column::NameKey).like(LikeExpr::new(pattern.clone()).escape('\\'));
+        let by_email = Expr::col(contact::Column::Email).like(LikeExpr::new(pattern).escape('\\'));
+        query = query.filter(by_name.or(by_email));
+    }
+    query
+}
+
+/// A decoded cursor: the sort value and ID of the last contact of the previous page.
+#[derive(Debug, Clone)]
+pub struct After {
+    key: SimpleExpr,
+    id: Uuid,
+}
+
+/// One page of a company's contacts in `order`, starting after `after`.
+pub async fn list<C: ConnectionTrait>(
+    conn: &C,
+    company_id: Uuid,
+    filter: &ContactFilter,
+    order: ContactOrder,
+    after: Option<After>,
+    page: &PageRequest,
+) -> Result<Vec<contact::Model>, DbErr> {
+    let column = order.column();
+    let mut query = filtered(company_id, filter);
+    if let Some(After { key, id }) = after {
+        let row = Expr::tuple([Expr::col(column).into(), Expr::col(contact::Column::Id).into()]);
+        let cursor = Expr::tuple([key, id.into()]);
+        query = query.filter(match order.direction {
+            SortDirection::Asc => row.gt(cursor),
+            SortDirection::Desc => row.lt(cursor),
+        });
+    }
+    let direction = match order.direction {
+        SortDirection::Asc => Order::Asc,
+        SortDirection::Desc => Order::Desc,
+    };
+    query
+        .order_by(column, direction.clone())
+        .order_by(contact::Column::Id, direction)
+        .limit(page.fetch_limit())
+        .all(conn)
+        .await
+}
+
+/// Reads a cursor made by [`ContactOrder::cursor`] for the same order.
+pub fn parse_cursor(order: ContactOrder, cursor: &Cursor) -> Result<After, ApiError> {
+    let [key, id] = cursor.parts() else {
+        return Err(Cursor::invalid());
+    };
+    let id = Uuid::try_parse(id).map_err(|_| Cursor::invalid())?;
+    let key = match order.field {
+        ContactSortField::Name | ContactSortField::Email => Expr::val(key.clone()).into(),
+        ContactSortField::CreatedAt => {
+            let at = chrono::DateTime::parse_from_rfc3339(key).map_err(|_| Cursor::invalid())?;
+            Expr::val(at.with_timezone(&chrono::Utc)).into()
+        }
+    };
+    Ok(After { key, id })
+}
+
+/// How many contacts match the filter.
+pub async fn count<C: ConnectionTrait>(conn: &C, company_id: Uuid, filter: &ContactFilter) -> Result<u64, DbErr> {
+    filtered(company_id, filter).count(conn).await
+}
+
+/// What a new contact starts with.
+#[derive(Debug, Clone)]
+pub struct NewContact {
+    pub company_id: Uuid,
+    pub account_id: Uuid,
+    pub last_name: String,
+    pub first_name: String,
+    pub email: String,
+    pub support_role: Option<entity::SupportRole>,
+    pub security_admin: bool,
+    pub provider_role: Option<entity::ProviderRole>,
+    pub status: ContactStatus,
+}
+
+fn active_model(new: NewContact, now: chrono::DateTime<chrono::Utc>) -> contact::ActiveModel {
+    use sea_orm::ActiveValue::Set;
+    contact::ActiveModel {
+        id: Set(crate::ids::new_uuid()),
+        company_id: Set(new.company_id),
+        account_id: Set(new.account_id),
+        name_key: Set(crate::domain::contact_name_key(&new.last_name, &new.first_name)),
+        last_name: Set(new.last_name),
+        first_name: Set(new.first_name),
+        email: Set(new.email),
+        support_role: Set(new.support_role),
+        security_admin: Set(new.security_admin),
+        provider_role: Set(new.provider_role),
+        status: Set(new.status),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+}
+
+/// Inserts contacts in batches (inside the caller's transaction, if any).
+pub async fn insert_many<C: ConnectionTrait>(
+    conn: &C,
+    contacts: Vec<NewContact>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), DbErr> {
+    // Stay well below SQLite's 32766 bound parameters per statement (14 columns a row).
+    const BATCH: usize = 1_000;
+    let mut rows = contacts.into_iter().map(|new| active_model(new, now)).peekable();
+    while rows.peek().is_some() {
+        let batch: Vec<_> = rows.by_ref().take(BATCH).collect();
+        contact::Entity::insert_many(batch).exec_without_returning(conn).await?;
+    }
+    Ok(())
+}
+
+/// The contact of an account in a company, if any.
+pub async fn find_by_account<C: ConnectionTrait>(
+    conn: &C,
+    company_id: Uuid,
+    account_id: Uuid,
+) -> Result<Option<contact::Model>, DbErr> {
+    contact::Entity::find()
+        .filter(contact::Column::CompanyId.eq(company_id))
+        .filter(contact::Column::AccountId.eq(account_id))
+        .one(conn)
+        .await
+}
+
+/// The oldest contact of an account (the company a new session acts for by default).
+pub async fn first_of_account<C: ConnectionTrait>(conn: &C, account_id: Uuid) -> Result<Option<contact::Model>, DbErr> {
+    contact::Entity::find()
+        .filter(contact::Column::AccountId.eq(account_id))
+        .order_by(contact::Column::CreatedAt, Order::Asc)
+        .order_by(contact::Column::Id, Order::Asc)
+        .one(conn)
+        .await
+}

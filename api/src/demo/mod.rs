@@ -1,0 +1,253 @@
+//! The demo data set: a provider with staff and customer companies with contacts in every
+//! role, so a newcomer sees a living portal. Deterministic: the same people every time.
+
+mod names;
+
+use std::collections::HashMap;
+
+use entity::{AccountState, CompanyKind, ContactStatus, ProviderRole, SupportRole};
+use sea_orm::ConnectionTrait;
+use uuid::Uuid;
+
+use crate::accounts::repo::{self as accounts, NewAccount};
+use crate::auth::sessions;
+use crate::companies::repo as companies;
+use crate::contacts::repo::{self as contacts, NewContact};
+use crate::domain::{CompanyName, Email, Language};
+use crate::error::{ApiError, ApiResult};
+use crate::state::Services;
+
+pub use names::{Person, people};
+
+/// The password of every demo account (printed in README.md; demo data only).
+pub const DEMO_PASSWORD: &str = "demo-portal-2026";
+
+/// A named demo person and a fresh session token to try the API as them.
+#[derive(Debug, Clone)]
+pub struct DemoLogin {
+    pub login: String,
+    pub role: &'static str,
+    pub company: String,
+    pub token: String,
+}
+
+/// What `load` did.
+#[derive(Debug, Clone)]
+pub struct DemoSummary {
+    /// False when the data set was already there (only fresh tokens were issued).
+    pub created: bool,
+    pub logins: Vec<DemoLogin>,
+}
+
+struct Named {
+    login: &'static str,
+    first: &'static str,
+    last: &'static str,
+    company: usize,
+    support: Option<SupportRole>,
+    security: bool,
+    provider: Option<ProviderRole>,
+    status: ContactStatus,
+    role: &'static str,
+}
+
+struct DemoCompany {
+    name: &'static str,
+    domain: &'static str,
+    language: Language,
+    generated: usize,
+}
+
+const PROVIDER: usize = 0;
+
+const COMPANIES: &[DemoCompany] = &[
+    DemoCompany { name: "Nordlys Software", domain: "nordlys.example", language: Language::En, generated: 0 },
+    DemoCompany { name: "Pièces Auto", domain: "pieces-auto.example", language: Language::Fr, generated: 60 },
+    DemoCompany { name: "Clinique Saint-Roch", domain: "clinique-saint-roch.example", language: Language::Fr, generated: 15 },
+    DemoCompany { name: "Harbour Logistics Ltd", domain: "harbour-logistics.example", language: Language::En, generated: 25 },
+    DemoCompany { name: "Groupe Hélios", domain: "groupe-helios.example", language: Language::Fr, generated: 240 },
+];
+
+const fn staff(login: &'static str, first: &'static str, last: &'static str, role: ProviderRole, label: &'static str) -> Named {
+    Named { login, first, last, company: PROVIDER, support: None, security: false, provider: Some(role), status: ContactStatus::Active, role: label }
+}
+
+const fn customer(
+    login: &'static str,
+    first: &'static str,
+    last: &'static str,
+    company: usize,
+    support: Option<SupportRole>,
+    security: bool,
+    role: &'static str,
+) -> Named {
+    let status = if support.is_none() && !security { ContactStatus::Obsolete } else { ContactStatus::Active };
+    Named { login, first, last, company, support, security, provider: None, status, role }
+}
+
+const NAMED: &[Named] = &[
+    staff("operator", "Olivia", "Nordahl", ProviderRole::PlatformOperator, "platform operator"),
+    staff("manon", "Manon", "Petit", ProviderRole::SupportManager, "support manager"),
+    staff("lionel", "Lionel", "Martin", ProviderRole::SupportAgent, "support agent"),
+    staff("karim", "Karim", "Benali", ProviderRole::SupportAgent, "support agent"),
+    customer("sophie", "Sophie", "Laurent", 1, Some(SupportRole::Administrator), true, "Security Administrator + Support Administrator"),
+    customer("julien", "Julien", "Faure", 1, None, true, "Security Administrator (no support role)"),
+    customer("hugo", "Hugo", "Moreau", 1, Some(SupportRole::Administrator), false, "Support Administrator"),
+    customer("bastien", "Bastien", "Roy", 1, Some(SupportRole::Advanced), false, "Support Advanced"),
+    customer("camille", "Camille", "Bernard", 1, Some(SupportRole::Restricted), false, "Support Restricted"),
+    customer("marc", "Marc", "Dupuis", 1, None, false, "obsolete contact"),
+    customer("nadia", "Nadia", "Haddad", 2, Some(SupportRole::Administrator), true, "Security Administrator + Support Administrator"),
+    customer("thomas", "Thomas", "Girard", 2, Some(SupportRole::Advanced), false, "Support Advanced"),
+    customer("emma", "Emma", "Clarke", 3, None, true, "Security Administrator (no support role)"),
+    customer("oliver", "Oliver", "Hughes", 3, Some(SupportRole::Administrator), false, "Support Administrator"),
+];
+
+/// Sophie is also a Support Restricted contact of Groupe Hélios: one person, two companies.
+const SECOND_MEMBERSHIP: (&str, usize, SupportRole) = ("sophie", 4, SupportRole::Restricted);
+
+/// Loads the data set if it is not there yet, and issues a session per named person.
+/// `extra_contacts` adds that many generated contacts to Groupe Hélios (for benchmarks).
+pub async fn load(services: &Services, extra_contacts: usize) -> ApiResult<DemoSummary> {
+    let db = services.db.reader();
+    let existing = accounts::find_by_email(db, &demo_email("lionel", PROVIDER)?).await?;
+    let created = existing.is_none();
+    if created {
+        create(services, extra_contacts).await?;
+    }
+    let logins = issue_sessions(services).await?;
+    Ok(DemoSummary { created, logins })
+}
+
+fn demo_email(login: &str, company: usize) -> ApiResult<Email> {
+    let domain = COMPANIES.get(company).map_or("example.com", |c| c.domain);
+    Email::parse(&format!("{login}@{domain}"), "email")
+}
+
+async fn create(services: &Services, extra_contacts: usize) -> ApiResult<()> {
+    let hash = services.passwords.hash(DEMO_PASSWORD.to_owned()).await?;
+    let now = services.clock.now();
+    let txn = services.db.begin_write().await?;
+    let mut company_ids = Vec::with_capacity(COMPANIES.len());
+    for (index, company) in COMPANIES.iter().enumerate() {
+        let name = CompanyName::parse(company.name, "name")?;
+        let id = match (index, companies::find_provider(&txn).await?) {
+            (PROVIDER, Some(provider)) => provider.id,
+            (PROVIDER, None) => companies::insert(&txn, CompanyKind::Provider, &name, company.language, now).await?.id,
+            _ => companies::insert(&txn, CompanyKind::Customer, &name, company.language, now).await?.id,
+        };
+        company_ids.push(id);
+    }
+    let mut new_accounts = Vec::new();
+    let mut new_contacts: Vec<(usize, NewContact)> = Vec::new();
+    for named in NAMED {
+        new_accounts.push(NewAccount {
+            login: named.login.to_owned(),
+            email: demo_email(named.login, named.company)?,
+            display_name: format!("{} {}", named.first, named.last),
+            language: COMPANIES[named.company].language,
+            state: AccountState::Active,
+            password_hash: Some(hash.clone()),
+            must_change_password: false,
+        });
+        new_contacts.push((new_accounts.len() - 1, NewContact {
+            company_id: company_ids[named.company],
+            account_id: Uuid::nil(),
+            last_name: named.last.to_owned(),
+            first_name: named.first.to_owned(),
+            email: demo_email(named.login, named.company)?.as_str().to_owned(),
+            support_role: named.support,
+            security_admin: named.security,
+            provider_role: named.provider,
+            status: named.status,
+        }));
+    }
+    let (login, company, role) = SECOND_MEMBERSHIP;
+    let sophie = NAMED.iter().position(|n| n.login == login).unwrap_or_default();
+    new_contacts.push((sophie, NewContact {
+        company_id: company_ids[company],
+        account_id: Uuid::nil(),
+        last_name: NAMED[sophie].last.to_owned(),
+        first_name: NAMED[sophie].first.to_owned(),
+        email: demo_email(login, company)?.as_str().to_owned(),
+        support_role: Some(role),
+        security_admin: false,
+        provider_role: None,
+        status: ContactStatus::Active,
+    }));
+    for (index, company) in COMPANIES.iter().enumerate() {
+        let count = company.generated + if index == 4 { extra_contacts } else { 0 };
+        for person in people(index as u64, company.domain, count) {
+            new_accounts.push(NewAccount {
+                login: person.email.clone(),
+                email: Email::parse(&person.email, "email")?,
+                display_name: format!("{} {}", person.first_name, person.last_name),
+                language: company.language,
+                state: if person.active_account { AccountState::Active } else { AccountState::Pending },
+                password_hash: person.active_account.then(|| hash.clone()),
+                must_change_password: false,
+            });
+            new_contacts.push((new_accounts.len() - 1, NewContact {
+                company_id: company_ids[index],
+                account_id: Uuid::nil(),
+                last_name: person.last_name,
+                first_name: person.first_name,
+                email: person.email,
+                support_role: person.support_role,
+                security_admin: person.security_admin,
+                provider_role: None,
+                status: person.status,
+            }));
+        }
+    }
+    let inserted = accounts::insert_many(&txn, new_accounts, now).await?;
+    let contacts_to_insert = new_contacts
+        .into_iter()
+        .map(|(account, mut contact)| {
+            contact.account_id = inserted[account].id;
+            contact
+        })
+        .collect();
+    contacts::insert_many(&txn, contacts_to_insert, now).await?;
+    txn.commit().await?;
+    tracing::info!(companies = COMPANIES.len(), accounts = inserted.len(), "demo data loaded");
+    Ok(())
+}
+
+async fn issue_sessions(services: &Services) -> ApiResult<Vec<DemoLogin>> {
+    let now = services.clock.now();
+    let txn = services.db.begin_write().await?;
+    let mut logins = Vec::new();
+    let mut company_names: HashMap<Uuid, String> = HashMap::new();
+    for named in NAMED.iter().filter(|n| n.status == ContactStatus::Active) {
+        let email = demo_email(named.login, named.company)?;
+        let account = accounts::find_by_email(&txn, &email)
+            .await?
+            .ok_or_else(|| ApiError::internal(anyhow::anyhow!("demo account {} missing", named.login)))?;
+        let contact = contacts::first_of_account(&txn, account.id).await?;
+        let Some(contact) = contact else { continue };
+        let token = sessions::open(&txn, now, account.id, Some(contact.id), false).await?;
+        let company = match company_names.get(&contact.company_id) {
+            Some(name) => name.clone(),
+            None => {
+                let name = company_name(&txn, contact.company_id).await?;
+                company_names.insert(contact.company_id, name.clone());
+                name
+            }
+        };
+        logins.push(DemoLogin {
+            login: named.login.to_owned(),
+            role: named.role,
+            company,
+            token: token.expose().to_owned(),
+        });
+    }
+    txn.commit().await?;
+    Ok(logins)
+}
+
+async fn company_name<C: ConnectionTrait>(conn: &C, id: Uuid) -> ApiResult<String> {
+    Ok(companies::find(conn, id)
+        .await?
+        .map(|c| format!("{} ({})", c.name, c.human_id))
+        .unwrap_or_default())
+}

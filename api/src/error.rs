@@ -1,0 +1,165 @@
+//! The two kinds of error.
+//!
+//! Expected failures are [`ApiError`] variants with a stable machine code that clients read from
+//! `extensions.code`. Unexpected ones become [`ApiError::Internal`]: their detail is logged with
+//! an error id and clients see only a generic message with that id.
+
+use std::fmt;
+use std::sync::Arc;
+
+/// Stable codes sent in `extensions.code`. Clients translate these; never rename one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorCode {
+    BadUserInput,
+    NotFound,
+    Forbidden,
+    Unauthenticated,
+    Conflict,
+    Timeout,
+    InternalServerError,
+    GraphqlParseFailed,
+    GraphqlValidationFailed,
+    BadRequest,
+    OperationResolutionFailure,
+    QueryTooDeep,
+    QueryTooComplex,
+    TooManyAliases,
+}
+
+impl ErrorCode {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::BadUserInput => "BAD_USER_INPUT",
+            Self::NotFound => "NOT_FOUND",
+            Self::Forbidden => "FORBIDDEN",
+            Self::Unauthenticated => "UNAUTHENTICATED",
+            Self::Conflict => "CONFLICT",
+            Self::Timeout => "TIMEOUT",
+            Self::InternalServerError => "INTERNAL_SERVER_ERROR",
+            Self::GraphqlParseFailed => "GRAPHQL_PARSE_FAILED",
+            Self::GraphqlValidationFailed => "GRAPHQL_VALIDATION_FAILED",
+            Self::BadRequest => "BAD_REQUEST",
+            Self::OperationResolutionFailure => "OPERATION_RESOLUTION_FAILURE",
+            Self::QueryTooDeep => "QUERY_TOO_DEEP",
+            Self::QueryTooComplex => "QUERY_TOO_COMPLEX",
+            Self::TooManyAliases => "TOO_MANY_ALIASES",
+        }
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Why an input value was refused; sent as `extensions.reason` and in form problems.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, async_graphql::Enum)]
+pub enum InputReason {
+    /// The value is missing or empty.
+    Required,
+    /// The value is longer than allowed.
+    TooLong,
+    /// The value does not have the expected form.
+    InvalidFormat,
+    /// The value is outside the allowed range.
+    OutOfRange,
+    /// The value is already used by another object.
+    Taken,
+}
+
+impl InputReason {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Required => "REQUIRED",
+            Self::TooLong => "TOO_LONG",
+            Self::InvalidFormat => "INVALID_FORMAT",
+            Self::OutOfRange => "OUT_OF_RANGE",
+            Self::Taken => "TAKEN",
+        }
+    }
+}
+
+/// An expected failure, or an unexpected one wrapped for logging.
+///
+/// `Display` is the message a client may read: it never contains the detail of an internal error.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum ApiError {
+    /// Input the user must correct; `field` names the argument or input field.
+    #[error("{message}")]
+    BadUserInput {
+        field: String,
+        reason: InputReason,
+        message: String,
+    },
+    /// The object does not exist, or exists where the caller may not see it: both answer alike.
+    #[error("{what} not found")]
+    NotFound { what: &'static str },
+    #[error("you are not allowed to do this")]
+    Forbidden,
+    #[error("authentication required")]
+    Unauthenticated,
+    /// The object changed since the caller read it, or a unique value is taken.
+    #[error("{message}")]
+    Conflict {
+        field: Option<String>,
+        message: String,
+    },
+    #[error("internal server error")]
+    Internal(Arc<anyhow::Error>),
+}
+
+impl ApiError {
+    pub fn bad_input(
+        field: impl Into<String>,
+        reason: InputReason,
+        message: impl Into<String>,
+    ) -> Self {
+        Self::BadUserInput {
+            field: field.into(),
+            reason,
+            message: message.into(),
+        }
+    }
+
+    pub fn internal(err: impl Into<anyhow::Error>) -> Self {
+        Self::Internal(Arc::new(err.into()))
+    }
+
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Self::BadUserInput { .. } => ErrorCode::BadUserInput,
+            Self::NotFound { .. } => ErrorCode::NotFound,
+            Self::Forbidden => ErrorCode::Forbidden,
+            Self::Unauthenticated => ErrorCode::Unauthenticated,
+            Self::Conflict { .. } => ErrorCode::Conflict,
+            Self::Internal(_) => ErrorCode::InternalServerError,
+        }
+    }
+
+    /// The input field the error is about, if any.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Self::BadUserInput { field, .. } => Some(field),
+            Self::Conflict { field, .. } => field.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+impl From<sea_orm::DbErr> for ApiError {
+    fn from(err: sea_orm::DbErr) -> Self {
+        Self::internal(err)
+    }
+}
+
+impl From<sea_orm::TransactionError<ApiError>> for ApiError {
+    fn from(err: sea_orm::TransactionError<ApiError>) -> Self {
+        match err {
+            sea_orm::TransactionError::Connection(err) => Self::internal(err),
+            sea_orm::TransactionError::Transaction(err) => err,
+        }
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

@@ -1,0 +1,168 @@
+//! Checks on a parsed document made before async-graphql validates and executes it: which
+//! operation runs, and whether the document stays within the alias and size limits once
+//! fragments are expanded (a "fragment bomb" is refused here, before any costly work).
+
+use std::collections::HashMap;
+
+use async_graphql::parser::types::{
+    DocumentOperations, ExecutableDocument, FragmentDefinition, OperationDefinition, OperationType,
+    Selection, SelectionSet,
+};
+use async_graphql::{Name, Positioned};
+
+use crate::error::ErrorCode;
+
+/// Selections a document may expand to, fragments included.
+pub const MAX_EXPANDED_SELECTIONS: usize = 10_000;
+
+/// Why a document was refused before validation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+/// The operation a request will run, per GraphQL's GetOperation().
+pub fn select_operation<'d>(
+    doc: &'d ExecutableDocument,
+    operation_name: Option<&str>,
+) -> Result<&'d Positioned<OperationDefinition>, Refusal> {
+    let refuse = |message: String| Refusal {
+        code: ErrorCode::OperationResolutionFailure,
+        message,
+    };
+    match (&doc.operations, operation_name) {
+        (DocumentOperations::Single(op), None) => Ok(op),
+        (DocumentOperations::Single(_), Some(name)) => Err(refuse(format!("Unknown operation named \"{name}\""))),
+        (DocumentOperations::Multiple(ops), Some(name)) => ops
+            .get(name)
+            .ok_or_else(|| refuse(format!("Unknown operation named \"{name}\""))),
+        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops
+            .values()
+            .next()
+            .ok_or_else(|| refuse("The document contains no operation".into())),
+        (DocumentOperations::Multiple(_), None) => Err(refuse(
+            "The document contains several operations: operationName is required".into(),
+        )),
+    }
+}
+
+/// The type (query, mutation, subscription) of an operation.
+pub fn operation_type(op: &Positioned<OperationDefinition>) -> OperationType {
+    op.node.ty
+}
+
+/// Counts aliases and selections of `op` with fragments expanded, refusing past the limits.
+pub fn check_limits(
+    doc: &ExecutableDocument,
+    op: &Positioned<OperationDefinition>,
+    max_aliases: usize,
+) -> Result<(), Refusal> {
+    let mut walk = Walk {
+        fragments: &doc.fragments,
+        path: Vec::new(),
+        aliases: 0,
+        selections: 0,
+    };
+    walk.selection_set(&op.node.selection_set)?;
+    if walk.aliases > max_aliases {
+        return Err(Refusal {
+            code: ErrorCode::TooManyAliases,
+            message: format!("The operation uses {} aliases; at most {max_aliases} are allowed", walk.aliases),
+        });
+    }
+    Ok(())
+}
+
+struct Walk<'d> {
+    fragments: &'d HashMap<Name, Positioned<FragmentDefinition>>,
+    path: Vec<&'d str>,
+    aliases: usize,
+    selections: usize,
+}
+
+impl<'d> Walk<'d> {
+    fn selection_set(&mut self, set: &'d Positioned<SelectionSet>) -> Result<(), Refusal> {
+        for selection in &set.node.items {
+            self.selections += 1;
+            if self.selections > MAX_EXPANDED_SELECTIONS {
+                return Err(Refusal {
+                    code: ErrorCode::QueryTooComplex,
+                    message: format!(
+                        "The operation expands to more than {MAX_EXPANDED_SELECTIONS} selections"
+                    ),
+                });
+            }
+            match &selection.node {
+                Selection::Field(field) => {
+                    if field.node.alias.is_some() {
+                        self.aliases += 1;
+                    }
+                    self.selection_set(&field.node.selection_set)?;
+                }
+                Selection::InlineFragment(inline) => self.selection_set(&inline.node.selection_set)?,
+                Selection::FragmentSpread(spread) => {
+                    let name = spread.node.fragment_name.node.as_str();
+                    // A cycle is a validation error reported later; do not follow it here.
+                    if self.path.contains(&name) {
+                        continue;
+                    }
+                    if let Some(fragment) = self.fragments.get(name) {
+                        self.path.push(name);
+                        self.selection_set(&fragment.node.selection_set)?;
+                        self.path.pop();
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use async_graphql::parser::parse_query;
+
+    fn check(query: &str, name: Option<&str>, max_aliases: usize) -> Result<OperationType, Refusal> {
+        let doc = parse_query(query).unwrap();
+        let op = select_operation(&doc, name)?;
+        check_limits(&doc, op, max_aliases)?;
+        Ok(operation_type(op))
+    }
+
+    #[test]
+    fn the_operation_is_chosen_as_graphql_specifies() {
+        assert_eq!(check("{ a }", None, 5), Ok(OperationType::Query));
+        assert_eq!(check("mutation M { a }", None, 5), Ok(OperationType::Mutation));
+        assert_eq!(check("query A { a } mutation B { b }", Some("B"), 5), Ok(OperationType::Mutation));
+        let code = |r: Result<OperationType, Refusal>| r.unwrap_err().code;
+        assert_eq!(code(check("query A { a } query B { b }", None, 5)), ErrorCode::OperationResolutionFailure);
+        assert_eq!(code(check("query A { a }", Some("B"), 5)), ErrorCode::OperationResolutionFailure);
+        assert_eq!(code(check("{ a }", Some("A"), 5)), ErrorCode::OperationResolutionFailure);
+    }
+
+    #[test]
+    fn aliases_are_counted_through_fragments() {
+        let query = "query { a1: a ...F ... on Query { a2: a } } fragment F on Query { a3: a a4: a }";
+        assert!(check(query, None, 4).is_ok());
+        assert_eq!(check(query, None, 3).unwrap_err().code, ErrorCode::TooManyAliases);
+    }
+
+    #[test]
+    fn fragment_bombs_are_refused_without_expanding_them_fully() {
+        let mut query = String::from("query { ...F0 }\n");
+        for level in 0..40 {
+            let next = level + 1;
+            query.push_str(&format!("fragment F{level} on Query {{ ...F{next} ...F{next} }}\n"));
+        }
+        query.push_str("fragment F40 on Query { a }\n");
+        assert_eq!(check(&query, None, 30).unwrap_err().code, ErrorCode::QueryTooComplex);
+    }
+
+    #[test]
+    fn fragment_cycles_do_not_loop() {
+        let query = "query { ...A } fragment A on Query { ...B } fragment B on Query { ...A x }";
+        assert!(check(query, None, 30).is_ok());
+    }
+}

@@ -1,0 +1,98 @@
+//! The GraphQL schema: thin resolvers that parse input, call one service and map the output.
+
+pub mod context;
+pub mod document;
+mod extension;
+mod mutation;
+mod query;
+pub mod request;
+pub mod response;
+mod subscription;
+pub mod types;
+
+use async_graphql::Schema;
+
+pub use context::RequestContext;
+pub use mutation::Mutation;
+pub use query::Query;
+pub use subscription::Subscription;
+
+use crate::config::Settings;
+use crate::state::Services;
+
+/// The portal's schema type.
+pub type PortalSchema = Schema<Query, Mutation, Subscription>;
+
+/// Builds the schema with the limits and exposure rules of `settings`.
+pub fn build_schema(services: Services, settings: &Settings) -> PortalSchema {
+    let mut builder = Schema::build(Query::default(), Mutation::default(), Subscription::default())
+        .data(services)
+        .extension(extension::Lifecycle)
+        .limit_depth(settings.graphql.max_depth)
+        .limit_complexity(settings.graphql.max_complexity)
+        .limit_recursive_depth(32)
+        .limit_directives(16);
+    if !settings.introspection_enabled() {
+        builder = builder.disable_introspection();
+    }
+    if settings.profile == crate::config::Profile::Production {
+        builder = builder.disable_suggestions();
+    }
+    builder.finish()
+}
+
+/// The schema in SDL, as committed in `api/schema.graphql`.
+pub fn sdl() -> String {
+    Schema::build(Query::default(), Mutation::default(), Subscription::default())
+        .finish()
+        .sdl()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    /// The committed `api/schema.graphql` is the schema: regenerate it with
+    /// `cargo run --bin portal -- schema > api/schema.graphql`.
+    #[test]
+    fn the_committed_schema_file_matches_the_code() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schema.graphql");
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == super::sdl(),
+            "{} is out of date: run `cargo run --bin portal -- schema > api/schema.graphql`",
+            path.display()
+        );
+    }
+
+    /// Every type, field, argument and enum value of the schema is documented.
+    #[test]
+    fn every_schema_element_has_a_description() {
+        let sdl = super::sdl();
+        let mut undocumented = Vec::new();
+        let mut in_docstring = false;
+        let mut in_schema_block = false;
+        let mut previous = "";
+        for line in sdl.lines() {
+            let trimmed = line.trim();
+            if trimmed == "\"\"\"" {
+                in_docstring = !in_docstring;
+                previous = trimmed;
+                continue;
+            }
+            if in_docstring || trimmed.is_empty() {
+                continue;
+            }
+            in_schema_block |= trimmed == "schema {";
+            let is_definition = ["type ", "enum ", "input ", "interface ", "scalar ", "union "]
+                .iter()
+                .any(|keyword| trimmed.starts_with(keyword));
+            let is_member = line.starts_with('\t') && !trimmed.starts_with(')') && !in_schema_block;
+            if (is_definition || is_member) && previous != "\"\"\"" {
+                undocumented.push(trimmed.to_owned());
+            }
+            previous = trimmed;
+        }
+        assert!(undocumented.is_empty(), "undocumented schema elements: {undocumented:#?}");
+    }
+}

@@ -1,0 +1,141 @@
+use async_graphql::{Enum, ID, InputObject, Object};
+use chrono::{DateTime, Utc};
+use entity::contact;
+
+use super::enums::{ContactStatusGql, ProviderRoleGql, SupportRoleGql};
+use crate::contacts::{ContactFilter, ContactOrder, ContactSortField, SortDirection};
+use crate::ids::{NodeId, NodeKind};
+
+/// A person's membership of one company, with their roles there.
+pub struct Contact(pub contact::Model);
+
+/// A person's membership of one company, with their roles there.
+#[Object]
+impl Contact {
+    /// Opaque ID.
+    pub async fn id(&self) -> ID {
+        NodeId::new(NodeKind::Contact, self.0.id).to_string().into()
+    }
+
+    /// Last name.
+    async fn last_name(&self) -> &str {
+        &self.0.last_name
+    }
+
+    /// First name.
+    async fn first_name(&self) -> &str {
+        &self.0.first_name
+    }
+
+    /// Professional e-mail address (lower-case).
+    async fn email(&self) -> &str {
+        &self.0.email
+    }
+
+    /// The support role, if any.
+    async fn support_role(&self) -> Option<SupportRoleGql> {
+        self.0.support_role.map(Into::into)
+    }
+
+    /// Whether the contact is a Security Administrator of the company.
+    async fn security_administrator(&self) -> bool {
+        self.0.security_admin
+    }
+
+    /// The provider-side role, for members of the provider organisation.
+    async fn provider_role(&self) -> Option<ProviderRoleGql> {
+        self.0.provider_role.map(Into::into)
+    }
+
+    /// Whether the contact can act for the company.
+    async fn status(&self) -> ContactStatusGql {
+        self.0.status.into()
+    }
+
+    /// Changes with every update; send it back with edits to detect concurrent changes.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
+    /// When the contact was added.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    /// When the contact was last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
+
+/// Which contacts to list.
+#[derive(InputObject, Debug, Default)]
+pub struct ContactFilterInput {
+    /// Only contacts with one of these statuses (all when absent or empty).
+    pub statuses: Option<Vec<ContactStatusGql>>,
+    /// Name or e-mail contains this text (ignoring case and accents).
+    pub search: Option<String>,
+}
+
+impl From<ContactFilterInput> for ContactFilter {
+    fn from(input: ContactFilterInput) -> Self {
+        Self {
+            statuses: input
+                .statuses
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            search: input.search,
+        }
+    }
+}
+
+/// What contacts can be sorted by.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ContactOrderField {
+    /// Last name, then first name (ignoring case and accents).
+    #[default]
+    Name,
+    /// E-mail address.
+    Email,
+    /// Date added.
+    CreatedAt,
+}
+
+/// Ascending or descending.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OrderDirection {
+    /// Smallest first.
+    #[default]
+    Asc,
+    /// Largest first.
+    Desc,
+}
+
+/// Sort order of a contact list.
+#[derive(InputObject, Debug, Default)]
+pub struct ContactOrderInput {
+    /// The value to sort by.
+    #[graphql(default)]
+    pub field: ContactOrderField,
+    /// The direction.
+    #[graphql(default)]
+    pub direction: OrderDirection,
+}
+
+impl From<ContactOrderInput> for ContactOrder {
+    fn from(input: ContactOrderInput) -> Self {
+        Self {
+            field: match input.field {
+                ContactOrderField::Name => ContactSortField::Name,
+                ContactOrderField::Email => ContactSortField::Email,
+                ContactOrderField::CreatedAt => ContactSortField::CreatedAt,
+            },
+            direction: match input.direction {
+                OrderDirection::Asc => SortDirection::Asc,
+                OrderDirection::Desc => SortDirection::Desc,
+            },
+        }
+    }
+}

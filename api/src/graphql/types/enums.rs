@@ -1,0 +1,147 @@
+//! GraphQL enums mirroring the stored string enums.
+
+use async_graphql::Enum;
+use entity::{AccountState, CompanyKind, ContactStatus, ProviderRole, SupportRole};
+
+use crate::domain::Language;
+
+/// Which side of the support relationship a company is on.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(name = "CompanyKind")]
+pub enum CompanyKindGql {
+    /// The vendor running the portal.
+    Provider,
+    /// A customer company.
+    Customer,
+}
+
+impl From<CompanyKind> for CompanyKindGql {
+    fn from(kind: CompanyKind) -> Self {
+        match kind {
+            CompanyKind::Provider => Self::Provider,
+            CompanyKind::Customer => Self::Customer,
+        }
+    }
+}
+
+/// Language of pages and mails.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(name = "Language")]
+pub enum LanguageGql {
+    /// English.
+    En,
+    /// French.
+    Fr,
+}
+
+impl From<LanguageGql> for Language {
+    fn from(language: LanguageGql) -> Self {
+        match language {
+            LanguageGql::En => Self::En,
+            LanguageGql::Fr => Self::Fr,
+        }
+    }
+}
+
+impl From<Language> for LanguageGql {
+    fn from(language: Language) -> Self {
+        match language {
+            Language::En => Self::En,
+            Language::Fr => Self::Fr,
+        }
+    }
+}
+
+/// A customer contact's support role; at most one per contact and company.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(name = "SupportRole")]
+pub enum SupportRoleGql {
+    /// Works on their own requests only.
+    SupportRestricted,
+    /// Also sees and acts on every request of the company.
+    SupportAdvanced,
+    /// The above, plus adds contacts.
+    SupportAdministrator,
+}
+
+impl From<SupportRole> for SupportRoleGql {
+    fn from(role: SupportRole) -> Self {
+        match role {
+            SupportRole::Restricted => Self::SupportRestricted,
+            SupportRole::Advanced => Self::SupportAdvanced,
+            SupportRole::Administrator => Self::SupportAdministrator,
+        }
+    }
+}
+
+/// The role of a member of the provider organisation.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(name = "ProviderRole")]
+pub enum ProviderRoleGql {
+    /// Works on every company's submitted requests.
+    SupportAgent,
+    /// An agent who also dispatches requests and sees cross-company metrics.
+    SupportManager,
+    /// Manages customer companies and provider staff.
+    PlatformOperator,
+}
+
+impl From<ProviderRole> for ProviderRoleGql {
+    fn from(role: ProviderRole) -> Self {
+        match role {
+            ProviderRole::SupportAgent => Self::SupportAgent,
+            ProviderRole::SupportManager => Self::SupportManager,
+            ProviderRole::PlatformOperator => Self::PlatformOperator,
+        }
+    }
+}
+
+/// Whether a contact can act for their company.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(name = "ContactStatus")]
+pub enum ContactStatusGql {
+    /// Can act for the company.
+    Active,
+    /// Left the company: keeps history, cannot act, receives nothing.
+    Obsolete,
+}
+
+impl From<ContactStatus> for ContactStatusGql {
+    fn from(status: ContactStatus) -> Self {
+        match status {
+            ContactStatus::Active => Self::Active,
+            ContactStatus::Obsolete => Self::Obsolete,
+        }
+    }
+}
+
+impl From<ContactStatusGql> for ContactStatus {
+    fn from(status: ContactStatusGql) -> Self {
+        match status {
+            ContactStatusGql::Active => Self::Active,
+            ContactStatusGql::Obsolete => Self::Obsolete,
+        }
+    }
+}
+
+/// Life cycle of an account.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(name = "AccountState")]
+pub enum AccountStateGql {
+    /// Set-up link sent; no password chosen yet.
+    Pending,
+    /// Can log in.
+    Active,
+    /// Cannot log in.
+    Disabled,
+}
+
+impl From<AccountState> for AccountStateGql {
+    fn from(state: AccountState) -> Self {
+        match state {
+            AccountState::Pending => Self::Pending,
+            AccountState::Active => Self::Active,
+            AccountState::Disabled => Self::Disabled,
+        }
+    }
+}

@@ -1,0 +1,46 @@
+use async_graphql::Context;
+use super::{Account, Company, Contact};
+use crate::auth::Principal;
+use crate::error::{ApiError, ApiResult};
+use crate::graphql::context::services;
+use crate::{accounts, companies, contacts};
+
+/// The person making the request and the company they act for.
+pub struct Viewer(pub Principal);
+
+/// The person making the request and the company they act for.
+#[async_graphql::Object]
+impl Viewer {
+    /// The person's account.
+    async fn account(&self, ctx: &Context<'_>) -> ApiResult<Account> {
+        let services = services(ctx)?;
+        accounts::repo::find(services.db.reader(), self.0.account_id)
+            .await?
+            .map(Account)
+            .ok_or_else(|| ApiError::internal(anyhow::anyhow!("session without account")))
+    }
+
+    /// The contact the person acts as; `null` when they act for no company.
+    async fn contact(&self, ctx: &Context<'_>) -> ApiResult<Option<Contact>> {
+        let Some(membership) = &self.0.membership else { return Ok(None) };
+        let services = services(ctx)?;
+        Ok(contacts::repo::find(services.db.reader(), membership.contact_id)
+            .await?
+            .map(Contact))
+    }
+
+    /// The company the person acts for; `null` when none.
+    async fn company(&self, ctx: &Context<'_>) -> ApiResult<Option<Company>> {
+        let Some(membership) = &self.0.membership else { return Ok(None) };
+        let services = services(ctx)?;
+        Ok(companies::repo::find(services.db.reader(), membership.company_id)
+            .await?
+            .map(Company))
+    }
+
+    /// Whether this session was opened with a second factor.
+    async fn two_factor(&self) -> bool {
+        self.0.two_factor
+    }
+}
+

@@ -1,0 +1,356 @@
+//! `POST /graphql` and `GET /graphql`, following the GraphQL-over-HTTP specification (the text
+//! of 2026-08): media types negotiated from `Accept`, 400 for unparsable JSON or documents,
+//! 422 for requests that are not well formed, fail validation or variable coercion, or name no
+//! runnable operation, 405 for mutations over GET, 294 for partial success under
+//! `application/graphql-response+json`, and no `data` entry whenever execution did not start.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use async_graphql::ServerError;
+use async_graphql::parser::types::OperationType;
+use axum::body::Body;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+use http::header::{ALLOW, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
+use http::{HeaderMap, HeaderValue, StatusCode, Uri};
+
+use super::graphiql;
+use super::negotiate::{ContentTypeError, ResponseMedia, check_json_content_type, negotiate, wants_html};
+use crate::error::ErrorCode;
+use crate::graphql::RequestContext;
+use crate::graphql::request::{GraphqlParams, finish, prepare};
+use crate::graphql::response::{Outcome, ResponseBody, request_error};
+use crate::state::AppState;
+
+/// The "294 Partial Success" status recommended by the specification.
+const PARTIAL_SUCCESS: u16 = 294;
+
+/// A request refused before reaching GraphQL, answered with a GraphQL-shaped error body.
+#[derive(Debug)]
+struct Rejection {
+    status: StatusCode,
+    code: ErrorCode,
+    message: String,
+    allow: Option<&'static str>,
+}
+
+impl Rejection {
+    fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+            allow: None,
+        }
+    }
+
+    fn into_response(self, state: &AppState, media: ResponseMedia) -> Response {
+        state.metrics().observe_error(self.code);
+        let errors = [request_error(self.code, self.message)];
+        let mut response = encode(self.status, media, None, &errors);
+        if let Some(allow) = self.allow {
+            response.headers_mut().insert(ALLOW, HeaderValue::from_static(allow));
+        }
+        response
+    }
+}
+
+/// `POST /graphql`.
+pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
+    let Some(media) = negotiate(&headers) else {
+        return not_acceptable(&state);
+    };
+    match read_post(&state, &headers, body).await {
+        Ok(params) => run(&state, &headers, params, false, media).await,
+        Err(rejection) => rejection.into_response(&state, media),
+    }
+}
+
+/// `GET /graphql`: queries only; a browser without a query gets GraphiQL in development.
+pub async fn get(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> Response {
+    let raw_query = uri.query().unwrap_or_default();
+    if state.settings().graphiql_enabled() && wants_html(&headers) && !has_query_param(raw_query) {
+        return graphiql::page();
+    }
+    let Some(media) = negotiate(&headers) else {
+        return not_acceptable(&state);
+    };
+    if raw_query.len() > state.settings().graphql.max_body_bytes {
+        let rejection = Rejection::new(StatusCode::URI_TOO_LONG, ErrorCode::BadRequest, "The URL is too long: use POST");
+        return rejection.into_response(&state, media);
+    }
+    match params_from_query_string(raw_query) {
+        Ok(params) => run(&state, &headers, params, true, media).await,
+        Err(rejection) => rejection.into_response(&state, media),
+    }
+}
+
+fn not_acceptable(state: &AppState) -> Response {
+    state.metrics().observe_error(ErrorCode::BadRequest);
+    let body = r#"{"errors":[{"message":"Accept must allow application/graphql-response+json or application/json","extensions":{"code":"BAD_REQUEST"}}]}"#;
+    (StatusCode::NOT_ACCEPTABLE, [(CONTENT_TYPE, "application/json; charset=utf-8")], body).into_response()
+}
+
+fn has_query_param(raw_query: &str) -> bool {
+    serde_urlencoded::from_str::<Vec<(String, String)>>(raw_query)
+        .is_ok_and(|pairs| pairs.iter().any(|(key, _)| key == "query"))
+}
+
+async fn read_post(state: &AppState, headers: &HeaderMap, body: Body) -> Result<GraphqlParams, Rejection> {
+    match check_json_content_type(headers) {
+        Ok(()) => {}
+        Err(ContentTypeError::Missing) => {
+            return Err(Rejection::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                ErrorCode::BadRequest,
+                "Content-Type is required: use application/json",
+            ));
+        }
+        Err(ContentTypeError::Unsupported) => {
+            return Err(Rejection::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                ErrorCode::BadRequest,
+                "Unsupported Content-Type: use application/json (UTF-8)",
+            ));
+        }
+    }
+    let limit = state.settings().graphql.max_body_bytes;
+    let too_large = || {
+        Rejection::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::BadRequest,
+            format!("The request body exceeds {limit} bytes"),
+        )
+    };
+    let declared = headers
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|length| length > limit) {
+        return Err(too_large());
+    }
+    let bytes: Bytes = axum::body::to_bytes(body, limit).await.map_err(|_| too_large())?;
+    params_from_json(&bytes)
+}
+
+fn not_well_formed(message: impl Into<String>) -> Rejection {
+    Rejection::new(StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::BadRequest, message)
+}
+
+/// Reads the JSON encoding of a GraphQL-over-HTTP request.
+fn params_from_json(bytes: &[u8]) -> Result<GraphqlParams, Rejection> {
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|err| {
+        Rejection::new(StatusCode::BAD_REQUEST, ErrorCode::BadRequest, format!("The body is not valid JSON: {err}"))
+    })?;
+    let mut object = match value {
+        serde_json::Value::Object(object) => object,
+        serde_json::Value::Array(_) => return Err(not_well_formed("Batched requests are not supported")),
+        _ => return Err(not_well_formed("The body must be a JSON object")),
+    };
+    let query = match object.remove("query") {
+        Some(serde_json::Value::String(query)) => query,
+        Some(_) => return Err(not_well_formed("query must be a string")),
+        None => return Err(not_well_formed("query is required")),
+    };
+    let operation_name = match object.remove("operationName") {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::String(name)) => Some(name),
+        Some(_) => return Err(not_well_formed("operationName must be a string")),
+    };
+    let variables = optional_map(object.remove("variables"), "variables")?;
+    optional_map(object.remove("extensions"), "extensions")?;
+    Ok(GraphqlParams {
+        query,
+        operation_name,
+        variables,
+    })
+}
+
+fn optional_map(value: Option<serde_json::Value>, name: &str) -> Result<Option<serde_json::Value>, Rejection> {
+    match value {
+        None | Some(serde_json::Value::Null) => Ok(None),
+        Some(map @ serde_json::Value::Object(_)) => Ok(Some(map)),
+        Some(_) => Err(not_well_formed(format!("{name} must be an object"))),
+    }
+}
+
+/// Reads the URL-encoded form of a GraphQL-over-HTTP request (GET).
+fn params_from_query_string(raw: &str) -> Result<GraphqlParams, Rejection> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw)
+        .map_err(|_| Rejection::new(StatusCode::BAD_REQUEST, ErrorCode::BadRequest, "The query string is malformed"))?;
+    let mut params = GraphqlParams::default();
+    let mut seen_query = false;
+    for (key, value) in pairs {
+        match key.as_str() {
+            "query" if seen_query => return Err(not_well_formed("query is given twice")),
+            "query" => {
+                seen_query = true;
+                params.query = value;
+            }
+            "operationName" => params.operation_name = Some(value).filter(|v| !v.is_empty()),
+            "variables" | "extensions" if value.is_empty() => {}
+            "variables" | "extensions" => {
+                let parsed: serde_json::Value = serde_json::from_str(&value).map_err(|_| {
+                    Rejection::new(StatusCode::BAD_REQUEST, ErrorCode::BadRequest, format!("{key} is not valid JSON"))
+                })?;
+                let map = optional_map(Some(parsed), &key)?;
+                if key == "variables" {
+                    params.variables = map;
+                }
+            }
+            _ => {}
+        }
+    }
+    if !seen_query {
+        return Err(not_well_formed("query is required"));
+    }
+    Ok(params)
+}
+
+/// The bearer token of the request, if any. It is only ever hashed, never logged.
+pub(crate) fn bearer_token(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_owned())
+        .filter(|token| !token.is_empty())
+}
+
+async fn run(state: &AppState, headers: &HeaderMap, params: GraphqlParams, is_get: bool, media: ResponseMedia) -> Response {
+    let started = Instant::now();
+    let context = Arc::new(RequestContext::new(bearer_token(headers)));
+    let max_aliases = state.settings().graphql.max_aliases;
+    let prepared = match prepare(params, context, max_aliases) {
+        Ok(prepared) => prepared,
+        Err(refused) => {
+            let status = match refused.code {
+                ErrorCode::GraphqlParseFailed => StatusCode::BAD_REQUEST,
+                _ => StatusCode::UNPROCESSABLE_ENTITY,
+            };
+            state.metrics().observe_operation(None, "http", started.elapsed(), &[refused.code]);
+            return encode(status, media, None, &[refused.error]);
+        }
+    };
+    match prepared.operation_type {
+        OperationType::Mutation if is_get => {
+            let mut rejection = Rejection::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                ErrorCode::BadRequest,
+                "Mutations cannot be sent with GET: use POST",
+            );
+            rejection.allow = Some("POST");
+            return rejection.into_response(state, media);
+        }
+        OperationType::Subscription => {
+            let rejection = not_well_formed("Subscriptions are served over WebSocket at /graphql/ws");
+            return rejection.into_response(state, media);
+        }
+        _ => {}
+    }
+    let timeout = Duration::from_millis(state.settings().graphql.execution_timeout_ms);
+    let operation_name = prepared.operation_name.clone();
+    let executed = tokio::time::timeout(timeout, state.schema().execute(prepared.request)).await;
+    let Ok(mut response) = executed else {
+        let metrics = state.metrics();
+        metrics.observe_operation(operation_name.as_deref(), "http", started.elapsed(), &[ErrorCode::Timeout]);
+        let errors = [request_error(ErrorCode::Timeout, "The request took too long and was stopped")];
+        return encode(StatusCode::GATEWAY_TIMEOUT, media, None, &errors);
+    };
+    let (outcome, codes) = finish(&mut response, &prepared.context);
+    state
+        .metrics()
+        .observe_operation(operation_name.as_deref(), "http", started.elapsed(), &codes);
+    let (status, data) = match outcome {
+        Outcome::RequestError => (StatusCode::UNPROCESSABLE_ENTITY, None),
+        Outcome::Executed if response.errors.is_empty() || media == ResponseMedia::Json => {
+            (StatusCode::OK, Some(&response.data))
+        }
+        Outcome::Executed => (
+            StatusCode::from_u16(PARTIAL_SUCCESS).unwrap_or(StatusCode::OK),
+            Some(&response.data),
+        ),
+    };
+    let body = ResponseBody {
+        data,
+        errors: &response.errors,
+        extensions: &response.extensions,
+    };
+    respond(status, media, &body)
+}
+
+fn encode(status: StatusCode, media: ResponseMedia, data: Option<&async_graphql::Value>, errors: &[ServerError]) -> Response {
+    let extensions = Default::default();
+    respond(
+        status,
+        media,
+        &ResponseBody {
+            data,
+            errors,
+            extensions: &extensions,
+        },
+    )
+}
+
+fn respond(status: StatusCode, media: ResponseMedia, body: &ResponseBody<'_>) -> Response {
+    match serde_json::to_vec(body) {
+        Ok(bytes) => {
+            let content_type = media.content_type(status.is_success());
+            (status, [(CONTENT_TYPE, content_type)], bytes).into_response()
+        }
+        Err(err) => {
+            tracing::error!(%err, "cannot serialise a GraphQL response");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_bodies_must_be_well_formed_requests() {
+        let status = |body: &str| params_from_json(body.as_bytes()).err().map(|r| r.status.as_u16());
+        assert_eq!(status(r#"{"query":"{a}"}"#), None);
+        assert_eq!(status(r#"{"query":"{a}","variables":null,"operationName":null,"extensions":null}"#), None);
+        assert_eq!(status(r#"{"query":"{a}","unknown":1}"#), None);
+        assert_eq!(status("{ \"not json"), Some(400));
+        assert_eq!(status(""), Some(400));
+        for bad in [
+            r#"{"qeury":"{a}"}"#,
+            r#"{"query":1}"#,
+            r#"{"query":"{a}","variables":[7]}"#,
+            r#"{"query":"{a}","variables":"x"}"#,
+            r#"{"query":"{a}","operationName":false}"#,
+            r#"{"query":"{a}","extensions":0}"#,
+            r#"[{"query":"{a}"}]"#,
+            r#""{a}""#,
+        ] {
+            assert_eq!(status(bad), Some(422), "{bad}");
+        }
+    }
+
+    #[test]
+    fn query_strings_decode_json_parameters_and_treat_empty_as_absent() {
+        let params = params_from_query_string("query=%7Ba%7D&variables=%7B%22x%22%3A1%7D&operationName=").unwrap();
+        assert_eq!(params.query, "{a}");
+        assert_eq!(params.variables, Some(serde_json::json!({"x": 1})));
+        assert_eq!(params.operation_name, None);
+        assert!(params_from_query_string("variables=%7B%7D").is_err());
+        assert_eq!(params_from_query_string("query=x&variables=%5B%5D").err().map(|r| r.status.as_u16()), Some(422));
+        assert_eq!(params_from_query_string("query=x&variables=nope").err().map(|r| r.status.as_u16()), Some(400));
+    }
+
+    #[test]
+    fn bearer_tokens_are_read_from_the_authorization_header_only() {
+        let mut headers = HeaderMap::new();
+        assert_eq!(bearer_token(&headers), None);
+        headers.insert(AUTHORIZATION, HeaderValue::from_static("Bearer abc"));
+        assert_eq!(bearer_token(&headers).as_deref(), Some("abc"));
+        headers.insert(AUTHORIZATION, HeaderValue::from_static("Basic abc"));
+        assert_eq!(bearer_token(&headers), None);
+    }
+}

@@ -1,0 +1,48 @@
+//! Operational endpoints: liveness, readiness and Prometheus metrics.
+
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use http::StatusCode;
+use http::header::CONTENT_TYPE;
+
+use crate::state::AppState;
+
+/// `GET /healthz`: the process is alive.
+pub async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// `GET /readyz`: the database answers, every migration is applied, and the server is not
+/// shutting down.
+pub async fn readyz(State(state): State<AppState>) -> Response {
+    if state.is_stopping() {
+        return (StatusCode::SERVICE_UNAVAILABLE, "shutting down").into_response();
+    }
+    let db = &state.services().db;
+    if let Err(err) = db.ping().await {
+        tracing::warn!(%err, "readiness: database unreachable");
+        return (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response();
+    }
+    match db.pending_migrations().await {
+        Ok(0) => (StatusCode::OK, "ready").into_response(),
+        Ok(pending) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("{pending} migrations pending"),
+        )
+            .into_response(),
+        Err(err) => {
+            tracing::warn!(%err, "readiness: cannot read migrations");
+            (StatusCode::SERVICE_UNAVAILABLE, "migrations unknown").into_response()
+        }
+    }
+}
+
+/// `GET /metrics`: Prometheus text exposition.
+pub async fn metrics(State(state): State<AppState>) -> Response {
+    let body = state.metrics().render(&state.services().db);
+    (
+        [(CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")],
+        body,
+    )
+        .into_response()
+}

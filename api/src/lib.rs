@@ -1,0 +1,30 @@
+//! The support portal server.
+//!
+//! Layout: `config` (typed settings), `startup` (build and run), `http` (routes and the GraphQL
+//! transports), `graphql` (the schema: thin resolvers), `auth` (actors, capabilities,
+//! sessions, passwords), and one module per area (`companies`, `contacts`, `accounts`), each
+//! with a service that owns its transactions and a repo that is the only code touching its
+//! tables.
+
+pub mod accounts;
+pub mod auth;
+pub mod bootstrap;
+pub mod cli;
+pub mod clock;
+pub mod companies;
+pub mod config;
+pub mod contacts;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod graphql;
+pub mod http;
+pub mod idempotency;
+pub mod ids;
+pub mod metrics;
+pub mod paging;
+pub mod sql;
+pub mod startup;
+pub mod state;
+pub mod telemetry;

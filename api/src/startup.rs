@@ -1,0 +1,133 @@
+//! Building and running the server: storage, migrations, schema, routes, graceful shutdown.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+
+use crate::auth::passwords::PasswordHasher;
+use crate::clock::SharedClock;
+use crate::config::Settings;
+use crate::db::Db;
+use crate::graphql::build_schema;
+use crate::metrics::Metrics;
+use crate::state::{AppState, Services};
+
+/// A bound, migrated, ready-to-serve portal.
+pub struct Application {
+    listener: TcpListener,
+    state: AppState,
+}
+
+/// Password hashes that may run at once: one per core, so logins never starve other work.
+fn hashing_parallelism() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
+}
+
+impl Application {
+    /// Connects to the configured database, applies migrations and binds the listener.
+    pub async fn build(settings: Settings, clock: SharedClock) -> anyhow::Result<Self> {
+        let db = Db::connect(&settings).await?;
+        Self::build_with_db(settings, db, clock).await
+    }
+
+    /// Like [`Application::build`], on an already opened database.
+    pub async fn build_with_db(settings: Settings, db: Db, clock: SharedClock) -> anyhow::Result<Self> {
+        db.migrate().await.context("cannot apply database migrations")?;
+        let listener = TcpListener::bind(settings.http.bind)
+            .await
+            .with_context(|| format!("cannot listen on {}", settings.http.bind))?;
+        let settings = Arc::new(settings);
+        let services = Services {
+            db,
+            clock,
+            passwords: PasswordHasher::new(hashing_parallelism()),
+            settings: Arc::clone(&settings),
+        };
+        let schema = build_schema(services.clone(), &settings);
+        let state = AppState::new(services, schema, Metrics::new());
+        Ok(Self { listener, state })
+    }
+
+    /// The address actually bound (useful with port 0).
+    pub fn local_addr(&self) -> anyhow::Result<SocketAddr> {
+        Ok(self.listener.local_addr()?)
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` resolves, then stops accepting, lets in-flight requests finish
+    /// (up to `http.shutdown_grace_secs`), closes WebSockets with 1001 and the database pools.
+    pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        let state = self.state.clone();
+        let router = crate::http::router(state.clone());
+        let grace = Duration::from_secs(state.settings().http.shutdown_grace_secs);
+        let signalled = {
+            let state = state.clone();
+            async move {
+                shutdown.await;
+                tracing::info!("shutting down: no new connections, finishing requests in flight");
+                state.begin_shutdown();
+            }
+        };
+        let server = axum::serve(
+            self.listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(signalled);
+        let mut server = std::pin::pin!(server.into_future());
+        let result = tokio::select! {
+            result = &mut server => result.map_err(anyhow::Error::from),
+            () = async {
+                state.shutdown_token().cancelled().await;
+                tokio::time::sleep(grace).await;
+            } => {
+                tracing::warn!("requests still running after the grace period; stopping anyway");
+                Ok(())
+            }
+        };
+        let connections = state.connections();
+        connections.close();
+        let started = Instant::now();
+        if tokio::time::timeout(grace, connections.wait()).await.is_err() {
+            tracing::warn!("WebSocket connections still open after the grace period");
+        }
+        tracing::debug!(took = ?started.elapsed(), "WebSocket connections closed");
+        state.services().db.close().await;
+        tracing::info!("stopped");
+        result
+    }
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM.
+pub async fn shutdown_signal() {
+    let interrupt = async {
+        if let Err(err) = tokio::signal::ctrl_c().await {
+            tracing::error!(%err, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(err) => {
+                tracing::error!(%err, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
+}

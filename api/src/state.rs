@@ -1,0 +1,91 @@
+//! What every part of the running server shares.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use crate::auth::passwords::PasswordHasher;
+use crate::clock::SharedClock;
+use crate::config::Settings;
+use crate::db::Db;
+use crate::graphql::PortalSchema;
+use crate::metrics::Metrics;
+
+/// The dependencies of services: storage, time, password hashing and configuration.
+#[derive(Clone)]
+pub struct Services {
+    pub db: Db,
+    pub clock: SharedClock,
+    pub passwords: PasswordHasher,
+    pub settings: Arc<Settings>,
+}
+
+impl std::fmt::Debug for Services {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Services").field("engine", &self.db.engine()).finish_non_exhaustive()
+    }
+}
+
+/// The state handed to HTTP handlers.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+struct Inner {
+    services: Services,
+    schema: PortalSchema,
+    metrics: Metrics,
+    shutdown: CancellationToken,
+    connections: TaskTracker,
+    stopping: AtomicBool,
+}
+
+impl AppState {
+    pub fn new(services: Services, schema: PortalSchema, metrics: Metrics) -> Self {
+        Self(Arc::new(Inner {
+            services,
+            schema,
+            metrics,
+            shutdown: CancellationToken::new(),
+            connections: TaskTracker::new(),
+            stopping: AtomicBool::new(false),
+        }))
+    }
+
+    pub fn services(&self) -> &Services {
+        &self.0.services
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.0.services.settings
+    }
+
+    pub fn schema(&self) -> &PortalSchema {
+        &self.0.schema
+    }
+
+    pub fn metrics(&self) -> &Metrics {
+        &self.0.metrics
+    }
+
+    /// Cancelled when the server begins to shut down; long-lived connections watch it.
+    pub fn shutdown_token(&self) -> &CancellationToken {
+        &self.0.shutdown
+    }
+
+    /// Tracks WebSocket connections so shutdown can wait for them to close.
+    pub fn connections(&self) -> &TaskTracker {
+        &self.0.connections
+    }
+
+    /// Starts the shutdown: readiness turns false and long-lived connections are told to close.
+    pub fn begin_shutdown(&self) {
+        self.0.stopping.store(true, Ordering::Release);
+        self.0.shutdown.cancel();
+    }
+
+    pub fn is_stopping(&self) -> bool {
+        self.0.stopping.load(Ordering::Acquire)
+    }
+}

@@ -1,0 +1,18 @@
+//! The schema of the support portal as an ordered list of migrations.
+//!
+//! The same [`Migrator`] runs at server start-up, from `portal migrate`, from this crate's own
+//! CLI (`cargo run -p portal-migration -- up`) and in every test database.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261121_000001_identity;
+
+/// Applies the portal's migrations in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261121_000001_identity::Migration)]
+    }
+}
