@@ -46,7 +46,10 @@ impl From<sea_orm::DbErr> for BootstrapError {
 
 /// Creates the provider organisation and a platform operator with a generated password that
 /// must be changed at first login. Refuses to run twice.
-pub async fn run(services: &Services, input: BootstrapInput) -> Result<Bootstrapped, BootstrapError> {
+pub async fn run(
+    services: &Services,
+    input: BootstrapInput,
+) -> Result<Bootstrapped, BootstrapError> {
     let password = passwords::generate_password();
     let hash = services.passwords.hash(password.clone()).await?;
     let now = services.clock.now();
@@ -54,10 +57,20 @@ pub async fn run(services: &Services, input: BootstrapInput) -> Result<Bootstrap
     if let Some(provider) = companies::find_provider(&txn).await? {
         return Err(BootstrapError::AlreadyDone(provider.human_id));
     }
-    if accounts::find_by_email(&txn, &input.operator_email).await?.is_some() {
+    if accounts::find_by_email(&txn, &input.operator_email)
+        .await?
+        .is_some()
+    {
         return Err(BootstrapError::AccountExists);
     }
-    let provider = companies::insert(&txn, CompanyKind::Provider, &input.provider_name, input.language, now).await?;
+    let provider = companies::insert(
+        &txn,
+        CompanyKind::Provider,
+        &input.provider_name,
+        input.language,
+        now,
+    )
+    .await?;
     let account = accounts::insert(
         &txn,
         NewAccount {
@@ -93,7 +106,9 @@ pub async fn run(services: &Services, input: BootstrapInput) -> Result<Bootstrap
     contacts::insert_many(&txn, vec![contact], now).await?;
     let contact = contacts::find_by_account(&txn, provider.id, account.id)
         .await?
-        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("operator contact not found after insert")))?;
+        .ok_or_else(|| {
+            ApiError::internal(anyhow::anyhow!("operator contact not found after insert"))
+        })?;
     let token = sessions::open(&txn, now, account.id, Some(contact.id), false).await?;
     txn.commit().await?;
     Ok(Bootstrapped {

@@ -113,7 +113,10 @@ pub fn main() -> ExitCode {
         }
     };
     crate::telemetry::init(&settings.log);
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(err) => {
             eprintln!("portal: cannot start the async runtime: {err}");
@@ -132,7 +135,9 @@ pub fn main() -> ExitCode {
 
 async fn open_services(settings: Settings) -> anyhow::Result<Services> {
     let db = Db::connect(&settings).await?;
-    db.migrate().await.context("cannot apply database migrations")?;
+    db.migrate()
+        .await
+        .context("cannot apply database migrations")?;
     Ok(Services {
         db,
         clock: Arc::new(SystemClock),
@@ -170,7 +175,9 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             println!("Platform operator login:    {}", done.login);
             println!("One-time password:          {}", done.password);
             println!("API session token (12 h):   {}", done.session_token);
-            println!("These are shown once and stored nowhere in clear; the password must be changed at first login.");
+            println!(
+                "These are shown once and stored nowhere in clear; the password must be changed at first login."
+            );
             Ok(())
         }
         Command::Demo { extra_contacts } => {
@@ -180,7 +187,9 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             services.db.close().await;
             Ok(())
         }
-        Command::Serve { demo: with_demo, .. } => serve(settings, with_demo).await,
+        Command::Serve {
+            demo: with_demo, ..
+        } => serve(settings, with_demo).await,
     }
 }
 

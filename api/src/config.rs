@@ -355,8 +355,11 @@ mod tests {
 
     #[test]
     fn a_named_configuration_file_must_exist() {
-        let err = Settings::load(Some(Path::new("/nonexistent/portal.toml")), &Overrides::default())
-            .unwrap_err();
+        let err = Settings::load(
+            Some(Path::new("/nonexistent/portal.toml")),
+            &Overrides::default(),
+        )
+        .unwrap_err();
         assert!(matches!(err, ConfigError::MissingFile(_)));
     }
 

@@ -164,7 +164,9 @@ impl Db {
 
     /// Number of migrations not yet applied.
     pub async fn pending_migrations(&self) -> Result<usize, DbErr> {
-        Ok(Migrator::get_pending_migrations(&self.read).await?.len())
+        Ok(Migrator::get_pending_migrations_read_only(&self.read)
+            .await?
+            .len())
     }
 
     /// A round trip to the database.

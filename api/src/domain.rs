@@ -7,7 +7,11 @@ use crate::error::{ApiError, InputReason};
 fn trimmed_text(raw: &str, field: &str, max_chars: usize) -> Result<String, ApiError> {
     let value = raw.trim();
     if value.is_empty() {
-        return Err(ApiError::bad_input(field, InputReason::Required, "must not be empty"));
+        return Err(ApiError::bad_input(
+            field,
+            InputReason::Required,
+            "must not be empty",
+        ));
     }
     if value.chars().count() > max_chars {
         return Err(ApiError::bad_input(
@@ -67,15 +71,19 @@ pub struct Email(String);
 
 impl Email {
     pub fn parse(raw: &str, field: &str) -> Result<Self, ApiError> {
-        let invalid =
-            || ApiError::bad_input(field, InputReason::InvalidFormat, "must be an e-mail address");
+        let invalid = || {
+            ApiError::bad_input(
+                field,
+                InputReason::InvalidFormat,
+                "must be an e-mail address",
+            )
+        };
         let value = raw.trim().to_lowercase();
         if value.len() > 254 {
             return Err(invalid());
         }
         let (local, domain) = value.split_once('@').ok_or_else(invalid)?;
-        let allowed_local =
-            |c: char| c.is_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c);
+        let allowed_local = |c: char| c.is_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c);
         let allowed_domain = |c: char| c.is_alphanumeric() || c == '-' || c == '.';
         let labels_ok = domain.split('.').count() >= 2
             && domain
@@ -147,7 +155,12 @@ mod tests {
 
     #[test]
     fn names_are_trimmed_and_bounded() {
-        assert_eq!(CompanyName::parse("  Pièces Auto ", "name").unwrap().as_str(), "Pièces Auto");
+        assert_eq!(
+            CompanyName::parse("  Pièces Auto ", "name")
+                .unwrap()
+                .as_str(),
+            "Pièces Auto"
+        );
         assert!(CompanyName::parse("   ", "name").is_err());
         assert!(CompanyName::parse(&"x".repeat(201), "name").is_err());
         assert!(PersonName::parse("Jean\nBcc: x", "firstName").is_err());
@@ -156,7 +169,9 @@ mod tests {
     #[test]
     fn emails_are_normalised_and_cannot_carry_headers() {
         assert_eq!(
-            Email::parse(" Bastien.Roy@Pieces-Auto.FR ", "email").unwrap().as_str(),
+            Email::parse(" Bastien.Roy@Pieces-Auto.FR ", "email")
+                .unwrap()
+                .as_str(),
             "bastien.roy@pieces-auto.fr"
         );
         for bad in [

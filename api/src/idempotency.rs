@@ -71,7 +71,10 @@ mod tests {
     fn keys_are_short_printable_ascii() {
         assert!(IdempotencyKey::parse("3f1c-retry-1", "idempotencyKey").is_ok());
         for bad in ["", "with space", "é", &"k".repeat(129)] {
-            assert!(IdempotencyKey::parse(bad, "idempotencyKey").is_err(), "{bad}");
+            assert!(
+                IdempotencyKey::parse(bad, "idempotencyKey").is_err(),
+                "{bad}"
+            );
         }
     }
 }

@@ -62,7 +62,11 @@ impl NodeId {
     pub fn parse_kind(raw: &str, kind: NodeKind, field: &str) -> Result<Uuid, ApiError> {
         let id = Self::parse(raw, field)?;
         if id.kind != kind {
-            return Err(ApiError::bad_input(field, InputReason::InvalidFormat, "not a valid ID"));
+            return Err(ApiError::bad_input(
+                field,
+                InputReason::InvalidFormat,
+                "not a valid ID",
+            ));
         }
         Ok(id.uuid)
     }
@@ -122,7 +126,14 @@ mod tests {
 
     #[test]
     fn malformed_ids_are_bad_input_on_the_named_field() {
-        for raw in ["", "co", "co_", "xx_0193a1b2c3d47e5f8a9b0c1d2e3f4a5b", "co_zz", "co_-1"] {
+        for raw in [
+            "",
+            "co",
+            "co_",
+            "xx_0193a1b2c3d47e5f8a9b0c1d2e3f4a5b",
+            "co_zz",
+            "co_-1",
+        ] {
             let err = NodeId::parse(raw, "companyId").unwrap_err();
             assert_eq!(err.field(), Some("companyId"), "{raw}");
         }

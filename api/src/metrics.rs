@@ -83,7 +83,11 @@ impl Metrics {
             "Time to answer a GraphQL operation",
             latency.clone(),
         );
-        registry.register("graphql_errors", "GraphQL errors sent, by code", errors.clone());
+        registry.register(
+            "graphql_errors",
+            "GraphQL errors sent, by code",
+            errors.clone(),
+        );
         registry.register(
             "websocket_connections",
             "Open GraphQL WebSocket connections",
@@ -112,21 +116,40 @@ impl Metrics {
     }
 
     /// Records one GraphQL operation and the codes of the errors it answered with.
-    pub fn observe_operation(&self, name: Option<&str>, transport: &'static str, took: Duration, codes: &[ErrorCode]) {
+    pub fn observe_operation(
+        &self,
+        name: Option<&str>,
+        transport: &'static str,
+        took: Duration,
+        codes: &[ErrorCode],
+    ) {
         let labels = OperationLabels {
             operation: self.operation_label(name),
             transport,
         };
         self.0.requests.get_or_create(&labels).inc();
-        self.0.latency.get_or_create(&labels).observe(took.as_secs_f64());
+        self.0
+            .latency
+            .get_or_create(&labels)
+            .observe(took.as_secs_f64());
         for code in codes {
-            self.0.errors.get_or_create(&CodeLabels { code: code.as_str() }).inc();
+            self.0
+                .errors
+                .get_or_create(&CodeLabels {
+                    code: code.as_str(),
+                })
+                .inc();
         }
     }
 
     /// Counts errors outside an operation (a refused HTTP request, a WebSocket close).
     pub fn observe_error(&self, code: ErrorCode) {
-        self.0.errors.get_or_create(&CodeLabels { code: code.as_str() }).inc();
+        self.0
+            .errors
+            .get_or_create(&CodeLabels {
+                code: code.as_str(),
+            })
+            .inc();
     }
 
     fn operation_label(&self, name: Option<&str>) -> String {
@@ -139,7 +162,11 @@ impl Metrics {
         if !valid {
             return "other".into();
         }
-        let mut known = self.0.known_operations.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut known = self
+            .0
+            .known_operations
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         if known.contains(name) || known.len() < MAX_OPERATION_NAMES {
             known.insert(name.to_owned());
             name.to_owned()
@@ -170,7 +197,10 @@ impl Metrics {
             let set = |state, value: u32| {
                 self.0
                     .db_connections
-                    .get_or_create(&PoolLabels { pool: pool.name, state })
+                    .get_or_create(&PoolLabels {
+                        pool: pool.name,
+                        state,
+                    })
                     .set(i64::from(value));
             };
             set("idle", pool.idle);
@@ -193,7 +223,12 @@ mod tests {
     fn client_chosen_operation_names_cannot_grow_the_label_set_without_bound() {
         let metrics = Metrics::new();
         for n in 0..(MAX_OPERATION_NAMES + 50) {
-            metrics.observe_operation(Some(&format!("Op{n}")), "http", Duration::from_millis(1), &[]);
+            metrics.observe_operation(
+                Some(&format!("Op{n}")),
+                "http",
+                Duration::from_millis(1),
+                &[],
+            );
         }
         assert_eq!(metrics.operation_label(Some("Op0")), "Op0");
         assert_eq!(metrics.operation_label(Some("Brand_New")), "other");

@@ -87,7 +87,11 @@ pub struct Page<T> {
 
 impl<T> Page<T> {
     /// Builds a page from up to `fetch_limit()` rows fetched in order.
-    pub fn from_rows(request: &PageRequest, mut rows: Vec<T>, cursor_of: impl Fn(&T) -> Cursor) -> Self {
+    pub fn from_rows(
+        request: &PageRequest,
+        mut rows: Vec<T>,
+        cursor_of: impl Fn(&T) -> Cursor,
+    ) -> Self {
         let limit = usize::try_from(request.first).unwrap_or(usize::MAX);
         let has_next_page = rows.len() > limit;
         rows.truncate(limit);
@@ -129,7 +133,9 @@ mod tests {
     #[test]
     fn a_page_knows_whether_more_rows_follow() {
         let request = PageRequest::parse(Some(2), None, 100).unwrap();
-        let page = Page::from_rows(&request, vec![1, 2, 3], |n| Cursor::new(vec![n.to_string()]));
+        let page = Page::from_rows(&request, vec![1, 2, 3], |n| {
+            Cursor::new(vec![n.to_string()])
+        });
         assert_eq!(page.items.len(), 2);
         assert!(page.has_next_page);
         assert!(!page.has_previous_page);

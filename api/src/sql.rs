@@ -41,7 +41,10 @@ mod tests {
     #[test]
     fn question_marks_become_numbered_parameters_on_postgres_only() {
         let sql = "SELECT 1 WHERE a = ? AND b = ?";
-        assert_eq!(placeholders(DatabaseBackend::Postgres, sql), "SELECT 1 WHERE a = $1 AND b = $2");
+        assert_eq!(
+            placeholders(DatabaseBackend::Postgres, sql),
+            "SELECT 1 WHERE a = $1 AND b = $2"
+        );
         assert_eq!(placeholders(DatabaseBackend::Sqlite, sql), sql);
     }
 

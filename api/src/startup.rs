@@ -35,8 +35,14 @@ impl Application {
     }
 
     /// Like [`Application::build`], on an already opened database.
-    pub async fn build_with_db(settings: Settings, db: Db, clock: SharedClock) -> anyhow::Result<Self> {
-        db.migrate().await.context("cannot apply database migrations")?;
+    pub async fn build_with_db(
+        settings: Settings,
+        db: Db,
+        clock: SharedClock,
+    ) -> anyhow::Result<Self> {
+        db.migrate()
+            .await
+            .context("cannot apply database migrations")?;
         let listener = TcpListener::bind(settings.http.bind)
             .await
             .with_context(|| format!("cannot listen on {}", settings.http.bind))?;
@@ -63,7 +69,10 @@ impl Application {
 
     /// Serves until `shutdown` resolves, then stops accepting, lets in-flight requests finish
     /// (up to `http.shutdown_grace_secs`), closes WebSockets with 1001 and the database pools.
-    pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
         let state = self.state.clone();
         let router = crate::http::router(state.clone());
         let grace = Duration::from_secs(state.settings().http.shutdown_grace_secs);
@@ -94,7 +103,10 @@ impl Application {
         let connections = state.connections();
         connections.close();
         let started = Instant::now();
-        if tokio::time::timeout(grace, connections.wait()).await.is_err() {
+        if tokio::time::timeout(grace, connections.wait())
+            .await
+            .is_err()
+        {
             tracing::warn!("WebSocket connections still open after the grace period");
         }
         tracing::debug!(took = ?started.elapsed(), "WebSocket connections closed");

@@ -24,7 +24,9 @@ pub struct Services {
 
 impl std::fmt::Debug for Services {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Services").field("engine", &self.db.engine()).finish_non_exhaustive()
+        f.debug_struct("Services")
+            .field("engine", &self.db.engine())
+            .finish_non_exhaustive()
     }
 }
 

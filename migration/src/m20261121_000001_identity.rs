@@ -122,16 +122,28 @@ impl MigrationTrait for Migration {
                     .check(nullable_in_list("provider_role", PROVIDER_ROLES))
                     .check(in_list("status", &["ACTIVE", "OBSOLETE"]))
                     // Provider staff hold no customer role.
-                    .check(Expr::col("provider_role").is_null().or(Expr::col("support_role")
-                        .is_null()
-                        .and(Expr::col("security_admin").eq(false))))
+                    .check(
+                        Expr::col("provider_role")
+                            .is_null()
+                            .or(Expr::col("support_role")
+                                .is_null()
+                                .and(Expr::col("security_admin").eq(false))),
+                    )
                     .to_owned(),
             )
             .await?;
         for (name, columns, unique) in [
-            ("contacts_company_account", &["company_id", "account_id"][..], true),
+            (
+                "contacts_company_account",
+                &["company_id", "account_id"][..],
+                true,
+            ),
             ("contacts_company_email", &["company_id", "email"][..], true),
-            ("contacts_company_name", &["company_id", "name_key", "id"][..], false),
+            (
+                "contacts_company_name",
+                &["company_id", "name_key", "id"][..],
+                false,
+            ),
             ("contacts_account", &["account_id"][..], false),
         ] {
             let mut index = Index::create();
@@ -206,7 +218,14 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for table in ["idempotency_keys", "sessions", "contacts", "accounts", "companies", "counters"] {
+        for table in [
+            "idempotency_keys",
+            "sessions",
+            "contacts",
+            "accounts",
+            "companies",
+            "counters",
+        ] {
             manager
                 .drop_table(Table::drop().table(table).to_owned())
                 .await?;

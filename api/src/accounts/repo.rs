@@ -12,7 +12,10 @@ pub async fn find<C: ConnectionTrait>(conn: &C, id: Uuid) -> Result<Option<accou
     account::Entity::find_by_id(id).one(conn).await
 }
 
-pub async fn find_by_email<C: ConnectionTrait>(conn: &C, email: &Email) -> Result<Option<account::Model>, DbErr> {
+pub async fn find_by_email<C: ConnectionTrait>(
+    conn: &C,
+    email: &Email,
+) -> Result<Option<account::Model>, DbErr> {
     account::Entity::find()
         .filter(account::Column::Email.eq(email.as_str()))
         .one(conn)
@@ -31,9 +34,15 @@ pub struct NewAccount {
     pub must_change_password: bool,
 }
 
-pub async fn insert<C: ConnectionTrait>(conn: &C, new: NewAccount, now: DateTime<Utc>) -> Result<account::Model, DbErr> {
+pub async fn insert<C: ConnectionTrait>(
+    conn: &C,
+    new: NewAccount,
+    now: DateTime<Utc>,
+) -> Result<account::Model, DbErr> {
     let model = model(new, now);
-    account::Entity::insert(active_model(&model)).exec_without_returning(conn).await?;
+    account::Entity::insert(active_model(&model))
+        .exec_without_returning(conn)
+        .await?;
     Ok(model)
 }
 

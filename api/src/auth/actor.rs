@@ -163,7 +163,12 @@ impl Actor {
 mod tests {
     use super::*;
 
-    fn person(kind: CompanyKind, support: Option<SupportRole>, security: bool, provider: Option<ProviderRole>) -> Actor {
+    fn person(
+        kind: CompanyKind,
+        support: Option<SupportRole>,
+        security: bool,
+        provider: Option<ProviderRole>,
+    ) -> Actor {
         Actor::Person(Principal {
             account_id: Uuid::nil(),
             session_id: Uuid::nil(),
@@ -192,21 +197,50 @@ mod tests {
         ];
         for (support, security, allowed) in cases {
             let actor = person(CompanyKind::Customer, support, security, None);
-            assert_eq!(actor.contact_directory().is_ok(), allowed, "{support:?} {security}");
+            assert_eq!(
+                actor.contact_directory().is_ok(),
+                allowed,
+                "{support:?} {security}"
+            );
         }
-        let agent = person(CompanyKind::Provider, None, false, Some(ProviderRole::SupportAgent));
-        assert!(matches!(agent.contact_directory(), Err(ApiError::Forbidden)));
-        assert!(matches!(Actor::Anonymous.contact_directory(), Err(ApiError::Unauthenticated)));
+        let agent = person(
+            CompanyKind::Provider,
+            None,
+            false,
+            Some(ProviderRole::SupportAgent),
+        );
+        assert!(matches!(
+            agent.contact_directory(),
+            Err(ApiError::Forbidden)
+        ));
+        assert!(matches!(
+            Actor::Anonymous.contact_directory(),
+            Err(ApiError::Unauthenticated)
+        ));
     }
 
     #[test]
     fn only_the_platform_operator_gets_the_operator_capability() {
-        let operator = person(CompanyKind::Provider, None, false, Some(ProviderRole::PlatformOperator));
+        let operator = person(
+            CompanyKind::Provider,
+            None,
+            false,
+            Some(ProviderRole::PlatformOperator),
+        );
         assert!(operator.platform_operator().is_ok());
         for role in [ProviderRole::SupportAgent, ProviderRole::SupportManager] {
-            assert!(person(CompanyKind::Provider, None, false, Some(role)).platform_operator().is_err());
+            assert!(
+                person(CompanyKind::Provider, None, false, Some(role))
+                    .platform_operator()
+                    .is_err()
+            );
         }
-        let admin = person(CompanyKind::Customer, Some(SupportRole::Administrator), true, None);
+        let admin = person(
+            CompanyKind::Customer,
+            Some(SupportRole::Administrator),
+            true,
+            None,
+        );
         assert!(admin.platform_operator().is_err());
     }
 
@@ -214,10 +248,20 @@ mod tests {
     fn companies_are_visible_to_their_members_and_to_provider_staff_only() {
         let own = Uuid::from_u128(7);
         let other = Uuid::from_u128(8);
-        let customer = person(CompanyKind::Customer, Some(SupportRole::Restricted), false, None);
+        let customer = person(
+            CompanyKind::Customer,
+            Some(SupportRole::Restricted),
+            false,
+            None,
+        );
         assert!(customer.can_see_company(own));
         assert!(!customer.can_see_company(other));
-        let agent = person(CompanyKind::Provider, None, false, Some(ProviderRole::SupportAgent));
+        let agent = person(
+            CompanyKind::Provider,
+            None,
+            false,
+            Some(ProviderRole::SupportAgent),
+        );
         assert!(agent.can_see_company(other));
         assert!(!Actor::Anonymous.can_see_company(own));
     }

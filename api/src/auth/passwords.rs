@@ -12,7 +12,8 @@ use tokio::sync::Semaphore;
 use crate::error::{ApiError, ApiResult};
 
 fn argon2() -> ApiResult<Argon2<'static>> {
-    let params = Params::new(19_456, 2, 1, None).map_err(|e| ApiError::internal(anyhow::anyhow!("{e}")))?;
+    let params =
+        Params::new(19_456, 2, 1, None).map_err(|e| ApiError::internal(anyhow::anyhow!("{e}")))?;
     Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
 }
 
@@ -47,7 +48,9 @@ impl PasswordHasher {
             let Ok(parsed) = PasswordHash::new(&phc) else {
                 return Ok(false);
             };
-            Ok(argon2()?.verify_password(password.as_bytes(), &parsed).is_ok())
+            Ok(argon2()?
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok())
         })
         .await
     }
@@ -56,11 +59,7 @@ impl PasswordHasher {
         &self,
         job: impl FnOnce() -> ApiResult<T> + Send + 'static,
     ) -> ApiResult<T> {
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .map_err(ApiError::internal)?;
+        let _permit = self.permits.acquire().await.map_err(ApiError::internal)?;
         tokio::task::spawn_blocking(job)
             .await
             .map_err(ApiError::internal)?
@@ -85,12 +84,25 @@ mod tests {
     async fn hashes_verify_only_their_password_and_use_argon2id_with_the_agreed_cost() {
         let hasher = PasswordHasher::new(1);
         let hash = hasher.hash("correct horse battery".into()).await.unwrap();
-        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
-        assert!(hasher.verify("correct horse battery".into(), hash.clone()).await.unwrap());
+        assert!(
+            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{hash}"
+        );
+        assert!(
+            hasher
+                .verify("correct horse battery".into(), hash.clone())
+                .await
+                .unwrap()
+        );
         assert!(!hasher.verify("wrong".into(), hash.clone()).await.unwrap());
         let again = hasher.hash("correct horse battery".into()).await.unwrap();
         assert_ne!(hash, again, "every hash has its own salt");
-        assert!(!hasher.verify("x".into(), "not a phc string".into()).await.unwrap());
+        assert!(
+            !hasher
+                .verify("x".into(), "not a phc string".into())
+                .await
+                .unwrap()
+        );
     }
 
     #[test]

@@ -6,8 +6,8 @@ use chrono::{DateTime, Duration, Utc};
 use entity::{AccountState, CompanyKind, ContactStatus, ProviderRole, SupportRole, session};
 use rand::RngCore;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, QueryFilter,
-    Statement,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
+    QueryFilter, Statement,
 };
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -118,14 +118,21 @@ pub async fn resolve(db: &Db, now: DateTime<Utc>, token: &str) -> Result<Option<
     .one(db.reader())
     .await?;
     let Some(row) = row else { return Ok(None) };
-    if row.account_state != AccountState::Active || now >= row.expires_at || now >= row.idle_expires_at
+    if row.account_state != AccountState::Active
+        || now >= row.expires_at
+        || now >= row.idle_expires_at
     {
         return Ok(None);
     }
     if now - row.last_seen_at >= TOUCH_EVERY {
         touch(db, row.session_id, now, row.expires_at).await?;
     }
-    let membership = match (row.contact_id, row.company_id, row.company_kind, row.contact_status) {
+    let membership = match (
+        row.contact_id,
+        row.company_id,
+        row.company_kind,
+        row.contact_status,
+    ) {
         (Some(contact_id), Some(company_id), Some(company_kind), Some(ContactStatus::Active)) => {
             Some(Membership {
                 contact_id,
@@ -146,7 +153,12 @@ pub async fn resolve(db: &Db, now: DateTime<Utc>, token: &str) -> Result<Option<
     }))
 }
 
-async fn touch(db: &Db, session_id: Uuid, now: DateTime<Utc>, expires_at: DateTime<Utc>) -> Result<(), DbErr> {
+async fn touch(
+    db: &Db,
+    session_id: Uuid,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> Result<(), DbErr> {
     session::Entity::update_many()
         .col_expr(session::Column::LastSeenAt, now.into())
         .col_expr(

@@ -84,8 +84,8 @@ pub async fn list<C: ConnectionTrait>(
     let mut query = company::Entity::find();
     if let Some(search) = search {
         let pattern = LikeExpr::new(format!("%{}%", escape_like(&fold(search)))).escape('\\');
-        let human = LikeExpr::new(format!("%{}%", escape_like(&search.trim().to_uppercase())))
-            .escape('\\');
+        let human =
+            LikeExpr::new(format!("%{}%", escape_like(&search.trim().to_uppercase()))).escape('\\');
         query = query.filter(
             Expr::col(company::Column::NameKey)
                 .like(pattern)

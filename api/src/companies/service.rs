@@ -40,9 +40,17 @@ pub async fn create(
     }
     let now = services.clock.now();
     let txn = services.db.begin_write().await?;
-    let created = repo::insert(&txn, CompanyKind::Customer, &input.name, input.language, now).await?;
+    let created = repo::insert(
+        &txn,
+        CompanyKind::Customer,
+        &input.name,
+        input.language,
+        now,
+    )
+    .await?;
     if let Some(key) = key {
-        let recorded = idempotency::record(&txn, account_id, CREATE_SCOPE, key, created.id, now).await;
+        let recorded =
+            idempotency::record(&txn, account_id, CREATE_SCOPE, key, created.id, now).await;
         if let Err(err) = recorded {
             drop(txn);
             // A concurrent call with the same key won the race: answer with its result.

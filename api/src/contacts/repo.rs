@@ -53,14 +53,24 @@ impl ContactOrder {
         }
     }
 
-    /// The cursor of a contact in this order: its sort value and its ID (the tie-breaker).
+    /// Names the sort field inside cursors, so a cursor is only accepted by the order that made it.
+    fn tag(self) -> &'static str {
+        match self.field {
+            ContactSortField::Name => "name",
+            ContactSortField::Email => "email",
+            ContactSortField::CreatedAt => "created",
+        }
+    }
+
+    /// The cursor of a contact in this order: the sort field, its value, and the contact's ID
+    /// (the tie-breaker).
     pub fn cursor(self, row: &contact::Model) -> Cursor {
         let key = match self.field {
             ContactSortField::Name => row.name_key.clone(),
             ContactSortField::Email => row.email.clone(),
             ContactSortField::CreatedAt => row.created_at.to_rfc3339(),
         };
-        Cursor::new(vec![key, row.id.to_string()])
+        Cursor::new(vec![self.tag().to_owned(), key, row.id.to_string()])
     }
 }
 
@@ -73,9 +83,15 @@ fn filtered(company_id: Uuid, filter: &ContactFilter) -> Select<contact::Entity>
     if !filter.statuses.is_empty() {
         query = query.filter(contact::Column::Status.is_in(filter.statuses.iter().copied()));
     }
-    if let Some(search) = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    if let Some(search) = filter
+        .search
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         let pattern = format!("%{}%", escape_like(&fold(search)));
-        let by_name = Expr::col(contact::Column::NameKey).like(LikeExpr::new(pattern.clone()).escape('\\'));
+        let by_name =
+            Expr::col(contact::Column::NameKey).like(LikeExpr::new(pattern.clone()).escape('\\'));
         let by_email = Expr::col(contact::Column::Email).like(LikeExpr::new(pattern).escape('\\'));
         query = query.filter(by_name.or(by_email));
     }
@@ -101,7 +117,10 @@ pub async fn list<C: ConnectionTrait>(
     let column = order.column();
     let mut query = filtered(company_id, filter);
     if let Some(After { key, id }) = after {
-        let row = Expr::tuple([Expr::col(column).into(), Expr::col(contact::Column::Id).into()]);
+        let row = Expr::tuple([
+            Expr::col(column).into(),
+            Expr::col(contact::Column::Id).into(),
+        ]);
         let cursor = Expr::tuple([key, id.into()]);
         query = query.filter(match order.direction {
             SortDirection::Asc => row.gt(cursor),
@@ -122,9 +141,12 @@ pub async fn list<C: ConnectionTrait>(
 
 /// Reads a cursor made by [`ContactOrder::cursor`] for the same order.
 pub fn parse_cursor(order: ContactOrder, cursor: &Cursor) -> Result<After, ApiError> {
-    let [key, id] = cursor.parts() else {
+    let [tag, key, id] = cursor.parts() else {
         return Err(Cursor::invalid());
     };
+    if tag != order.tag() {
+        return Err(Cursor::invalid());
+    }
     let id = Uuid::try_parse(id).map_err(|_| Cursor::invalid())?;
     let key = match order.field {
         ContactSortField::Name | ContactSortField::Email => Expr::val(key.clone()).into(),
@@ -137,7 +159,11 @@ pub fn parse_cursor(order: ContactOrder, cursor: &Cursor) -> Result<After, ApiEr
 }
 
 /// How many contacts match the filter.
-pub async fn count<C: ConnectionTrait>(conn: &C, company_id: Uuid, filter: &ContactFilter) -> Result<u64, DbErr> {
+pub async fn count<C: ConnectionTrait>(
+    conn: &C,
+    company_id: Uuid,
+    filter: &ContactFilter,
+) -> Result<u64, DbErr> {
     filtered(company_id, filter).count(conn).await
 }
 
@@ -161,7 +187,10 @@ fn active_model(new: NewContact, now: chrono::DateTime<chrono::Utc>) -> contact:
         id: Set(crate::ids::new_uuid()),
         company_id: Set(new.company_id),
         account_id: Set(new.account_id),
-        name_key: Set(crate::domain::contact_name_key(&new.last_name, &new.first_name)),
+        name_key: Set(crate::domain::contact_name_key(
+            &new.last_name,
+            &new.first_name,
+        )),
         last_name: Set(new.last_name),
         first_name: Set(new.first_name),
         email: Set(new.email),
@@ -183,10 +212,15 @@ pub async fn insert_many<C: ConnectionTrait>(
 ) -> Result<(), DbErr> {
     // Stay well below SQLite's 32766 bound parameters per statement (14 columns a row).
     const BATCH: usize = 1_000;
-    let mut rows = contacts.into_iter().map(|new| active_model(new, now)).peekable();
+    let mut rows = contacts
+        .into_iter()
+        .map(|new| active_model(new, now))
+        .peekable();
     while rows.peek().is_some() {
         let batch: Vec<_> = rows.by_ref().take(BATCH).collect();
-        contact::Entity::insert_many(batch).exec_without_returning(conn).await?;
+        contact::Entity::insert_many(batch)
+            .exec_without_returning(conn)
+            .await?;
     }
     Ok(())
 }
@@ -205,7 +239,10 @@ pub async fn find_by_account<C: ConnectionTrait>(
 }
 
 /// The oldest contact of an account (the company a new session acts for by default).
-pub async fn first_of_account<C: ConnectionTrait>(conn: &C, account_id: Uuid) -> Result<Option<contact::Model>, DbErr> {
+pub async fn first_of_account<C: ConnectionTrait>(
+    conn: &C,
+    account_id: Uuid,
+) -> Result<Option<contact::Model>, DbErr> {
     contact::Entity::find()
         .filter(contact::Column::AccountId.eq(account_id))
         .order_by(contact::Column::CreatedAt, Order::Asc)

@@ -30,7 +30,11 @@ pub async fn list(
 /// A contact the caller may see: themselves, any contact of their company if they hold the
 /// contact directory, or any contact for the platform operator. Anything else answers exactly
 /// like an unknown ID.
-pub async fn find_visible(services: &Services, actor: &Actor, id: Uuid) -> ApiResult<Option<contact::Model>> {
+pub async fn find_visible(
+    services: &Services,
+    actor: &Actor,
+    id: Uuid,
+) -> ApiResult<Option<contact::Model>> {
     let Some(found) = repo::find(services.db.reader(), id).await? else {
         return Ok(None);
     };

@@ -61,15 +61,56 @@ struct DemoCompany {
 const PROVIDER: usize = 0;
 
 const COMPANIES: &[DemoCompany] = &[
-    DemoCompany { name: "Nordlys Software", domain: "nordlys.example", language: Language::En, generated: 0 },
-    DemoCompany { name: "Pièces Auto", domain: "pieces-auto.example", language: Language::Fr, generated: 60 },
-    DemoCompany { name: "Clinique Saint-Roch", domain: "clinique-saint-roch.example", language: Language::Fr, generated: 15 },
-    DemoCompany { name: "Harbour Logistics Ltd", domain: "harbour-logistics.example", language: Language::En, generated: 25 },
-    DemoCompany { name: "Groupe Hélios", domain: "groupe-helios.example", language: Language::Fr, generated: 240 },
+    DemoCompany {
+        name: "Nordlys Software",
+        domain: "nordlys.example",
+        language: Language::En,
+        generated: 0,
+    },
+    DemoCompany {
+        name: "Pièces Auto",
+        domain: "pieces-auto.example",
+        language: Language::Fr,
+        generated: 60,
+    },
+    DemoCompany {
+        name: "Clinique Saint-Roch",
+        domain: "clinique-saint-roch.example",
+        language: Language::Fr,
+        generated: 15,
+    },
+    DemoCompany {
+        name: "Harbour Logistics Ltd",
+        domain: "harbour-logistics.example",
+        language: Language::En,
+        generated: 25,
+    },
+    DemoCompany {
+        name: "Groupe Hélios",
+        domain: "groupe-helios.example",
+        language: Language::Fr,
+        generated: 240,
+    },
 ];
 
-const fn staff(login: &'static str, first: &'static str, last: &'static str, role: ProviderRole, label: &'static str) -> Named {
-    Named { login, first, last, company: PROVIDER, support: None, security: false, provider: Some(role), status: ContactStatus::Active, role: label }
+const fn staff(
+    login: &'static str,
+    first: &'static str,
+    last: &'static str,
+    role: ProviderRole,
+    label: &'static str,
+) -> Named {
+    Named {
+        login,
+        first,
+        last,
+        company: PROVIDER,
+        support: None,
+        security: false,
+        provider: Some(role),
+        status: ContactStatus::Active,
+        role: label,
+    }
 }
 
 const fn customer(
@@ -81,25 +122,135 @@ const fn customer(
     security: bool,
     role: &'static str,
 ) -> Named {
-    let status = if support.is_none() && !security { ContactStatus::Obsolete } else { ContactStatus::Active };
-    Named { login, first, last, company, support, security, provider: None, status, role }
+    let status = if support.is_none() && !security {
+        ContactStatus::Obsolete
+    } else {
+        ContactStatus::Active
+    };
+    Named {
+        login,
+        first,
+        last,
+        company,
+        support,
+        security,
+        provider: None,
+        status,
+        role,
+    }
 }
 
 const NAMED: &[Named] = &[
-    staff("operator", "Olivia", "Nordahl", ProviderRole::PlatformOperator, "platform operator"),
-    staff("manon", "Manon", "Petit", ProviderRole::SupportManager, "support manager"),
-    staff("lionel", "Lionel", "Martin", ProviderRole::SupportAgent, "support agent"),
-    staff("karim", "Karim", "Benali", ProviderRole::SupportAgent, "support agent"),
-    customer("sophie", "Sophie", "Laurent", 1, Some(SupportRole::Administrator), true, "Security Administrator + Support Administrator"),
-    customer("julien", "Julien", "Faure", 1, None, true, "Security Administrator (no support role)"),
-    customer("hugo", "Hugo", "Moreau", 1, Some(SupportRole::Administrator), false, "Support Administrator"),
-    customer("bastien", "Bastien", "Roy", 1, Some(SupportRole::Advanced), false, "Support Advanced"),
-    customer("camille", "Camille", "Bernard", 1, Some(SupportRole::Restricted), false, "Support Restricted"),
+    staff(
+        "operator",
+        "Olivia",
+        "Nordahl",
+        ProviderRole::PlatformOperator,
+        "platform operator",
+    ),
+    staff(
+        "manon",
+        "Manon",
+        "Petit",
+        ProviderRole::SupportManager,
+        "support manager",
+    ),
+    staff(
+        "lionel",
+        "Lionel",
+        "Martin",
+        ProviderRole::SupportAgent,
+        "support agent",
+    ),
+    staff(
+        "karim",
+        "Karim",
+        "Benali",
+        ProviderRole::SupportAgent,
+        "support agent",
+    ),
+    customer(
+        "sophie",
+        "Sophie",
+        "Laurent",
+        1,
+        Some(SupportRole::Administrator),
+        true,
+        "Security Administrator + Support Administrator",
+    ),
+    customer(
+        "julien",
+        "Julien",
+        "Faure",
+        1,
+        None,
+        true,
+        "Security Administrator (no support role)",
+    ),
+    customer(
+        "hugo",
+        "Hugo",
+        "Moreau",
+        1,
+        Some(SupportRole::Administrator),
+        false,
+        "Support Administrator",
+    ),
+    customer(
+        "bastien",
+        "Bastien",
+        "Roy",
+        1,
+        Some(SupportRole::Advanced),
+        false,
+        "Support Advanced",
+    ),
+    customer(
+        "camille",
+        "Camille",
+        "Bernard",
+        1,
+        Some(SupportRole::Restricted),
+        false,
+        "Support Restricted",
+    ),
     customer("marc", "Marc", "Dupuis", 1, None, false, "obsolete contact"),
-    customer("nadia", "Nadia", "Haddad", 2, Some(SupportRole::Administrator), true, "Security Administrator + Support Administrator"),
-    customer("thomas", "Thomas", "Girard", 2, Some(SupportRole::Advanced), false, "Support Advanced"),
-    customer("emma", "Emma", "Clarke", 3, None, true, "Security Administrator (no support role)"),
-    customer("oliver", "Oliver", "Hughes", 3, Some(SupportRole::Administrator), false, "Support Administrator"),
+    customer(
+        "nadia",
+        "Nadia",
+        "Haddad",
+        2,
+        Some(SupportRole::Administrator),
+        true,
+        "Security Administrator + Support Administrator",
+    ),
+    customer(
+        "thomas",
+        "Thomas",
+        "Girard",
+        2,
+        Some(SupportRole::Advanced),
+        false,
+        "Support Advanced",
+    ),
+    customer(
+        "emma",
+        "Emma",
+        "Clarke",
+        3,
+        None,
+        true,
+        "Security Administrator (no support role)",
+    ),
+    customer(
+        "oliver",
+        "Oliver",
+        "Hughes",
+        3,
+        Some(SupportRole::Administrator),
+        false,
+        "Support Administrator",
+    ),
 ];
 
 /// Sophie is also a Support Restricted contact of Groupe Hélios: one person, two companies.
@@ -132,8 +283,16 @@ async fn create(services: &Services, extra_contacts: usize) -> ApiResult<()> {
         let name = CompanyName::parse(company.name, "name")?;
         let id = match (index, companies::find_provider(&txn).await?) {
             (PROVIDER, Some(provider)) => provider.id,
-            (PROVIDER, None) => companies::insert(&txn, CompanyKind::Provider, &name, company.language, now).await?.id,
-            _ => companies::insert(&txn, CompanyKind::Customer, &name, company.language, now).await?.id,
+            (PROVIDER, None) => {
+                companies::insert(&txn, CompanyKind::Provider, &name, company.language, now)
+                    .await?
+                    .id
+            }
+            _ => {
+                companies::insert(&txn, CompanyKind::Customer, &name, company.language, now)
+                    .await?
+                    .id
+            }
         };
         company_ids.push(id);
     }
@@ -149,31 +308,40 @@ async fn create(services: &Services, extra_contacts: usize) -> ApiResult<()> {
             password_hash: Some(hash.clone()),
             must_change_password: false,
         });
-        new_contacts.push((new_accounts.len() - 1, NewContact {
-            company_id: company_ids[named.company],
-            account_id: Uuid::nil(),
-            last_name: named.last.to_owned(),
-            first_name: named.first.to_owned(),
-            email: demo_email(named.login, named.company)?.as_str().to_owned(),
-            support_role: named.support,
-            security_admin: named.security,
-            provider_role: named.provider,
-            status: named.status,
-        }));
+        new_contacts.push((
+            new_accounts.len() - 1,
+            NewContact {
+                company_id: company_ids[named.company],
+                account_id: Uuid::nil(),
+                last_name: named.last.to_owned(),
+                first_name: named.first.to_owned(),
+                email: demo_email(named.login, named.company)?.as_str().to_owned(),
+                support_role: named.support,
+                security_admin: named.security,
+                provider_role: named.provider,
+                status: named.status,
+            },
+        ));
     }
     let (login, company, role) = SECOND_MEMBERSHIP;
-    let sophie = NAMED.iter().position(|n| n.login == login).unwrap_or_default();
-    new_contacts.push((sophie, NewContact {
-        company_id: company_ids[company],
-        account_id: Uuid::nil(),
-        last_name: NAMED[sophie].last.to_owned(),
-        first_name: NAMED[sophie].first.to_owned(),
-        email: demo_email(login, company)?.as_str().to_owned(),
-        support_role: Some(role),
-        security_admin: false,
-        provider_role: None,
-        status: ContactStatus::Active,
-    }));
+    let sophie = NAMED
+        .iter()
+        .position(|n| n.login == login)
+        .unwrap_or_default();
+    new_contacts.push((
+        sophie,
+        NewContact {
+            company_id: company_ids[company],
+            account_id: Uuid::nil(),
+            last_name: NAMED[sophie].last.to_owned(),
+            first_name: NAMED[sophie].first.to_owned(),
+            email: demo_email(login, company)?.as_str().to_owned(),
+            support_role: Some(role),
+            security_admin: false,
+            provider_role: None,
+            status: ContactStatus::Active,
+        },
+    ));
     for (index, company) in COMPANIES.iter().enumerate() {
         let count = company.generated + if index == 4 { extra_contacts } else { 0 };
         for person in people(index as u64, company.domain, count) {
@@ -182,21 +350,28 @@ async fn create(services: &Services, extra_contacts: usize) -> ApiResult<()> {
                 email: Email::parse(&person.email, "email")?,
                 display_name: format!("{} {}", person.first_name, person.last_name),
                 language: company.language,
-                state: if person.active_account { AccountState::Active } else { AccountState::Pending },
+                state: if person.active_account {
+                    AccountState::Active
+                } else {
+                    AccountState::Pending
+                },
                 password_hash: person.active_account.then(|| hash.clone()),
                 must_change_password: false,
             });
-            new_contacts.push((new_accounts.len() - 1, NewContact {
-                company_id: company_ids[index],
-                account_id: Uuid::nil(),
-                last_name: person.last_name,
-                first_name: person.first_name,
-                email: person.email,
-                support_role: person.support_role,
-                security_admin: person.security_admin,
-                provider_role: None,
-                status: person.status,
-            }));
+            new_contacts.push((
+                new_accounts.len() - 1,
+                NewContact {
+                    company_id: company_ids[index],
+                    account_id: Uuid::nil(),
+                    last_name: person.last_name,
+                    first_name: person.first_name,
+                    email: person.email,
+                    support_role: person.support_role,
+                    security_admin: person.security_admin,
+                    provider_role: None,
+                    status: person.status,
+                },
+            ));
         }
     }
     let inserted = accounts::insert_many(&txn, new_accounts, now).await?;
@@ -209,7 +384,11 @@ async fn create(services: &Services, extra_contacts: usize) -> ApiResult<()> {
         .collect();
     contacts::insert_many(&txn, contacts_to_insert, now).await?;
     txn.commit().await?;
-    tracing::info!(companies = COMPANIES.len(), accounts = inserted.len(), "demo data loaded");
+    tracing::info!(
+        companies = COMPANIES.len(),
+        accounts = inserted.len(),
+        "demo data loaded"
+    );
     Ok(())
 }
 
@@ -222,7 +401,9 @@ async fn issue_sessions(services: &Services) -> ApiResult<Vec<DemoLogin>> {
         let email = demo_email(named.login, named.company)?;
         let account = accounts::find_by_email(&txn, &email)
             .await?
-            .ok_or_else(|| ApiError::internal(anyhow::anyhow!("demo account {} missing", named.login)))?;
+            .ok_or_else(|| {
+                ApiError::internal(anyhow::anyhow!("demo account {} missing", named.login))
+            })?;
         let contact = contacts::first_of_account(&txn, account.id).await?;
         let Some(contact) = contact else { continue };
         let token = sessions::open(&txn, now, account.id, Some(contact.id), false).await?;

@@ -46,7 +46,8 @@ impl RequestContext {
                 let Some(token) = &self.token else {
                     return Ok(Actor::Anonymous);
                 };
-                let principal = sessions::resolve(&services.db, services.clock.now(), token).await?;
+                let principal =
+                    sessions::resolve(&services.db, services.clock.now(), token).await?;
                 Ok::<_, ApiError>(principal.map_or(Actor::Anonymous, Actor::Person))
             })
             .await

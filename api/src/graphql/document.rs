@@ -33,7 +33,9 @@ pub fn select_operation<'d>(
     };
     match (&doc.operations, operation_name) {
         (DocumentOperations::Single(op), None) => Ok(op),
-        (DocumentOperations::Single(_), Some(name)) => Err(refuse(format!("Unknown operation named \"{name}\""))),
+        (DocumentOperations::Single(_), Some(name)) => {
+            Err(refuse(format!("Unknown operation named \"{name}\"")))
+        }
         (DocumentOperations::Multiple(ops), Some(name)) => ops
             .get(name)
             .ok_or_else(|| refuse(format!("Unknown operation named \"{name}\""))),
@@ -52,6 +54,29 @@ pub fn operation_type(op: &Positioned<OperationDefinition>) -> OperationType {
     op.node.ty
 }
 
+/// Checks what GraphQL's CoerceVariableValues() requires before validation: a variable of a
+/// non-null type without a default must be given, and never as `null`. (Values of the wrong
+/// type are caught by validation.)
+pub fn check_variables(
+    op: &Positioned<OperationDefinition>,
+    variables: Option<&serde_json::Value>,
+) -> Result<(), Refusal> {
+    for definition in &op.node.variable_definitions {
+        let name = definition.node.name.node.as_str();
+        let ty = &definition.node.var_type.node;
+        let value = variables.and_then(|vars| vars.get(name));
+        let missing = value.is_none() && definition.node.default_value.is_none();
+        let null = value.is_some_and(serde_json::Value::is_null);
+        if !ty.nullable && (missing || null) {
+            return Err(Refusal {
+                code: ErrorCode::BadUserInput,
+                message: format!("Variable \"${name}\" of required type \"{ty}\" was not provided"),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Counts aliases and selections of `op` with fragments expanded, refusing past the limits.
 pub fn check_limits(
     doc: &ExecutableDocument,
@@ -68,7 +93,10 @@ pub fn check_limits(
     if walk.aliases > max_aliases {
         return Err(Refusal {
             code: ErrorCode::TooManyAliases,
-            message: format!("The operation uses {} aliases; at most {max_aliases} are allowed", walk.aliases),
+            message: format!(
+                "The operation uses {} aliases; at most {max_aliases} are allowed",
+                walk.aliases
+            ),
         });
     }
     Ok(())
@@ -100,7 +128,9 @@ impl<'d> Walk<'d> {
                     }
                     self.selection_set(&field.node.selection_set)?;
                 }
-                Selection::InlineFragment(inline) => self.selection_set(&inline.node.selection_set)?,
+                Selection::InlineFragment(inline) => {
+                    self.selection_set(&inline.node.selection_set)?
+                }
                 Selection::FragmentSpread(spread) => {
                     let name = spread.node.fragment_name.node.as_str();
                     // A cycle is a validation error reported later; do not follow it here.
@@ -124,7 +154,11 @@ mod tests {
     use super::*;
     use async_graphql::parser::parse_query;
 
-    fn check(query: &str, name: Option<&str>, max_aliases: usize) -> Result<OperationType, Refusal> {
+    fn check(
+        query: &str,
+        name: Option<&str>,
+        max_aliases: usize,
+    ) -> Result<OperationType, Refusal> {
         let doc = parse_query(query).unwrap();
         let op = select_operation(&doc, name)?;
         check_limits(&doc, op, max_aliases)?;
@@ -134,19 +168,51 @@ mod tests {
     #[test]
     fn the_operation_is_chosen_as_graphql_specifies() {
         assert_eq!(check("{ a }", None, 5), Ok(OperationType::Query));
-        assert_eq!(check("mutation M { a }", None, 5), Ok(OperationType::Mutation));
-        assert_eq!(check("query A { a } mutation B { b }", Some("B"), 5), Ok(OperationType::Mutation));
+        assert_eq!(
+            check("mutation M { a }", None, 5),
+            Ok(OperationType::Mutation)
+        );
+        assert_eq!(
+            check("query A { a } mutation B { b }", Some("B"), 5),
+            Ok(OperationType::Mutation)
+        );
         let code = |r: Result<OperationType, Refusal>| r.unwrap_err().code;
-        assert_eq!(code(check("query A { a } query B { b }", None, 5)), ErrorCode::OperationResolutionFailure);
-        assert_eq!(code(check("query A { a }", Some("B"), 5)), ErrorCode::OperationResolutionFailure);
-        assert_eq!(code(check("{ a }", Some("A"), 5)), ErrorCode::OperationResolutionFailure);
+        assert_eq!(
+            code(check("query A { a } query B { b }", None, 5)),
+            ErrorCode::OperationResolutionFailure
+        );
+        assert_eq!(
+            code(check("query A { a }", Some("B"), 5)),
+            ErrorCode::OperationResolutionFailure
+        );
+        assert_eq!(
+            code(check("{ a }", Some("A"), 5)),
+            ErrorCode::OperationResolutionFailure
+        );
+    }
+
+    #[test]
+    fn required_variables_must_be_given_and_not_null() {
+        let doc = parse_query("query Q($id: ID!, $n: Int, $d: Int! = 3) { a }").unwrap();
+        let op = select_operation(&doc, None).unwrap();
+        let vars = |v: serde_json::Value| check_variables(op, Some(&v));
+        assert!(vars(serde_json::json!({ "id": "x" })).is_ok());
+        assert!(vars(serde_json::json!({ "id": "x", "n": null })).is_ok());
+        assert!(vars(serde_json::json!({})).is_err());
+        assert!(vars(serde_json::json!({ "id": null })).is_err());
+        assert!(vars(serde_json::json!({ "id": "x", "d": null })).is_err());
+        assert!(check_variables(op, None).is_err());
     }
 
     #[test]
     fn aliases_are_counted_through_fragments() {
-        let query = "query { a1: a ...F ... on Query { a2: a } } fragment F on Query { a3: a a4: a }";
+        let query =
+            "query { a1: a ...F ... on Query { a2: a } } fragment F on Query { a3: a a4: a }";
         assert!(check(query, None, 4).is_ok());
-        assert_eq!(check(query, None, 3).unwrap_err().code, ErrorCode::TooManyAliases);
+        assert_eq!(
+            check(query, None, 3).unwrap_err().code,
+            ErrorCode::TooManyAliases
+        );
     }
 
     #[test]
@@ -154,10 +220,15 @@ mod tests {
         let mut query = String::from("query { ...F0 }\n");
         for level in 0..40 {
             let next = level + 1;
-            query.push_str(&format!("fragment F{level} on Query {{ ...F{next} ...F{next} }}\n"));
+            query.push_str(&format!(
+                "fragment F{level} on Query {{ ...F{next} ...F{next} }}\n"
+            ));
         }
         query.push_str("fragment F40 on Query { a }\n");
-        assert_eq!(check(&query, None, 30).unwrap_err().code, ErrorCode::QueryTooComplex);
+        assert_eq!(
+            check(&query, None, 30).unwrap_err().code,
+            ErrorCode::QueryTooComplex
+        );
     }
 
     #[test]

@@ -25,13 +25,17 @@ pub type PortalSchema = Schema<Query, Mutation, Subscription>;
 
 /// Builds the schema with the limits and exposure rules of `settings`.
 pub fn build_schema(services: Services, settings: &Settings) -> PortalSchema {
-    let mut builder = Schema::build(Query::default(), Mutation::default(), Subscription::default())
-        .data(services)
-        .extension(extension::Lifecycle)
-        .limit_depth(settings.graphql.max_depth)
-        .limit_complexity(settings.graphql.max_complexity)
-        .limit_recursive_depth(32)
-        .limit_directives(16);
+    let mut builder = Schema::build(
+        Query::default(),
+        Mutation::default(),
+        Subscription::default(),
+    )
+    .data(services)
+    .extension(extension::Lifecycle)
+    .limit_depth(settings.graphql.max_depth)
+    .limit_complexity(settings.graphql.max_complexity)
+    .limit_recursive_depth(32)
+    .limit_directives(16);
     if !settings.introspection_enabled() {
         builder = builder.disable_introspection();
     }
@@ -43,9 +47,13 @@ pub fn build_schema(services: Services, settings: &Settings) -> PortalSchema {
 
 /// The schema in SDL, as committed in `api/schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(Query::default(), Mutation::default(), Subscription::default())
-        .finish()
-        .sdl()
+    Schema::build(
+        Query::default(),
+        Mutation::default(),
+        Subscription::default(),
+    )
+    .finish()
+    .sdl()
 }
 
 #[cfg(test)]
@@ -84,15 +92,25 @@ mod tests {
                 continue;
             }
             in_schema_block |= trimmed == "schema {";
-            let is_definition = ["type ", "enum ", "input ", "interface ", "scalar ", "union "]
-                .iter()
-                .any(|keyword| trimmed.starts_with(keyword));
+            let is_definition = [
+                "type ",
+                "enum ",
+                "input ",
+                "interface ",
+                "scalar ",
+                "union ",
+            ]
+            .iter()
+            .any(|keyword| trimmed.starts_with(keyword));
             let is_member = line.starts_with('\t') && !trimmed.starts_with(')') && !in_schema_block;
             if (is_definition || is_member) && previous != "\"\"\"" {
                 undocumented.push(trimmed.to_owned());
             }
             previous = trimmed;
         }
-        assert!(undocumented.is_empty(), "undocumented schema elements: {undocumented:#?}");
+        assert!(
+            undocumented.is_empty(),
+            "undocumented schema elements: {undocumented:#?}"
+        );
     }
 }

@@ -58,7 +58,11 @@ impl Problems {
 #[Object]
 impl CompanyMutation {
     /// Creates a customer company with the next `ACC-` number (platform operator only).
-    async fn create_company(&self, ctx: &Context<'_>, input: CreateCompanyInput) -> ApiResult<CreateCompanyPayload> {
+    async fn create_company(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateCompanyInput,
+    ) -> ApiResult<CreateCompanyPayload> {
         let services = services(ctx)?;
         let operator = actor(ctx).await?.platform_operator()?;
         let mut problems = Problems::default();

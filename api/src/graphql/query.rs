@@ -3,7 +3,9 @@
 use async_graphql::{Context, ID, MergedObject, Object};
 
 use super::context::{actor, services};
-use super::types::{Account, Company, CompanyConnection, CompanyFilterInput, Contact, Node, Viewer};
+use super::types::{
+    Account, Company, CompanyConnection, CompanyFilterInput, Contact, Node, Viewer,
+};
 use crate::auth::Actor;
 use crate::error::ApiResult;
 use crate::ids::{NodeId, NodeKind};
@@ -21,7 +23,11 @@ pub struct NodeQuery;
 impl NodeQuery {
     /// Fetches any object by ID. Objects the caller may not see answer `null`, exactly like IDs
     /// that do not exist.
-    async fn node(&self, ctx: &Context<'_>, #[graphql(desc = "The object's ID.")] id: ID) -> ApiResult<Option<Node>> {
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The object's ID.")] id: ID,
+    ) -> ApiResult<Option<Node>> {
         let id = NodeId::parse(&id, "id")?;
         let services = services(ctx)?;
         let actor = actor(ctx).await?;
@@ -76,7 +82,11 @@ impl CompanyQuery {
     ) -> ApiResult<CompanyConnection> {
         let services = services(ctx)?;
         let operator = actor(ctx).await?.platform_operator()?;
-        let page = PageRequest::parse(first, after.as_deref(), services.settings.graphql.max_page_size)?;
+        let page = PageRequest::parse(
+            first,
+            after.as_deref(),
+            services.settings.graphql.max_page_size,
+        )?;
         let search = filter.and_then(|f| f.search);
         let found = companies::list(services, &operator, search.as_deref(), &page).await?;
         Ok(CompanyConnection::new(found))

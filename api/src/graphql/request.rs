@@ -8,7 +8,7 @@ use async_graphql::parser::types::OperationType;
 use async_graphql::{Request, Response, ServerError, Variables};
 
 use super::context::RequestContext;
-use super::document::{check_limits, operation_type, select_operation};
+use super::document::{check_limits, check_variables, operation_type, select_operation};
 use super::response::{Outcome, finish_errors, request_error};
 use crate::error::ErrorCode;
 
@@ -37,7 +37,11 @@ pub struct Refused {
 }
 
 /// Parses the document, chooses the operation and checks the transport's limits.
-pub fn prepare(params: GraphqlParams, context: Arc<RequestContext>, max_aliases: usize) -> Result<Prepared, Refused> {
+pub fn prepare(
+    params: GraphqlParams,
+    context: Arc<RequestContext>,
+    max_aliases: usize,
+) -> Result<Prepared, Refused> {
     let document = parse_query(&params.query).map_err(|err| {
         let mut error = ServerError::from(err);
         error
@@ -55,9 +59,16 @@ pub fn prepare(params: GraphqlParams, context: Arc<RequestContext>, max_aliases:
     };
     let op = select_operation(&document, params.operation_name.as_deref()).map_err(refuse)?;
     check_limits(&document, op, max_aliases).map_err(refuse)?;
+    check_variables(op, params.variables.as_ref()).map_err(refuse)?;
     let operation_type = operation_type(op);
-    let operation_name = params.operation_name.clone().or_else(|| single_operation_name(&document));
-    let variables = params.variables.map(Variables::from_json).unwrap_or_default();
+    let operation_name = params
+        .operation_name
+        .clone()
+        .or_else(|| single_operation_name(&document));
+    let variables = params
+        .variables
+        .map(Variables::from_json)
+        .unwrap_or_default();
     let mut request = Request::new(params.query)
         .variables(variables)
         .data(Arc::clone(&context));
@@ -73,7 +84,9 @@ pub fn prepare(params: GraphqlParams, context: Arc<RequestContext>, max_aliases:
     })
 }
 
-fn single_operation_name(document: &async_graphql::parser::types::ExecutableDocument) -> Option<String> {
+fn single_operation_name(
+    document: &async_graphql::parser::types::ExecutableDocument,
+) -> Option<String> {
     match &document.operations {
         async_graphql::parser::types::DocumentOperations::Multiple(ops) if ops.len() == 1 => {
             ops.keys().next().map(ToString::to_string)

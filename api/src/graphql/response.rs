@@ -115,8 +115,13 @@ mod tests {
 
     #[test]
     fn typed_errors_carry_their_code_field_and_reason() {
-        let api = ApiError::bad_input("first", InputReason::OutOfRange, "must be between 1 and 100");
-        let mut errors = vec![async_graphql::Error::from(api).into_server_error(Default::default())];
+        let api = ApiError::bad_input(
+            "first",
+            InputReason::OutOfRange,
+            "must be between 1 and 100",
+        );
+        let mut errors =
+            vec![async_graphql::Error::from(api).into_server_error(Default::default())];
         let codes = finish_errors(&mut errors, Outcome::Executed);
         assert_eq!(codes, vec![ErrorCode::BadUserInput]);
         let json = serde_json::to_value(&errors[0]).unwrap();
@@ -127,13 +132,18 @@ mod tests {
 
     #[test]
     fn internal_errors_are_replaced_by_a_generic_message_with_an_error_id() {
-        let db_error = sea_orm::DbErr::Custom("relation \"companies\" does not exist at /src/db.rs".into());
+        let db_error =
+            sea_orm::DbErr::Custom("relation \"companies\" does not exist at /src/db.rs".into());
         let api = ApiError::from(db_error);
-        let mut errors = vec![async_graphql::Error::from(api).into_server_error(Default::default())];
+        let mut errors =
+            vec![async_graphql::Error::from(api).into_server_error(Default::default())];
         finish_errors(&mut errors, Outcome::Executed);
         let json = serde_json::to_value(&errors[0]).unwrap();
         let message = json["message"].as_str().unwrap();
-        assert!(message.starts_with("Internal server error (error id "), "{message}");
+        assert!(
+            message.starts_with("Internal server error (error id "),
+            "{message}"
+        );
         assert!(!message.contains("companies") && !message.contains(".rs"));
         assert_eq!(json["extensions"]["code"], "INTERNAL_SERVER_ERROR");
         assert!(json["extensions"]["errorId"].as_str().is_some());

@@ -39,7 +39,11 @@ impl ClockSubscription {
             .ok()
             .filter(|s| (1..=3600).contains(s))
             .ok_or_else(|| {
-                ApiError::bad_input("intervalSeconds", InputReason::OutOfRange, "must be between 1 and 3600")
+                ApiError::bad_input(
+                    "intervalSeconds",
+                    InputReason::OutOfRange,
+                    "must be between 1 and 3600",
+                )
             })?;
         let period = Duration::from_secs(seconds);
         Ok(futures_util::stream::unfold(0_i32, move |sequence| {

@@ -17,7 +17,9 @@ use http::header::{ALLOW, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
 use http::{HeaderMap, HeaderValue, StatusCode, Uri};
 
 use super::graphiql;
-use super::negotiate::{ContentTypeError, ResponseMedia, check_json_content_type, negotiate, wants_html};
+use super::negotiate::{
+    ContentTypeError, ResponseMedia, check_json_content_type, negotiate, wants_html,
+};
 use crate::error::ErrorCode;
 use crate::graphql::RequestContext;
 use crate::graphql::request::{GraphqlParams, finish, prepare};
@@ -51,7 +53,9 @@ impl Rejection {
         let errors = [request_error(self.code, self.message)];
         let mut response = encode(self.status, media, None, &errors);
         if let Some(allow) = self.allow {
-            response.headers_mut().insert(ALLOW, HeaderValue::from_static(allow));
+            response
+                .headers_mut()
+                .insert(ALLOW, HeaderValue::from_static(allow));
         }
         response
     }
@@ -78,7 +82,11 @@ pub async fn get(State(state): State<AppState>, headers: HeaderMap, uri: Uri) ->
         return not_acceptable(&state);
     };
     if raw_query.len() > state.settings().graphql.max_body_bytes {
-        let rejection = Rejection::new(StatusCode::URI_TOO_LONG, ErrorCode::BadRequest, "The URL is too long: use POST");
+        let rejection = Rejection::new(
+            StatusCode::URI_TOO_LONG,
+            ErrorCode::BadRequest,
+            "The URL is too long: use POST",
+        );
         return rejection.into_response(&state, media);
     }
     match params_from_query_string(raw_query) {
@@ -90,7 +98,12 @@ pub async fn get(State(state): State<AppState>, headers: HeaderMap, uri: Uri) ->
 fn not_acceptable(state: &AppState) -> Response {
     state.metrics().observe_error(ErrorCode::BadRequest);
     let body = r#"{"errors":[{"message":"Accept must allow application/graphql-response+json or application/json","extensions":{"code":"BAD_REQUEST"}}]}"#;
-    (StatusCode::NOT_ACCEPTABLE, [(CONTENT_TYPE, "application/json; charset=utf-8")], body).into_response()
+    (
+        StatusCode::NOT_ACCEPTABLE,
+        [(CONTENT_TYPE, "application/json; charset=utf-8")],
+        body,
+    )
+        .into_response()
 }
 
 fn has_query_param(raw_query: &str) -> bool {
@@ -98,7 +111,11 @@ fn has_query_param(raw_query: &str) -> bool {
         .is_ok_and(|pairs| pairs.iter().any(|(key, _)| key == "query"))
 }
 
-async fn read_post(state: &AppState, headers: &HeaderMap, body: Body) -> Result<GraphqlParams, Rejection> {
+async fn read_post(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<GraphqlParams, Rejection> {
     match check_json_content_type(headers) {
         Ok(()) => {}
         Err(ContentTypeError::Missing) => {
@@ -131,22 +148,34 @@ async fn read_post(state: &AppState, headers: &HeaderMap, body: Body) -> Result<
     if declared.is_some_and(|length| length > limit) {
         return Err(too_large());
     }
-    let bytes: Bytes = axum::body::to_bytes(body, limit).await.map_err(|_| too_large())?;
+    let bytes: Bytes = axum::body::to_bytes(body, limit)
+        .await
+        .map_err(|_| too_large())?;
     params_from_json(&bytes)
 }
 
 fn not_well_formed(message: impl Into<String>) -> Rejection {
-    Rejection::new(StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::BadRequest, message)
+    Rejection::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorCode::BadRequest,
+        message,
+    )
 }
 
 /// Reads the JSON encoding of a GraphQL-over-HTTP request.
 fn params_from_json(bytes: &[u8]) -> Result<GraphqlParams, Rejection> {
     let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|err| {
-        Rejection::new(StatusCode::BAD_REQUEST, ErrorCode::BadRequest, format!("The body is not valid JSON: {err}"))
+        Rejection::new(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::BadRequest,
+            format!("The body is not valid JSON: {err}"),
+        )
     })?;
     let mut object = match value {
         serde_json::Value::Object(object) => object,
-        serde_json::Value::Array(_) => return Err(not_well_formed("Batched requests are not supported")),
+        serde_json::Value::Array(_) => {
+            return Err(not_well_formed("Batched requests are not supported"));
+        }
         _ => return Err(not_well_formed("The body must be a JSON object")),
     };
     let query = match object.remove("query") {
@@ -168,7 +197,10 @@ fn params_from_json(bytes: &[u8]) -> Result<GraphqlParams, Rejection> {
     })
 }
 
-fn optional_map(value: Option<serde_json::Value>, name: &str) -> Result<Option<serde_json::Value>, Rejection> {
+fn optional_map(
+    value: Option<serde_json::Value>,
+    name: &str,
+) -> Result<Option<serde_json::Value>, Rejection> {
     match value {
         None | Some(serde_json::Value::Null) => Ok(None),
         Some(map @ serde_json::Value::Object(_)) => Ok(Some(map)),
@@ -178,8 +210,13 @@ fn optional_map(value: Option<serde_json::Value>, name: &str) -> Result<Option<s
 
 /// Reads the URL-encoded form of a GraphQL-over-HTTP request (GET).
 fn params_from_query_string(raw: &str) -> Result<GraphqlParams, Rejection> {
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw)
-        .map_err(|_| Rejection::new(StatusCode::BAD_REQUEST, ErrorCode::BadRequest, "The query string is malformed"))?;
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw).map_err(|_| {
+        Rejection::new(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::BadRequest,
+            "The query string is malformed",
+        )
+    })?;
     let mut params = GraphqlParams::default();
     let mut seen_query = false;
     for (key, value) in pairs {
@@ -193,7 +230,11 @@ fn params_from_query_string(raw: &str) -> Result<GraphqlParams, Rejection> {
             "variables" | "extensions" if value.is_empty() => {}
             "variables" | "extensions" => {
                 let parsed: serde_json::Value = serde_json::from_str(&value).map_err(|_| {
-                    Rejection::new(StatusCode::BAD_REQUEST, ErrorCode::BadRequest, format!("{key} is not valid JSON"))
+                    Rejection::new(
+                        StatusCode::BAD_REQUEST,
+                        ErrorCode::BadRequest,
+                        format!("{key} is not valid JSON"),
+                    )
                 })?;
                 let map = optional_map(Some(parsed), &key)?;
                 if key == "variables" {
@@ -219,7 +260,13 @@ pub(crate) fn bearer_token(headers: &HeaderMap) -> Option<String> {
         .filter(|token| !token.is_empty())
 }
 
-async fn run(state: &AppState, headers: &HeaderMap, params: GraphqlParams, is_get: bool, media: ResponseMedia) -> Response {
+async fn run(
+    state: &AppState,
+    headers: &HeaderMap,
+    params: GraphqlParams,
+    is_get: bool,
+    media: ResponseMedia,
+) -> Response {
     let started = Instant::now();
     let context = Arc::new(RequestContext::new(bearer_token(headers)));
     let max_aliases = state.settings().graphql.max_aliases;
@@ -230,7 +277,9 @@ async fn run(state: &AppState, headers: &HeaderMap, params: GraphqlParams, is_ge
                 ErrorCode::GraphqlParseFailed => StatusCode::BAD_REQUEST,
                 _ => StatusCode::UNPROCESSABLE_ENTITY,
             };
-            state.metrics().observe_operation(None, "http", started.elapsed(), &[refused.code]);
+            state
+                .metrics()
+                .observe_operation(None, "http", started.elapsed(), &[refused.code]);
             return encode(status, media, None, &[refused.error]);
         }
     };
@@ -245,7 +294,8 @@ async fn run(state: &AppState, headers: &HeaderMap, params: GraphqlParams, is_ge
             return rejection.into_response(state, media);
         }
         OperationType::Subscription => {
-            let rejection = not_well_formed("Subscriptions are served over WebSocket at /graphql/ws");
+            let rejection =
+                not_well_formed("Subscriptions are served over WebSocket at /graphql/ws");
             return rejection.into_response(state, media);
         }
         _ => {}
@@ -255,8 +305,16 @@ async fn run(state: &AppState, headers: &HeaderMap, params: GraphqlParams, is_ge
     let executed = tokio::time::timeout(timeout, state.schema().execute(prepared.request)).await;
     let Ok(mut response) = executed else {
         let metrics = state.metrics();
-        metrics.observe_operation(operation_name.as_deref(), "http", started.elapsed(), &[ErrorCode::Timeout]);
-        let errors = [request_error(ErrorCode::Timeout, "The request took too long and was stopped")];
+        metrics.observe_operation(
+            operation_name.as_deref(),
+            "http",
+            started.elapsed(),
+            &[ErrorCode::Timeout],
+        );
+        let errors = [request_error(
+            ErrorCode::Timeout,
+            "The request took too long and was stopped",
+        )];
         return encode(StatusCode::GATEWAY_TIMEOUT, media, None, &errors);
     };
     let (outcome, codes) = finish(&mut response, &prepared.context);
@@ -281,7 +339,12 @@ async fn run(state: &AppState, headers: &HeaderMap, params: GraphqlParams, is_ge
     respond(status, media, &body)
 }
 
-fn encode(status: StatusCode, media: ResponseMedia, data: Option<&async_graphql::Value>, errors: &[ServerError]) -> Response {
+fn encode(
+    status: StatusCode,
+    media: ResponseMedia,
+    data: Option<&async_graphql::Value>,
+    errors: &[ServerError],
+) -> Response {
     let extensions = Default::default();
     respond(
         status,
@@ -313,9 +376,16 @@ mod tests {
 
     #[test]
     fn json_bodies_must_be_well_formed_requests() {
-        let status = |body: &str| params_from_json(body.as_bytes()).err().map(|r| r.status.as_u16());
+        let status = |body: &str| {
+            params_from_json(body.as_bytes())
+                .err()
+                .map(|r| r.status.as_u16())
+        };
         assert_eq!(status(r#"{"query":"{a}"}"#), None);
-        assert_eq!(status(r#"{"query":"{a}","variables":null,"operationName":null,"extensions":null}"#), None);
+        assert_eq!(
+            status(r#"{"query":"{a}","variables":null,"operationName":null,"extensions":null}"#),
+            None
+        );
         assert_eq!(status(r#"{"query":"{a}","unknown":1}"#), None);
         assert_eq!(status("{ \"not json"), Some(400));
         assert_eq!(status(""), Some(400));
@@ -335,13 +405,25 @@ mod tests {
 
     #[test]
     fn query_strings_decode_json_parameters_and_treat_empty_as_absent() {
-        let params = params_from_query_string("query=%7Ba%7D&variables=%7B%22x%22%3A1%7D&operationName=").unwrap();
+        let params =
+            params_from_query_string("query=%7Ba%7D&variables=%7B%22x%22%3A1%7D&operationName=")
+                .unwrap();
         assert_eq!(params.query, "{a}");
         assert_eq!(params.variables, Some(serde_json::json!({"x": 1})));
         assert_eq!(params.operation_name, None);
         assert!(params_from_query_string("variables=%7B%7D").is_err());
-        assert_eq!(params_from_query_string("query=x&variables=%5B%5D").err().map(|r| r.status.as_u16()), Some(422));
-        assert_eq!(params_from_query_string("query=x&variables=nope").err().map(|r| r.status.as_u16()), Some(400));
+        assert_eq!(
+            params_from_query_string("query=x&variables=%5B%5D")
+                .err()
+                .map(|r| r.status.as_u16()),
+            Some(422)
+        );
+        assert_eq!(
+            params_from_query_string("query=x&variables=nope")
+                .err()
+                .map(|r| r.status.as_u16()),
+            Some(400)
+        );
     }
 
     #[test]

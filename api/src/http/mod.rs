@@ -34,7 +34,7 @@ pub fn router(state: AppState) -> Router {
                 path = %request.uri().path(),
             )
         })
-        .on_response(DefaultOnResponse::new().level(Level::DEBUG));
+        .on_response(DefaultOnResponse::new().level(Level::INFO));
     Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
         .route("/graphql/ws", get(ws::upgrade))

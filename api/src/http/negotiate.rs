@@ -43,7 +43,9 @@ fn parse_accept(value: &str) -> Vec<MediaRange<'_>> {
             let q = pieces
                 .filter_map(|param| {
                     let (key, value) = param.split_once('=')?;
-                    key.trim().eq_ignore_ascii_case("q").then(|| value.trim().parse::<f32>().ok())?
+                    key.trim()
+                        .eq_ignore_ascii_case("q")
+                        .then(|| value.trim().parse::<f32>().ok())?
                 })
                 .next()
                 .unwrap_or(1.0);
@@ -54,14 +56,20 @@ fn parse_accept(value: &str) -> Vec<MediaRange<'_>> {
 
 /// The quality the client gives `media`: from the most specific matching range.
 fn quality(ranges: &[MediaRange<'_>], media: &str) -> Option<(f32, bool)> {
-    let exact = ranges.iter().find(|r| r.essence.eq_ignore_ascii_case(media));
+    let exact = ranges
+        .iter()
+        .find(|r| r.essence.eq_ignore_ascii_case(media));
     if let Some(range) = exact {
         return Some((range.q, true));
     }
     let kind = media.split('/').next().unwrap_or_default();
     let wildcard = ranges
         .iter()
-        .find(|r| r.essence.strip_suffix("/*").is_some_and(|t| t.eq_ignore_ascii_case(kind)))
+        .find(|r| {
+            r.essence
+                .strip_suffix("/*")
+                .is_some_and(|t| t.eq_ignore_ascii_case(kind))
+        })
         .or_else(|| ranges.iter().find(|r| r.essence == "*/*"));
     wildcard.map(|range| (range.q, false))
 }
@@ -101,7 +109,11 @@ pub fn wants_html(headers: &HeaderMap) -> bool {
         .get(ACCEPT)
         .and_then(|v| v.to_str().ok())
         .map(parse_accept)
-        .is_some_and(|ranges| ranges.iter().any(|r| r.essence.eq_ignore_ascii_case("text/html") && r.q > 0.0))
+        .is_some_and(|ranges| {
+            ranges
+                .iter()
+                .any(|r| r.essence.eq_ignore_ascii_case("text/html") && r.q > 0.0)
+        })
 }
 
 /// Why a POST body's `Content-Type` is refused (415).
@@ -152,17 +164,32 @@ mod tests {
         use ResponseMedia::*;
         let cases = [
             (None, Some(Json)),
-            (Some("application/graphql-response+json"), Some(GraphqlResponseJson)),
+            (
+                Some("application/graphql-response+json"),
+                Some(GraphqlResponseJson),
+            ),
             (Some("application/json"), Some(Json)),
-            (Some("application/graphql-response+json, application/json;q=0.9"), Some(GraphqlResponseJson)),
-            (Some("application/json, application/graphql-response+json;q=0.5"), Some(Json)),
-            (Some("application/json;q=0.5, application/graphql-response+json"), Some(GraphqlResponseJson)),
+            (
+                Some("application/graphql-response+json, application/json;q=0.9"),
+                Some(GraphqlResponseJson),
+            ),
+            (
+                Some("application/json, application/graphql-response+json;q=0.5"),
+                Some(Json),
+            ),
+            (
+                Some("application/json;q=0.5, application/graphql-response+json"),
+                Some(GraphqlResponseJson),
+            ),
             (Some("*/*"), Some(Json)),
             (Some("application/*"), Some(Json)),
             (Some("text/html, */*;q=0.8"), Some(Json)),
             (Some("text/html"), None),
             (Some("application/json;q=0"), None),
-            (Some("application/graphql-response+json;q=0, */*"), Some(Json)),
+            (
+                Some("application/graphql-response+json;q=0, */*"),
+                Some(Json),
+            ),
         ];
         for (header, expected) in cases {
             assert_eq!(accept(header), expected, "{header:?}");
@@ -188,7 +215,11 @@ mod tests {
             "multipart/form-data; boundary=x",
             "application/graphql",
         ] {
-            assert_eq!(check(Some(refused)), Err(ContentTypeError::Unsupported), "{refused}");
+            assert_eq!(
+                check(Some(refused)),
+                Err(ContentTypeError::Unsupported),
+                "{refused}"
+            );
         }
     }
 }

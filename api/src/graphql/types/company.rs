@@ -87,7 +87,11 @@ impl Company {
         if directory.company_id() != self.0.id {
             return Err(ApiError::Forbidden);
         }
-        let page = PageRequest::parse(first, after.as_deref(), services.settings.graphql.max_page_size)?;
+        let page = PageRequest::parse(
+            first,
+            after.as_deref(),
+            services.settings.graphql.max_page_size,
+        )?;
         let filter = filter.map(Into::into).unwrap_or_default();
         let order = order_by.map(Into::into).unwrap_or_default();
         let found = contacts::list(services, &directory, &filter, order, &page).await?;

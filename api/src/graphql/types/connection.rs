@@ -64,7 +64,11 @@ pub struct ContactConnection {
 }
 
 impl ContactConnection {
-    pub fn new(page: Page<contact::Model>, directory: ContactDirectory, filter: ContactFilter) -> Self {
+    pub fn new(
+        page: Page<contact::Model>,
+        directory: ContactDirectory,
+        filter: ContactFilter,
+    ) -> Self {
         let (edges, page_info) = page_parts(page, Contact);
         Self {
             edges: edges
@@ -83,7 +87,12 @@ impl ContactConnection {
     /// Number of contacts matching the filter, over all pages.
     async fn total_count(&self, ctx: &Context<'_>) -> ApiResult<i32> {
         let services = services(ctx)?;
-        let count = contact_repo::count(services.db.reader(), self.directory.company_id(), &self.filter).await?;
+        let count = contact_repo::count(
+            services.db.reader(),
+            self.directory.company_id(),
+            &self.filter,
+        )
+        .await?;
         Ok(i32::try_from(count).unwrap_or(i32::MAX))
     }
 }

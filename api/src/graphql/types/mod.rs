@@ -13,7 +13,9 @@ pub use account::Account;
 pub use company::{Company, CompanyFilterInput};
 pub use connection::{CompanyConnection, ContactConnection, PageInfo};
 pub use contact::{Contact, ContactFilterInput, ContactOrderInput};
-pub use enums::{AccountStateGql, CompanyKindGql, ContactStatusGql, LanguageGql, ProviderRoleGql, SupportRoleGql};
+pub use enums::{
+    AccountStateGql, CompanyKindGql, ContactStatusGql, LanguageGql, ProviderRoleGql, SupportRoleGql,
+};
 pub use node::Node;
 pub use problem::InputProblem;
 pub use viewer::Viewer;

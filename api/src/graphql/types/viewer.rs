@@ -1,9 +1,9 @@
-use async_graphql::Context;
 use super::{Account, Company, Contact};
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
 use crate::graphql::context::services;
 use crate::{accounts, companies, contacts};
+use async_graphql::Context;
 
 /// The person making the request and the company they act for.
 pub struct Viewer(pub Principal);
@@ -22,20 +22,28 @@ impl Viewer {
 
     /// The contact the person acts as; `null` when they act for no company.
     async fn contact(&self, ctx: &Context<'_>) -> ApiResult<Option<Contact>> {
-        let Some(membership) = &self.0.membership else { return Ok(None) };
+        let Some(membership) = &self.0.membership else {
+            return Ok(None);
+        };
         let services = services(ctx)?;
-        Ok(contacts::repo::find(services.db.reader(), membership.contact_id)
-            .await?
-            .map(Contact))
+        Ok(
+            contacts::repo::find(services.db.reader(), membership.contact_id)
+                .await?
+                .map(Contact),
+        )
     }
 
     /// The company the person acts for; `null` when none.
     async fn company(&self, ctx: &Context<'_>) -> ApiResult<Option<Company>> {
-        let Some(membership) = &self.0.membership else { return Ok(None) };
+        let Some(membership) = &self.0.membership else {
+            return Ok(None);
+        };
         let services = services(ctx)?;
-        Ok(companies::repo::find(services.db.reader(), membership.company_id)
-            .await?
-            .map(Company))
+        Ok(
+            companies::repo::find(services.db.reader(), membership.company_id)
+                .await?
+                .map(Company),
+        )
     }
 
     /// Whether this session was opened with a second factor.
@@ -43,4 +51,3 @@ impl Viewer {
         self.0.two_factor
     }
 }
-

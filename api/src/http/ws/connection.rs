@@ -56,9 +56,19 @@ enum Stop {
 }
 
 /// Serves one upgraded connection until either side closes it.
-pub async fn serve(state: AppState, mut socket: WebSocket, protocol: Option<Protocol>, header_token: Option<String>) {
+pub async fn serve(
+    state: AppState,
+    mut socket: WebSocket,
+    protocol: Option<Protocol>,
+    header_token: Option<String>,
+) {
     let Some(protocol) = protocol else {
-        close(&mut socket, SUBPROTOCOL_NOT_ACCEPTABLE, "Subprotocol not acceptable").await;
+        close(
+            &mut socket,
+            SUBPROTOCOL_NOT_ACCEPTABLE,
+            "Subprotocol not acceptable",
+        )
+        .await;
         return;
     };
     state.metrics().ws_connection_opened();
@@ -91,9 +101,14 @@ async fn close(socket: &mut WebSocket, code: u16, reason: &'static str) {
 }
 
 impl Connection {
-    async fn run(&mut self, socket: &mut WebSocket, mut from_tasks: mpsc::Receiver<FromTask>) -> Stop {
+    async fn run(
+        &mut self,
+        socket: &mut WebSocket,
+        mut from_tasks: mpsc::Receiver<FromTask>,
+    ) -> Stop {
         let settings = self.state.settings().websocket.clone();
-        let init_deadline = TokioInstant::now() + Duration::from_millis(settings.connection_init_timeout_ms);
+        let init_deadline =
+            TokioInstant::now() + Duration::from_millis(settings.connection_init_timeout_ms);
         let keepalive_every = Duration::from_secs(settings.keepalive_secs.max(1));
         let mut keepalive = interval_at(TokioInstant::now() + keepalive_every, keepalive_every);
         keepalive.set_missed_tick_behavior(MissedTickBehavior::Delay);
@@ -129,19 +144,27 @@ impl Connection {
         let Some(text) = protocol::encode(self.protocol, message) else {
             return Ok(());
         };
-        socket.send(Message::Text(text.into())).await.map_err(|_| Stop::Gone)
+        socket
+            .send(Message::Text(text.into()))
+            .await
+            .map_err(|_| Stop::Gone)
     }
 
     async fn forward(&mut self, socket: &mut WebSocket, from_task: FromTask) -> Result<(), Stop> {
         let id = match &from_task.message {
-            Outgoing::Next { id, .. } | Outgoing::Error { id, .. } | Outgoing::Complete { id } => id.clone(),
+            Outgoing::Next { id, .. } | Outgoing::Error { id, .. } | Outgoing::Complete { id } => {
+                id.clone()
+            }
             _ => return Ok(()),
         };
         let current = self.operations.get(&id).map(|(generation, _)| *generation);
         if current != Some(from_task.generation) {
             return Ok(()); // the client completed this operation already
         }
-        if matches!(from_task.message, Outgoing::Error { .. } | Outgoing::Complete { .. }) {
+        if matches!(
+            from_task.message,
+            Outgoing::Error { .. } | Outgoing::Complete { .. }
+        ) {
             self.operations.remove(&id);
         }
         self.send(socket, &from_task.message).await
@@ -152,7 +175,9 @@ impl Connection {
             Message::Text(text) => text,
             Message::Close(_) => return Err(Stop::Gone),
             Message::Ping(_) | Message::Pong(_) => return Ok(()),
-            Message::Binary(_) => return Err(Stop::Close(INVALID_MESSAGE, "Invalid message received")),
+            Message::Binary(_) => {
+                return Err(Stop::Close(INVALID_MESSAGE, "Invalid message received"));
+            }
         };
         let Some(incoming) = protocol::parse(self.protocol, text.as_str()) else {
             return Err(Stop::Close(INVALID_MESSAGE, "Invalid message received"));
@@ -178,7 +203,10 @@ impl Connection {
         payload: Option<serde_json::Map<String, serde_json::Value>>,
     ) -> Result<(), Stop> {
         if self.acknowledged {
-            return Err(Stop::Close(TOO_MANY_INITS, "Too many initialisation requests"));
+            return Err(Stop::Close(
+                TOO_MANY_INITS,
+                "Too many initialisation requests",
+            ));
         }
         if let Some(token) = payload.as_ref().and_then(token_from_payload) {
             self.token = Some(token);
@@ -199,14 +227,22 @@ impl Connection {
         self.send(socket, &Outgoing::Ack).await
     }
 
-    async fn subscribe(&mut self, socket: &mut WebSocket, id: String, params: GraphqlParams) -> Result<(), Stop> {
+    async fn subscribe(
+        &mut self,
+        socket: &mut WebSocket,
+        id: String,
+        params: GraphqlParams,
+    ) -> Result<(), Stop> {
         if !self.acknowledged {
             return Err(Stop::Close(UNAUTHORIZED, "Unauthorized"));
         }
         if self.operations.contains_key(&id) {
             match self.protocol {
                 Protocol::TransportWs => {
-                    return Err(Stop::Close(DUPLICATE_ID, "Subscriber for this id already exists"));
+                    return Err(Stop::Close(
+                        DUPLICATE_ID,
+                        "Subscriber for this id already exists",
+                    ));
                 }
                 // subscriptions-transport-ws replaces the running operation.
                 Protocol::Legacy => {
@@ -218,7 +254,10 @@ impl Connection {
         }
         let max = self.state.settings().websocket.max_subscriptions;
         if self.operations.len() >= max {
-            let errors = error_array(ErrorCode::BadRequest, &format!("At most {max} operations may run at once"));
+            let errors = error_array(
+                ErrorCode::BadRequest,
+                &format!("At most {max} operations may run at once"),
+            );
             return self.send(socket, &Outgoing::Error { id, errors }).await;
         }
         let context = Arc::new(RequestContext::new(self.token.clone()));
@@ -227,13 +266,20 @@ impl Connection {
             Ok(prepared) => prepared,
             Err(refused) => {
                 self.state.metrics().observe_error(refused.code);
-                let errors = serde_json::to_string(&[refused.error]).unwrap_or_else(|_| "[]".into());
+                let errors =
+                    serde_json::to_string(&[refused.error]).unwrap_or_else(|_| "[]".into());
                 return self.send(socket, &Outgoing::Error { id, errors }).await;
             }
         };
         self.next_generation += 1;
         let generation = self.next_generation;
-        let task = run_operation(self.state.clone(), prepared, id.clone(), generation, self.sender.clone());
+        let task = run_operation(
+            self.state.clone(),
+            prepared,
+            id.clone(),
+            generation,
+            self.sender.clone(),
+        );
         let handle = self.tasks.spawn(task);
         self.operations.insert(id, (generation, handle));
         Ok(())
@@ -246,7 +292,10 @@ fn token_from_payload(payload: &serde_json::Map<String, serde_json::Value>) -> O
         .or_else(|| payload.get("Authorization"))
         .or_else(|| payload.get("token"))?
         .as_str()?;
-    let token = raw.strip_prefix("Bearer ").or_else(|| raw.strip_prefix("bearer ")).unwrap_or(raw);
+    let token = raw
+        .strip_prefix("Bearer ")
+        .or_else(|| raw.strip_prefix("bearer "))
+        .unwrap_or(raw);
     Some(token.trim().to_owned()).filter(|t| !t.is_empty())
 }
 
@@ -273,7 +322,13 @@ impl Drop for SubscriptionGauge {
 
 /// Runs one operation and sends its results; a query or mutation yields one result, a
 /// subscription one per event.
-async fn run_operation(state: AppState, prepared: Prepared, id: String, generation: u64, sender: mpsc::Sender<FromTask>) {
+async fn run_operation(
+    state: AppState,
+    prepared: Prepared,
+    id: String,
+    generation: u64,
+    sender: mpsc::Sender<FromTask>,
+) {
     let _gauge = SubscriptionGauge::new(state.clone());
     let started = Instant::now();
     let context = prepared.context;
@@ -283,12 +338,20 @@ async fn run_operation(state: AppState, prepared: Prepared, id: String, generati
     while let Some(mut response) = stream.next().await {
         let (outcome, codes) = finish(&mut response, &context);
         if first {
-            state.metrics().observe_operation(operation_name.as_deref(), "ws", started.elapsed(), &codes);
+            state.metrics().observe_operation(
+                operation_name.as_deref(),
+                "ws",
+                started.elapsed(),
+                &codes,
+            );
             first = false;
         }
         let message = if outcome == Outcome::RequestError {
             let errors = serde_json::to_string(&response.errors).unwrap_or_else(|_| "[]".into());
-            Outgoing::Error { id: id.clone(), errors }
+            Outgoing::Error {
+                id: id.clone(),
+                errors,
+            }
         } else {
             let body = ResponseBody {
                 data: Some(&response.data),
@@ -296,10 +359,21 @@ async fn run_operation(state: AppState, prepared: Prepared, id: String, generati
                 extensions: &response.extensions,
             };
             let body = serde_json::to_string(&body).unwrap_or_else(|_| "{}".into());
-            Outgoing::Next { id: id.clone(), body }
+            Outgoing::Next {
+                id: id.clone(),
+                body,
+            }
         };
         let is_error = matches!(message, Outgoing::Error { .. });
-        if sender.send(FromTask { generation, message }).await.is_err() || is_error {
+        if sender
+            .send(FromTask {
+                generation,
+                message,
+            })
+            .await
+            .is_err()
+            || is_error
+        {
             return;
         }
     }

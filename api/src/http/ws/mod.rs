@@ -9,8 +9,8 @@
 mod connection;
 pub mod protocol;
 
-use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::State;
+use axum::extract::ws::WebSocketUpgrade;
 use axum::response::Response;
 use http::HeaderMap;
 
@@ -18,7 +18,11 @@ use self::protocol::Protocol;
 use crate::state::AppState;
 
 /// `GET /graphql/ws`: upgrades to a WebSocket speaking the client's preferred sub-protocol.
-pub async fn upgrade(State(state): State<AppState>, headers: HeaderMap, ws: WebSocketUpgrade) -> Response {
+pub async fn upgrade(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ws: WebSocketUpgrade,
+) -> Response {
     let settings = &state.settings().websocket;
     let ws = ws
         .read_buffer_size(settings.read_buffer_bytes)

@@ -32,10 +32,19 @@ impl Protocol {
 /// What a client can send, whichever the protocol.
 #[derive(Debug)]
 pub enum Incoming {
-    Init { payload: Option<serde_json::Map<String, Value>> },
-    Subscribe { id: String, params: GraphqlParams },
-    Complete { id: String },
-    Ping { payload: Option<Value> },
+    Init {
+        payload: Option<serde_json::Map<String, Value>>,
+    },
+    Subscribe {
+        id: String,
+        params: GraphqlParams,
+    },
+    Complete {
+        id: String,
+    },
+    Ping {
+        payload: Option<Value>,
+    },
     Pong,
     /// Legacy `connection_terminate`.
     Terminate,
@@ -46,14 +55,24 @@ pub enum Incoming {
 pub enum Outgoing {
     Ack,
     Ping,
-    Pong { payload: Option<Value> },
+    Pong {
+        payload: Option<Value>,
+    },
     /// Legacy keep-alive.
     KeepAlive,
     /// An execution result; `body` is a serialised GraphQL response.
-    Next { id: String, body: String },
+    Next {
+        id: String,
+        body: String,
+    },
     /// Request errors of an operation; `errors` is a serialised JSON array.
-    Error { id: String, errors: String },
-    Complete { id: String },
+    Error {
+        id: String,
+        errors: String,
+    },
+    Complete {
+        id: String,
+    },
 }
 
 #[derive(Deserialize)]
@@ -160,23 +179,39 @@ pub fn encode(protocol: Protocol, message: &Outgoing) -> Option<String> {
         (_, Outgoing::Ack) => r#"{"type":"connection_ack"}"#.to_owned(),
         (TransportWs, Outgoing::Ping) => r#"{"type":"ping"}"#.to_owned(),
         (TransportWs, Outgoing::Pong { payload: None }) => r#"{"type":"pong"}"#.to_owned(),
-        (TransportWs, Outgoing::Pong { payload: Some(payload) }) => {
+        (
+            TransportWs,
+            Outgoing::Pong {
+                payload: Some(payload),
+            },
+        ) => {
             format!(r#"{{"type":"pong","payload":{payload}}}"#)
         }
         (Legacy, Outgoing::KeepAlive) => r#"{"type":"ka"}"#.to_owned(),
         (TransportWs, Outgoing::Next { id, body }) => {
-            format!(r#"{{"id":{},"type":"next","payload":{body}}}"#, json_string(id))
+            format!(
+                r#"{{"id":{},"type":"next","payload":{body}}}"#,
+                json_string(id)
+            )
         }
         (Legacy, Outgoing::Next { id, body }) => {
-            format!(r#"{{"id":{},"type":"data","payload":{body}}}"#, json_string(id))
+            format!(
+                r#"{{"id":{},"type":"data","payload":{body}}}"#,
+                json_string(id)
+            )
         }
         (_, Outgoing::Error { id, errors }) => {
-            format!(r#"{{"id":{},"type":"error","payload":{errors}}}"#, json_string(id))
+            format!(
+                r#"{{"id":{},"type":"error","payload":{errors}}}"#,
+                json_string(id)
+            )
         }
         (_, Outgoing::Complete { id }) => {
             format!(r#"{{"id":{},"type":"complete"}}"#, json_string(id))
         }
-        (Legacy, Outgoing::Ping | Outgoing::Pong { .. }) | (TransportWs, Outgoing::KeepAlive) => return None,
+        (Legacy, Outgoing::Ping | Outgoing::Pong { .. }) | (TransportWs, Outgoing::KeepAlive) => {
+            return None;
+        }
     })
 }
 
@@ -187,13 +222,19 @@ mod tests {
     #[test]
     fn transport_ws_messages_are_read_strictly() {
         let p = Protocol::TransportWs;
-        assert!(matches!(parse(p, r#"{"type":"connection_init"}"#), Some(Incoming::Init { payload: None })));
+        assert!(matches!(
+            parse(p, r#"{"type":"connection_init"}"#),
+            Some(Incoming::Init { payload: None })
+        ));
         assert!(matches!(
             parse(p, r#"{"type":"connection_init","payload":{"token":"t"}}"#),
             Some(Incoming::Init { payload: Some(_) })
         ));
         assert!(matches!(
-            parse(p, r#"{"type":"subscribe","id":"1","payload":{"query":"{a}"}}"#),
+            parse(
+                p,
+                r#"{"type":"subscribe","id":"1","payload":{"query":"{a}"}}"#
+            ),
             Some(Incoming::Subscribe { .. })
         ));
         for invalid in [
@@ -216,9 +257,21 @@ mod tests {
             parse(p, r#"{"type":"start","id":"1","payload":{"query":"{a}"}}"#),
             Some(Incoming::Subscribe { .. })
         ));
-        assert!(matches!(parse(p, r#"{"type":"stop","id":"1"}"#), Some(Incoming::Complete { .. })));
-        assert!(matches!(parse(p, r#"{"type":"connection_terminate"}"#), Some(Incoming::Terminate)));
-        assert!(parse(p, r#"{"type":"subscribe","id":"1","payload":{"query":"{a}"}}"#).is_none());
+        assert!(matches!(
+            parse(p, r#"{"type":"stop","id":"1"}"#),
+            Some(Incoming::Complete { .. })
+        ));
+        assert!(matches!(
+            parse(p, r#"{"type":"connection_terminate"}"#),
+            Some(Incoming::Terminate)
+        ));
+        assert!(
+            parse(
+                p,
+                r#"{"type":"subscribe","id":"1","payload":{"query":"{a}"}}"#
+            )
+            .is_none()
+        );
     }
 
     #[test]

@@ -1,0 +1,120 @@
+//! A real WebSocket client for `/graphql/ws`.
+
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+use tokio_tungstenite::tungstenite::{Message, http::HeaderValue};
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, connect_async};
+
+use crate::app::TestApp;
+
+const WAIT: Duration = Duration::from_secs(10);
+
+/// One client connection.
+pub struct WsClient {
+    stream: WebSocketStream<MaybeTlsStream<TcpStream>>,
+    /// The sub-protocol the server selected, if any.
+    pub protocol: Option<String>,
+}
+
+impl TestApp {
+    /// Opens `/graphql/ws` asking for `protocols` (comma-separated, or none).
+    pub async fn ws(&self, protocols: Option<&str>) -> WsClient {
+        let mut request = format!("ws://{}/graphql/ws", self.addr)
+            .into_client_request()
+            .unwrap();
+        if let Some(protocols) = protocols {
+            request.headers_mut().insert(
+                "sec-websocket-protocol",
+                HeaderValue::from_str(protocols).unwrap(),
+            );
+        }
+        let (stream, response) = connect_async(request).await.expect("WebSocket upgrade");
+        let protocol = response
+            .headers()
+            .get("sec-websocket-protocol")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        WsClient { stream, protocol }
+    }
+
+    /// A `graphql-transport-ws` connection, initialised and acknowledged.
+    pub async fn ws_ready(&self, token: Option<&str>) -> WsClient {
+        let mut client = self.ws(Some("graphql-transport-ws")).await;
+        let payload = token.map_or(
+            json!({}),
+            |token| json!({ "authorization": format!("Bearer {token}") }),
+        );
+        client
+            .send(json!({ "type": "connection_init", "payload": payload }))
+            .await;
+        assert_eq!(client.next().await["type"], "connection_ack");
+        client
+    }
+}
+
+impl WsClient {
+    pub async fn send(&mut self, message: Value) {
+        self.send_text(&message.to_string()).await;
+    }
+
+    pub async fn send_text(&mut self, text: &str) {
+        self.stream.send(Message::text(text)).await.expect("send");
+    }
+
+    pub async fn send_binary(&mut self, bytes: &[u8]) {
+        self.stream
+            .send(Message::binary(bytes.to_vec()))
+            .await
+            .expect("send");
+    }
+
+    /// The next JSON message, skipping keep-alives (`ping` is answered, `ka` ignored).
+    pub async fn next(&mut self) -> Value {
+        loop {
+            let message = tokio::time::timeout(WAIT, self.stream.next())
+                .await
+                .expect("a message within 10 s")
+                .expect("the connection is open")
+                .expect("a valid frame");
+            match message {
+                Message::Text(text) => {
+                    let value: Value = serde_json::from_str(&text).expect("JSON message");
+                    match value["type"].as_str() {
+                        Some("ping") => self.send(json!({ "type": "pong" })).await,
+                        Some("ka") => {}
+                        _ => return value,
+                    }
+                }
+                Message::Close(frame) => panic!("closed unexpectedly: {frame:?}"),
+                _ => {}
+            }
+        }
+    }
+
+    /// Waits for the server to close the connection; its close code and reason.
+    pub async fn closed(&mut self) -> (u16, String) {
+        loop {
+            let message = tokio::time::timeout(WAIT, self.stream.next())
+                .await
+                .expect("a close within 10 s");
+            match message {
+                Some(Ok(Message::Close(Some(CloseFrame { code, reason })))) => {
+                    return (u16::from(code), reason.to_string());
+                }
+                Some(Ok(Message::Close(None))) | None => return (1005, String::new()),
+                Some(Ok(_)) => {}
+                Some(Err(err)) => panic!("connection failed instead of closing: {err}"),
+            }
+        }
+    }
+
+    /// Closes the connection from the client side.
+    pub async fn close(mut self) {
+        let _ = self.stream.close(None).await;
+    }
+}

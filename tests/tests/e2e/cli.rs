@@ -1,0 +1,202 @@
+//! The `portal` command line, run as a separate process.
+
+use std::time::Duration;
+
+use portal_tests::Backend;
+use portal_tests::cli::Portal;
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+fn stdout(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn value_after<'a>(text: &'a str, label: &str) -> &'a str {
+    text.lines()
+        .find_map(|line| line.strip_prefix(label))
+        .map(str::trim)
+        .unwrap_or_else(|| panic!("no {label} in {text}"))
+}
+
+async fn graphql(base_url: &str, token: &str, query: &str) -> Value {
+    reqwest::Client::new()
+        .post(format!("{base_url}/graphql"))
+        .bearer_auth(token)
+        .json(&json!({ "query": query }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+#[test]
+fn schema_prints_the_committed_sdl() {
+    let output = std::process::Command::new(portal_tests::cli::portal_binary())
+        .arg("schema")
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let committed = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../api/schema.graphql"
+    ))
+    .unwrap();
+    assert_eq!(stdout(&output), committed);
+}
+
+#[test]
+fn bad_configuration_is_refused_with_exit_code_2() {
+    let output = std::process::Command::new(portal_tests::cli::portal_binary())
+        .env("PORTAL_GRAPHQL__MAX_PAGE_SIZE", "1000")
+        .arg("schema")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("max_page_size"));
+}
+
+macro_rules! on_both {
+    ($($name:ident($backend:ident) $body:block)*) => {$(
+        mod $name {
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let $backend = Backend::Sqlite;
+                $body
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let $backend = Backend::Postgres;
+                if Portal::new(Backend::Postgres).await.is_none() {
+                    return;
+                }
+                $body
+            }
+        }
+    )*};
+}
+
+on_both! {
+    bootstrap_prints_one_time_credentials_once(backend) {
+        let portal = Portal::new(backend).await.unwrap();
+        let first = portal.run(&["bootstrap", "--provider-name", "Nordlys", "--operator-email", "ops@nordlys.example"]).await;
+        assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+        let text = stdout(&first);
+        assert_eq!(value_after(&text, "Platform operator login:"), "operator");
+        let password = value_after(&text, "One-time password:");
+        assert!(password.len() >= 20);
+        let token = value_after(&text, "API session token (12 h):").to_owned();
+        let logs = String::from_utf8_lossy(&first.stderr);
+        assert!(!logs.contains(password) && !logs.contains(&token), "credentials must not reach the logs");
+
+        let again = portal.run(&["bootstrap", "--operator-email", "other@nordlys.example"]).await;
+        assert_eq!(again.status.code(), Some(1));
+        assert!(String::from_utf8_lossy(&again.stderr).contains("already bootstrapped"));
+
+        let mut server = portal.serve(&[]).await;
+        let created = graphql(
+            &server.base_url,
+            &token,
+            r#"mutation { createCompany(input: {name: "First Customer"}) { company { humanId } } }"#,
+        )
+        .await;
+        assert_eq!(created["data"]["createCompany"]["company"]["humanId"], "ACC-000002", "{created}");
+        server.terminate();
+        assert_eq!(server.exit_code().await, Some(0));
+    }
+
+    migrate_and_demo_are_repeatable(backend) {
+        let portal = Portal::new(backend).await.unwrap();
+        let migrated = portal.run(&["migrate"]).await;
+        assert!(migrated.status.success(), "{}", String::from_utf8_lossy(&migrated.stderr));
+        assert!(stdout(&migrated).contains("migrations applied"));
+        let demo = portal.run(&["demo"]).await;
+        assert!(demo.status.success(), "{}", String::from_utf8_lossy(&demo.stderr));
+        let text = stdout(&demo);
+        assert!(text.contains("Demo data loaded."));
+        let again = portal.run(&["demo"]).await;
+        assert!(!stdout(&again).contains("Demo data loaded."), "the data set is loaded once");
+        let sophie = stdout(&again)
+            .lines()
+            .find(|line| line.trim_start().starts_with("sophie "))
+            .and_then(|line| line.split_whitespace().last())
+            .unwrap()
+            .to_owned();
+
+        let mut server = portal.serve(&[]).await;
+        let contacts = graphql(
+            &server.base_url,
+            &sophie,
+            "{ viewer { company { name contacts { totalCount } } } }",
+        )
+        .await;
+        assert_eq!(contacts["data"]["viewer"]["company"]["name"], "Pièces Auto", "{contacts}");
+        assert_eq!(contacts["data"]["viewer"]["company"]["contacts"]["totalCount"], 66);
+        server.terminate();
+        assert_eq!(server.exit_code().await, Some(0));
+    }
+
+    sigterm_finishes_requests_in_flight_closes_websockets_and_exits_0(backend) {
+        let portal = Portal::new(backend).await.unwrap();
+        let mut server = portal.serve(&["--log-format", "json", "--log-level", "info"]).await;
+        let address = server.base_url.trim_start_matches("http://").to_owned();
+
+        // A WebSocket with a running subscription.
+        let (mut ws, _) = tokio_tungstenite::connect_async({
+            use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+            let mut request = format!("ws://{address}/graphql/ws").into_client_request().unwrap();
+            request.headers_mut().insert("sec-websocket-protocol", "graphql-transport-ws".parse().unwrap());
+            request
+        })
+        .await
+        .unwrap();
+        use futures_util::{SinkExt, StreamExt};
+        ws.send(tokio_tungstenite::tungstenite::Message::text(r#"{"type":"connection_init"}"#)).await.unwrap();
+        ws.next().await.unwrap().unwrap();
+
+        // A request in flight: headers and half the body sent before the signal.
+        let body = r#"{"query":"{ __typename }"}"#;
+        let mut tcp = tokio::net::TcpStream::connect(&address).await.unwrap();
+        let head = format!(
+            "POST /graphql HTTP/1.1\r\nhost: {address}\r\ncontent-type: application/json\r\nx-request-id: inflight-42\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+            body.len()
+        );
+        tcp.write_all(head.as_bytes()).await.unwrap();
+        tcp.write_all(&body.as_bytes()[..10]).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(200)).await;
+
+        server.terminate();
+        let close = tokio::time::timeout(Duration::from_secs(10), async {
+            loop {
+                match ws.next().await {
+                    Some(Ok(tokio_tungstenite::tungstenite::Message::Close(frame))) => return frame.map(|f| u16::from(f.code)),
+                    Some(Ok(_)) => continue,
+                    _ => return None,
+                }
+            }
+        })
+        .await
+        .unwrap();
+        assert_eq!(close, Some(1001));
+
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        tcp.write_all(&body.as_bytes()[10..]).await.unwrap();
+        let mut response = String::new();
+        tcp.read_to_string(&mut response).await.unwrap();
+        assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+        assert!(response.contains(r#"{"data":{"__typename":"Query"}}"#), "{response}");
+
+        assert_eq!(server.exit_code().await, Some(0));
+        // New connections are refused once it stopped.
+        assert!(tokio::net::TcpStream::connect(&address).await.is_err());
+
+        // Logs are JSON lines carrying the request id.
+        let logs = server.stderr();
+        let lines: Vec<Value> = logs.lines().map(|line| serde_json::from_str(line).unwrap_or_else(|_| panic!("not JSON: {line}"))).collect();
+        assert!(lines.iter().any(|l| l.to_string().contains("inflight-42")), "{logs}");
+    }
+}

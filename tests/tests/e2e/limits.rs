@@ -1,0 +1,101 @@
+//! Explicit limits: every over-limit document is refused before execution.
+
+use portal_tests::{Backend, Role, on_both_databases};
+use sea_orm::ConnectionTrait;
+use serde_json::{Value, json};
+
+/// Six levels deep.
+const DEEP: &str = "{ __schema { queryType { fields { type { ofType { name } } } } } }";
+/// Three levels deep.
+const SHALLOW: &str = "{ viewer { account { id } } }";
+
+on_both_databases! {
+    async fn too_deep_documents_are_refused_before_execution(app) with |s: &mut portal_tests::Settings| {
+        s.graphql.max_depth = 4;
+    }; {
+        assert_eq!(app.graphql(SHALLOW).await.status, 200);
+        let deep = app.graphql(DEEP).await;
+        assert_eq!(deep.status, 422, "{:#}", deep.body);
+        assert_eq!(deep.codes(), vec!["QUERY_TOO_DEEP"]);
+        assert!(deep.body.get("data").is_none());
+    }
+
+    async fn too_complex_documents_are_refused(app) with |s: &mut portal_tests::Settings| {
+        s.graphql.max_complexity = 50;
+    }; {
+        let query = "{ companies(first: 100) { edges { node { id name humanId } } } }";
+        let answer = app.graphql(query).await;
+        assert_eq!(answer.status, 422, "{:#}", answer.body);
+        assert_eq!(answer.codes(), vec!["QUERY_TOO_COMPLEX"]);
+    }
+
+    async fn too_many_aliases_are_refused(app) with |s: &mut portal_tests::Settings| {
+        s.graphql.max_aliases = 5;
+    }; {
+        let fields: Vec<String> = (0..6).map(|n| format!("a{n}: __typename")).collect();
+        let answer = app.graphql(&format!("{{ {} }}", fields.join(" "))).await;
+        assert_eq!(answer.status, 422);
+        assert_eq!(answer.codes(), vec!["TOO_MANY_ALIASES"]);
+        let within: Vec<String> = (0..5).map(|n| format!("a{n}: __typename")).collect();
+        assert_eq!(app.graphql(&format!("{{ {} }}", within.join(" "))).await.status, 200);
+    }
+
+    async fn fragment_bombs_are_refused_before_validation(app) {
+        let mut query = String::from("query { ...F0 }\n");
+        for level in 0..30 {
+            query.push_str(&format!("fragment F{level} on Query {{ ...F{n} ...F{n} }}\n", n = level + 1));
+        }
+        query.push_str("fragment F30 on Query { __typename }\n");
+        let started = std::time::Instant::now();
+        let answer = app.graphql(&query).await;
+        assert_eq!(answer.status, 422);
+        assert_eq!(answer.codes(), vec!["QUERY_TOO_COMPLEX"]);
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    }
+
+    async fn pages_are_capped_at_100(app) {
+        let operator = app.person(Role::Operator, uuid::Uuid::nil()).await;
+        for first in [0, -1, 101, 1000] {
+            let answer = app
+                .graphql_as(
+                    Some(&operator.token),
+                    "query($first: Int) { companies(first: $first) { edges { cursor } } }",
+                    json!({ "first": first }),
+                )
+                .await;
+            assert_eq!(answer.codes(), vec!["BAD_USER_INPUT"], "first: {first}");
+            assert_eq!(answer.error()["extensions"]["field"], "first");
+        }
+    }
+
+    async fn oversized_bodies_are_413(app) with |s: &mut portal_tests::Settings| {
+        s.graphql.max_body_bytes = 4096;
+    }; {
+        let padding = " ".repeat(5000);
+        let body = format!(r#"{{"query":"{{ __typename {padding} }}"}}"#);
+        let response = app.post_raw(&[("content-type", "application/json")], body).await;
+        assert_eq!(response.status(), 413);
+        let long_url = app.get_raw(&format!("query={}", "%20".repeat(5000)), &[]).await;
+        assert_eq!(long_url.status(), 414);
+    }
+
+    async fn slow_operations_are_stopped_at_the_execution_timeout_and_roll_back(app) with |s: &mut portal_tests::Settings| {
+        s.graphql.execution_timeout_ms = 300;
+    }; {
+        let operator = app.person(Role::Operator, uuid::Uuid::nil()).await;
+        let db = &app.state.services().db;
+        // Hold what the mutation needs: the writer on SQLite, a table lock on PostgreSQL.
+        let blocker = db.begin_write().await.unwrap();
+        if app.backend == Backend::Postgres {
+            blocker.execute_unprepared("LOCK TABLE counters IN ACCESS EXCLUSIVE MODE").await.unwrap();
+        }
+        let answer = app.create_company(&operator.token, "Too Slow Ltd", None).await;
+        assert_eq!(answer.status, 504, "{:#}", answer.body);
+        assert_eq!(answer.codes(), vec!["TIMEOUT"]);
+        drop(blocker);
+        let list = app
+            .graphql_as(Some(&operator.token), "{ companies(first: 100) { edges { node { name } } } }", Value::Null)
+            .await;
+        assert!(!list.ok().to_string().contains("Too Slow Ltd"));
+    }
+}

@@ -1,0 +1,13 @@
+//! End-to-end tests: the real server, a fresh database per test, on SQLite and PostgreSQL.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod cli;
+mod companies;
+mod contacts;
+mod errors;
+mod graphql_http;
+mod limits;
+mod ops;
+mod storage;
+mod websocket;
