@@ -92,6 +92,7 @@ struct BootstrapArgs {
 }
 
 /// Runs the command line; the process exit code.
+#[allow(clippy::print_stderr)]
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let overrides = Overrides {

@@ -287,6 +287,7 @@ fn apply_overrides(mut figment: Figment, overrides: &Overrides) -> Figment {
 }
 
 #[cfg(test)]
+#[allow(clippy::result_large_err)] // figment::Jail's closures return figment::Error
 mod tests {
     use super::*;
 

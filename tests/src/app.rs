@@ -166,11 +166,13 @@ pub async fn spawn_app_with(
     configure: impl FnOnce(&mut Settings),
 ) -> Option<TestApp> {
     let data_dir = tempfile::tempdir().expect("temporary directory");
-    let mut settings = Settings::default();
-    settings.data_dir = data_dir.path().to_path_buf();
+    let mut settings = Settings {
+        data_dir: data_dir.path().to_path_buf(),
+        profile: Profile::Development,
+        ..Settings::default()
+    };
     settings.http.bind = SocketAddr::from(([127, 0, 0, 1], 0));
     settings.http.shutdown_grace_secs = 5;
-    settings.profile = Profile::Development;
     settings.log.level = std::env::var("TEST_LOG").unwrap_or_else(|_| "off".into());
     let pg = match backend {
         Backend::Sqlite => None,

@@ -54,10 +54,10 @@ pub async fn create(
         if let Err(err) = recorded {
             drop(txn);
             // A concurrent call with the same key won the race: answer with its result.
-            if crate::db::is_unique_violation(&err) {
-                if let Some(replayed) = replay(services, account_id, Some(key)).await? {
-                    return Ok(replayed);
-                }
+            if crate::db::is_unique_violation(&err)
+                && let Some(replayed) = replay(services, account_id, Some(key)).await?
+            {
+                return Ok(replayed);
             }
             return Err(err.into());
         }

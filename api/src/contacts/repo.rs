@@ -1,7 +1,7 @@
 //! The only place that reads and writes `contacts`.
 
 use entity::{ContactStatus, contact};
-use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, SimpleExpr};
+use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, Order, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, Select,
@@ -101,7 +101,7 @@ fn filtered(company_id: Uuid, filter: &ContactFilter) -> Select<contact::Entity>
 /// A decoded cursor: the sort value and ID of the last contact of the previous page.
 #[derive(Debug, Clone)]
 pub struct After {
-    key: SimpleExpr,
+    key: Expr,
     id: Uuid,
 }
 
@@ -117,10 +117,7 @@ pub async fn list<C: ConnectionTrait>(
     let column = order.column();
     let mut query = filtered(company_id, filter);
     if let Some(After { key, id }) = after {
-        let row = Expr::tuple([
-            Expr::col(column).into(),
-            Expr::col(contact::Column::Id).into(),
-        ]);
+        let row = Expr::tuple([Expr::col(column), Expr::col(contact::Column::Id)]);
         let cursor = Expr::tuple([key, id.into()]);
         query = query.filter(match order.direction {
             SortDirection::Asc => row.gt(cursor),
@@ -149,10 +146,10 @@ pub fn parse_cursor(order: ContactOrder, cursor: &Cursor) -> Result<After, ApiEr
     }
     let id = Uuid::try_parse(id).map_err(|_| Cursor::invalid())?;
     let key = match order.field {
-        ContactSortField::Name | ContactSortField::Email => Expr::val(key.clone()).into(),
+        ContactSortField::Name | ContactSortField::Email => Expr::val(key.clone()),
         ContactSortField::CreatedAt => {
             let at = chrono::DateTime::parse_from_rfc3339(key).map_err(|_| Cursor::invalid())?;
-            Expr::val(at.with_timezone(&chrono::Utc)).into()
+            Expr::val(at.with_timezone(&chrono::Utc))
         }
     };
     Ok(After { key, id })

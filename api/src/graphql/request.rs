@@ -33,7 +33,7 @@ pub struct Prepared {
 #[derive(Debug)]
 pub struct Refused {
     pub code: ErrorCode,
-    pub error: ServerError,
+    pub error: Box<ServerError>,
 }
 
 /// Parses the document, chooses the operation and checks the transport's limits.
@@ -50,12 +50,12 @@ pub fn prepare(
             .set("code", ErrorCode::GraphqlParseFailed.as_str());
         Refused {
             code: ErrorCode::GraphqlParseFailed,
-            error,
+            error: Box::new(error),
         }
     })?;
     let refuse = |refusal: super::document::Refusal| Refused {
         code: refusal.code,
-        error: request_error(refusal.code, refusal.message),
+        error: Box::new(request_error(refusal.code, refusal.message)),
     };
     let op = select_operation(&document, params.operation_name.as_deref()).map_err(refuse)?;
     check_limits(&document, op, max_aliases).map_err(refuse)?;

@@ -280,7 +280,7 @@ async fn run(
             state
                 .metrics()
                 .observe_operation(None, "http", started.elapsed(), &[refused.code]);
-            return encode(status, media, None, &[refused.error]);
+            return encode(status, media, None, &[*refused.error]);
         }
     };
     match prepared.operation_type {

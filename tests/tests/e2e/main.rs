@@ -7,6 +7,7 @@ mod companies;
 mod contacts;
 mod errors;
 mod graphql_http;
+mod interop;
 mod limits;
 mod ops;
 mod storage;
