@@ -12,7 +12,7 @@ use crate::auth::passwords::PasswordHasher;
 use crate::clock::SharedClock;
 use crate::config::Settings;
 use crate::db::Db;
-use crate::graphql::build_schema;
+use crate::graphql::Engine;
 use crate::metrics::Metrics;
 use crate::state::{AppState, Services};
 
@@ -53,8 +53,8 @@ impl Application {
             passwords: PasswordHasher::new(hashing_parallelism()),
             settings: Arc::clone(&settings),
         };
-        let schema = build_schema(services.clone(), &settings);
-        let state = AppState::new(services, schema, Metrics::new());
+        let engine = Engine::new(services.clone(), &settings);
+        let state = AppState::new(services, engine, Metrics::new());
         Ok(Self { listener, state })
     }
 

@@ -10,7 +10,7 @@ use crate::auth::passwords::PasswordHasher;
 use crate::clock::SharedClock;
 use crate::config::Settings;
 use crate::db::Db;
-use crate::graphql::PortalSchema;
+use crate::graphql::Engine;
 use crate::metrics::Metrics;
 
 /// The dependencies of services: storage, time, password hashing and configuration.
@@ -36,7 +36,7 @@ pub struct AppState(Arc<Inner>);
 
 struct Inner {
     services: Services,
-    schema: PortalSchema,
+    engine: Engine,
     metrics: Metrics,
     shutdown: CancellationToken,
     connections: TaskTracker,
@@ -44,10 +44,10 @@ struct Inner {
 }
 
 impl AppState {
-    pub fn new(services: Services, schema: PortalSchema, metrics: Metrics) -> Self {
+    pub fn new(services: Services, engine: Engine, metrics: Metrics) -> Self {
         Self(Arc::new(Inner {
             services,
-            schema,
+            engine,
             metrics,
             shutdown: CancellationToken::new(),
             connections: TaskTracker::new(),
@@ -63,8 +63,9 @@ impl AppState {
         &self.0.services.settings
     }
 
-    pub fn schema(&self) -> &PortalSchema {
-        &self.0.schema
+    /// Runs GraphQL requests.
+    pub fn engine(&self) -> &Engine {
+        &self.0.engine
     }
 
     pub fn metrics(&self) -> &Metrics {

@@ -1,8 +1,5 @@
 //! What a resolver can reach: the shared services and the per-request context.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-
 use async_graphql::Context;
 use tokio::sync::OnceCell;
 
@@ -15,7 +12,6 @@ use crate::state::Services;
 pub struct RequestContext {
     token: Option<String>,
     actor: OnceCell<Actor>,
-    validated: AtomicBool,
 }
 
 impl RequestContext {
@@ -24,17 +20,6 @@ impl RequestContext {
         Self {
             token,
             actor: OnceCell::new(),
-            validated: AtomicBool::new(false),
-        }
-    }
-
-    /// A context whose actor is already known (WebSocket connections resolve it once, at
-    /// `connection_init`).
-    pub fn with_actor(actor: Actor) -> Self {
-        Self {
-            token: None,
-            actor: OnceCell::new_with(Some(actor)),
-            validated: AtomicBool::new(false),
         }
     }
 
@@ -52,16 +37,6 @@ impl RequestContext {
             })
             .await
     }
-
-    /// Marks that the document passed validation (set by [`super::extension::Lifecycle`]); errors
-    /// of a request that never got here are request errors, not field errors.
-    pub(crate) fn mark_validated(&self) {
-        self.validated.store(true, Ordering::Release);
-    }
-
-    pub fn was_validated(&self) -> bool {
-        self.validated.load(Ordering::Acquire)
-    }
 }
 
 fn missing(what: &str) -> ApiError {
@@ -76,7 +51,7 @@ pub fn services<'a>(ctx: &Context<'a>) -> ApiResult<&'a Services> {
 /// The caller of this request.
 pub async fn actor<'a>(ctx: &Context<'a>) -> ApiResult<&'a Actor> {
     let request = ctx
-        .data::<Arc<RequestContext>>()
+        .data::<RequestContext>()
         .map_err(|_| missing("request context"))?;
     request.actor(services(ctx)?).await
 }

@@ -1,8 +1,8 @@
 //! The GraphQL schema: thin resolvers that parse input, call one service and map the output.
 
+mod cache;
 pub mod context;
 pub mod document;
-mod extension;
 mod mutation;
 mod query;
 pub mod request;
@@ -15,6 +15,7 @@ use async_graphql::Schema;
 pub use context::RequestContext;
 pub use mutation::Mutation;
 pub use query::Query;
+pub use request::Engine;
 pub use subscription::Subscription;
 
 use crate::config::Settings;
@@ -24,14 +25,18 @@ use crate::state::Services;
 pub type PortalSchema = Schema<Query, Mutation, Subscription>;
 
 /// Builds the schema with the limits and exposure rules of `settings`.
-pub fn build_schema(services: Services, settings: &Settings) -> PortalSchema {
+fn build_schema(
+    services: Services,
+    settings: &Settings,
+    validation: async_graphql::ValidationMode,
+) -> PortalSchema {
     let mut builder = Schema::build(
         Query::default(),
         Mutation::default(),
         Subscription::default(),
     )
     .data(services)
-    .extension(extension::Lifecycle)
+    .validation_mode(validation)
     .limit_depth(settings.graphql.max_depth)
     .limit_complexity(settings.graphql.max_complexity)
     .limit_recursive_depth(32)

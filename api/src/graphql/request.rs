@@ -1,16 +1,22 @@
-//! The steps every transport shares: turning request parameters into a checked
-//! `async_graphql::Request`, and classifying the response.
-
-use std::sync::Arc;
+//! The steps every transport shares, gathered in the [`Engine`]: turning request parameters
+//! into a checked `async_graphql::Request`, running it, and classifying the response.
 
 use async_graphql::parser::parse_query;
-use async_graphql::parser::types::OperationType;
+use async_graphql::parser::types::{ExecutableDocument, OperationType};
 use async_graphql::{Request, Response, ServerError, Variables};
+use futures_util::stream::BoxStream;
 
+use super::cache::DocumentCache;
 use super::context::RequestContext;
 use super::document::{check_limits, check_variables, operation_type, select_operation};
 use super::response::{Outcome, finish_errors, request_error};
+use super::{PortalSchema, build_schema};
+use crate::config::Settings;
 use crate::error::ErrorCode;
+use crate::state::Services;
+
+/// Parsed documents kept by the engine.
+const CACHED_DOCUMENTS: usize = 256;
 
 /// The parameters of a GraphQL request, as every transport receives them.
 #[derive(Debug, Clone, Default)]
@@ -26,7 +32,12 @@ pub struct Prepared {
     pub request: Request,
     pub operation_type: OperationType,
     pub operation_name: Option<String>,
-    pub context: Arc<RequestContext>,
+    /// The query text and requested operation, to remember a successful validation.
+    key: (String, Option<String>),
+    /// Whether the operation declares no variables (so its validation can be remembered).
+    variable_free: bool,
+    /// Whether this document and operation already passed validation.
+    known_valid: bool,
 }
 
 /// Why a request was refused before validation.
@@ -36,57 +47,123 @@ pub struct Refused {
     pub error: Box<ServerError>,
 }
 
-/// Parses the document, chooses the operation and checks the transport's limits.
-pub fn prepare(
-    params: GraphqlParams,
-    context: Arc<RequestContext>,
+/// Runs GraphQL requests for every transport.
+pub struct Engine {
+    schema: PortalSchema,
+    /// The same schema without re-validation, for documents known to be valid.
+    known_valid_schema: PortalSchema,
+    documents: DocumentCache,
     max_aliases: usize,
-) -> Result<Prepared, Refused> {
-    let document = parse_query(&params.query).map_err(|err| {
-        let mut error = ServerError::from(err);
-        error
-            .extensions
-            .get_or_insert_with(Default::default)
-            .set("code", ErrorCode::GraphqlParseFailed.as_str());
-        Refused {
-            code: ErrorCode::GraphqlParseFailed,
-            error: Box::new(error),
-        }
-    })?;
-    let refuse = |refusal: super::document::Refusal| Refused {
-        code: refusal.code,
-        error: Box::new(request_error(refusal.code, refusal.message)),
-    };
-    let op = select_operation(&document, params.operation_name.as_deref()).map_err(refuse)?;
-    check_limits(&document, op, max_aliases).map_err(refuse)?;
-    check_variables(op, params.variables.as_ref()).map_err(refuse)?;
-    let operation_type = operation_type(op);
-    let operation_name = params
-        .operation_name
-        .clone()
-        .or_else(|| single_operation_name(&document));
-    let variables = params
-        .variables
-        .map(Variables::from_json)
-        .unwrap_or_default();
-    let mut request = Request::new(params.query)
-        .variables(variables)
-        .data(Arc::clone(&context));
-    if let Some(name) = params.operation_name {
-        request = request.operation_name(name);
-    }
-    request.set_parsed_query(document);
-    Ok(Prepared {
-        request,
-        operation_type,
-        operation_name,
-        context,
-    })
 }
 
-fn single_operation_name(
-    document: &async_graphql::parser::types::ExecutableDocument,
-) -> Option<String> {
+impl Engine {
+    pub fn new(services: Services, settings: &Settings) -> Self {
+        Self {
+            schema: build_schema(
+                services.clone(),
+                settings,
+                async_graphql::ValidationMode::Strict,
+            ),
+            known_valid_schema: build_schema(
+                services,
+                settings,
+                async_graphql::ValidationMode::Fast,
+            ),
+            documents: DocumentCache::new(CACHED_DOCUMENTS),
+            max_aliases: settings.graphql.max_aliases,
+        }
+    }
+
+    pub fn schema(&self) -> &PortalSchema {
+        &self.schema
+    }
+
+    fn parse(&self, params: &GraphqlParams) -> Result<(ExecutableDocument, bool), Refused> {
+        if let Some(hit) = self
+            .documents
+            .get(&params.query, params.operation_name.as_deref())
+        {
+            return Ok(hit);
+        }
+        let document = parse_query(&params.query).map_err(|err| {
+            let mut error = ServerError::from(err);
+            error
+                .extensions
+                .get_or_insert_with(Default::default)
+                .set("code", ErrorCode::GraphqlParseFailed.as_str());
+            Refused {
+                code: ErrorCode::GraphqlParseFailed,
+                error: Box::new(error),
+            }
+        })?;
+        self.documents.insert(&params.query, &document);
+        Ok((document, false))
+    }
+
+    /// Parses the document, chooses the operation and checks the limits and variables.
+    pub fn prepare(
+        &self,
+        params: GraphqlParams,
+        context: RequestContext,
+    ) -> Result<Prepared, Refused> {
+        let (document, known_valid) = self.parse(&params)?;
+        let refuse = |refusal: super::document::Refusal| Refused {
+            code: refusal.code,
+            error: Box::new(request_error(refusal.code, refusal.message)),
+        };
+        let op = select_operation(&document, params.operation_name.as_deref()).map_err(refuse)?;
+        check_limits(&document, op, self.max_aliases).map_err(refuse)?;
+        check_variables(op, params.variables.as_ref()).map_err(refuse)?;
+        let operation_type = operation_type(op);
+        let variable_free = op.node.variable_definitions.is_empty();
+        let operation_name = params
+            .operation_name
+            .clone()
+            .or_else(|| single_operation_name(&document));
+        let variables = params
+            .variables
+            .map(Variables::from_json)
+            .unwrap_or_default();
+        let mut request = Request::new(params.query.clone())
+            .variables(variables)
+            .data(context);
+        if let Some(name) = &params.operation_name {
+            request = request.operation_name(name.clone());
+        }
+        request.set_parsed_query(document);
+        Ok(Prepared {
+            request,
+            operation_type,
+            operation_name,
+            key: (params.query, params.operation_name),
+            variable_free,
+            known_valid,
+        })
+    }
+
+    /// Runs a query or mutation; classifies the response and finishes its errors.
+    pub async fn execute(&self, prepared: Prepared) -> (Response, Outcome, Vec<ErrorCode>) {
+        let schema = if prepared.known_valid && prepared.variable_free {
+            &self.known_valid_schema
+        } else {
+            &self.schema
+        };
+        let mut response = schema.execute(prepared.request).await;
+        let (outcome, codes) = finish(&mut response);
+        if outcome == Outcome::Executed && prepared.variable_free && !prepared.known_valid {
+            let (query, operation) = &prepared.key;
+            self.documents.mark_validated(query, operation.as_deref());
+        }
+        (response, outcome, codes)
+    }
+
+    /// Runs any operation as a stream of responses (one for queries and mutations).
+    pub fn execute_stream(&self, prepared: Prepared) -> BoxStream<'static, Response> {
+        self.schema.execute_stream(prepared.request)
+    }
+}
+
+fn single_operation_name(document: &ExecutableDocument) -> Option<String> {
     match &document.operations {
         async_graphql::parser::types::DocumentOperations::Multiple(ops) if ops.len() == 1 => {
             ops.keys().next().map(ToString::to_string)
@@ -96,12 +173,40 @@ fn single_operation_name(
 }
 
 /// Classifies a response and finishes its errors (codes, hidden internals).
-pub fn finish(response: &mut Response, context: &RequestContext) -> (Outcome, Vec<ErrorCode>) {
-    let outcome = if context.was_validated() {
-        Outcome::Executed
-    } else {
+///
+/// async-graphql answers a request it refused (validation, variables) with `data: null` and
+/// errors that have no path; once execution starts, every error belongs to a field and has a
+/// path, and `data` is present (null only when a non-null root field failed, with a path).
+pub fn finish(response: &mut Response) -> (Outcome, Vec<ErrorCode>) {
+    let refused = response.data == async_graphql::Value::Null
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|error| error.path.is_empty());
+    let outcome = if refused {
         Outcome::RequestError
+    } else {
+        Outcome::Executed
     };
     let codes = finish_errors(&mut response.errors, outcome);
     (outcome, codes)
+}
+
+#[cfg(test)]
+mod tests {
+    use async_graphql::{PathSegment, ServerError, Value};
+
+    use super::*;
+
+    #[test]
+    fn pathless_errors_without_data_are_request_errors_and_field_errors_are_not() {
+        let mut refused = Response::from_errors(vec![ServerError::new("Unknown field", None)]);
+        assert_eq!(finish(&mut refused).0, Outcome::RequestError);
+
+        let mut field_error = ServerError::new("boom", None);
+        field_error.path = vec![PathSegment::Field("node".into())];
+        let mut root_null = Response::from_errors(vec![field_error]);
+        assert_eq!(finish(&mut root_null).0, Outcome::Executed);
+
+        let mut ok = Response::new(Value::from_json(serde_json::json!({ "a": 1 })).unwrap());
+        assert_eq!(finish(&mut ok).0, Outcome::Executed);
+    }
 }

@@ -4,7 +4,6 @@
 //! runnable operation, 405 for mutations over GET, 294 for partial success under
 //! `application/graphql-response+json`, and no `data` entry whenever execution did not start.
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use async_graphql::ServerError;
@@ -22,7 +21,7 @@ use super::negotiate::{
 };
 use crate::error::ErrorCode;
 use crate::graphql::RequestContext;
-use crate::graphql::request::{GraphqlParams, finish, prepare};
+use crate::graphql::request::GraphqlParams;
 use crate::graphql::response::{Outcome, ResponseBody, request_error};
 use crate::state::AppState;
 
@@ -268,9 +267,8 @@ async fn run(
     media: ResponseMedia,
 ) -> Response {
     let started = Instant::now();
-    let context = Arc::new(RequestContext::new(bearer_token(headers)));
-    let max_aliases = state.settings().graphql.max_aliases;
-    let prepared = match prepare(params, context, max_aliases) {
+    let context = RequestContext::new(bearer_token(headers));
+    let prepared = match state.engine().prepare(params, context) {
         Ok(prepared) => prepared,
         Err(refused) => {
             let status = match refused.code {
@@ -302,8 +300,8 @@ async fn run(
     }
     let timeout = Duration::from_millis(state.settings().graphql.execution_timeout_ms);
     let operation_name = prepared.operation_name.clone();
-    let executed = tokio::time::timeout(timeout, state.schema().execute(prepared.request)).await;
-    let Ok(mut response) = executed else {
+    let executed = tokio::time::timeout(timeout, state.engine().execute(prepared)).await;
+    let Ok((response, outcome, codes)) = executed else {
         let metrics = state.metrics();
         metrics.observe_operation(
             operation_name.as_deref(),
@@ -317,7 +315,6 @@ async fn run(
         )];
         return encode(StatusCode::GATEWAY_TIMEOUT, media, None, &errors);
     };
-    let (outcome, codes) = finish(&mut response, &prepared.context);
     state
         .metrics()
         .observe_operation(operation_name.as_deref(), "http", started.elapsed(), &codes);

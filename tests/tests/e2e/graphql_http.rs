@@ -199,6 +199,27 @@ on_both_databases! {
         }
     }
 
+    async fn repeated_documents_get_the_same_answers_as_the_first_time(app) {
+        // The engine keeps parsed documents and remembers which passed validation: repeats must
+        // neither skip a check that matters nor lose one.
+        for _ in 0..3 {
+            assert_eq!(app.graphql("{ __typename }").await.body, json!({ "data": { "__typename": "Query" } }));
+            let invalid = app.graphql("{ __typename nope }").await;
+            assert_eq!(invalid.status, 422);
+            assert_eq!(invalid.codes(), vec!["GRAPHQL_VALIDATION_FAILED"]);
+        }
+        let query = "query Page($first: Int) { companies(first: $first) { edges { cursor } } }";
+        let valid = app.graphql_as(None, query, json!({ "first": 5 })).await;
+        assert_eq!(valid.codes(), vec!["UNAUTHENTICATED"], "validated, executed, refused by the resolver");
+        let wrong_type = app.graphql_as(None, query, json!({ "first": "five" })).await;
+        assert_eq!(wrong_type.status, 422, "variables are checked on every request: {:#}", wrong_type.body);
+        let two = "query A { __typename } query B { __typename nope }";
+        for operation in ["A", "B", "A"] {
+            let body = json!({ "query": two, "operationName": operation }).to_string();
+            assert_eq!(post(&app, Some(GQL), &body).await.status, 422, "{operation}: validation covers the whole document");
+        }
+    }
+
     async fn subscriptions_are_not_served_over_http(app) {
         let answer = app.graphql("subscription { serverTime { now } }").await;
         assert_eq!(answer.status, 422);

@@ -2,7 +2,6 @@
 //! flow back through a bounded channel to the single task that owns the socket.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
@@ -15,7 +14,7 @@ use super::protocol::{self, Incoming, Outgoing, Protocol};
 use crate::auth::sessions;
 use crate::error::ErrorCode;
 use crate::graphql::RequestContext;
-use crate::graphql::request::{GraphqlParams, Prepared, finish, prepare};
+use crate::graphql::request::{GraphqlParams, Prepared, finish};
 use crate::graphql::response::{Outcome, ResponseBody};
 use crate::state::AppState;
 
@@ -260,9 +259,8 @@ impl Connection {
             );
             return self.send(socket, &Outgoing::Error { id, errors }).await;
         }
-        let context = Arc::new(RequestContext::new(self.token.clone()));
-        let max_aliases = self.state.settings().graphql.max_aliases;
-        let prepared = match prepare(params, context, max_aliases) {
+        let context = RequestContext::new(self.token.clone());
+        let prepared = match self.state.engine().prepare(params, context) {
             Ok(prepared) => prepared,
             Err(refused) => {
                 self.state.metrics().observe_error(refused.code);
@@ -331,12 +329,11 @@ async fn run_operation(
 ) {
     let _gauge = SubscriptionGauge::new(state.clone());
     let started = Instant::now();
-    let context = prepared.context;
-    let operation_name = prepared.operation_name;
-    let mut stream = state.schema().execute_stream(prepared.request);
+    let operation_name = prepared.operation_name.clone();
+    let mut stream = state.engine().execute_stream(prepared);
     let mut first = true;
     while let Some(mut response) = stream.next().await {
-        let (outcome, codes) = finish(&mut response, &context);
+        let (outcome, codes) = finish(&mut response);
         if first {
             state.metrics().observe_operation(
                 operation_name.as_deref(),

@@ -1,0 +1,12 @@
+//! Shared pieces of the benchmarks: a keep-alive HTTP load generator and table printing.
+
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    clippy::unwrap_used,
+    clippy::expect_used
+)]
+
+pub mod load;
+pub mod process;
+pub mod raw;
