@@ -152,13 +152,15 @@ fn main() -> anyhow::Result<()> {
             "SQLite"
         }
     );
-    println!("| scenario | server | req/s (median) | p50 ms | p99 ms | vs raw |");
-    println!("| --- | --- | ---: | ---: | ---: | ---: |");
-    let summary: Vec<(f64, f64, f64)> = results
+    println!(
+        "| scenario | server | req/s (median) | p50 ms | p99 ms | server CPU µs/req | vs raw |"
+    );
+    println!("| --- | --- | ---: | ---: | ---: | ---: | ---: |");
+    let summary: Vec<(f64, f64, f64, f64)> = results
         .iter_mut()
         .map(|runs| {
             if runs.is_empty() {
-                return (0.0, 0.0, 0.0);
+                return (0.0, 0.0, 0.0, 0.0);
             }
             let rates: Vec<f64> = runs.iter().map(Stats::per_second).collect();
             let rate = median(&mut rates.clone());
@@ -170,18 +172,20 @@ fn main() -> anyhow::Result<()> {
                         .total_cmp(&(b.per_second() - rate).abs())
                 })
                 .unwrap();
-            (rate, best.p50_ms(), best.p99_ms())
+            (rate, best.p50_ms(), best.p99_ms(), best.server_cpu_us)
         })
         .collect();
     for (index, (scenario, server, _)) in scenarios.iter().enumerate() {
         if !selected(scenario) {
             continue;
         }
-        let (rate, p50, p99) = summary[index];
+        let (rate, p50, p99, cpu) = summary[index];
         // Scenarios come in pairs: ours, then its baseline.
         let baseline = summary[index | 1].0;
         let ratio = format!("{:.2}", rate / baseline);
-        println!("| {scenario} | {server} | {rate:.0} | {p50:.2} | {p99:.2} | {ratio} |");
+        println!(
+            "| {scenario} | {server} | {rate:.0} | {p50:.2} | {p99:.2} | {cpu:.0} | {ratio} |"
+        );
     }
     println!("Goals: {{__typename}} >= 0.85 of static JSON; 50 contacts >= 0.35 of raw SQL.");
 

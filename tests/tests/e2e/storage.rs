@@ -79,3 +79,41 @@ on_both_databases! {
         assert_eq!(ids.len(), 1, "concurrent retries with one key create one company");
     }
 }
+
+mod instances_starting_together_migrate_once {
+    use portal_api::config::{Secret, Settings};
+    use portal_api::db::Db;
+    use portal_tests::PgDatabase;
+
+    async fn migrate_concurrently(settings: Settings) {
+        let opened = futures_util::future::join_all((0..3).map(|_| Db::connect(&settings))).await;
+        let dbs: Vec<Db> = opened.into_iter().map(Result::unwrap).collect();
+        let results = futures_util::future::join_all(dbs.iter().map(Db::migrate)).await;
+        for result in results {
+            result.unwrap();
+        }
+        for db in &dbs {
+            assert_eq!(db.pending_migrations().await.unwrap(), 0);
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        let dir = tempfile::tempdir().unwrap();
+        let settings = Settings {
+            data_dir: dir.path().to_path_buf(),
+            ..Settings::default()
+        };
+        migrate_concurrently(settings).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        let Some((_database, url)) = PgDatabase::create().await else {
+            return;
+        };
+        let mut settings = Settings::default();
+        settings.database.url = Some(Secret::new(url));
+        migrate_concurrently(settings).await;
+    }
+}
