@@ -18,15 +18,8 @@ pub const CONTACTS_QUERY: &str = "query Contacts { viewer { company { contacts(f
 
 const STATIC_TYPENAME: &str = r#"{"data":{"__typename":"Query"}}"#;
 
-const SESSION_SQL: &str = "\
-SELECT s.id AS session_id, s.account_id, s.two_factor, s.last_seen_at, s.idle_expires_at, \
-       s.expires_at, a.state AS account_state, c.id AS contact_id, c.company_id, c.support_role, \
-       c.security_admin, c.provider_role, c.status AS contact_status, co.kind AS company_kind \
-FROM sessions s \
-JOIN accounts a ON a.id = s.account_id \
-LEFT JOIN contacts c ON c.id = s.contact_id \
-LEFT JOIN companies co ON co.id = c.company_id \
-WHERE s.token_hash = ? AND s.revoked_at IS NULL";
+/// Exactly the statement the portal runs to resolve a session.
+const SESSION_SQL: &str = portal_api::auth::sessions::RESOLVE_SQL;
 
 const COMPANY_SQL: &str = "SELECT id, human_id, name, name_key, kind, language, require_two_factor, \
 auto_close_after_secs, reopen_window_secs, version, created_at, updated_at FROM companies WHERE id = ? LIMIT 1";

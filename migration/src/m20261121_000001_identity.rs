@@ -15,6 +15,15 @@ fn nullable_in_list(column: &'static str, values: &[&'static str]) -> SimpleExpr
     Expr::col(column).is_null().or(in_list(column, values))
 }
 
+/// Text compared byte by byte on both databases, so lists sort and page the same way on SQLite
+/// (always binary) and PostgreSQL (whose default collation follows the server's locale).
+fn sortable(manager: &SchemaManager, mut column: ColumnDef) -> ColumnDef {
+    if manager.get_database_backend() == sea_orm_migration::sea_orm::DatabaseBackend::Postgres {
+        column.extra("COLLATE \"C\"");
+    }
+    column
+}
+
 const SUPPORT_ROLES: &[&str] = &[
     "SUPPORT_RESTRICTED",
     "SUPPORT_ADVANCED",
@@ -42,7 +51,7 @@ impl MigrationTrait for Migration {
                     .col(uuid("id").primary_key())
                     .col(string_len_uniq("human_id", 32))
                     .col(string_len("name", 200))
-                    .col(string_len("name_key", 200))
+                    .col(sortable(manager, string_len("name_key", 200)))
                     .col(string_len("kind", 16))
                     .col(string_len("language", 8))
                     .col(boolean("require_two_factor"))
@@ -97,8 +106,8 @@ impl MigrationTrait for Migration {
                     .col(uuid("account_id"))
                     .col(string_len("last_name", 100))
                     .col(string_len("first_name", 100))
-                    .col(string_len("email", 254))
-                    .col(string_len("name_key", 210))
+                    .col(sortable(manager, string_len("email", 254)))
+                    .col(sortable(manager, string_len("name_key", 210)))
                     .col(string_len_null("support_role", 32))
                     .col(boolean("security_admin"))
                     .col(string_len_null("provider_role", 32))

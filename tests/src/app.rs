@@ -53,10 +53,18 @@ impl PgDatabase {
             }
         };
         let name = format!("portal_test_{}", uuid::Uuid::now_v7().simple());
-        admin
-            .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
-            .await
-            .expect("create the test database");
+        // A French ICU locale, as a production server may have, so that text ordering that
+        // silently depends on the server's collation shows up in tests; plain otherwise.
+        let localised = format!(
+            "CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8' \
+             LOCALE_PROVIDER icu ICU_LOCALE 'fr-FR' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"
+        );
+        if admin.execute_unprepared(&localised).await.is_err() {
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                .await
+                .expect("create the test database");
+        }
         drop(admin.close().await);
         let (without_query, query) = match admin_url.split_once('?') {
             Some((url, query)) => (url, format!("?{query}")),

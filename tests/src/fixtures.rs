@@ -40,46 +40,33 @@ pub struct Person {
 }
 
 impl TestApp {
-    /// A new customer company.
-    pub async fn customer_company(&self, name: &str) -> company::Model {
+    async fn insert_company(&self, kind: CompanyKind, name: &str) -> company::Model {
         let services = self.state.services();
         let txn = services.db.begin_write().await.unwrap();
         let name = CompanyName::parse(name, "name").unwrap();
-        let company = companies::insert(
-            &txn,
-            CompanyKind::Customer,
-            &name,
-            Language::Fr,
-            services.clock.now(),
-        )
-        .await
-        .unwrap();
+        let now = services.clock.now();
+        let company = companies::insert(&txn, kind, &name, Language::Fr, now)
+            .await
+            .unwrap();
         txn.commit().await.unwrap();
         company
     }
 
+    /// A new customer company.
+    pub async fn customer_company(&self, name: &str) -> company::Model {
+        self.insert_company(CompanyKind::Customer, name).await
+    }
+
     /// The provider organisation, created on first use.
     pub async fn provider_company(&self) -> company::Model {
-        let services = self.state.services();
-        if let Some(provider) = companies::find_provider(services.db.reader())
-            .await
-            .unwrap()
-        {
-            return provider;
+        let reader = self.state.services().db.reader();
+        match companies::find_provider(reader).await.unwrap() {
+            Some(provider) => provider,
+            None => {
+                self.insert_company(CompanyKind::Provider, "Support Provider")
+                    .await
+            }
         }
-        let txn = services.db.begin_write().await.unwrap();
-        let name = CompanyName::parse("Support Provider", "name").unwrap();
-        let company = companies::insert(
-            &txn,
-            CompanyKind::Provider,
-            &name,
-            Language::En,
-            services.clock.now(),
-        )
-        .await
-        .unwrap();
-        txn.commit().await.unwrap();
-        company
     }
 
     /// A person with `role` in `company_id` (customer roles) or in the provider organisation
@@ -189,6 +176,56 @@ impl TestApp {
             company_id,
             email: email.as_str().to_owned(),
         }
+    }
+
+    /// A contact with these names and e-mail address (Support Restricted), without a session.
+    pub async fn named_contact(
+        &self,
+        company_id: Uuid,
+        last_name: &str,
+        first_name: &str,
+        email: &str,
+    ) -> Uuid {
+        let services = self.state.services();
+        let now = services.clock.now();
+        let email = Email::parse(email, "email").unwrap();
+        let txn = services.db.begin_write().await.unwrap();
+        let account = accounts::insert(
+            &txn,
+            NewAccount {
+                login: email.as_str().to_owned(),
+                email: email.clone(),
+                display_name: format!("{first_name} {last_name}"),
+                language: Language::Fr,
+                state: AccountState::Pending,
+                password_hash: None,
+                must_change_password: false,
+            },
+            now,
+        )
+        .await
+        .unwrap();
+        let contact = NewContact {
+            company_id,
+            account_id: account.id,
+            last_name: last_name.to_owned(),
+            first_name: first_name.to_owned(),
+            email: email.as_str().to_owned(),
+            support_role: Some(SupportRole::Restricted),
+            security_admin: false,
+            provider_role: None,
+            status: ContactStatus::Active,
+        };
+        contacts::insert_many(&txn, vec![contact], now)
+            .await
+            .unwrap();
+        let id = contacts::find_by_account(&txn, company_id, account.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        txn.commit().await.unwrap();
+        id
     }
 
     /// `count` generated contacts (the demo generator) in `company_id`.

@@ -72,23 +72,6 @@ impl ContactDirectory {
     }
 }
 
-/// Proof that the caller is an active contact of a company (customer or provider).
-#[derive(Debug, Clone, Copy)]
-pub struct CompanyMember {
-    company_id: Uuid,
-    contact_id: Uuid,
-}
-
-impl CompanyMember {
-    pub fn company_id(&self) -> Uuid {
-        self.company_id
-    }
-
-    pub fn contact_id(&self) -> Uuid {
-        self.contact_id
-    }
-}
-
 impl Actor {
     /// The authenticated person, or `UNAUTHENTICATED`.
     pub fn principal(&self) -> ApiResult<&Principal> {
@@ -103,14 +86,6 @@ impl Actor {
             .membership
             .as_ref()
             .ok_or(ApiError::Forbidden)
-    }
-
-    pub fn member(&self) -> ApiResult<CompanyMember> {
-        let membership = self.membership()?;
-        Ok(CompanyMember {
-            company_id: membership.company_id,
-            contact_id: membership.contact_id,
-        })
     }
 
     pub fn platform_operator(&self) -> ApiResult<PlatformOperator> {

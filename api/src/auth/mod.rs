@@ -8,4 +8,4 @@ pub mod actor;
 pub mod passwords;
 pub mod sessions;
 
-pub use actor::{Actor, CompanyMember, ContactDirectory, Membership, PlatformOperator, Principal};
+pub use actor::{Actor, ContactDirectory, Membership, PlatformOperator, Principal};

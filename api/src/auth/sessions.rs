@@ -96,7 +96,8 @@ struct SessionRow {
     company_kind: Option<CompanyKind>,
 }
 
-const RESOLVE_SQL: &str = "\
+/// The one query that turns a token hash into a session, its account and its acting contact.
+pub const RESOLVE_SQL: &str = "\
 SELECT s.id AS session_id, s.account_id, s.two_factor, s.last_seen_at, s.idle_expires_at, \
        s.expires_at, a.state AS account_state, c.id AS contact_id, c.company_id, c.support_role, \
        c.security_admin, c.provider_role, c.status AS contact_status, co.kind AS company_kind \
@@ -125,7 +126,13 @@ pub async fn resolve(db: &Db, now: DateTime<Utc>, token: &str) -> Result<Option<
         return Ok(None);
     }
     if now - row.last_seen_at >= TOUCH_EVERY {
-        touch(db, row.session_id, now, row.expires_at).await?;
+        // Best effort, off the request path: a read never waits for the writer.
+        let (db, session_id, expires_at) = (db.clone(), row.session_id, row.expires_at);
+        tokio::spawn(async move {
+            if let Err(err) = touch(&db, session_id, now, expires_at).await {
+                tracing::warn!(%err, "cannot record session activity");
+            }
+        });
     }
     let membership = match (
         row.contact_id,

@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 
 use async_graphql::parser::types::{
-    DocumentOperations, ExecutableDocument, FragmentDefinition, OperationDefinition, OperationType,
-    Selection, SelectionSet,
+    DocumentOperations, ExecutableDocument, FragmentDefinition, OperationDefinition, Selection,
+    SelectionSet,
 };
 use async_graphql::{Name, Positioned};
 
@@ -49,11 +49,6 @@ pub fn select_operation<'d>(
     }
 }
 
-/// The type (query, mutation, subscription) of an operation.
-pub fn operation_type(op: &Positioned<OperationDefinition>) -> OperationType {
-    op.node.ty
-}
-
 /// Checks what GraphQL's CoerceVariableValues() requires before validation: a variable of a
 /// non-null type without a default must be given, and never as `null`. (Values of the wrong
 /// type are caught by validation.)
@@ -77,10 +72,13 @@ pub fn check_variables(
     Ok(())
 }
 
-/// Counts aliases and selections of `op` with fragments expanded, refusing past the limits.
+/// Walks every operation of the document with fragments expanded (async-graphql walks them
+/// all, selected or not, before validating), refusing a document that expands past
+/// [`MAX_EXPANDED_SELECTIONS`], has a fragment cycle, or whose selected operation uses more
+/// than `max_aliases` aliases.
 pub fn check_limits(
     doc: &ExecutableDocument,
-    op: &Positioned<OperationDefinition>,
+    selected: &Positioned<OperationDefinition>,
     max_aliases: usize,
 ) -> Result<(), Refusal> {
     let mut walk = Walk {
@@ -88,8 +86,12 @@ pub fn check_limits(
         path: Vec::new(),
         aliases: 0,
         selections: 0,
+        counting_aliases: false,
     };
-    walk.selection_set(&op.node.selection_set)?;
+    for (_, op) in doc.operations.iter() {
+        walk.counting_aliases = std::ptr::eq(op, selected);
+        walk.selection_set(&op.node.selection_set)?;
+    }
     if walk.aliases > max_aliases {
         return Err(Refusal {
             code: ErrorCode::TooManyAliases,
@@ -104,9 +106,11 @@ pub fn check_limits(
 
 struct Walk<'d> {
     fragments: &'d HashMap<Name, Positioned<FragmentDefinition>>,
+    /// The fragments being expanded, outermost first.
     path: Vec<&'d str>,
     aliases: usize,
     selections: usize,
+    counting_aliases: bool,
 }
 
 impl<'d> Walk<'d> {
@@ -117,25 +121,27 @@ impl<'d> Walk<'d> {
                 return Err(Refusal {
                     code: ErrorCode::QueryTooComplex,
                     message: format!(
-                        "The operation expands to more than {MAX_EXPANDED_SELECTIONS} selections"
+                        "The document expands to more than {MAX_EXPANDED_SELECTIONS} selections"
                     ),
                 });
             }
             match &selection.node {
                 Selection::Field(field) => {
-                    if field.node.alias.is_some() {
+                    if field.node.alias.is_some() && self.counting_aliases {
                         self.aliases += 1;
                     }
                     self.selection_set(&field.node.selection_set)?;
                 }
                 Selection::InlineFragment(inline) => {
-                    self.selection_set(&inline.node.selection_set)?
+                    self.selection_set(&inline.node.selection_set)?;
                 }
                 Selection::FragmentSpread(spread) => {
                     let name = spread.node.fragment_name.node.as_str();
-                    // A cycle is a validation error reported later; do not follow it here.
                     if self.path.contains(&name) {
-                        continue;
+                        return Err(Refusal {
+                            code: ErrorCode::GraphqlValidationFailed,
+                            message: format!("Cannot spread fragment \"{name}\" within itself"),
+                        });
                     }
                     if let Some(fragment) = self.fragments.get(name) {
                         self.path.push(name);
@@ -153,6 +159,7 @@ impl<'d> Walk<'d> {
 mod tests {
     use super::*;
     use async_graphql::parser::parse_query;
+    use async_graphql::parser::types::OperationType;
 
     fn check(
         query: &str,
@@ -162,7 +169,7 @@ mod tests {
         let doc = parse_query(query).unwrap();
         let op = select_operation(&doc, name)?;
         check_limits(&doc, op, max_aliases)?;
-        Ok(operation_type(op))
+        Ok(op.node.ty)
     }
 
     #[test]
@@ -232,8 +239,34 @@ mod tests {
     }
 
     #[test]
-    fn fragment_cycles_do_not_loop() {
-        let query = "query { ...A } fragment A on Query { ...B } fragment B on Query { ...A x }";
-        assert!(check(query, None, 30).is_ok());
+    fn a_bomb_in_an_operation_that_is_not_run_is_refused_too() {
+        let mut query = String::from("query A { a } query B { ...F0 }\n");
+        for level in 0..20 {
+            let next = level + 1;
+            query.push_str(&format!(
+                "fragment F{level} on Query {{ ...F{next} ...F{next} ...F{next} ...F{next} }}\n"
+            ));
+        }
+        query.push_str("fragment F20 on Query { a }\n");
+        let refused = check(&query, Some("A"), 30).unwrap_err();
+        assert_eq!(refused.code, ErrorCode::QueryTooComplex);
+    }
+
+    #[test]
+    fn fragment_cycles_are_refused_without_looping() {
+        let query =
+            "query { ...A } fragment A on Query { ...B ...B } fragment B on Query { ...A ...A x }";
+        let refused = check(query, None, 30).unwrap_err();
+        assert_eq!(refused.code, ErrorCode::GraphqlValidationFailed);
+    }
+
+    #[test]
+    fn only_the_selected_operation_counts_aliases() {
+        let query = "query A { a } query B { b1: b b2: b b3: b }";
+        assert!(check(query, Some("A"), 2).is_ok());
+        assert_eq!(
+            check(query, Some("B"), 2).unwrap_err().code,
+            ErrorCode::TooManyAliases
+        );
     }
 }

@@ -8,7 +8,7 @@ use futures_util::stream::BoxStream;
 
 use super::cache::DocumentCache;
 use super::context::RequestContext;
-use super::document::{check_limits, check_variables, operation_type, select_operation};
+use super::document::{check_limits, check_variables, select_operation};
 use super::response::{Outcome, finish_errors, request_error};
 use super::{PortalSchema, build_schema};
 use crate::config::Settings;
@@ -74,10 +74,6 @@ impl Engine {
         }
     }
 
-    pub fn schema(&self) -> &PortalSchema {
-        &self.schema
-    }
-
     fn parse(&self, params: &GraphqlParams) -> Result<(ExecutableDocument, bool), Refused> {
         if let Some(hit) = self
             .documents
@@ -114,7 +110,7 @@ impl Engine {
         let op = select_operation(&document, params.operation_name.as_deref()).map_err(refuse)?;
         check_limits(&document, op, self.max_aliases).map_err(refuse)?;
         check_variables(op, params.variables.as_ref()).map_err(refuse)?;
-        let operation_type = operation_type(op);
+        let operation_type = op.node.ty;
         let variable_free = op.node.variable_definitions.is_empty();
         let operation_name = params
             .operation_name

@@ -10,6 +10,7 @@ use axum::Router;
 use axum::routing::get;
 use http::{HeaderName, Request};
 use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
@@ -46,6 +47,27 @@ pub fn router(state: AppState) -> Router {
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
                 .layer(trace)
-                .layer(PropagateRequestIdLayer::new(REQUEST_ID)),
+                .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+                .layer(CatchPanicLayer::custom(panic_response)),
         )
+}
+
+/// A handler panicked: log it with an error id and answer 500 with only that id.
+fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let error_id = uuid::Uuid::now_v7().simple().to_string();
+    tracing::error!(error_id = %error_id, "a request handler panicked");
+    let body = serde_json::json!({ "errors": [{
+        "message": format!("Internal server error (error id {error_id})"),
+        "extensions": { "code": "INTERNAL_SERVER_ERROR", "errorId": error_id },
+    }]});
+    (
+        http::StatusCode::INTERNAL_SERVER_ERROR,
+        [(
+            http::header::CONTENT_TYPE,
+            "application/json; charset=utf-8",
+        )],
+        body.to_string(),
+    )
+        .into_response()
 }

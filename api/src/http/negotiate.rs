@@ -93,11 +93,8 @@ pub fn negotiate(headers: &HeaderMap) -> Option<ResponseMedia> {
         (Some((gq, true)), Some((jq, _))) if gq >= jq => Some(ResponseMedia::GraphqlResponseJson),
         (Some((gq, false)), Some((jq, _))) if gq > jq => Some(ResponseMedia::GraphqlResponseJson),
         (Some(_), Some(_)) => Some(ResponseMedia::Json),
-        (Some((_, exact)), None) => Some(if exact {
-            ResponseMedia::GraphqlResponseJson
-        } else {
-            ResponseMedia::Json
-        }),
+        // JSON was refused: only our own media type is left.
+        (Some(_), None) => Some(ResponseMedia::GraphqlResponseJson),
         (None, Some(_)) => Some(ResponseMedia::Json),
         (None, None) => None,
     }

@@ -51,6 +51,19 @@ on_both_databases! {
         assert_eq!(answer.status, 422);
         assert_eq!(answer.codes(), vec!["QUERY_TOO_COMPLEX"]);
         assert!(started.elapsed() < std::time::Duration::from_secs(2));
+
+        // The same bomb in an operation that is not the one to run.
+        let mut hidden = String::from("query A { __typename } query B { ...G0 }\n");
+        for level in 0..20 {
+            let n = level + 1;
+            hidden.push_str(&format!("fragment G{level} on Query {{ ...G{n} ...G{n} ...G{n} ...G{n} }}\n"));
+        }
+        hidden.push_str("fragment G20 on Query { __typename }\n");
+        let body = serde_json::json!({ "query": hidden, "operationName": "A" }).to_string();
+        let started = std::time::Instant::now();
+        let response = app.post_raw(&[("content-type", "application/json")], body).await;
+        assert_eq!(response.status(), 422);
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
     }
 
     async fn pages_are_capped_at_100(app) {
@@ -92,6 +105,16 @@ on_both_databases! {
         let answer = app.create_company(&operator.token, "Too Slow Ltd", None).await;
         assert_eq!(answer.status, 504, "{:#}", answer.body);
         assert_eq!(answer.codes(), vec!["TIMEOUT"]);
+
+        // The same limit applies to a mutation sent over the WebSocket.
+        let mut ws = app.ws_ready(Some(&operator.token)).await;
+        ws.send(serde_json::json!({ "id": "slow", "type": "subscribe", "payload": {
+            "query": "mutation { createCompany(input: {name: \"Too Slow Ltd\"}) { company { id } } }" } }))
+            .await;
+        let timed_out = ws.next().await;
+        assert_eq!(timed_out["type"], "error", "{timed_out}");
+        assert_eq!(timed_out["payload"][0]["extensions"]["code"], "TIMEOUT");
+
         drop(blocker);
         let list = app
             .graphql_as(Some(&operator.token), "{ companies(first: 100) { edges { node { name } } } }", Value::Null)

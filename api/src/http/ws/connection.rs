@@ -17,6 +17,7 @@ use crate::graphql::RequestContext;
 use crate::graphql::request::{GraphqlParams, Prepared, finish};
 use crate::graphql::response::{Outcome, ResponseBody};
 use crate::state::AppState;
+use async_graphql::parser::types::OperationType;
 
 const INVALID_MESSAGE: u16 = 4400;
 const UNAUTHORIZED: u16 = 4401;
@@ -120,7 +121,12 @@ impl Connection {
                     Err(Stop::Close(INIT_TIMEOUT, "Connection initialisation timeout"))
                 }
                 Some(from_task) = from_tasks.recv() => self.forward(socket, from_task).await,
-                Some(_) = self.tasks.join_next(), if !self.tasks.is_empty() => Ok(()),
+                Some(joined) = self.tasks.join_next(), if !self.tasks.is_empty() => {
+                    match joined {
+                        Err(err) if err.is_panic() => self.operation_panicked(socket, err.id()).await,
+                        _ => Ok(()),
+                    }
+                }
                 received = socket.recv() => match received {
                     Some(Ok(message)) => self.receive(socket, message).await,
                     Some(Err(_)) | None => Err(Stop::Gone),
@@ -167,6 +173,36 @@ impl Connection {
             self.operations.remove(&id);
         }
         self.send(socket, &from_task.message).await
+    }
+
+    /// An operation task panicked: tell the client with an internal error and free its id.
+    async fn operation_panicked(
+        &mut self,
+        socket: &mut WebSocket,
+        task: tokio::task::Id,
+    ) -> Result<(), Stop> {
+        let id = self
+            .operations
+            .iter()
+            .find(|(_, (_, handle))| handle.id() == task)
+            .map(|(id, _)| id.clone());
+        let Some(id) = id else { return Ok(()) };
+        self.operations.remove(&id);
+        let error_id = uuid::Uuid::now_v7().simple().to_string();
+        tracing::error!(error_id = %error_id, "a WebSocket operation panicked");
+        let mut error = crate::graphql::response::request_error(
+            ErrorCode::InternalServerError,
+            format!("Internal server error (error id {error_id})"),
+        );
+        error
+            .extensions
+            .get_or_insert_with(Default::default)
+            .set("errorId", error_id);
+        let errors = serde_json::to_string(&[error]).unwrap_or_else(|_| "[]".into());
+        self.state
+            .metrics()
+            .observe_error(ErrorCode::InternalServerError);
+        self.send(socket, &Outgoing::Error { id, errors }).await
     }
 
     async fn receive(&mut self, socket: &mut WebSocket, message: Message) -> Result<(), Stop> {
@@ -330,9 +366,40 @@ async fn run_operation(
     let _gauge = SubscriptionGauge::new(state.clone());
     let started = Instant::now();
     let operation_name = prepared.operation_name.clone();
+    // Queries and mutations get the execution timeout of HTTP; subscriptions live on.
+    let deadline = (prepared.operation_type != OperationType::Subscription)
+        .then(|| started + Duration::from_millis(state.settings().graphql.execution_timeout_ms));
     let mut stream = state.engine().execute_stream(prepared);
     let mut first = true;
-    while let Some(mut response) = stream.next().await {
+    loop {
+        let next = match deadline {
+            Some(deadline) => match tokio::time::timeout_at(deadline.into(), stream.next()).await {
+                Ok(next) => next,
+                Err(_) => {
+                    state.metrics().observe_operation(
+                        operation_name.as_deref(),
+                        "ws",
+                        started.elapsed(),
+                        &[ErrorCode::Timeout],
+                    );
+                    let errors = error_array(
+                        ErrorCode::Timeout,
+                        "The request took too long and was stopped",
+                    );
+                    let message = Outgoing::Error { id, errors };
+                    // The connection may be closing; nobody needs the error then.
+                    let _ = sender
+                        .send(FromTask {
+                            generation,
+                            message,
+                        })
+                        .await;
+                    return;
+                }
+            },
+            None => stream.next().await,
+        };
+        let Some(mut response) = next else { break };
         let (outcome, codes) = finish(&mut response);
         if first {
             state.metrics().observe_operation(
