@@ -63,11 +63,7 @@ impl Portal {
         }
         let addr = addr.ok_or_else(|| anyhow::anyhow!("portal did not print its address"))?;
         tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-        let client = reqwest_free_get(&addr);
-        loop {
-            if client.await_ready().await {
-                break;
-            }
+        while !is_ready(&addr).await {
             tokio::time::sleep(Duration::from_millis(2)).await;
         }
         Ok(Self {
@@ -112,28 +108,17 @@ impl Portal {
     }
 }
 
-/// A tiny `GET /readyz` over a fresh TCP connection (no client library needed).
-struct ReadyProbe(String);
-
-fn reqwest_free_get(addr: &str) -> ReadyProbe {
-    ReadyProbe(addr.to_owned())
-}
-
-impl ReadyProbe {
-    async fn await_ready(&self) -> bool {
-        use tokio::io::{AsyncReadExt, AsyncWriteExt};
-        let Ok(mut stream) = tokio::net::TcpStream::connect(&self.0).await else {
-            return false;
-        };
-        let request = format!(
-            "GET /readyz HTTP/1.1\r\nhost: {}\r\nconnection: close\r\n\r\n",
-            self.0
-        );
-        if stream.write_all(request.as_bytes()).await.is_err() {
-            return false;
-        }
-        let mut response = String::new();
-        let _ = stream.read_to_string(&mut response).await;
-        response.starts_with("HTTP/1.1 200")
+/// Whether `GET /readyz` answers 200, over a fresh TCP connection.
+async fn is_ready(addr: &str) -> bool {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let Ok(mut stream) = tokio::net::TcpStream::connect(addr).await else {
+        return false;
+    };
+    let request = format!("GET /readyz HTTP/1.1\r\nhost: {addr}\r\nconnection: close\r\n\r\n");
+    if stream.write_all(request.as_bytes()).await.is_err() {
+        return false;
     }
+    let mut response = String::new();
+    let _ = stream.read_to_string(&mut response).await;
+    response.starts_with("HTTP/1.1 200")
 }
