@@ -72,113 +72,61 @@ impl TestApp {
     /// A person with `role` in `company_id` (customer roles) or in the provider organisation
     /// (provider roles), logged in.
     pub async fn person(&self, role: Role, company_id: Uuid) -> Person {
+        use ContactStatus::{Active, Obsolete};
         let (support, security, provider, status) = match role {
-            Role::Restricted => (
-                Some(SupportRole::Restricted),
-                false,
-                None,
-                ContactStatus::Active,
-            ),
-            Role::Advanced => (
-                Some(SupportRole::Advanced),
-                false,
-                None,
-                ContactStatus::Active,
-            ),
-            Role::SupportAdministrator => (
-                Some(SupportRole::Administrator),
-                false,
-                None,
-                ContactStatus::Active,
-            ),
-            Role::SecurityAdministrator => (None, true, None, ContactStatus::Active),
-            Role::SecurityAndSupportAdministrator => (
-                Some(SupportRole::Administrator),
-                true,
-                None,
-                ContactStatus::Active,
-            ),
-            Role::Agent => (
-                None,
-                false,
-                Some(ProviderRole::SupportAgent),
-                ContactStatus::Active,
-            ),
-            Role::Manager => (
-                None,
-                false,
-                Some(ProviderRole::SupportManager),
-                ContactStatus::Active,
-            ),
-            Role::Operator => (
-                None,
-                false,
-                Some(ProviderRole::PlatformOperator),
-                ContactStatus::Active,
-            ),
-            Role::Obsolete => (None, false, None, ContactStatus::Obsolete),
+            Role::Restricted => (Some(SupportRole::Restricted), false, None, Active),
+            Role::Advanced => (Some(SupportRole::Advanced), false, None, Active),
+            Role::SupportAdministrator => (Some(SupportRole::Administrator), false, None, Active),
+            Role::SecurityAdministrator => (None, true, None, Active),
+            Role::SecurityAndSupportAdministrator => {
+                (Some(SupportRole::Administrator), true, None, Active)
+            }
+            Role::Agent => (None, false, Some(ProviderRole::SupportAgent), Active),
+            Role::Manager => (None, false, Some(ProviderRole::SupportManager), Active),
+            Role::Operator => (None, false, Some(ProviderRole::PlatformOperator), Active),
+            Role::Obsolete => (None, false, None, Obsolete),
         };
         let company_id = if provider.is_some() {
             self.provider_company().await.id
         } else {
             company_id
         };
-        let services = self.state.services();
-        let now = services.clock.now();
         let tag = Uuid::now_v7().simple().to_string();
-        let email = Email::parse(
-            &format!("{role:?}.{tag}@example.com").to_lowercase(),
-            "email",
-        )
-        .unwrap();
-        let txn = services.db.begin_write().await.unwrap();
-        let account = accounts::insert(
-            &txn,
-            NewAccount {
-                login: email.as_str().to_owned(),
-                email: email.clone(),
-                display_name: format!("{role:?} person"),
-                language: Language::En,
-                state: AccountState::Active,
-                password_hash: None,
-                must_change_password: false,
-            },
-            now,
-        )
-        .await
-        .unwrap();
+        let email = format!("{role:?}.{tag}@example.com").to_lowercase();
         let contact = NewContact {
             company_id,
-            account_id: account.id,
+            account_id: Uuid::nil(),
             last_name: format!("{role:?}"),
             first_name: "Test".into(),
-            email: email.as_str().to_owned(),
+            email: email.clone(),
             support_role: support,
             security_admin: security,
             provider_role: provider,
             status,
         };
-        contacts::insert_many(&txn, vec![contact], now)
-            .await
-            .unwrap();
-        let contact = contacts::find_by_account(&txn, company_id, account.id)
-            .await
-            .unwrap()
-            .unwrap();
-        let token = sessions::open(&txn, now, account.id, Some(contact.id), false)
-            .await
-            .unwrap();
+        let (account_id, contact_id) = self.insert_contact(contact, AccountState::Active).await;
+        let services = self.state.services();
+        let txn = services.db.begin_write().await.unwrap();
+        let token = sessions::open(
+            &txn,
+            services.clock.now(),
+            account_id,
+            Some(contact_id),
+            false,
+        )
+        .await
+        .unwrap();
         txn.commit().await.unwrap();
         Person {
             token: token.expose().to_owned(),
-            account_id: account.id,
-            contact_id: contact.id,
+            account_id,
+            contact_id,
             company_id,
-            email: email.as_str().to_owned(),
+            email,
         }
     }
 
-    /// A contact with these names and e-mail address (Support Restricted), without a session.
+    /// A Support Restricted contact with these names and e-mail address, without a session.
     pub async fn named_contact(
         &self,
         company_id: Uuid,
@@ -186,46 +134,47 @@ impl TestApp {
         first_name: &str,
         email: &str,
     ) -> Uuid {
-        let services = self.state.services();
-        let now = services.clock.now();
-        let email = Email::parse(email, "email").unwrap();
-        let txn = services.db.begin_write().await.unwrap();
-        let account = accounts::insert(
-            &txn,
-            NewAccount {
-                login: email.as_str().to_owned(),
-                email: email.clone(),
-                display_name: format!("{first_name} {last_name}"),
-                language: Language::Fr,
-                state: AccountState::Pending,
-                password_hash: None,
-                must_change_password: false,
-            },
-            now,
-        )
-        .await
-        .unwrap();
         let contact = NewContact {
             company_id,
-            account_id: account.id,
+            account_id: Uuid::nil(),
             last_name: last_name.to_owned(),
             first_name: first_name.to_owned(),
-            email: email.as_str().to_owned(),
+            email: email.to_owned(),
             support_role: Some(SupportRole::Restricted),
             security_admin: false,
             provider_role: None,
             status: ContactStatus::Active,
         };
+        self.insert_contact(contact, AccountState::Pending).await.1
+    }
+
+    /// Inserts an account for the contact's e-mail address, then the contact; their IDs.
+    async fn insert_contact(&self, mut contact: NewContact, state: AccountState) -> (Uuid, Uuid) {
+        let services = self.state.services();
+        let now = services.clock.now();
+        let email = Email::parse(&contact.email, "email").unwrap();
+        let txn = services.db.begin_write().await.unwrap();
+        let new_account = NewAccount {
+            login: email.as_str().to_owned(),
+            email,
+            display_name: format!("{} {}", contact.first_name, contact.last_name),
+            language: Language::En,
+            state,
+            password_hash: None,
+            must_change_password: false,
+        };
+        let account = accounts::insert(&txn, new_account, now).await.unwrap();
+        contact.account_id = account.id;
+        let company_id = contact.company_id;
         contacts::insert_many(&txn, vec![contact], now)
             .await
             .unwrap();
-        let id = contacts::find_by_account(&txn, company_id, account.id)
+        let contact = contacts::find_by_account(&txn, company_id, account.id)
             .await
             .unwrap()
-            .unwrap()
-            .id;
+            .unwrap();
         txn.commit().await.unwrap();
-        id
+        (account.id, contact.id)
     }
 
     /// `count` generated contacts (the demo generator) in `company_id`.
