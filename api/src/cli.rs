@@ -134,6 +134,16 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// Writes to standard output. A closed output (`portal demo | head`) is not an error worth a
+/// crash: what could not be written is dropped.
+fn out(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
+}
+
 async fn open_services(settings: Settings) -> anyhow::Result<Services> {
     let db = Db::connect(&settings).await?;
     db.migrate()
@@ -147,16 +157,18 @@ async fn open_services(settings: Settings) -> anyhow::Result<Services> {
     })
 }
 
-#[allow(clippy::print_stdout)]
 async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
     match command {
         Command::Schema => {
-            print!("{}", crate::graphql::sdl());
+            out(&crate::graphql::sdl());
             Ok(())
         }
         Command::Migrate => {
             let services = open_services(settings).await?;
-            println!("migrations applied ({})", services.db.engine().as_str());
+            out(&format!(
+                "migrations applied ({})\n",
+                services.db.engine().as_str()
+            ));
             services.db.close().await;
             Ok(())
         }
@@ -172,13 +184,15 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             };
             let done = bootstrap::run(&services, input).await?;
             services.db.close().await;
-            println!("Provider organisation {} created.", done.provider_human_id);
-            println!("Platform operator login:    {}", done.login);
-            println!("One-time password:          {}", done.password);
-            println!("API session token (12 h):   {}", done.session_token);
-            println!(
-                "These are shown once and stored nowhere in clear; the password must be changed at first login."
-            );
+            out(&format!(
+                "Provider organisation {} created.\n\
+                 Platform operator login:    {}\n\
+                 One-time password:          {}\n\
+                 API session token (12 h):   {}\n\
+                 These are shown once and stored nowhere in clear; the password must be changed \
+                 at first login.\n",
+                done.provider_human_id, done.login, done.password, done.session_token
+            ));
             Ok(())
         }
         Command::Demo { extra_contacts } => {
@@ -207,22 +221,27 @@ async fn serve(settings: Settings, with_demo: bool) -> anyhow::Result<()> {
     app.run_until_stopped(shutdown_signal()).await
 }
 
-#[allow(clippy::print_stdout)]
 fn print_listening(addr: SocketAddr, public_url: &str) {
-    println!("portal listening on http://{addr} (public URL {public_url}); GraphQL at /graphql");
+    out(&format!(
+        "portal listening on http://{addr} (public URL {public_url}); GraphQL at /graphql\n"
+    ));
 }
 
-#[allow(clippy::print_stdout)]
 fn print_demo(summary: &demo::DemoSummary) {
+    let mut text = String::new();
     if summary.created {
-        println!("Demo data loaded.");
+        text.push_str("Demo data loaded.\n");
     }
-    println!("Demo logins (password for all: {}):", demo::DEMO_PASSWORD);
-    println!("Until password login lands, use a token as `Authorization: Bearer <token>`.");
+    text.push_str(&format!(
+        "Demo logins (password for all: {}):\n",
+        demo::DEMO_PASSWORD
+    ));
+    text.push_str("Until password login lands, use a token as `Authorization: Bearer <token>`.\n");
     for login in &summary.logins {
-        println!(
-            "  {:<9} {:<48} {:<36} {}",
+        text.push_str(&format!(
+            "  {:<9} {:<48} {:<36} {}\n",
             login.login, login.role, login.company, login.token
-        );
+        ));
     }
+    out(&text);
 }
