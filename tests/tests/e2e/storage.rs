@@ -41,27 +41,6 @@ on_both_databases! {
         }
     }
 
-    async fn the_embedded_database_runs_in_wal_mode_with_foreign_keys(app) {
-        if app.backend != Backend::Sqlite {
-            return;
-        }
-        let db = &app.state.services().db;
-        for (pragma, expected) in [("journal_mode", "wal"), ("foreign_keys", "1")] {
-            let row = db
-                .reader()
-                .query_one_raw(Statement::from_string(db.backend(), format!("PRAGMA {pragma}")))
-                .await
-                .unwrap()
-                .unwrap();
-            let value: String = row
-                .try_get_by_index::<String>(0)
-                .or_else(|_| row.try_get_by_index::<i64>(0).map(|n| n.to_string()))
-                .unwrap();
-            assert_eq!(value, expected, "{pragma}");
-        }
-        assert!(app.data_dir.path().join("portal.db").exists());
-    }
-
     async fn a_retried_creation_with_the_same_key_creates_one_company(app) {
         let operator = app.person(Role::Operator, uuid::Uuid::nil()).await;
         let first = app.create_company(&operator.token, "Retry SA", Some("key-1")).await;
@@ -116,4 +95,28 @@ mod instances_starting_together_migrate_once {
         settings.database.url = Some(Secret::new(url));
         migrate_concurrently(settings).await;
     }
+}
+
+/// The embedded database only: PostgreSQL has no such settings.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_embedded_database_runs_in_wal_mode_with_foreign_keys() {
+    let app = portal_tests::spawn_app(Backend::Sqlite).await;
+    let db = &app.state.services().db;
+    for (pragma, expected) in [("journal_mode", "wal"), ("foreign_keys", "1")] {
+        let row = db
+            .reader()
+            .query_one_raw(Statement::from_string(
+                db.backend(),
+                format!("PRAGMA {pragma}"),
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        let value: String = row
+            .try_get_by_index::<String>(0)
+            .or_else(|_| row.try_get_by_index::<i64>(0).map(|n| n.to_string()))
+            .unwrap();
+        assert_eq!(value, expected, "{pragma}");
+    }
+    assert!(app.data_dir.path().join("portal.db").exists());
 }
