@@ -2,8 +2,8 @@
 
 use entity::{AccountState, CompanyKind, ContactStatus, ProviderRole};
 
+use crate::accounts::credentials;
 use crate::accounts::repo::{self as accounts, NewAccount};
-use crate::auth::{passwords, sessions};
 use crate::companies::repo as companies;
 use crate::contacts::repo::{self as contacts, NewContact};
 use crate::domain::{CompanyName, Email, Language};
@@ -19,13 +19,12 @@ pub struct BootstrapInput {
     pub language: Language,
 }
 
-/// The one-time credentials of the new operator; shown once, on the terminal only.
+/// What the CLI shows: the operator chooses their password through the set-up link (also
+/// mailed to them), then enrolls a second factor before doing privileged work.
 pub struct Bootstrapped {
     pub provider_human_id: String,
     pub login: String,
-    pub password: String,
-    /// A session token for API calls, valid until the session expires.
-    pub session_token: String,
+    pub setup_link: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -44,14 +43,12 @@ impl From<sea_orm::DbErr> for BootstrapError {
     }
 }
 
-/// Creates the provider organisation and a platform operator with a generated password that
-/// must be changed at first login. Refuses to run twice.
+/// Creates the provider organisation and a pending platform operator account with a set-up
+/// link. Refuses to run twice.
 pub async fn run(
     services: &Services,
     input: BootstrapInput,
 ) -> Result<Bootstrapped, BootstrapError> {
-    let password = passwords::generate_password();
-    let hash = services.passwords.hash(password.clone()).await?;
     let now = services.clock.now();
     let txn = services.db.begin_write().await?;
     if let Some(provider) = companies::find_provider(&txn).await? {
@@ -78,9 +75,9 @@ pub async fn run(
             email: input.operator_email.clone(),
             display_name: "Platform operator".into(),
             language: input.language,
-            state: AccountState::Active,
-            password_hash: Some(hash),
-            must_change_password: true,
+            state: AccountState::Pending,
+            password_hash: None,
+            must_change_password: false,
         },
         now,
     )
@@ -104,17 +101,11 @@ pub async fn run(
         status: ContactStatus::Active,
     };
     contacts::insert_many(&txn, vec![contact], now).await?;
-    let contact = contacts::find_by_account(&txn, provider.id, account.id)
-        .await?
-        .ok_or_else(|| {
-            ApiError::internal(anyhow::anyhow!("operator contact not found after insert"))
-        })?;
-    let token = sessions::open(&txn, now, account.id, Some(contact.id), false).await?;
+    let setup_link = credentials::send_setup_link(&txn, services, now, &account).await?;
     txn.commit().await?;
     Ok(Bootstrapped {
         provider_human_id: provider.human_id,
         login: account.login,
-        password,
-        session_token: token.expose().to_owned(),
+        setup_link,
     })
 }

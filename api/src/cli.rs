@@ -8,13 +8,13 @@ use std::sync::Arc;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 
-use crate::auth::passwords::PasswordHasher;
 use crate::bootstrap::{self, BootstrapInput};
 use crate::clock::SystemClock;
 use crate::config::{LogFormat, Overrides, Profile, Settings};
 use crate::db::Db;
 use crate::demo;
 use crate::domain::{CompanyName, Email, Language};
+use crate::mail;
 use crate::startup::{Application, shutdown_signal};
 use crate::state::Services;
 
@@ -149,12 +149,24 @@ async fn open_services(settings: Settings) -> anyhow::Result<Services> {
     db.migrate()
         .await
         .context("cannot apply database migrations")?;
-    Ok(Services {
-        db,
-        clock: Arc::new(SystemClock),
-        passwords: PasswordHasher::new(1),
-        settings: Arc::new(settings),
-    })
+    Services::new(db, Arc::new(SystemClock), Arc::new(settings))
+}
+
+/// Tries once to send the mails a command wrote; whatever fails is sent by the server later.
+async fn deliver_mail_now(services: &Services) {
+    let settings = &services.settings;
+    let (Ok(transport), Ok(from)) = (
+        mail::worker::Transport::from_settings(settings),
+        settings.mail.from.parse::<lettre::message::Mailbox>(),
+    ) else {
+        return;
+    };
+    let attempt = mail::worker::deliver_due(services, &transport, &from);
+    match tokio::time::timeout(std::time::Duration::from_secs(15), attempt).await {
+        Ok(Ok(_)) => {}
+        Ok(Err(err)) => tracing::warn!(%err, "mail not sent now; the server will retry"),
+        Err(_) => tracing::warn!("mail not sent in time; the server will retry"),
+    }
 }
 
 async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
@@ -183,15 +195,15 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                 language: Language::from_code(&args.language),
             };
             let done = bootstrap::run(&services, input).await?;
+            deliver_mail_now(&services).await;
             services.db.close().await;
             out(&format!(
                 "Provider organisation {} created.\n\
                  Platform operator login:    {}\n\
-                 One-time password:          {}\n\
-                 API session token (12 h):   {}\n\
-                 These are shown once and stored nowhere in clear; the password must be changed \
-                 at first login.\n",
-                done.provider_human_id, done.login, done.password, done.session_token
+                 Set-up link (72 h, once):   {}\n\
+                 The link was also mailed to the operator. Open it to choose a password, log in, \
+                 then turn on two-factor authentication: the operator's work requires it.\n",
+                done.provider_human_id, done.login, done.setup_link
             ));
             Ok(())
         }
@@ -236,11 +248,22 @@ fn print_demo(summary: &demo::DemoSummary) {
         "Demo logins (password for all: {}):\n",
         demo::DEMO_PASSWORD
     ));
-    text.push_str("Until password login lands, use a token as `Authorization: Bearer <token>`.\n");
+    text.push_str(
+        "Log in with the password, or send a token as `Authorization: Bearer <token>`.\n\
+         People with a TOTP secret log in with a second factor: `oathtool --totp -b SECRET`.\n",
+    );
     for login in &summary.logins {
         text.push_str(&format!(
-            "  {:<9} {:<48} {:<36} {}\n",
-            login.login, login.role, login.company, login.token
+            "  {:<9} {:<48} {:<36} {}{}\n",
+            login.login,
+            login.role,
+            login.company,
+            login.token,
+            login
+                .totp_secret
+                .as_ref()
+                .map(|secret| format!("  TOTP {secret}"))
+                .unwrap_or_default()
         ));
     }
     out(&text);

@@ -5,7 +5,7 @@
 //! `http.bind`. Every key and its default is listed in README.md.
 
 use std::fmt;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 
 use figment::Figment;
@@ -67,6 +67,8 @@ pub struct Settings {
     pub database: DatabaseSettings,
     pub graphql: GraphqlSettings,
     pub websocket: WebSocketSettings,
+    pub auth: AuthSettings,
+    pub mail: MailSettings,
     pub log: LogSettings,
 }
 
@@ -120,6 +122,71 @@ pub struct WebSocketSettings {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct AuthSettings {
+    /// 32 bytes in base64 that encrypt second-factor secrets at rest. Required in production;
+    /// in development, unset means a key generated once into `data_dir/secret.key`.
+    pub secret_key: Option<Secret>,
+    /// Name shown by authenticator apps.
+    pub totp_issuer: String,
+    pub session_idle_secs: u64,
+    /// Idle expiry of sessions acting as a Security Administrator.
+    pub admin_session_idle_secs: u64,
+    pub session_absolute_secs: u64,
+    /// How long the second login step may wait after the password step.
+    pub challenge_secs: u64,
+    pub setup_link_secs: u64,
+    pub reset_link_secs: u64,
+    /// `None`: `Secure` cookies named `__Host-session`, except in development when
+    /// `http.public_url` is plain `http://` (then a cookie named `session` without `Secure`).
+    pub cookie_secure: Option<bool>,
+    /// Proxies whose `X-Forwarded-For` is believed; otherwise the socket address is the
+    /// client's.
+    pub trusted_proxies: Vec<IpAddr>,
+    /// Credential checks (login steps, links, reset requests) per client address per minute.
+    pub address_limit_per_minute: u32,
+    /// Password hashes computed at once; `0` means one per core.
+    pub hashing_parallelism: usize,
+}
+
+/// How mail leaves the server.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MailSettings {
+    /// The `From` address, e.g. `Support Portal <support@example.com>`.
+    pub from: String,
+    /// `None`: mails are written as `.eml` files into `data_dir/mail`.
+    pub smtp: Option<SmtpSettings>,
+    /// How often the mail worker looks for due mails it was not told about.
+    pub poll_interval_ms: u64,
+    /// Delivery attempts before a mail is marked failed.
+    pub max_attempts: u32,
+}
+
+/// Transport security of the SMTP connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpTls {
+    /// Plain text (a local relay only).
+    None,
+    /// Plain connection upgraded with STARTTLS, which is required.
+    Starttls,
+    /// TLS from the first byte (usually port 465).
+    Tls,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpSettings {
+    pub host: String,
+    pub port: u16,
+    pub tls: SmtpTls,
+    pub username: Option<String>,
+    pub password: Option<Secret>,
+    pub timeout_secs: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LogSettings {
     /// A `tracing` filter such as `info` or `portal_api=debug,info`.
     pub level: String,
@@ -157,6 +224,26 @@ impl Default for Settings {
                 max_message_bytes: 64 * 1024,
                 read_buffer_bytes: 4 * 1024,
                 max_subscriptions: 64,
+            },
+            auth: AuthSettings {
+                secret_key: None,
+                totp_issuer: "Support Portal".into(),
+                session_idle_secs: 30 * 60,
+                admin_session_idle_secs: 15 * 60,
+                session_absolute_secs: 12 * 3600,
+                challenge_secs: 5 * 60,
+                setup_link_secs: 72 * 3600,
+                reset_link_secs: 30 * 60,
+                cookie_secure: None,
+                trusted_proxies: Vec::new(),
+                address_limit_per_minute: 30,
+                hashing_parallelism: 0,
+            },
+            mail: MailSettings {
+                from: "Support Portal <support@localhost>".into(),
+                smtp: None,
+                poll_interval_ms: 2_000,
+                max_attempts: 12,
             },
             log: LogSettings {
                 level: "info".into(),
@@ -237,7 +324,39 @@ impl Settings {
         {
             return invalid("http.public_url must start with http:// or https://");
         }
+        let auth = &self.auth;
+        if auth.session_idle_secs == 0
+            || auth.admin_session_idle_secs == 0
+            || auth.session_absolute_secs == 0
+            || auth.challenge_secs == 0
+            || auth.setup_link_secs == 0
+            || auth.reset_link_secs == 0
+        {
+            return invalid("auth durations must be positive");
+        }
+        if auth.address_limit_per_minute == 0 {
+            return invalid("auth.address_limit_per_minute must be positive");
+        }
+        if self.profile == Profile::Production && auth.secret_key.is_none() {
+            return invalid("auth.secret_key is required in production (32 bytes, base64)");
+        }
+        if self.profile == Profile::Production && auth.cookie_secure == Some(false) {
+            return invalid("auth.cookie_secure cannot be false in production");
+        }
+        if self.mail.from.parse::<lettre::message::Mailbox>().is_err() {
+            return invalid("mail.from must be an address such as `Portal <portal@example.com>`");
+        }
+        if self.mail.max_attempts == 0 || self.mail.poll_interval_ms == 0 {
+            return invalid("mail.max_attempts and mail.poll_interval_ms must be positive");
+        }
         Ok(())
+    }
+
+    /// Whether session cookies are `Secure` and named `__Host-session`.
+    pub fn secure_cookies(&self) -> bool {
+        self.auth.cookie_secure.unwrap_or(
+            self.profile == Profile::Production || self.http.public_url.starts_with("https://"),
+        )
     }
 
     /// Whether the schema answers introspection queries.
@@ -327,6 +446,12 @@ mod tests {
                 log_level: Some("warn".into()),
                 ..Overrides::default()
             };
+            let refused = Settings::load(None, &overrides).unwrap_err().to_string();
+            assert!(refused.contains("auth.secret_key is required"), "{refused}");
+            jail.set_env(
+                "PORTAL_AUTH__SECRET_KEY",
+                "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+            );
             let settings = Settings::load(None, &overrides).unwrap();
             assert_eq!(settings.profile, Profile::Production);
             assert_eq!(settings.http.public_url, "https://support.example.com");

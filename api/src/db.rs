@@ -100,13 +100,25 @@ impl Db {
             .busy_timeout(Duration::from_millis(cfg.busy_timeout_ms))
             .pragma("temp_store", "memory");
         let acquire = Duration::from_millis(cfg.acquire_timeout_ms);
-        let writer = SqlitePoolOptions::new()
-            .max_connections(1)
-            .min_connections(1)
-            .acquire_timeout(acquire)
-            .connect_with(base.clone().create_if_missing(true))
-            .await
-            .context("cannot open the SQLite database")?;
+        // Switching a new file to WAL needs a lock that `busy_timeout` does not wait for, so
+        // processes opening one new file at once retry briefly.
+        let mut attempt = 0;
+        let writer = loop {
+            let opened = SqlitePoolOptions::new()
+                .max_connections(1)
+                .min_connections(1)
+                .acquire_timeout(acquire)
+                .connect_with(base.clone().create_if_missing(true))
+                .await;
+            match opened {
+                Ok(pool) => break pool,
+                Err(err) if attempt < 20 && err.to_string().contains("locked") => {
+                    attempt += 1;
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                Err(err) => return Err(err).context("cannot open the SQLite database"),
+            }
+        };
         let reader = SqlitePoolOptions::new()
             .max_connections(cfg.max_connections)
             .acquire_timeout(acquire)

@@ -24,6 +24,10 @@ pub enum ErrorCode {
     QueryTooDeep,
     QueryTooComplex,
     TooManyAliases,
+    InvalidCredentials,
+    RateLimited,
+    TwoFactorRequired,
+    TooManyCredentialChecks,
 }
 
 impl ErrorCode {
@@ -43,6 +47,10 @@ impl ErrorCode {
             Self::QueryTooDeep => "QUERY_TOO_DEEP",
             Self::QueryTooComplex => "QUERY_TOO_COMPLEX",
             Self::TooManyAliases => "TOO_MANY_ALIASES",
+            Self::InvalidCredentials => "INVALID_CREDENTIALS",
+            Self::RateLimited => "RATE_LIMITED",
+            Self::TwoFactorRequired => "TWO_FACTOR_REQUIRED",
+            Self::TooManyCredentialChecks => "TOO_MANY_CREDENTIAL_CHECKS",
         }
     }
 }
@@ -66,6 +74,14 @@ pub enum InputReason {
     OutOfRange,
     /// The value is already used by another object.
     Taken,
+    /// The value is shorter than allowed.
+    TooShort,
+    /// The password is too easy to guess (common, or made of the person's own names).
+    TooGuessable,
+    /// The link or code has expired, was already used, or never existed.
+    InvalidOrExpired,
+    /// The password or code given to confirm the change is wrong.
+    WrongCredential,
 }
 
 impl InputReason {
@@ -76,6 +92,10 @@ impl InputReason {
             Self::InvalidFormat => "INVALID_FORMAT",
             Self::OutOfRange => "OUT_OF_RANGE",
             Self::Taken => "TAKEN",
+            Self::TooShort => "TOO_SHORT",
+            Self::TooGuessable => "TOO_GUESSABLE",
+            Self::InvalidOrExpired => "INVALID_OR_EXPIRED",
+            Self::WrongCredential => "WRONG_CREDENTIAL",
         }
     }
 }
@@ -105,6 +125,18 @@ pub enum ApiError {
         field: Option<String>,
         message: String,
     },
+    /// Unknown login, wrong password or code, disabled or throttled account: all alike.
+    #[error("the login or the password is incorrect, or the account cannot log in now")]
+    InvalidCredentials,
+    /// Too many credential checks from this client address; retry later.
+    #[error("too many attempts from your address; wait a minute and try again")]
+    RateLimited,
+    /// The operation needs a session opened with a second factor.
+    #[error("this operation needs a session opened with two-factor authentication")]
+    TwoFactorRequired,
+    /// A request may check credentials once.
+    #[error("a request may check credentials only once")]
+    TooManyCredentialChecks,
     #[error("internal server error")]
     Internal(Arc<anyhow::Error>),
 }
@@ -133,6 +165,10 @@ impl ApiError {
             Self::Forbidden => ErrorCode::Forbidden,
             Self::Unauthenticated => ErrorCode::Unauthenticated,
             Self::Conflict { .. } => ErrorCode::Conflict,
+            Self::InvalidCredentials => ErrorCode::InvalidCredentials,
+            Self::RateLimited => ErrorCode::RateLimited,
+            Self::TwoFactorRequired => ErrorCode::TwoFactorRequired,
+            Self::TooManyCredentialChecks => ErrorCode::TooManyCredentialChecks,
             Self::Internal(_) => ErrorCode::InternalServerError,
         }
     }

@@ -7,6 +7,7 @@
 //! tables.
 
 pub mod accounts;
+pub mod audit;
 pub mod auth;
 pub mod bootstrap;
 pub mod cli;
@@ -22,6 +23,7 @@ pub mod graphql;
 pub mod http;
 pub mod idempotency;
 pub mod ids;
+pub mod mail;
 pub mod metrics;
 pub mod paging;
 pub mod sql;

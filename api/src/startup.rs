@@ -7,8 +7,12 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 
-use crate::auth::passwords::PasswordHasher;
+use crate::auth;
+use crate::mail::{self, worker::Transport};
+
 use crate::clock::SharedClock;
 use crate::config::Settings;
 use crate::db::Db;
@@ -20,11 +24,7 @@ use crate::state::{AppState, Services};
 pub struct Application {
     listener: TcpListener,
     state: AppState,
-}
-
-/// Password hashes that may run at once: one per core, so logins never starve other work.
-fn hashing_parallelism() -> usize {
-    std::thread::available_parallelism().map_or(1, usize::from)
+    transport: Transport,
 }
 
 impl Application {
@@ -47,15 +47,16 @@ impl Application {
             .await
             .with_context(|| format!("cannot listen on {}", settings.http.bind))?;
         let settings = Arc::new(settings);
-        let services = Services {
-            db,
-            clock,
-            passwords: PasswordHasher::new(hashing_parallelism()),
-            settings: Arc::clone(&settings),
-        };
+        let services = Services::new(db, clock, Arc::clone(&settings))?;
+        let transport = Transport::from_settings(&settings).context("invalid mail settings")?;
+        tracing::info!(to = %transport.describe(&settings), "mail delivery");
         let engine = Engine::new(services.clone(), &settings);
         let state = AppState::new(services, engine, Metrics::new());
-        Ok(Self { listener, state })
+        Ok(Self {
+            listener,
+            state,
+            transport,
+        })
     }
 
     /// The address actually bound (useful with port 0).
@@ -74,6 +75,15 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let state = self.state.clone();
+        let workers = TaskTracker::new();
+        let stop_workers = CancellationToken::new();
+        workers.spawn(mail::worker::run(
+            state.services().clone(),
+            self.transport,
+            state.services().mail.clone(),
+            stop_workers.clone(),
+        ));
+        workers.spawn(maintenance(state.services().clone(), stop_workers.clone()));
         let router = crate::http::router(state.clone());
         let grace = Duration::from_secs(state.settings().http.shutdown_grace_secs);
         let signalled = {
@@ -110,9 +120,25 @@ impl Application {
             tracing::warn!("WebSocket connections still open after the grace period");
         }
         tracing::debug!(took = ?started.elapsed(), "WebSocket connections closed");
+        stop_workers.cancel();
+        workers.close();
+        workers.wait().await;
         state.services().db.close().await;
         tracing::info!("stopped");
         result
+    }
+}
+
+/// Hourly clean-up of records no rule needs any more.
+async fn maintenance(services: Services, stop: CancellationToken) {
+    loop {
+        if let Err(err) = auth::throttle::purge(services.db.writer(), services.clock.now()).await {
+            tracing::warn!(%err, "cannot purge old credential attempts");
+        }
+        tokio::select! {
+            () = stop.cancelled() => return,
+            () = tokio::time::sleep(Duration::from_secs(3600)) => {}
+        }
     }
 }
 

@@ -7,19 +7,48 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use crate::auth::passwords::PasswordHasher;
+use crate::auth::secrets::SecretBox;
+use crate::auth::sessions::SessionPolicy;
+use crate::auth::throttle::AddressLimiter;
 use crate::clock::SharedClock;
 use crate::config::Settings;
 use crate::db::Db;
 use crate::graphql::Engine;
+use crate::mail::MailSignal;
 use crate::metrics::Metrics;
 
-/// The dependencies of services: storage, time, password hashing and configuration.
+/// The dependencies of services: storage, time, password hashing, secrets, mail and
+/// configuration.
 #[derive(Clone)]
 pub struct Services {
     pub db: Db,
     pub clock: SharedClock,
     pub passwords: PasswordHasher,
     pub settings: Arc<Settings>,
+    pub secrets: SecretBox,
+    pub sessions: SessionPolicy,
+    pub limiter: Arc<AddressLimiter>,
+    /// Wakes the mail worker after a commit that wrote mail.
+    pub mail: MailSignal,
+}
+
+impl Services {
+    pub fn new(db: Db, clock: SharedClock, settings: Arc<Settings>) -> anyhow::Result<Self> {
+        let parallelism = match settings.auth.hashing_parallelism {
+            0 => std::thread::available_parallelism().map_or(1, usize::from),
+            n => n,
+        };
+        Ok(Self {
+            db,
+            clock,
+            passwords: PasswordHasher::new(parallelism),
+            secrets: SecretBox::from_settings(&settings)?,
+            sessions: SessionPolicy::from_settings(&settings),
+            limiter: Arc::new(AddressLimiter::new(settings.auth.address_limit_per_minute)),
+            mail: MailSignal::default(),
+            settings,
+        })
+    }
 }
 
 impl std::fmt::Debug for Services {

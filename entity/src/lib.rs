@@ -3,12 +3,22 @@
 //! No GraphQL derives live here: the API crate maps these models to its own types.
 
 pub mod account;
+pub mod audit_event;
+pub mod auth_attempt;
+pub mod auth_token;
 pub mod company;
 pub mod contact;
 pub mod counter;
 pub mod idempotency_key;
+pub mod login_challenge;
+pub mod mail_outbox;
+pub mod recovery_code;
+pub mod second_factor;
 pub mod session;
 
 pub use account::AccountState;
+pub use auth_attempt::AttemptKind;
+pub use auth_token::TokenPurpose;
 pub use company::CompanyKind;
 pub use contact::{ContactStatus, ProviderRole, SupportRole};
+pub use mail_outbox::MailStatus;

@@ -6,8 +6,11 @@ use std::sync::Arc;
 use chrono::Utc;
 use portal_api::clock::ManualClock;
 use portal_api::config::{Profile, Secret, Settings};
+use portal_api::config::{SmtpSettings, SmtpTls};
 use portal_api::db::Db;
 use portal_api::startup::Application;
+
+use crate::smtp::SmtpServer;
 use portal_api::state::AppState;
 use sea_orm::{ConnectionTrait, Database};
 use serde_json::{Value, json};
@@ -155,6 +158,8 @@ pub struct TestApp {
     pub clock: ManualClock,
     pub backend: Backend,
     pub data_dir: TempDir,
+    /// The SMTP server the portal delivers to.
+    pub smtp: SmtpServer,
     stop: Option<oneshot::Sender<()>>,
     // Declared last: dropped after the server has been told to stop.
     _pg: Option<PgDatabase>,
@@ -182,6 +187,17 @@ pub async fn spawn_app_with(
     settings.http.bind = SocketAddr::from(([127, 0, 0, 1], 0));
     settings.http.shutdown_grace_secs = 5;
     settings.log.level = std::env::var("TEST_LOG").unwrap_or_else(|_| "off".into());
+    let smtp = SmtpServer::start().await;
+    settings.mail.smtp = Some(SmtpSettings {
+        host: "127.0.0.1".into(),
+        port: smtp.addr.port(),
+        tls: SmtpTls::None,
+        username: None,
+        password: None,
+        timeout_secs: 5,
+    });
+    settings.mail.poll_interval_ms = 200;
+    settings.auth.hashing_parallelism = 2;
     let pg = match backend {
         Backend::Sqlite => None,
         Backend::Postgres => {
@@ -214,6 +230,7 @@ pub async fn spawn_app_with(
         clock,
         backend,
         data_dir,
+        smtp,
         stop: Some(stop),
         _pg: pg,
     })

@@ -2,12 +2,14 @@
 //! tokens for the people in it.
 
 use entity::{AccountState, CompanyKind, ContactStatus, ProviderRole, SupportRole, company};
+use portal_api::accounts::credentials;
 use portal_api::accounts::repo::{self as accounts, NewAccount};
-use portal_api::auth::sessions;
+use portal_api::auth::sessions::{self, NewSession};
 use portal_api::companies::repo as companies;
 use portal_api::contacts::repo::{self as contacts, NewContact};
 use portal_api::demo;
 use portal_api::domain::{CompanyName, Email, Language};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use crate::app::TestApp;
@@ -107,12 +109,17 @@ impl TestApp {
         let (account_id, contact_id) = self.insert_contact(contact, AccountState::Active).await;
         let services = self.state.services();
         let txn = services.db.begin_write().await.unwrap();
+        // A session as after a complete login, second factor included.
         let token = sessions::open(
             &txn,
+            &services.sessions,
             services.clock.now(),
-            account_id,
-            Some(contact_id),
-            false,
+            NewSession {
+                account_id,
+                contact_id: Some(contact_id),
+                security_admin: security,
+                two_factor: true,
+            },
         )
         .await
         .unwrap();
@@ -175,6 +182,55 @@ impl TestApp {
             .unwrap();
         txn.commit().await.unwrap();
         (account.id, contact.id)
+    }
+
+    /// A person with `role` whose account has `password` and no second factor (log in with
+    /// `person.email`). The returned token is a complete-login session.
+    pub async fn person_with_password(
+        &self,
+        role: Role,
+        company_id: Uuid,
+        password: &str,
+    ) -> Person {
+        let person = self.person(role, company_id).await;
+        let services = self.state.services();
+        let hash = services.passwords.hash(password.to_owned()).await.unwrap();
+        entity::account::Entity::update_many()
+            .col_expr(entity::account::Column::PasswordHash, Some(hash).into())
+            .filter(entity::account::Column::Id.eq(person.account_id))
+            .exec(services.db.writer())
+            .await
+            .unwrap();
+        person
+    }
+
+    /// A pending account for `email` with a welcome mail carrying its set-up link, as the
+    /// contacts issue's "add a contact" does.
+    pub async fn invite(&self, email: &str, display_name: &str, language: Language) -> Uuid {
+        let services = self.state.services();
+        let now = services.clock.now();
+        let txn = services.db.begin_write().await.unwrap();
+        let account = accounts::insert(
+            &txn,
+            NewAccount {
+                login: email.to_owned(),
+                email: Email::parse(email, "email").unwrap(),
+                display_name: display_name.to_owned(),
+                language,
+                state: AccountState::Pending,
+                password_hash: None,
+                must_change_password: false,
+            },
+            now,
+        )
+        .await
+        .unwrap();
+        credentials::send_setup_link(&txn, services, now, &account)
+            .await
+            .unwrap();
+        txn.commit().await.unwrap();
+        services.mail.wake();
+        account.id
     }
 
     /// `count` generated contacts (the demo generator) in `company_id`.

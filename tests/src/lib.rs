@@ -17,6 +17,7 @@
 mod app;
 pub mod cli;
 mod fixtures;
+pub mod smtp;
 pub mod ws;
 
 pub use app::{Backend, Gql, PgDatabase, TestApp, spawn_app, spawn_app_with};

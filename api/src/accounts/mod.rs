@@ -1,3 +1,4 @@
 //! Accounts: people's identities and credentials.
 
+pub mod credentials;
 pub mod repo;

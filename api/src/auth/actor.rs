@@ -88,6 +88,19 @@ impl Actor {
             .ok_or(ApiError::Forbidden)
     }
 
+    /// `TWO_FACTOR_REQUIRED` unless the session was opened with a second factor. Privileged
+    /// capabilities (platform operator, provider staff, Security Administrators) call it after
+    /// checking the role, so people without the role still get `FORBIDDEN`.
+    pub fn require_two_factor(&self) -> ApiResult<&Principal> {
+        let principal = self.principal()?;
+        if principal.two_factor {
+            Ok(principal)
+        } else {
+            Err(ApiError::TwoFactorRequired)
+        }
+    }
+
+    /// The platform operator's capability; needs a two-factor session.
     pub fn platform_operator(&self) -> ApiResult<PlatformOperator> {
         let principal = self.principal()?;
         match &principal.membership {
@@ -95,6 +108,7 @@ impl Actor {
                 if m.company_kind == CompanyKind::Provider
                     && m.provider_role == Some(ProviderRole::PlatformOperator) =>
             {
+                self.require_two_factor()?;
                 Ok(PlatformOperator {
                     account_id: principal.account_id,
                 })
@@ -147,7 +161,7 @@ mod tests {
         Actor::Person(Principal {
             account_id: Uuid::nil(),
             session_id: Uuid::nil(),
-            two_factor: false,
+            two_factor: true,
             membership: Some(Membership {
                 contact_id: Uuid::nil(),
                 company_id: Uuid::from_u128(7),
@@ -203,6 +217,14 @@ mod tests {
             Some(ProviderRole::PlatformOperator),
         );
         assert!(operator.platform_operator().is_ok());
+        let Actor::Person(mut without_second_factor) = operator.clone() else {
+            unreachable!()
+        };
+        without_second_factor.two_factor = false;
+        assert!(matches!(
+            Actor::Person(without_second_factor).platform_operator(),
+            Err(ApiError::TwoFactorRequired)
+        ));
         for role in [ProviderRole::SupportAgent, ProviderRole::SupportManager] {
             assert!(
                 person(CompanyKind::Provider, None, false, Some(role))

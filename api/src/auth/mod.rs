@@ -5,7 +5,13 @@
 //! `Actor` methods can produce, so a service cannot be called without the check.
 
 pub mod actor;
+pub mod links;
+pub mod login;
+pub mod password_policy;
 pub mod passwords;
+pub mod secrets;
 pub mod sessions;
+pub mod throttle;
+pub mod totp;
 
 pub use actor::{Actor, ContactDirectory, Membership, PlatformOperator, Principal};

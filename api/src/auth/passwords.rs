@@ -21,12 +21,33 @@ fn argon2() -> ApiResult<Argon2<'static>> {
 #[derive(Debug, Clone)]
 pub struct PasswordHasher {
     permits: Arc<Semaphore>,
+    /// A hash of a random password, checked when there is no real hash to check, so unknown
+    /// logins cost the same time as known ones.
+    dummy: Arc<tokio::sync::OnceCell<String>>,
 }
 
 impl PasswordHasher {
     pub fn new(parallelism: usize) -> Self {
         Self {
             permits: Arc::new(Semaphore::new(parallelism.max(1))),
+            dummy: Arc::new(tokio::sync::OnceCell::new()),
+        }
+    }
+
+    /// Checks `password` against `phc`, or against a dummy hash when there is none: the same
+    /// cost either way, and `false` without a real hash.
+    pub async fn verify_or_dummy(&self, password: String, phc: Option<String>) -> ApiResult<bool> {
+        match phc {
+            Some(phc) => self.verify(password, phc).await,
+            None => {
+                let dummy = self
+                    .dummy
+                    .get_or_try_init(|| self.hash(generate_password()))
+                    .await?
+                    .clone();
+                self.verify(password, dummy).await?;
+                Ok(false)
+            }
         }
     }
 

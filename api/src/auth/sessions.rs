@@ -13,18 +13,58 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::actor::{Membership, Principal};
+use crate::config::Settings;
 use crate::db::Db;
 use crate::ids::new_uuid;
 use crate::sql::placeholders;
 
-/// Idle sessions expire after this long without use.
-pub const IDLE_TIMEOUT: Duration = Duration::minutes(30);
-/// Sessions expire this long after they were opened, used or not.
-pub const ABSOLUTE_TIMEOUT: Duration = Duration::hours(12);
 /// `last_seen_at` is written at most this often per session, not on every request.
 const TOUCH_EVERY: Duration = Duration::minutes(1);
 
-/// A session token as given to the client (base64url, 43 characters).
+/// How long sessions live (from `auth.*` settings).
+#[derive(Debug, Clone, Copy)]
+pub struct SessionPolicy {
+    /// Idle sessions expire after this long without use.
+    pub idle: Duration,
+    /// The same for sessions acting as a Security Administrator.
+    pub admin_idle: Duration,
+    /// Sessions expire this long after they were opened, used or not.
+    pub absolute: Duration,
+}
+
+impl SessionPolicy {
+    pub fn from_settings(settings: &Settings) -> Self {
+        let secs = |s: u64| Duration::seconds(i64::try_from(s).unwrap_or(i64::MAX / 1000));
+        Self {
+            idle: secs(settings.auth.session_idle_secs),
+            admin_idle: secs(settings.auth.admin_session_idle_secs),
+            absolute: secs(settings.auth.session_absolute_secs),
+        }
+    }
+
+    fn idle_for(&self, security_admin: bool) -> Duration {
+        if security_admin {
+            self.admin_idle.min(self.idle)
+        } else {
+            self.idle
+        }
+    }
+}
+
+/// What a new session is for.
+#[derive(Debug, Clone, Copy)]
+pub struct NewSession {
+    pub account_id: Uuid,
+    /// The contact (and so the company) the person acts as.
+    pub contact_id: Option<Uuid>,
+    /// Whether that contact is a Security Administrator (shorter idle expiry).
+    pub security_admin: bool,
+    /// Whether a second factor was presented.
+    pub two_factor: bool,
+}
+
+/// A random 256-bit token as given to the client once (base64url, 43 characters): sessions,
+/// login challenges and one-time links.
 #[derive(Clone, PartialEq, Eq)]
 pub struct SessionToken(String);
 
@@ -35,7 +75,7 @@ impl std::fmt::Debug for SessionToken {
 }
 
 impl SessionToken {
-    fn generate() -> Self {
+    pub fn generate() -> Self {
         let mut bytes = [0_u8; 32];
         rand::rng().fill_bytes(&mut bytes);
         Self(URL_SAFE_NO_PAD.encode(bytes))
@@ -55,22 +95,22 @@ pub fn token_hash(token: &str) -> Vec<u8> {
 /// Opens a session for an account acting as one of its contacts.
 pub async fn open<C: ConnectionTrait>(
     conn: &C,
+    policy: &SessionPolicy,
     now: DateTime<Utc>,
-    account_id: Uuid,
-    contact_id: Option<Uuid>,
-    two_factor: bool,
+    new: NewSession,
 ) -> Result<SessionToken, DbErr> {
     let token = SessionToken::generate();
+    let expires_at = now + policy.absolute;
     session::Entity::insert(session::ActiveModel {
         id: Set(new_uuid()),
         token_hash: Set(token_hash(token.expose())),
-        account_id: Set(account_id),
-        contact_id: Set(contact_id),
-        two_factor: Set(two_factor),
+        account_id: Set(new.account_id),
+        contact_id: Set(new.contact_id),
+        two_factor: Set(new.two_factor),
         created_at: Set(now),
         last_seen_at: Set(now),
-        idle_expires_at: Set(now + IDLE_TIMEOUT),
-        expires_at: Set(now + ABSOLUTE_TIMEOUT),
+        idle_expires_at: Set((now + policy.idle_for(new.security_admin)).min(expires_at)),
+        expires_at: Set(expires_at),
         revoked_at: Set(None),
     })
     .exec_without_returning(conn)
@@ -109,7 +149,12 @@ WHERE s.token_hash = ? AND s.revoked_at IS NULL";
 
 /// The person behind a presented token, with their current roles, or `None` when the token is
 /// unknown, revoked or expired, or the account is not active.
-pub async fn resolve(db: &Db, now: DateTime<Utc>, token: &str) -> Result<Option<Principal>, DbErr> {
+pub async fn resolve(
+    db: &Db,
+    policy: &SessionPolicy,
+    now: DateTime<Utc>,
+    token: &str,
+) -> Result<Option<Principal>, DbErr> {
     let backend = db.backend();
     let row = SessionRow::find_by_statement(Statement::from_sql_and_values(
         backend,
@@ -125,11 +170,19 @@ pub async fn resolve(db: &Db, now: DateTime<Utc>, token: &str) -> Result<Option<
     {
         return Ok(None);
     }
+    let security_admin =
+        row.security_admin.unwrap_or(false) && row.contact_status == Some(ContactStatus::Active);
+    // A person made Security Administrator during the session gets the shorter idle expiry.
+    let idle = policy.idle_for(security_admin);
+    if now - row.last_seen_at >= idle {
+        return Ok(None);
+    }
     if now - row.last_seen_at >= TOUCH_EVERY {
         // Best effort, off the request path: a read never waits for the writer.
-        let (db, session_id, expires_at) = (db.clone(), row.session_id, row.expires_at);
+        let (db, session_id) = (db.clone(), row.session_id);
+        let idle_expires_at = (now + idle).min(row.expires_at);
         tokio::spawn(async move {
-            if let Err(err) = touch(&db, session_id, now, expires_at).await {
+            if let Err(err) = touch(&db, session_id, now, idle_expires_at).await {
                 tracing::warn!(%err, "cannot record session activity");
             }
         });
@@ -164,16 +217,62 @@ async fn touch(
     db: &Db,
     session_id: Uuid,
     now: DateTime<Utc>,
-    expires_at: DateTime<Utc>,
+    idle_expires_at: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     session::Entity::update_many()
         .col_expr(session::Column::LastSeenAt, now.into())
-        .col_expr(
-            session::Column::IdleExpiresAt,
-            (now + IDLE_TIMEOUT).min(expires_at).into(),
-        )
+        .col_expr(session::Column::IdleExpiresAt, idle_expires_at.into())
         .filter(session::Column::Id.eq(session_id))
+        .filter(session::Column::LastSeenAt.lt(now))
         .exec(db.writer())
+        .await?;
+    Ok(())
+}
+
+/// Ends one session.
+pub async fn revoke<C: ConnectionTrait>(
+    conn: &C,
+    session_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    session::Entity::update_many()
+        .col_expr(session::Column::RevokedAt, now.into())
+        .filter(session::Column::Id.eq(session_id))
+        .filter(session::Column::RevokedAt.is_null())
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// Ends every live session of an account except `keep`; returns how many were ended.
+pub async fn revoke_all<C: ConnectionTrait>(
+    conn: &C,
+    account_id: Uuid,
+    keep: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    let mut update = session::Entity::update_many()
+        .col_expr(session::Column::RevokedAt, now.into())
+        .filter(session::Column::AccountId.eq(account_id))
+        .filter(session::Column::RevokedAt.is_null())
+        .filter(session::Column::ExpiresAt.gt(now))
+        .filter(session::Column::IdleExpiresAt.gt(now));
+    if let Some(keep) = keep {
+        update = update.filter(session::Column::Id.ne(keep));
+    }
+    Ok(update.exec(conn).await?.rows_affected)
+}
+
+/// Records that a session's holder has (or no longer has) presented a second factor.
+pub async fn set_two_factor<C: ConnectionTrait>(
+    conn: &C,
+    session_id: Uuid,
+    two_factor: bool,
+) -> Result<(), DbErr> {
+    session::Entity::update_many()
+        .col_expr(session::Column::TwoFactor, two_factor.into())
+        .filter(session::Column::Id.eq(session_id))
+        .exec(conn)
         .await?;
     Ok(())
 }

@@ -6,11 +6,12 @@ mod names;
 use std::collections::HashMap;
 
 use entity::{AccountState, CompanyKind, ContactStatus, ProviderRole, SupportRole};
-use sea_orm::ConnectionTrait;
+use sea_orm::{ConnectionTrait, EntityTrait};
 use uuid::Uuid;
 
 use crate::accounts::repo::{self as accounts, NewAccount};
-use crate::auth::sessions;
+use crate::auth::sessions::{self, NewSession};
+use crate::auth::totp;
 use crate::companies::repo as companies;
 use crate::contacts::repo::{self as contacts, NewContact};
 use crate::domain::{CompanyName, Email, Language};
@@ -29,6 +30,9 @@ pub struct DemoLogin {
     pub role: &'static str,
     pub company: String,
     pub token: String,
+    /// Base32 TOTP secret of people with a second factor (operator, Security Administrators):
+    /// `oathtool --totp -b SECRET` gives their codes.
+    pub totp_secret: Option<String>,
 }
 
 /// What `load` did.
@@ -406,7 +410,26 @@ async fn issue_sessions(services: &Services) -> ApiResult<Vec<DemoLogin>> {
             })?;
         let contact = contacts::first_of_account(&txn, account.id).await?;
         let Some(contact) = contact else { continue };
-        let token = sessions::open(&txn, now, account.id, Some(contact.id), false).await?;
+        let needs_second_factor =
+            named.security || named.provider == Some(ProviderRole::PlatformOperator);
+        let totp_secret = if needs_second_factor {
+            Some(ensure_second_factor(services, &txn, account.id, named.login, now).await?)
+        } else {
+            None
+        };
+        let token = sessions::open(
+            &txn,
+            &services.sessions,
+            now,
+            NewSession {
+                account_id: account.id,
+                contact_id: Some(contact.id),
+                security_admin: contact.security_admin,
+                // Demo tokens stand for a complete login, second factor included.
+                two_factor: needs_second_factor,
+            },
+        )
+        .await?;
         let company = match company_names.get(&contact.company_id) {
             Some(name) => name.clone(),
             None => {
@@ -420,10 +443,45 @@ async fn issue_sessions(services: &Services) -> ApiResult<Vec<DemoLogin>> {
             role: named.role,
             company,
             token: token.expose().to_owned(),
+            totp_secret,
         });
     }
     txn.commit().await?;
     Ok(logins)
+}
+
+/// The demo person's TOTP secret (derived from the login, so it is the same on every machine),
+/// enrolled and confirmed if it was not yet.
+async fn ensure_second_factor<C: ConnectionTrait>(
+    services: &Services,
+    conn: &C,
+    account_id: Uuid,
+    login: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> ApiResult<String> {
+    use sha2::Digest as _;
+    let digest = sha2::Sha256::digest(format!("demo-totp:{login}").as_bytes());
+    let secret = digest.get(..totp::SECRET_LEN).unwrap_or_default().to_vec();
+    if entity::second_factor::Entity::find_by_id(account_id)
+        .one(conn)
+        .await?
+        .is_none()
+    {
+        let sealed = services
+            .secrets
+            .seal(account_id, &secret)
+            .map_err(ApiError::internal)?;
+        entity::second_factor::Entity::insert(entity::second_factor::ActiveModel {
+            account_id: sea_orm::ActiveValue::Set(account_id),
+            secret: sea_orm::ActiveValue::Set(sealed),
+            confirmed_at: sea_orm::ActiveValue::Set(Some(now)),
+            last_step: sea_orm::ActiveValue::Set(None),
+            created_at: sea_orm::ActiveValue::Set(now),
+        })
+        .exec_without_returning(conn)
+        .await?;
+    }
+    Ok(totp::enrollment(&secret, "Support Portal", login)?.secret_base32)
 }
 
 async fn company_name<C: ConnectionTrait>(conn: &C, id: Uuid) -> ApiResult<String> {

@@ -1,24 +1,45 @@
 //! What a resolver can reach: the shared services and the per-request context.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use async_graphql::Context;
 use tokio::sync::OnceCell;
 
+use crate::auth::login::Client;
 use crate::auth::{Actor, sessions};
 use crate::error::{ApiError, ApiResult};
 use crate::state::Services;
 
-/// Per-request data: the credentials presented and, once resolved, the actor.
+/// How the session token reached the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenSource {
+    /// `Authorization: Bearer …` (scripts, API clients, WebSocket `connection_init`).
+    Bearer,
+    /// The session cookie (the web app).
+    Cookie,
+}
+
+/// Per-request data: the credentials presented, the client's address and, once resolved, the
+/// actor.
 #[derive(Debug)]
 pub struct RequestContext {
-    token: Option<String>,
+    token: Option<(String, TokenSource)>,
+    client: Client,
+    credential_checked: AtomicBool,
     actor: OnceCell<Actor>,
 }
 
 impl RequestContext {
     /// `token` is the presented session token, if any (never logged).
     pub fn new(token: Option<String>) -> Self {
+        Self::with_client(token.map(|t| (t, TokenSource::Bearer)), Client::default())
+    }
+
+    pub fn with_client(token: Option<(String, TokenSource)>, client: Client) -> Self {
         Self {
             token,
+            client,
+            credential_checked: AtomicBool::new(false),
             actor: OnceCell::new(),
         }
     }
@@ -28,14 +49,42 @@ impl RequestContext {
     pub async fn actor(&self, services: &Services) -> ApiResult<&Actor> {
         self.actor
             .get_or_try_init(|| async {
-                let Some(token) = &self.token else {
+                let Some((token, _)) = &self.token else {
                     return Ok(Actor::Anonymous);
                 };
-                let principal =
-                    sessions::resolve(&services.db, services.clock.now(), token).await?;
+                let principal = sessions::resolve(
+                    &services.db,
+                    &services.sessions,
+                    services.clock.now(),
+                    token,
+                )
+                .await?;
                 Ok::<_, ApiError>(principal.map_or(Actor::Anonymous, Actor::Person))
             })
             .await
+    }
+
+    pub fn client(&self) -> Client {
+        self.client
+    }
+
+    pub fn token_source(&self) -> Option<TokenSource> {
+        self.token.as_ref().map(|(_, source)| *source)
+    }
+
+    /// Admits one credential check (password, code, link) in this request: counted against
+    /// the client address's budget, and refused for every check after the first, so aliases
+    /// cannot multiply guesses.
+    pub fn admit_credential_check(&self, services: &Services) -> ApiResult<Client> {
+        if let Some(addr) = self.client.addr
+            && !services.limiter.allow(addr, services.clock.now())
+        {
+            return Err(ApiError::RateLimited);
+        }
+        if self.credential_checked.swap(true, Ordering::AcqRel) {
+            return Err(ApiError::TooManyCredentialChecks);
+        }
+        Ok(self.client)
     }
 }
 
@@ -48,10 +97,13 @@ pub fn services<'a>(ctx: &Context<'a>) -> ApiResult<&'a Services> {
     ctx.data::<Services>().map_err(|_| missing("services"))
 }
 
+/// The per-request context.
+pub fn request<'a>(ctx: &Context<'a>) -> ApiResult<&'a RequestContext> {
+    ctx.data::<RequestContext>()
+        .map_err(|_| missing("request context"))
+}
+
 /// The caller of this request.
 pub async fn actor<'a>(ctx: &Context<'a>) -> ApiResult<&'a Actor> {
-    let request = ctx
-        .data::<RequestContext>()
-        .map_err(|_| missing("request context"))?;
-    request.actor(services(ctx)?).await
+    request(ctx)?.actor(services(ctx)?).await
 }

@@ -2,6 +2,7 @@
 
 use async_graphql::{Context, InputObject, MergedObject, Object, SimpleObject};
 
+use super::auth::AuthMutation;
 use super::context::{actor, services};
 use super::types::{Company, InputProblem, LanguageGql};
 use crate::companies::{self, NewCompany};
@@ -11,7 +12,7 @@ use crate::idempotency::IdempotencyKey;
 
 /// Every mutation field.
 #[derive(MergedObject, Default)]
-pub struct Mutation(CompanyMutation);
+pub struct Mutation(AuthMutation, CompanyMutation);
 
 #[derive(Default)]
 pub struct CompanyMutation;

@@ -9,18 +9,24 @@ use std::time::{Duration, Instant};
 use async_graphql::ServerError;
 use async_graphql::parser::types::OperationType;
 use axum::body::Body;
-use axum::extract::State;
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{ConnectInfo, State};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use http::header::{ALLOW, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
 use http::{HeaderMap, HeaderValue, StatusCode, Uri};
 
+use super::cookies;
 use super::graphiql;
 use super::negotiate::{
     ContentTypeError, ResponseMedia, check_json_content_type, negotiate, wants_html,
 };
+use crate::auth::login::Client;
+use crate::config::Settings;
 use crate::error::ErrorCode;
 use crate::graphql::RequestContext;
+use crate::graphql::context::TokenSource;
 use crate::graphql::request::GraphqlParams;
 use crate::graphql::response::{Outcome, ResponseBody, request_error};
 use crate::state::AppState;
@@ -61,18 +67,28 @@ impl Rejection {
 }
 
 /// `POST /graphql`.
-pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
+pub async fn post(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
     let Some(media) = negotiate(&headers) else {
         return not_acceptable(&state);
     };
     match read_post(&state, &headers, body).await {
-        Ok(params) => run(&state, &headers, params, false, media).await,
+        Ok(params) => run(&state, &headers, peer, params, false, media).await,
         Err(rejection) => rejection.into_response(&state, media),
     }
 }
 
 /// `GET /graphql`: queries only; a browser without a query gets GraphiQL in development.
-pub async fn get(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> Response {
+pub async fn get(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Response {
     let raw_query = uri.query().unwrap_or_default();
     if state.settings().graphiql_enabled() && wants_html(&headers) && !has_query_param(raw_query) {
         return graphiql::page();
@@ -89,7 +105,7 @@ pub async fn get(State(state): State<AppState>, headers: HeaderMap, uri: Uri) ->
         return rejection.into_response(&state, media);
     }
     match params_from_query_string(raw_query) {
-        Ok(params) => run(&state, &headers, params, true, media).await,
+        Ok(params) => run(&state, &headers, peer, params, true, media).await,
         Err(rejection) => rejection.into_response(&state, media),
     }
 }
@@ -259,15 +275,51 @@ pub(crate) fn bearer_token(headers: &HeaderMap) -> Option<String> {
         .filter(|token| !token.is_empty())
 }
 
+/// The session token of a request: the bearer token, or else the session cookie.
+pub(crate) fn session_token(
+    headers: &HeaderMap,
+    settings: &Settings,
+) -> Option<(String, TokenSource)> {
+    bearer_token(headers)
+        .map(|token| (token, TokenSource::Bearer))
+        .or_else(|| cookies::read(headers, settings).map(|token| (token, TokenSource::Cookie)))
+}
+
+/// The client's address: the socket's peer, or, when that peer is a trusted proxy, the last
+/// address of `X-Forwarded-For` that is not a trusted proxy.
+pub(crate) fn client_addr(settings: &Settings, peer: SocketAddr, headers: &HeaderMap) -> IpAddr {
+    let trusted = &settings.auth.trusted_proxies;
+    if !trusted.contains(&peer.ip()) {
+        return peer.ip();
+    }
+    let forwarded: Vec<IpAddr> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .filter_map(|part| part.trim().parse().ok())
+        .collect();
+    forwarded
+        .into_iter()
+        .rev()
+        .find(|addr| !trusted.contains(addr))
+        .unwrap_or(peer.ip())
+}
+
 async fn run(
     state: &AppState,
     headers: &HeaderMap,
+    peer: SocketAddr,
     params: GraphqlParams,
     is_get: bool,
     media: ResponseMedia,
 ) -> Response {
     let started = Instant::now();
-    let context = RequestContext::new(bearer_token(headers));
+    let settings = state.settings();
+    let client = Client {
+        addr: Some(client_addr(settings, peer, headers)),
+    };
+    let context = RequestContext::with_client(session_token(headers, settings), client);
     let prepared = match state.engine().prepare(params, context) {
         Ok(prepared) => prepared,
         Err(refused) => {
@@ -333,7 +385,12 @@ async fn run(
         errors: &response.errors,
         extensions: &response.extensions,
     };
-    respond(status, media, &body)
+    let mut http_response = respond(status, media, &body);
+    // Set-Cookie from login and logout.
+    for (name, value) in &response.http_headers {
+        http_response.headers_mut().append(name, value.clone());
+    }
+    http_response
 }
 
 fn encode(
@@ -421,6 +478,24 @@ mod tests {
                 .map(|r| r.status.as_u16()),
             Some(400)
         );
+    }
+
+    #[test]
+    fn the_client_address_comes_from_forwarded_headers_only_behind_a_trusted_proxy() {
+        let mut settings = Settings::default();
+        let peer: SocketAddr = "10.0.0.2:4000".parse().unwrap();
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "x-forwarded-for",
+            HeaderValue::from_static("198.51.100.7, 203.0.113.9"),
+        );
+        assert_eq!(client_addr(&settings, peer, &headers), peer.ip());
+        settings.auth.trusted_proxies = vec![peer.ip()];
+        let expected: IpAddr = "203.0.113.9".parse().unwrap();
+        assert_eq!(client_addr(&settings, peer, &headers), expected);
+        settings.auth.trusted_proxies.push(expected);
+        let spoofable: IpAddr = "198.51.100.7".parse().unwrap();
+        assert_eq!(client_addr(&settings, peer, &headers), spoofable);
     }
 
     #[test]

@@ -1,9 +1,11 @@
 //! HTTP routes: `/graphql`, `/graphql/ws`, `/healthz`, `/readyz`, `/metrics`.
 
+pub mod cookies;
 mod graphiql;
 pub mod graphql;
 pub mod negotiate;
 mod ops;
+mod pages;
 pub mod ws;
 
 use axum::Router;
@@ -39,6 +41,8 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
         .route("/graphql/ws", get(ws::upgrade))
+        .route("/account/setup", get(pages::setup))
+        .route("/account/reset", get(pages::reset))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))

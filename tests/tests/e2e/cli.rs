@@ -81,29 +81,51 @@ macro_rules! on_both {
 }
 
 on_both! {
-    bootstrap_prints_one_time_credentials_once(backend) {
+    bootstrap_mails_a_set_up_link_and_the_operator_needs_a_second_factor(backend) {
         let portal = Portal::new(backend).await.unwrap();
         let first = portal.run(&["bootstrap", "--provider-name", "Nordlys", "--operator-email", "ops@nordlys.example"]).await;
         assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
         let text = stdout(&first);
         assert_eq!(value_after(&text, "Platform operator login:"), "operator");
-        let password = value_after(&text, "One-time password:");
-        assert!(password.len() >= 20);
-        let token = value_after(&text, "API session token (12 h):").to_owned();
+        let link = value_after(&text, "Set-up link (72 h, once):").to_owned();
+        let token = link.split_once("/account/setup#token=").unwrap().1.to_owned();
         let logs = String::from_utf8_lossy(&first.stderr);
-        assert!(!logs.contains(password) && !logs.contains(&token), "credentials must not reach the logs");
+        assert!(!logs.contains(&token), "links must not reach the logs");
+        // Without SMTP settings the mail is an .eml file in the data directory.
+        let mail_dir = portal.data_dir.path().join("mail");
+        let files: Vec<_> = std::fs::read_dir(&mail_dir).unwrap().map(|e| e.unwrap().path()).collect();
+        assert_eq!(files.len(), 1, "{files:?}");
+        let eml = std::fs::read_to_string(&files[0]).unwrap();
+        assert!(eml.contains("To: ops@nordlys.example") || eml.contains("<ops@nordlys.example>"), "{eml}");
+        assert!(eml.contains("Message-ID: <"), "{eml}");
 
         let again = portal.run(&["bootstrap", "--operator-email", "other@nordlys.example"]).await;
         assert_eq!(again.status.code(), Some(1));
         assert!(String::from_utf8_lossy(&again.stderr).contains("already bootstrapped"));
 
         let mut server = portal.serve(&[]).await;
-        let created = graphql(
-            &server.base_url,
-            &token,
-            r#"mutation { createCompany(input: {name: "First Customer"}) { company { humanId } } }"#,
-        )
-        .await;
+        let url = &server.base_url;
+        let password = "northern lights over the fjord";
+        let activated = graphql(url, "", &format!(
+            r#"mutation {{ activateAccount(input: {{token: "{token}", password: "{password}"}}) {{ done }} }}"#)).await;
+        assert_eq!(activated["data"]["activateAccount"]["done"], true, "{activated}");
+        let login = graphql(url, "", &format!(
+            r#"mutation {{ login(input: {{login: "operator", password: "{password}"}}) {{ sessionToken }} }}"#)).await;
+        let session = login["data"]["login"]["sessionToken"].as_str().unwrap().to_owned();
+        let create = r#"mutation { createCompany(input: {name: "First Customer"}) { company { humanId } } }"#;
+        let refused = graphql(url, &session, create).await;
+        assert_eq!(refused["errors"][0]["extensions"]["code"], "TWO_FACTOR_REQUIRED", "{refused}");
+        let enrollment = graphql(url, &session, "mutation { beginTwoFactorEnrollment { secret } }").await;
+        let secret = enrollment["data"]["beginTwoFactorEnrollment"]["secret"].as_str().unwrap().to_owned();
+        let totp = totp_rs::Builder::new()
+            .with_secret(totp_rs::Secret::try_from_base32(&secret).unwrap())
+            .build()
+            .unwrap();
+        let code = totp.generate(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs());
+        let confirmed = graphql(url, &session, &format!(
+            r#"mutation {{ confirmTwoFactor(input: {{code: "{code}"}}) {{ recoveryCodes }} }}"#)).await;
+        assert_eq!(confirmed["data"]["confirmTwoFactor"]["recoveryCodes"].as_array().map(Vec::len), Some(10), "{confirmed}");
+        let created = graphql(url, &session, create).await;
         assert_eq!(created["data"]["createCompany"]["company"]["humanId"], "ACC-000002", "{created}");
         server.terminate();
         assert_eq!(server.exit_code().await, Some(0));
@@ -123,7 +145,8 @@ on_both! {
         let sophie = stdout(&again)
             .lines()
             .find(|line| line.trim_start().starts_with("sophie "))
-            .and_then(|line| line.split_whitespace().last())
+            // The session token: 43 base64url characters (a TOTP secret may follow it).
+            .and_then(|line| line.split_whitespace().find(|word| word.len() == 43))
             .unwrap()
             .to_owned();
 

@@ -50,4 +50,19 @@ impl Viewer {
     async fn two_factor(&self) -> bool {
         self.0.two_factor
     }
+
+    /// Whether the account has two-factor authentication on.
+    async fn two_factor_enabled(&self, ctx: &Context<'_>) -> ApiResult<bool> {
+        let services = services(ctx)?;
+        crate::auth::login::has_second_factor(services.db.reader(), self.0.account_id).await
+    }
+
+    /// Recovery codes not used yet.
+    async fn recovery_codes_left(&self, ctx: &Context<'_>) -> ApiResult<u64> {
+        let services = services(ctx)?;
+        Ok(
+            accounts::credentials::unused_recovery_codes(services.db.reader(), self.0.account_id)
+                .await?,
+        )
+    }
 }

@@ -248,7 +248,13 @@ impl Connection {
         }
         if let Some(token) = &self.token {
             let services = self.state.services();
-            let principal = sessions::resolve(&services.db, services.clock.now(), token).await;
+            let principal = sessions::resolve(
+                &services.db,
+                &services.sessions,
+                services.clock.now(),
+                token,
+            )
+            .await;
             match principal {
                 Ok(Some(_)) => {}
                 Ok(None) => return Err(Stop::Close(FORBIDDEN, "Forbidden")),

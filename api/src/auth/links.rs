@@ -1,0 +1,98 @@
+//! Single-use links (account set-up, password reset): 256-bit random tokens, stored as SHA-256,
+//! with an expiry; issuing a new one voids the older unused ones of the same purpose.
+
+use chrono::{DateTime, Duration, Utc};
+use entity::{TokenPurpose, auth_token};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
+};
+use uuid::Uuid;
+
+use super::sessions::{SessionToken, token_hash};
+use crate::ids::new_uuid;
+
+/// Issues a link token for the account, voiding its older unused ones of this purpose.
+pub async fn issue<C: ConnectionTrait>(
+    conn: &C,
+    account_id: Uuid,
+    purpose: TokenPurpose,
+    now: DateTime<Utc>,
+    valid_for: Duration,
+) -> Result<SessionToken, DbErr> {
+    auth_token::Entity::update_many()
+        .col_expr(auth_token::Column::UsedAt, Some(now).into())
+        .filter(auth_token::Column::AccountId.eq(account_id))
+        .filter(auth_token::Column::Purpose.eq(purpose))
+        .filter(auth_token::Column::UsedAt.is_null())
+        .exec(conn)
+        .await?;
+    let token = SessionToken::generate();
+    auth_token::Entity::insert(auth_token::ActiveModel {
+        id: Set(new_uuid()),
+        account_id: Set(account_id),
+        purpose: Set(purpose),
+        token_hash: Set(token_hash(token.expose())),
+        created_at: Set(now),
+        expires_at: Set(now + valid_for),
+        used_at: Set(None),
+    })
+    .exec_without_returning(conn)
+    .await?;
+    Ok(token)
+}
+
+/// How many links of this purpose the account was sent since `since`.
+pub async fn issued_since<C: ConnectionTrait>(
+    conn: &C,
+    account_id: Uuid,
+    purpose: TokenPurpose,
+    since: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    auth_token::Entity::find()
+        .filter(auth_token::Column::AccountId.eq(account_id))
+        .filter(auth_token::Column::Purpose.eq(purpose))
+        .filter(auth_token::Column::CreatedAt.gt(since))
+        .count(conn)
+        .await
+}
+
+/// Uses a link: the account it was issued for, if the token is known, unused, unexpired and of
+/// this purpose. Marks it used (compare-and-set: of two parallel uses, one wins).
+pub async fn consume<C: ConnectionTrait>(
+    conn: &C,
+    token: &str,
+    purpose: TokenPurpose,
+    now: DateTime<Utc>,
+) -> Result<Option<Uuid>, DbErr> {
+    let Some(row) = auth_token::Entity::find()
+        .filter(auth_token::Column::TokenHash.eq(token_hash(token)))
+        .one(conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    if row.purpose != purpose || row.used_at.is_some() || now >= row.expires_at {
+        return Ok(None);
+    }
+    let used = auth_token::Entity::update_many()
+        .col_expr(auth_token::Column::UsedAt, Some(now).into())
+        .filter(auth_token::Column::Id.eq(row.id))
+        .filter(auth_token::Column::UsedAt.is_null())
+        .exec(conn)
+        .await?;
+    Ok((used.rows_affected == 1).then_some(row.account_id))
+}
+
+/// Whether a token is currently usable (for pages that check a link before showing a form).
+pub async fn is_valid<C: ConnectionTrait>(
+    conn: &C,
+    token: &str,
+    purpose: TokenPurpose,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    Ok(auth_token::Entity::find()
+        .filter(auth_token::Column::TokenHash.eq(token_hash(token)))
+        .one(conn)
+        .await?
+        .is_some_and(|row| row.purpose == purpose && row.used_at.is_none() && now < row.expires_at))
+}

@@ -1,0 +1,410 @@
+//! Mutations of login, sessions, passwords and the second factor.
+//!
+//! Fields that check a credential (password, code, link) run at most once per request and
+//! count against the client address's budget (`RATE_LIMITED`).
+
+use async_graphql::{Context, Enum, InputObject, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use entity::TokenPurpose;
+use http::header::SET_COOKIE;
+
+use super::context::{TokenSource, actor, request, services};
+use super::types::InputProblem;
+use crate::accounts::credentials;
+use crate::auth::login::{self, LoginOutcome, SecondFactor};
+use crate::error::{ApiError, ApiResult, InputReason};
+use crate::http::cookies;
+use crate::state::Services;
+
+#[derive(Default)]
+pub struct AuthMutation;
+
+/// Where the session token goes.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
+pub enum SessionDelivery {
+    /// In the response body, to send as `Authorization: Bearer` (scripts, API clients).
+    #[default]
+    Token,
+    /// In the `HttpOnly` session cookie only (the web app); the body holds no token.
+    Cookie,
+}
+
+/// Step 1 of a login.
+#[derive(InputObject, Debug)]
+pub struct LoginInput {
+    /// Login name or e-mail address.
+    pub login: String,
+    /// The account's password.
+    pub password: String,
+    /// Where the session token goes.
+    #[graphql(default)]
+    pub delivery: SessionDelivery,
+}
+
+/// What step 1 led to.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum LoginStatus {
+    /// A session is open.
+    SignedIn,
+    /// Send a code (or recovery code) with `challenge` to `completeLogin`.
+    SecondFactorRequired,
+}
+
+/// The result of `login`.
+#[derive(SimpleObject)]
+pub struct LoginPayload {
+    /// Whether a session is open or a second factor is needed.
+    pub status: LoginStatus,
+    /// The session token (`SIGNED_IN` with `TOKEN` delivery only).
+    pub session_token: Option<String>,
+    /// The challenge for `completeLogin`; it can do nothing else.
+    pub challenge: Option<String>,
+    /// When the challenge stops working.
+    pub challenge_expires_at: Option<DateTime<Utc>>,
+}
+
+/// Step 2 of a login: exactly one of `code` and `recoveryCode`.
+#[derive(InputObject, Debug)]
+pub struct CompleteLoginInput {
+    /// The `challenge` returned by `login`.
+    pub challenge: String,
+    /// The 6-digit code of the authenticator app.
+    pub code: Option<String>,
+    /// One of the recovery codes, if the authenticator is lost.
+    pub recovery_code: Option<String>,
+    /// Where the session token goes.
+    #[graphql(default)]
+    pub delivery: SessionDelivery,
+}
+
+/// The result of `completeLogin`.
+#[derive(SimpleObject)]
+pub struct CompleteLoginPayload {
+    /// The session token (`TOKEN` delivery only).
+    pub session_token: Option<String>,
+}
+
+/// A password chosen through a set-up or reset link.
+#[derive(InputObject, Debug)]
+pub struct LinkPasswordInput {
+    /// The `token` of the link.
+    pub token: String,
+    /// 12 to 128 characters, not easy to guess.
+    pub password: String,
+}
+
+/// A new password, confirmed by the current one.
+#[derive(InputObject, Debug)]
+pub struct ChangePasswordInput {
+    /// The password in use now.
+    pub current_password: String,
+    /// 12 to 128 characters, not easy to guess.
+    pub new_password: String,
+}
+
+/// Who forgot their password.
+#[derive(InputObject, Debug)]
+pub struct RequestPasswordResetInput {
+    /// E-mail address or login name.
+    pub address: String,
+}
+
+/// A code proving the authenticator app is at hand.
+#[derive(InputObject, Debug)]
+pub struct TwoFactorCodeInput {
+    /// The current 6-digit code of the authenticator app.
+    pub code: String,
+}
+
+/// Turning two-factor authentication off, confirmed by both factors.
+#[derive(InputObject, Debug)]
+pub struct DisableTwoFactorInput {
+    /// The account's password.
+    pub password: String,
+    /// The current 6-digit code of the authenticator app.
+    pub code: String,
+}
+
+/// The result of a credential change.
+#[derive(SimpleObject)]
+pub struct CredentialPayload {
+    /// Whether the change was made.
+    pub done: bool,
+    /// Every problem with the input, by field; empty on success.
+    pub problems: Vec<InputProblem>,
+}
+
+/// The result of `requestPasswordReset`: the same whatever the address.
+#[derive(SimpleObject)]
+pub struct RequestPasswordResetPayload {
+    /// Always true: if the address belongs to an account, a link is on its way.
+    pub accepted: bool,
+}
+
+/// What an authenticator app needs; confirm with `confirmTwoFactor`.
+#[derive(SimpleObject)]
+pub struct TwoFactorEnrollment {
+    /// The secret in base32, for typing in by hand.
+    pub secret: String,
+    /// The `otpauth://` URI.
+    pub otpauth_uri: String,
+    /// The URI as a QR code (SVG).
+    pub qr_code_svg: String,
+}
+
+/// New recovery codes, shown this once.
+#[derive(SimpleObject)]
+pub struct RecoveryCodesPayload {
+    /// Ten single-use codes; empty when the input has problems.
+    pub recovery_codes: Vec<String>,
+    /// Every problem with the input, by field; empty on success.
+    pub problems: Vec<InputProblem>,
+}
+
+fn deliver(
+    ctx: &Context<'_>,
+    services: &Services,
+    delivery: SessionDelivery,
+    token: &str,
+) -> Option<String> {
+    match delivery {
+        SessionDelivery::Token => Some(token.to_owned()),
+        SessionDelivery::Cookie => {
+            ctx.append_http_header(SET_COOKIE, cookies::set(&services.settings, token));
+            None
+        }
+    }
+}
+
+/// A credential change's outcome: form problems in the payload, other errors as errors.
+fn credential_payload(result: ApiResult<()>) -> ApiResult<CredentialPayload> {
+    match result {
+        Ok(()) => Ok(CredentialPayload {
+            done: true,
+            problems: Vec::new(),
+        }),
+        Err(err) => Ok(CredentialPayload {
+            done: false,
+            problems: vec![InputProblem::from_error(err)?],
+        }),
+    }
+}
+
+fn codes_payload(result: ApiResult<Vec<String>>) -> ApiResult<RecoveryCodesPayload> {
+    match result {
+        Ok(codes) => Ok(RecoveryCodesPayload {
+            recovery_codes: codes,
+            problems: Vec::new(),
+        }),
+        Err(err) => Ok(RecoveryCodesPayload {
+            recovery_codes: Vec::new(),
+            problems: vec![InputProblem::from_error(err)?],
+        }),
+    }
+}
+
+#[Object]
+impl AuthMutation {
+    /// Step 1 of a login: the password. The same `INVALID_CREDENTIALS` error for an unknown
+    /// login, a wrong password, and a disabled or throttled account.
+    async fn login(&self, ctx: &Context<'_>, input: LoginInput) -> ApiResult<LoginPayload> {
+        let services = services(ctx)?;
+        let client = request(ctx)?.admit_credential_check(services)?;
+        match login::login(services, client, &input.login, input.password).await? {
+            LoginOutcome::SignedIn { token } => Ok(LoginPayload {
+                status: LoginStatus::SignedIn,
+                session_token: deliver(ctx, services, input.delivery, token.expose()),
+                challenge: None,
+                challenge_expires_at: None,
+            }),
+            LoginOutcome::SecondFactorRequired {
+                challenge,
+                expires_at,
+            } => Ok(LoginPayload {
+                status: LoginStatus::SecondFactorRequired,
+                session_token: None,
+                challenge: Some(challenge.expose().to_owned()),
+                challenge_expires_at: Some(expires_at),
+            }),
+        }
+    }
+
+    /// Step 2 of a login: a TOTP code or a recovery code. Opens a session with a new token.
+    async fn complete_login(
+        &self,
+        ctx: &Context<'_>,
+        input: CompleteLoginInput,
+    ) -> ApiResult<CompleteLoginPayload> {
+        let services = services(ctx)?;
+        let client = request(ctx)?.admit_credential_check(services)?;
+        let factor = match (input.code, input.recovery_code) {
+            (Some(code), None) => SecondFactor::Code(code),
+            (None, Some(code)) => SecondFactor::RecoveryCode(code),
+            _ => {
+                return Err(ApiError::bad_input(
+                    "code",
+                    InputReason::Required,
+                    "Give either code or recoveryCode",
+                ));
+            }
+        };
+        let token = login::complete_login(services, client, &input.challenge, factor).await?;
+        Ok(CompleteLoginPayload {
+            session_token: deliver(ctx, services, input.delivery, token.expose()),
+        })
+    }
+
+    /// Ends this session (and removes the session cookie).
+    async fn logout(&self, ctx: &Context<'_>) -> ApiResult<bool> {
+        let services = services(ctx)?;
+        let principal = actor(ctx).await?.principal()?;
+        login::logout(services, request(ctx)?.client(), principal).await?;
+        if request(ctx)?.token_source() == Some(TokenSource::Cookie) {
+            ctx.append_http_header(SET_COOKIE, cookies::clear(&services.settings));
+        }
+        Ok(true)
+    }
+
+    /// Ends every session of the account, this one included; returns how many ended.
+    async fn logout_everywhere(&self, ctx: &Context<'_>) -> ApiResult<u64> {
+        let services = services(ctx)?;
+        let principal = actor(ctx).await?.principal()?;
+        let ended = login::logout_everywhere(services, request(ctx)?.client(), principal).await?;
+        if request(ctx)?.token_source() == Some(TokenSource::Cookie) {
+            ctx.append_http_header(SET_COOKIE, cookies::clear(&services.settings));
+        }
+        Ok(ended)
+    }
+
+    /// Chooses the first password through the welcome link; the account becomes active. Does
+    /// not log in.
+    async fn activate_account(
+        &self,
+        ctx: &Context<'_>,
+        input: LinkPasswordInput,
+    ) -> ApiResult<CredentialPayload> {
+        let services = services(ctx)?;
+        let client = request(ctx)?.admit_credential_check(services)?;
+        credential_payload(
+            credentials::set_password_with_link(
+                services,
+                client,
+                TokenPurpose::Setup,
+                &input.token,
+                input.password,
+            )
+            .await,
+        )
+    }
+
+    /// Mails a reset link if the address is an account's; answers the same in every case.
+    async fn request_password_reset(
+        &self,
+        ctx: &Context<'_>,
+        input: RequestPasswordResetInput,
+    ) -> ApiResult<RequestPasswordResetPayload> {
+        let services = services(ctx)?;
+        let client = request(ctx)?.admit_credential_check(services)?;
+        credentials::request_reset(services, client, &input.address).await?;
+        Ok(RequestPasswordResetPayload { accepted: true })
+    }
+
+    /// Chooses a new password through a reset link. Ends every session and does not log in;
+    /// the second factor stays on.
+    async fn reset_password(
+        &self,
+        ctx: &Context<'_>,
+        input: LinkPasswordInput,
+    ) -> ApiResult<CredentialPayload> {
+        let services = services(ctx)?;
+        let client = request(ctx)?.admit_credential_check(services)?;
+        credential_payload(
+            credentials::set_password_with_link(
+                services,
+                client,
+                TokenPurpose::Reset,
+                &input.token,
+                input.password,
+            )
+            .await,
+        )
+    }
+
+    /// Changes the password; every other session ends.
+    async fn change_password(
+        &self,
+        ctx: &Context<'_>,
+        input: ChangePasswordInput,
+    ) -> ApiResult<CredentialPayload> {
+        let services = services(ctx)?;
+        let principal = actor(ctx).await?.principal()?;
+        let client = request(ctx)?.admit_credential_check(services)?;
+        credential_payload(
+            credentials::change_password(
+                services,
+                client,
+                principal,
+                input.current_password,
+                input.new_password,
+            )
+            .await,
+        )
+    }
+
+    /// Starts turning on two-factor authentication: a new secret to scan.
+    async fn begin_two_factor_enrollment(
+        &self,
+        ctx: &Context<'_>,
+    ) -> ApiResult<TwoFactorEnrollment> {
+        let services = services(ctx)?;
+        let principal = actor(ctx).await?.principal()?;
+        let enrollment = credentials::begin_totp(services, principal).await?;
+        Ok(TwoFactorEnrollment {
+            secret: enrollment.secret_base32,
+            otpauth_uri: enrollment.uri,
+            qr_code_svg: enrollment.qr_svg,
+        })
+    }
+
+    /// Turns two-factor authentication on with a first valid code; returns the recovery codes.
+    /// Other sessions end; this one counts as opened with two factors.
+    async fn confirm_two_factor(
+        &self,
+        ctx: &Context<'_>,
+        input: TwoFactorCodeInput,
+    ) -> ApiResult<RecoveryCodesPayload> {
+        let services = services(ctx)?;
+        let principal = actor(ctx).await?.principal()?;
+        let client = request(ctx)?.admit_credential_check(services)?;
+        codes_payload(credentials::confirm_totp(services, client, principal, &input.code).await)
+    }
+
+    /// Turns two-factor authentication off, with the password and a current code.
+    async fn disable_two_factor(
+        &self,
+        ctx: &Context<'_>,
+        input: DisableTwoFactorInput,
+    ) -> ApiResult<CredentialPayload> {
+        let services = services(ctx)?;
+        let principal = actor(ctx).await?.principal()?;
+        let client = request(ctx)?.admit_credential_check(services)?;
+        credential_payload(
+            credentials::disable_totp(services, client, principal, input.password, &input.code)
+                .await,
+        )
+    }
+
+    /// New recovery codes for a current code; the old ones stop working.
+    async fn regenerate_recovery_codes(
+        &self,
+        ctx: &Context<'_>,
+        input: TwoFactorCodeInput,
+    ) -> ApiResult<RecoveryCodesPayload> {
+        let services = services(ctx)?;
+        let principal = actor(ctx).await?.principal()?;
+        let client = request(ctx)?.admit_credential_check(services)?;
+        codes_payload(
+            credentials::regenerate_recovery_codes(services, client, principal, &input.code).await,
+        )
+    }
+}

@@ -1,0 +1,119 @@
+//! Mail: templates, the transactional outbox and the worker that delivers it.
+//!
+//! A change that causes a mail writes the mail into `mail_outbox` in its own transaction, so a
+//! rolled-back change sends nothing and a committed one is never lost. After commit the worker
+//! is woken; it claims due mails (`FOR UPDATE SKIP LOCKED` on PostgreSQL, so several server
+//! instances share the work), sends them over SMTP or writes them as `.eml` files, and retries
+//! failures with growing delays.
+
+pub mod templates;
+pub mod worker;
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use entity::{MailStatus, mail_outbox};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait};
+use tokio::sync::Notify;
+use uuid::Uuid;
+
+pub use self::templates::{Rendered, Template};
+use crate::domain::Language;
+use crate::ids::new_uuid;
+
+/// A mail to write into the outbox.
+#[derive(Debug, Clone)]
+pub struct OutgoingMail<'a> {
+    pub template: Template<'a>,
+    pub account_id: Option<Uuid>,
+    pub to_address: &'a str,
+    pub to_name: &'a str,
+    pub language: Language,
+}
+
+/// Wakes the mail worker after a commit that wrote mail.
+#[derive(Debug, Clone, Default)]
+pub struct MailSignal(Arc<Notify>);
+
+impl MailSignal {
+    pub fn wake(&self) {
+        self.0.notify_one();
+    }
+
+    pub(crate) async fn woken(&self) {
+        self.0.notified().await;
+    }
+}
+
+/// Removes what could end a header line or confuse a reader: control characters (CR, LF, …).
+pub fn header_safe(value: &str) -> String {
+    value
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect::<String>()
+        .trim()
+        .to_owned()
+}
+
+/// The host part of `Message-ID`s: the host of the public URL.
+pub fn message_id_host(public_url: &str) -> String {
+    let rest = public_url
+        .split_once("://")
+        .map_or(public_url, |(_, rest)| rest);
+    let host = rest.split(['/', ':', '?', '#']).next().unwrap_or_default();
+    if host.is_empty() {
+        "localhost".into()
+    } else {
+        host.to_owned()
+    }
+}
+
+/// Writes a mail into the outbox, inside the caller's transaction. Returns its `Message-ID`.
+pub async fn enqueue<C: ConnectionTrait>(
+    conn: &C,
+    now: DateTime<Utc>,
+    public_url: &str,
+    mail: OutgoingMail<'_>,
+) -> Result<String, DbErr> {
+    let id = new_uuid();
+    let to_name = header_safe(mail.to_name);
+    let rendered = templates::render(&mail.template, mail.language, &to_name);
+    let message_id = format!("<{}@{}>", id.simple(), message_id_host(public_url));
+    mail_outbox::Entity::insert(mail_outbox::ActiveModel {
+        id: Set(id),
+        message_id: Set(message_id.clone()),
+        kind: Set(mail.template.kind().to_owned()),
+        account_id: Set(mail.account_id),
+        to_address: Set(header_safe(mail.to_address)),
+        to_name: Set(to_name),
+        language: Set(mail.language.code().to_owned()),
+        subject: Set(header_safe(&rendered.subject)),
+        body_text: Set(rendered.text),
+        body_html: Set(rendered.html),
+        status: Set(MailStatus::Pending),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        claimed_until: Set(None),
+        last_error: Set(None),
+        created_at: Set(now),
+        sent_at: Set(None),
+    })
+    .exec_without_returning(conn)
+    .await?;
+    Ok(message_id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_values_lose_line_breaks_and_message_ids_use_the_public_host() {
+        assert_eq!(header_safe("Eve\r\nBcc: x@y"), "Eve  Bcc: x@y");
+        assert_eq!(
+            message_id_host("https://portal.example:8443/x"),
+            "portal.example"
+        );
+        assert_eq!(message_id_host("http://localhost:8080"), "localhost");
+    }
+}

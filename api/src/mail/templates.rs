@@ -1,0 +1,281 @@
+//! Mail texts in English and French, plain text and HTML. Every value that comes from a user is
+//! escaped in HTML; subjects are fixed texts, so user input can never reach a header except the
+//! recipient's name, which [`super::header_safe`] cleans.
+
+use crate::domain::Language;
+
+/// A mail's subject and bodies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// What a mail says.
+#[derive(Debug, Clone)]
+pub enum Template<'a> {
+    /// An account was created for the person: choose a password.
+    Welcome {
+        link: &'a str,
+        hours: u64,
+    },
+    /// A password reset was requested.
+    PasswordReset {
+        link: &'a str,
+        minutes: u64,
+    },
+    /// The password was changed or reset; all sessions ended.
+    PasswordChanged,
+    TwoFactorEnabled,
+    TwoFactorDisabled,
+    RecoveryCodesRegenerated,
+}
+
+impl Template<'_> {
+    /// The stable name stored with the mail.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Welcome { .. } => "WELCOME",
+            Self::PasswordReset { .. } => "PASSWORD_RESET",
+            Self::PasswordChanged => "PASSWORD_CHANGED",
+            Self::TwoFactorEnabled => "TWO_FACTOR_ENABLED",
+            Self::TwoFactorDisabled => "TWO_FACTOR_DISABLED",
+            Self::RecoveryCodesRegenerated => "RECOVERY_CODES_REGENERATED",
+        }
+    }
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+struct Parts {
+    subject: &'static str,
+    greeting: &'static str,
+    paragraphs: Vec<String>,
+    link: Option<(String, &'static str)>,
+    closing: &'static str,
+}
+
+fn parts(template: &Template<'_>, language: Language) -> Parts {
+    use Language::{En, Fr};
+    let (greeting, closing) = match language {
+        En => ("Hello", "The support team"),
+        Fr => ("Bonjour", "L'équipe support"),
+    };
+    let not_you = match language {
+        En => "If you did not do this, contact your Security Administrator at once.",
+        Fr => {
+            "Si vous n'êtes pas à l'origine de cette action, contactez immédiatement votre administrateur sécurité."
+        }
+    };
+    let (subject, paragraphs, link): (&'static str, Vec<String>, Option<(String, &'static str)>) =
+        match (template, language) {
+            (Template::Welcome { link, hours }, En) => (
+                "Your support portal account",
+                vec![
+                    "An account was created for you on the support portal.".into(),
+                    format!("Choose your password with this link, valid for {hours} hours and usable once:"),
+                ],
+                Some(((*link).to_owned(), "Choose my password")),
+            ),
+            (Template::Welcome { link, hours }, Fr) => (
+                "Votre compte sur le portail support",
+                vec![
+                    "Un compte a été créé pour vous sur le portail support.".into(),
+                    format!("Choisissez votre mot de passe avec ce lien, valable {hours} heures et utilisable une seule fois :"),
+                ],
+                Some(((*link).to_owned(), "Choisir mon mot de passe")),
+            ),
+            (Template::PasswordReset { link, minutes }, En) => (
+                "Reset your support portal password",
+                vec![
+                    "Someone asked to reset the password of your support portal account.".into(),
+                    format!("Choose a new password with this link, valid for {minutes} minutes and usable once:"),
+                    "If you did not ask for this, ignore this mail: your password stays the same.".into(),
+                ],
+                Some(((*link).to_owned(), "Choose a new password")),
+            ),
+            (Template::PasswordReset { link, minutes }, Fr) => (
+                "Réinitialisation de votre mot de passe",
+                vec![
+                    "Une réinitialisation du mot de passe de votre compte sur le portail support a été demandée.".into(),
+                    format!("Choisissez un nouveau mot de passe avec ce lien, valable {minutes} minutes et utilisable une seule fois :"),
+                    "Si vous n'avez rien demandé, ignorez ce message : votre mot de passe reste inchangé.".into(),
+                ],
+                Some(((*link).to_owned(), "Choisir un nouveau mot de passe")),
+            ),
+            (Template::PasswordChanged, En) => (
+                "Your password was changed",
+                vec![
+                    "The password of your support portal account was changed, and every other session was ended.".into(),
+                    not_you.into(),
+                ],
+                None,
+            ),
+            (Template::PasswordChanged, Fr) => (
+                "Votre mot de passe a été modifié",
+                vec![
+                    "Le mot de passe de votre compte sur le portail support a été modifié et toutes les autres sessions ont été fermées.".into(),
+                    not_you.into(),
+                ],
+                None,
+            ),
+            (Template::TwoFactorEnabled, En) => (
+                "Two-factor authentication is on",
+                vec![
+                    "Two-factor authentication was turned on for your support portal account. Keep your recovery codes somewhere safe.".into(),
+                    not_you.into(),
+                ],
+                None,
+            ),
+            (Template::TwoFactorEnabled, Fr) => (
+                "Authentification à deux facteurs activée",
+                vec![
+                    "L'authentification à deux facteurs a été activée sur votre compte. Conservez vos codes de secours en lieu sûr.".into(),
+                    not_you.into(),
+                ],
+                None,
+            ),
+            (Template::TwoFactorDisabled, En) => (
+                "Two-factor authentication is off",
+                vec![
+                    "Two-factor authentication was turned off for your support portal account.".into(),
+                    not_you.into(),
+                ],
+                None,
+            ),
+            (Template::TwoFactorDisabled, Fr) => (
+                "Authentification à deux facteurs désactivée",
+                vec![
+                    "L'authentification à deux facteurs a été désactivée sur votre compte.".into(),
+                    not_you.into(),
+                ],
+                None,
+            ),
+            (Template::RecoveryCodesRegenerated, En) => (
+                "New recovery codes",
+                vec![
+                    "New recovery codes were generated for your account; the previous ones no longer work.".into(),
+                    not_you.into(),
+                ],
+                None,
+            ),
+            (Template::RecoveryCodesRegenerated, Fr) => (
+                "Nouveaux codes de secours",
+                vec![
+                    "De nouveaux codes de secours ont été générés pour votre compte ; les précédents ne fonctionnent plus.".into(),
+                    not_you.into(),
+                ],
+                None,
+            ),
+        };
+    Parts {
+        subject,
+        greeting,
+        paragraphs,
+        link,
+        closing,
+    }
+}
+
+/// The mail for `template` in `language`, addressed to `name`.
+pub fn render(template: &Template<'_>, language: Language, name: &str) -> Rendered {
+    let parts = parts(template, language);
+    let mut text = format!("{} {},\n\n", parts.greeting, name);
+    let mut html = format!(
+        "<!DOCTYPE html><html lang=\"{}\"><body style=\"font-family:sans-serif\"><p>{} {},</p>",
+        language.code(),
+        parts.greeting,
+        escape_html(name)
+    );
+    for paragraph in &parts.paragraphs {
+        text.push_str(paragraph);
+        text.push_str("\n\n");
+        html.push_str(&format!("<p>{}</p>", escape_html(paragraph)));
+        if let Some((link, label)) = &parts.link
+            && paragraph.ends_with(':')
+        {
+            text.push_str(link);
+            text.push_str("\n\n");
+            html.push_str(&format!(
+                "<p><a href=\"{}\">{}</a></p>",
+                escape_html(link),
+                escape_html(label)
+            ));
+        }
+    }
+    text.push_str(&format!("-- \n{}\n", parts.closing));
+    html.push_str(&format!(
+        "<p>{}</p></body></html>",
+        escape_html(parts.closing)
+    ));
+    Rendered {
+        subject: parts.subject.to_owned(),
+        text,
+        html,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_appear_in_both_bodies_and_names_are_escaped_in_html() {
+        let template = Template::Welcome {
+            link: "https://portal.example/account/setup#token=abc",
+            hours: 72,
+        };
+        let mail = render(&template, Language::Fr, "Zoé <b>&</b>");
+        assert_eq!(mail.subject, "Votre compte sur le portail support");
+        assert!(mail.text.starts_with("Bonjour Zoé <b>&</b>,"));
+        assert!(
+            mail.text
+                .contains("https://portal.example/account/setup#token=abc\n")
+        );
+        assert!(mail.html.contains("Zoé &lt;b&gt;&amp;&lt;/b&gt;"));
+        assert!(
+            mail.html
+                .contains("href=\"https://portal.example/account/setup#token=abc\"")
+        );
+        let english = render(&template, Language::En, "Zoé");
+        assert!(english.text.contains("valid for 72 hours"));
+    }
+
+    #[test]
+    fn every_template_has_both_languages() {
+        let templates = [
+            Template::Welcome {
+                link: "l",
+                hours: 1,
+            },
+            Template::PasswordReset {
+                link: "l",
+                minutes: 1,
+            },
+            Template::PasswordChanged,
+            Template::TwoFactorEnabled,
+            Template::TwoFactorDisabled,
+            Template::RecoveryCodesRegenerated,
+        ];
+        for template in &templates {
+            let en = render(template, Language::En, "A");
+            let fr = render(template, Language::Fr, "A");
+            assert_ne!(en.subject, fr.subject, "{}", template.kind());
+        }
+    }
+}

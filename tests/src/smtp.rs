@@ -1,0 +1,259 @@
+//! A real SMTP server on loopback for the tests: the protocol is `mailin`'s state machine, the
+//! sockets are tokio's. Messages are kept in memory, decoded enough to read their headers,
+//! text and links.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use base64::Engine as _;
+use mailin::{Action, Handler, Response, SessionBuilder, response};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpListener;
+use tokio::sync::Notify;
+
+/// A delivered message.
+#[derive(Debug, Clone)]
+pub struct ReceivedMail {
+    pub from: String,
+    pub to: Vec<String>,
+    /// The message as received (headers and MIME body).
+    pub raw: String,
+}
+
+impl ReceivedMail {
+    fn header_block(&self) -> &str {
+        self.raw
+            .split_once("\r\n\r\n")
+            .map_or(self.raw.as_str(), |(h, _)| h)
+    }
+
+    /// Every header name, lower-cased.
+    pub fn header_names(&self) -> Vec<String> {
+        self.header_block()
+            .split("\r\n")
+            .filter(|line| !line.starts_with([' ', '\t']))
+            .filter_map(|line| line.split_once(':').map(|(name, _)| name.to_lowercase()))
+            .collect()
+    }
+
+    /// A top-level header's value, unfolded (encoded words are left as they are).
+    pub fn header(&self, name: &str) -> Option<String> {
+        let mut value: Option<String> = None;
+        for line in self.header_block().split("\r\n") {
+            if line.starts_with([' ', '\t']) {
+                if let Some(v) = value.as_mut() {
+                    v.push_str(line.trim_start());
+                }
+                continue;
+            }
+            if value.is_some() {
+                break;
+            }
+            if let Some((key, rest)) = line.split_once(':')
+                && key.eq_ignore_ascii_case(name)
+            {
+                value = Some(rest.trim().to_owned());
+            }
+        }
+        value
+    }
+
+    /// The decoded body of the part with this content type (`text/plain` or `text/html`).
+    pub fn part(&self, content_type: &str) -> Option<String> {
+        for part in self.raw.split("\r\n--") {
+            let Some((headers, body)) = part.split_once("\r\n\r\n") else {
+                continue;
+            };
+            let lower = headers.to_lowercase();
+            if !lower.contains(&format!("content-type: {content_type}")) {
+                continue;
+            }
+            let body = body.trim_end_matches(['\r', '\n', '-']);
+            return Some(if lower.contains("content-transfer-encoding: base64") {
+                let compact: String = body.split_whitespace().collect();
+                let bytes = base64::engine::general_purpose::STANDARD
+                    .decode(compact)
+                    .unwrap_or_default();
+                String::from_utf8_lossy(&bytes).into_owned()
+            } else if lower.contains("content-transfer-encoding: quoted-printable") {
+                decode_quoted_printable(body)
+            } else {
+                body.to_owned()
+            });
+        }
+        None
+    }
+
+    pub fn text(&self) -> String {
+        self.part("text/plain").unwrap_or_default()
+    }
+
+    /// The first link of the plain-text body starting with `prefix`.
+    pub fn link(&self, prefix: &str) -> Option<String> {
+        self.text()
+            .split_whitespace()
+            .find(|word| word.starts_with(prefix))
+            .map(str::to_owned)
+    }
+
+    /// The `token` of the link's fragment.
+    pub fn link_token(&self, prefix: &str) -> Option<String> {
+        let link = self.link(prefix)?;
+        link.split_once("#token=").map(|(_, t)| t.to_owned())
+    }
+}
+
+fn decode_quoted_printable(body: &str) -> String {
+    let mut bytes = Vec::new();
+    let raw = body.replace("=\r\n", "");
+    let mut iter = raw.bytes().peekable();
+    while let Some(b) = iter.next() {
+        if b == b'=' {
+            let hi = iter.next();
+            let lo = iter.next();
+            if let (Some(hi), Some(lo)) = (hi, lo)
+                && let Ok(v) = u8::from_str_radix(&format!("{}{}", hi as char, lo as char), 16)
+            {
+                bytes.push(v);
+                continue;
+            }
+        }
+        bytes.push(b);
+    }
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+#[derive(Clone, Default)]
+struct Inbox {
+    mails: Arc<Mutex<Vec<ReceivedMail>>>,
+    arrived: Arc<Notify>,
+}
+
+struct Collector {
+    inbox: Inbox,
+    from: String,
+    to: Vec<String>,
+    data: Vec<u8>,
+}
+
+impl Handler for Collector {
+    fn data_start(&mut self, _domain: &str, from: &str, _is8bit: bool, to: &[String]) -> Response {
+        self.from = from.to_owned();
+        self.to = to.to_vec();
+        self.data.clear();
+        response::OK
+    }
+
+    fn data(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.data.extend_from_slice(buf);
+        Ok(())
+    }
+
+    fn data_end(&mut self) -> Response {
+        let mail = ReceivedMail {
+            from: std::mem::take(&mut self.from),
+            to: std::mem::take(&mut self.to),
+            raw: String::from_utf8_lossy(&self.data).into_owned(),
+        };
+        self.inbox.mails.lock().unwrap().push(mail);
+        self.inbox.arrived.notify_waiters();
+        response::OK
+    }
+}
+
+/// A running SMTP server.
+#[derive(Clone)]
+pub struct SmtpServer {
+    pub addr: SocketAddr,
+    inbox: Inbox,
+}
+
+impl SmtpServer {
+    /// Starts on a free loopback port.
+    pub async fn start() -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        Self::serve(listener)
+    }
+
+    /// Starts on a given port (to bring a "down" server up).
+    pub async fn start_on(port: u16) -> Self {
+        let listener = TcpListener::bind(("127.0.0.1", port)).await.unwrap();
+        Self::serve(listener)
+    }
+
+    fn serve(listener: TcpListener) -> Self {
+        let addr = listener.local_addr().unwrap();
+        let inbox = Inbox::default();
+        let accepting = inbox.clone();
+        tokio::spawn(async move {
+            let builder = SessionBuilder::new("test-smtp");
+            while let Ok((stream, peer)) = listener.accept().await {
+                let handler = Collector {
+                    inbox: accepting.clone(),
+                    from: String::new(),
+                    to: Vec::new(),
+                    data: Vec::new(),
+                };
+                let mut session = builder.build(peer.ip(), handler);
+                tokio::spawn(async move {
+                    let (read, mut write) = stream.into_split();
+                    let mut reader = BufReader::new(read);
+                    let greeting = session.greeting().buffer().unwrap();
+                    if write.write_all(&greeting).await.is_err() {
+                        return;
+                    }
+                    let mut line = Vec::new();
+                    loop {
+                        line.clear();
+                        match reader.read_until(b'\n', &mut line).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(_) => {}
+                        }
+                        let reply = session.process(&line);
+                        if reply.action == Action::NoReply {
+                            continue;
+                        }
+                        let bytes = reply.buffer().unwrap();
+                        if write.write_all(&bytes).await.is_err() || reply.action == Action::Close {
+                            return;
+                        }
+                    }
+                });
+            }
+        });
+        Self { addr, inbox }
+    }
+
+    /// Every message received so far.
+    pub fn mails(&self) -> Vec<ReceivedMail> {
+        self.inbox.mails.lock().unwrap().clone()
+    }
+
+    /// The messages to `address`.
+    pub fn mails_to(&self, address: &str) -> Vec<ReceivedMail> {
+        self.mails()
+            .into_iter()
+            .filter(|m| m.to.iter().any(|to| to.eq_ignore_ascii_case(address)))
+            .collect()
+    }
+
+    /// Waits (up to 10 s) until `address` has received `count` messages; returns them.
+    pub async fn wait_for(&self, address: &str, count: usize) -> Vec<ReceivedMail> {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let arrived = self.inbox.arrived.notified();
+            let mails = self.mails_to(address);
+            if mails.len() >= count {
+                return mails;
+            }
+            if tokio::time::timeout_at(deadline, arrived).await.is_err() {
+                panic!(
+                    "{address} received {} mails, expected {count}: {:#?}",
+                    mails.len(),
+                    self.mails()
+                );
+            }
+        }
+    }
+}

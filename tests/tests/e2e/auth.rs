@@ -1,0 +1,550 @@
+//! Accounts, login with a second factor, sessions, password reset and mail (issue 3).
+
+use std::time::Duration as StdDuration;
+
+use chrono::{DateTime, Duration, Utc};
+use portal_api::clock::Clock as _;
+use portal_api::domain::Language;
+use portal_tests::{Gql, Role, TestApp, on_both_databases};
+use sea_orm::{ConnectionTrait, Statement};
+use serde_json::{Value, json};
+use totp_rs::{Algorithm, Builder, Secret};
+
+const PASSWORD: &str = "orange piano quietly jumps";
+const NEW_PASSWORD: &str = "violet harbour sings loudly";
+
+const LOGIN: &str = "mutation($i: LoginInput!) { login(input: $i) { status sessionToken challenge challengeExpiresAt } }";
+const COMPLETE: &str =
+    "mutation($i: CompleteLoginInput!) { completeLogin(input: $i) { sessionToken } }";
+const VIEWER: &str =
+    "{ viewer { twoFactor twoFactorEnabled recoveryCodesLeft account { email state } } }";
+
+async fn login(app: &TestApp, login: &str, password: &str) -> Gql {
+    app.graphql_as(
+        None,
+        LOGIN,
+        json!({ "i": { "login": login, "password": password } }),
+    )
+    .await
+}
+
+async fn complete(app: &TestApp, challenge: &str, factor: Value) -> Gql {
+    let mut input = factor;
+    input["challenge"] = json!(challenge);
+    app.graphql_as(None, COMPLETE, json!({ "i": input })).await
+}
+
+fn token_of(gql: &Gql) -> String {
+    let data = gql.ok();
+    data["login"]["sessionToken"]
+        .as_str()
+        .or(data["completeLogin"]["sessionToken"].as_str())
+        .unwrap_or_else(|| panic!("no session token: {:#}", gql.body))
+        .to_owned()
+}
+
+async fn viewer(app: &TestApp, token: &str) -> Value {
+    app.graphql_as(Some(token), VIEWER, Value::Null).await.ok()["viewer"].clone()
+}
+
+/// The code of a base32 secret for the time step containing `at`.
+fn code(secret: &str, at: DateTime<Utc>) -> String {
+    let totp = Builder::new()
+        .with_algorithm(Algorithm::SHA1)
+        .with_digits(6)
+        .with_step_duration(30)
+        .with_secret(Secret::try_from_base32(secret).unwrap())
+        .build()
+        .unwrap();
+    totp.generate(at.timestamp() as u64).to_string()
+}
+
+/// Enrolls TOTP for the session's account; returns the secret and the recovery codes.
+async fn enroll(app: &TestApp, token: &str) -> (String, Vec<String>) {
+    let begun = app
+        .graphql_as(
+            Some(token),
+            "mutation { beginTwoFactorEnrollment { secret otpauthUri qrCodeSvg } }",
+            Value::Null,
+        )
+        .await;
+    let enrollment = &begun.ok()["beginTwoFactorEnrollment"];
+    let secret = enrollment["secret"].as_str().unwrap().to_owned();
+    assert!(
+        enrollment["otpauthUri"]
+            .as_str()
+            .unwrap()
+            .starts_with("otpauth://totp/")
+    );
+    assert!(enrollment["qrCodeSvg"].as_str().unwrap().contains("<svg"));
+    let confirmed = app
+        .graphql_as(
+            Some(token),
+            "mutation($i: TwoFactorCodeInput!) { confirmTwoFactor(input: $i) { recoveryCodes problems { field reason } } }",
+            json!({ "i": { "code": code(&secret, app.clock.now()) } }),
+        )
+        .await;
+    let codes: Vec<String> = confirmed.ok()["confirmTwoFactor"]["recoveryCodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap().to_owned())
+        .collect();
+    (secret, codes)
+}
+
+/// Moves the clock to the start of a fresh 30-second step, so tests can name steps exactly.
+fn align(app: &TestApp) {
+    let now = app.clock.now().timestamp();
+    let next = (now / 30 + 1) * 30;
+    app.clock.set(DateTime::from_timestamp(next, 0).unwrap());
+}
+
+async fn count(app: &TestApp, sql: &str) -> i64 {
+    let db = app.state.services().db.writer();
+    let row = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            sql.to_owned(),
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    row.try_get_by_index::<i64>(0).unwrap()
+}
+
+on_both_databases! {
+    async fn the_welcome_link_sets_a_strong_password_once_and_then_login_works(app) {
+        app.invite("zoe@client.example", "Zoé Martin", Language::Fr).await;
+        let mail = app.smtp.wait_for("zoe@client.example", 1).await.remove(0);
+        assert_eq!(mail.header("Subject").as_deref(), Some("Votre compte sur le portail support"), "French for a French account");
+        assert!(mail.text().starts_with("Bonjour Zoé Martin"), "{}", mail.text());
+        let message_id = mail.header("Message-ID").unwrap();
+        assert!(message_id.ends_with("@localhost>"), "{message_id}");
+        let link = mail.link("http://localhost:8080/account/setup#token=").unwrap();
+        let token = mail.link_token("http://localhost:8080/account/setup").unwrap();
+        assert!(token.len() >= 43, "at least 256 bits: {link}");
+        // Following the link opens the page that asks for the password.
+        let page = app.get("/account/setup").await;
+        assert_eq!(page.status(), 200);
+        assert_eq!(page.headers()["referrer-policy"], "no-referrer");
+        assert!(page.text().await.unwrap().contains("activateAccount"));
+
+        let activate = "mutation($i: LinkPasswordInput!) { activateAccount(input: $i) { done problems { field reason } } }";
+        for (weak, reason) in [("short", "TOO_SHORT"), ("password1234", "TOO_GUESSABLE"), ("zoe@client.example", "TOO_GUESSABLE")] {
+            let refused = app.graphql_as(None, activate, json!({ "i": { "token": token, "password": weak } })).await;
+            assert_eq!(refused.ok()["activateAccount"]["problems"][0]["reason"], reason, "{weak}");
+        }
+        assert_eq!(login(&app, "zoe@client.example", "password1234").await.codes(), ["INVALID_CREDENTIALS"]);
+        let done = app.graphql_as(None, activate, json!({ "i": { "token": token, "password": PASSWORD } })).await;
+        assert_eq!(done.ok()["activateAccount"]["done"], true);
+        let again = app.graphql_as(None, activate, json!({ "i": { "token": token, "password": NEW_PASSWORD } })).await;
+        assert_eq!(again.ok()["activateAccount"]["problems"][0]["reason"], "INVALID_OR_EXPIRED");
+        assert!(!mail.raw.contains(PASSWORD), "no mail ever contains a password");
+
+        let signed_in = login(&app, "zoe@client.example", PASSWORD).await;
+        assert_eq!(signed_in.ok()["login"]["status"], "SIGNED_IN");
+        let token = token_of(&signed_in);
+        assert_eq!(viewer(&app, &token).await["account"]["state"], "ACTIVE");
+        assert_eq!(count(&app, "SELECT COUNT(*) FROM audit_events WHERE action = 'ACCOUNT_ACTIVATED'").await, 1);
+    }
+
+    async fn set_up_links_expire_after_72_hours(app) {
+        app.invite("late@client.example", "Late Comer", Language::En).await;
+        let mail = app.smtp.wait_for("late@client.example", 1).await.remove(0);
+        assert!(mail.text().contains("valid for 72 hours"));
+        let token = mail.link_token("http://localhost:8080/account/setup").unwrap();
+        app.clock.advance(Duration::hours(72));
+        let answer = app.graphql_as(None, "mutation($i: LinkPasswordInput!) { activateAccount(input: $i) { done problems { reason } } }",
+            json!({ "i": { "token": token, "password": PASSWORD } })).await;
+        assert_eq!(answer.ok()["activateAccount"]["problems"][0]["reason"], "INVALID_OR_EXPIRED");
+    }
+
+    async fn every_login_failure_looks_the_same(app) {
+        let company = app.customer_company("Acme").await;
+        let person = app.person_with_password(Role::Restricted, company.id, PASSWORD).await;
+        let disabled = app.person_with_password(Role::Advanced, company.id, PASSWORD).await;
+        app.state.services().db.writer().execute_unprepared(&format!(
+            "UPDATE accounts SET state = 'DISABLED' WHERE email = '{}'", disabled.email)).await.unwrap();
+        let unknown = login(&app, "nobody@client.example", PASSWORD).await;
+        let wrong = login(&app, &person.email, "not the password at all").await;
+        let off = login(&app, &disabled.email, PASSWORD).await;
+        for failure in [&unknown, &wrong, &off] {
+            assert_eq!(failure.status, unknown.status);
+            assert_eq!(failure.body, unknown.body, "same shape and message");
+            assert_eq!(failure.codes(), ["INVALID_CREDENTIALS"]);
+        }
+        assert_eq!(login(&app, &person.email, PASSWORD).await.ok()["login"]["status"], "SIGNED_IN");
+    }
+
+    async fn password_failures_back_off_after_ten_and_cap_at_a_hundred_checks_an_hour(app)
+        with |s: &mut portal_tests::Settings| s.auth.address_limit_per_minute = 10_000; {
+        let company = app.customer_company("Acme").await;
+        let person = app.person_with_password(Role::Restricted, company.id, PASSWORD).await;
+        for _ in 0..10 {
+            assert_eq!(login(&app, &person.email, "wrong password here").await.codes(), ["INVALID_CREDENTIALS"]);
+        }
+        // Eleventh check, right away: refused even with the right password.
+        assert_eq!(login(&app, &person.email, PASSWORD).await.codes(), ["INVALID_CREDENTIALS"]);
+        app.clock.advance(Duration::seconds(29));
+        assert_eq!(login(&app, &person.email, PASSWORD).await.codes(), ["INVALID_CREDENTIALS"]);
+        app.clock.advance(Duration::seconds(1));
+        assert_eq!(login(&app, &person.email, PASSWORD).await.ok()["login"]["status"], "SIGNED_IN");
+        assert!(count(&app, "SELECT COUNT(*) FROM audit_events WHERE action = 'LOGIN_THROTTLED'").await >= 1);
+
+        // 100 checks in the hour at most, failures or not.
+        app.clock.advance(Duration::hours(2));
+        for round in 0..10 {
+            for _ in 0..9 {
+                login(&app, &person.email, "wrong password here").await;
+            }
+            assert_eq!(login(&app, &person.email, PASSWORD).await.ok()["login"]["status"], "SIGNED_IN", "round {round}");
+        }
+        assert_eq!(login(&app, &person.email, PASSWORD).await.codes(), ["INVALID_CREDENTIALS"]);
+        app.clock.advance(Duration::minutes(61));
+        assert_eq!(login(&app, &person.email, PASSWORD).await.ok()["login"]["status"], "SIGNED_IN");
+    }
+
+    async fn a_client_address_over_its_budget_gets_rate_limited(app)
+        with |s: &mut portal_tests::Settings| s.auth.address_limit_per_minute = 3; {
+        for _ in 0..3 {
+            assert_eq!(login(&app, "nobody@client.example", PASSWORD).await.codes(), ["INVALID_CREDENTIALS"]);
+        }
+        let limited = app.post_raw(&[("content-type", "application/json"), ("x-forwarded-for", "203.0.113.50")], json!({ "query": LOGIN, "variables": { "i": { "login": "x", "password": "y" } } }).to_string()).await;
+        let limited = TestApp::read(limited).await;
+        assert_eq!(limited.codes(), ["RATE_LIMITED"], "X-Forwarded-For is ignored without a trusted proxy");
+        app.clock.advance(Duration::seconds(60));
+        assert_eq!(login(&app, "nobody@client.example", PASSWORD).await.codes(), ["INVALID_CREDENTIALS"]);
+    }
+
+    async fn a_request_checks_credentials_once_whatever_its_aliases(app) {
+        let company = app.customer_company("Acme").await;
+        let person = app.person_with_password(Role::Restricted, company.id, PASSWORD).await;
+        let document = "mutation($a: LoginInput!, $b: LoginInput!) { a: login(input: $a) { status } b: login(input: $b) { status } }";
+        let answer = app.graphql_as(None, document, json!({
+            "a": { "login": person.email, "password": "first guess wrong" },
+            "b": { "login": person.email, "password": PASSWORD },
+        })).await;
+        assert_eq!(answer.codes(), ["INVALID_CREDENTIALS", "TOO_MANY_CREDENTIAL_CHECKS"]);
+        assert_eq!(count(&app, "SELECT COUNT(*) FROM auth_attempts").await, 1);
+    }
+
+    async fn totp_codes_work_once_within_one_step_either_side(app) {
+        let company = app.customer_company("Acme").await;
+        let person = app.person_with_password(Role::Restricted, company.id, PASSWORD).await;
+        let first = token_of(&login(&app, &person.email, PASSWORD).await);
+        let other = token_of(&login(&app, &person.email, PASSWORD).await);
+        align(&app);
+        let t0 = app.clock.now();
+        let (secret, recovery) = enroll(&app, &first).await;
+        assert_eq!(recovery.len(), 10);
+        assert!(recovery.iter().all(|c| c.len() == 19));
+        let me = viewer(&app, &first).await;
+        assert_eq!((me["twoFactor"].as_bool(), me["twoFactorEnabled"].as_bool()), (Some(true), Some(true)));
+        assert_eq!(me["recoveryCodesLeft"], 10);
+        assert_eq!(app.graphql_as(Some(&other), VIEWER, Value::Null).await.ok()["viewer"], Value::Null,
+            "enabling 2FA ends the other sessions");
+        app.smtp.wait_for(&person.email, 1).await;
+
+        let step = |n: i64| t0 + Duration::seconds(30 * n);
+        let challenge = || async {
+            let answer = login(&app, &person.email, PASSWORD).await;
+            let data = answer.ok()["login"].clone();
+            assert_eq!(data["status"], "SECOND_FACTOR_REQUIRED");
+            assert_eq!(data["sessionToken"], Value::Null);
+            data["challenge"].as_str().unwrap().to_owned()
+        };
+        let c = challenge().await;
+        assert_eq!(app.graphql_as(Some(&c), VIEWER, Value::Null).await.ok()["viewer"], Value::Null,
+            "a challenge is not a session");
+        assert_eq!(complete(&app, &c, json!({ "code": code(&secret, step(0)) })).await.codes(), ["INVALID_CREDENTIALS"],
+            "the enrolment code cannot be replayed");
+        assert_eq!(complete(&app, &c, json!({ "code": code(&secret, step(2)) })).await.codes(), ["INVALID_CREDENTIALS"],
+            "two steps ahead is out of the window");
+        let session = token_of(&complete(&app, &c, json!({ "code": code(&secret, step(1)) })).await);
+        assert_ne!(session, c, "a new token at each step");
+        assert_eq!(viewer(&app, &session).await["twoFactor"], true);
+        assert_eq!(complete(&app, &c, json!({ "code": code(&secret, step(1)) })).await.codes(), ["INVALID_CREDENTIALS"],
+            "a challenge opens one session");
+
+        app.clock.set(step(3));
+        let c = challenge().await;
+        assert_eq!(complete(&app, &c, json!({ "code": code(&secret, step(1)) })).await.codes(), ["INVALID_CREDENTIALS"],
+            "the previous step's code was already used");
+        token_of(&complete(&app, &c, json!({ "code": code(&secret, step(2)) })).await);
+        app.clock.set(step(6));
+        let c = challenge().await;
+        assert_eq!(complete(&app, &c, json!({ "code": code(&secret, step(4)) })).await.codes(), ["INVALID_CREDENTIALS"],
+            "two steps back is out of the window");
+        token_of(&complete(&app, &c, json!({ "code": code(&secret, step(7)) })).await);
+
+        // Recovery codes: once each, in any case and with or without dashes.
+        let c = challenge().await;
+        let used = recovery[3].to_lowercase().replace('-', "");
+        let session = token_of(&complete(&app, &c, json!({ "recoveryCode": used })).await);
+        assert_eq!(viewer(&app, &session).await["recoveryCodesLeft"], 9);
+        let c = challenge().await;
+        assert_eq!(complete(&app, &c, json!({ "recoveryCode": recovery[3] })).await.codes(), ["INVALID_CREDENTIALS"]);
+
+        // Challenges are short-lived.
+        let c = challenge().await;
+        app.clock.advance(Duration::minutes(5));
+        assert_eq!(complete(&app, &c, json!({ "recoveryCode": recovery[4] })).await.codes(), ["INVALID_CREDENTIALS"]);
+    }
+
+    async fn two_parallel_logins_with_one_code_open_exactly_one_session(app) {
+        let company = app.customer_company("Acme").await;
+        let person = app.person_with_password(Role::Restricted, company.id, PASSWORD).await;
+        align(&app);
+        let (secret, _) = enroll(&app, &person.token).await;
+        app.clock.advance(Duration::seconds(30));
+        let mut challenges = Vec::new();
+        for _ in 0..2 {
+            challenges.push(login(&app, &person.email, PASSWORD).await.ok()["login"]["challenge"].as_str().unwrap().to_owned());
+        }
+        let code = code(&secret, app.clock.now());
+        let (a, b) = tokio::join!(
+            complete(&app, &challenges[0], json!({ "code": code })),
+            complete(&app, &challenges[1], json!({ "code": code })),
+        );
+        let successes = [&a, &b].iter().filter(|g| g.codes().is_empty()).count();
+        assert_eq!(successes, 1, "{:#} {:#}", a.body, b.body);
+    }
+
+    async fn second_factor_failures_are_capped_at_ten_a_day(app)
+        with |s: &mut portal_tests::Settings| s.auth.address_limit_per_minute = 10_000; {
+        let company = app.customer_company("Acme").await;
+        let person = app.person_with_password(Role::Restricted, company.id, PASSWORD).await;
+        align(&app);
+        let (secret, _) = enroll(&app, &person.token).await;
+        for _ in 0..10 {
+            let c = login(&app, &person.email, PASSWORD).await.ok()["login"]["challenge"].as_str().unwrap().to_owned();
+            assert_eq!(complete(&app, &c, json!({ "code": "000000" })).await.codes(), ["INVALID_CREDENTIALS"]);
+        }
+        app.clock.advance(Duration::seconds(30));
+        let c = login(&app, &person.email, PASSWORD).await.ok()["login"]["challenge"].as_str().unwrap().to_owned();
+        assert_eq!(complete(&app, &c, json!({ "code": code(&secret, app.clock.now()) })).await.codes(), ["INVALID_CREDENTIALS"],
+            "the right code is refused once ten failures happened in 24 h");
+        app.clock.advance(Duration::hours(24));
+        let c = login(&app, &person.email, PASSWORD).await.ok()["login"]["challenge"].as_str().unwrap().to_owned();
+        token_of(&complete(&app, &c, json!({ "code": code(&secret, app.clock.now()) })).await);
+    }
+
+    async fn privileged_work_needs_a_session_opened_with_a_second_factor(app) {
+        let provider = app.provider_company().await;
+        let operator = app.person_with_password(Role::Operator, provider.id, PASSWORD).await;
+        let password_only = token_of(&login(&app, &operator.email, PASSWORD).await);
+        let refused = app.create_company(&password_only, "Client A", None).await;
+        assert_eq!(refused.codes(), ["TWO_FACTOR_REQUIRED"]);
+        align(&app);
+        enroll(&app, &password_only).await;
+        assert!(app.create_company(&password_only, "Client A", None).await.codes().is_empty(),
+            "confirming a second factor upgrades the session");
+        let company = app.customer_company("Acme").await;
+        let customer = app.person(Role::Restricted, company.id).await;
+        assert_eq!(app.create_company(&customer.token, "Client B", None).await.codes(), ["FORBIDDEN"],
+            "people without the role are told they lack it, not to use 2FA");
+    }
+
+    async fn sessions_expire_when_idle_and_after_twelve_hours_and_end_on_logout(app) {
+        let company = app.customer_company("Acme").await;
+        let person = app.person_with_password(Role::Restricted, company.id, PASSWORD).await;
+        let admin = app.person_with_password(Role::SecurityAdministrator, company.id, PASSWORD).await;
+        let token = token_of(&login(&app, &person.email, PASSWORD).await);
+        let admin_token = token_of(&login(&app, &admin.email, PASSWORD).await);
+        app.clock.advance(Duration::minutes(14));
+        assert_ne!(viewer(&app, &token).await, Value::Null);
+        assert_ne!(viewer(&app, &admin_token).await, Value::Null);
+        app.clock.advance(Duration::minutes(16));
+        tokio::time::sleep(StdDuration::from_millis(200)).await; // let the activity record land
+        assert_ne!(viewer(&app, &token).await, Value::Null, "used 16 min ago: still alive");
+        assert_eq!(viewer(&app, &admin_token).await, Value::Null, "Security Administrators idle out after 15 min");
+        app.clock.advance(Duration::minutes(31));
+        assert_eq!(viewer(&app, &token).await, Value::Null, "idle for 31 min");
+
+        let token = token_of(&login(&app, &person.email, PASSWORD).await);
+        for _ in 0..26 {
+            app.clock.advance(Duration::minutes(28));
+            tokio::time::sleep(StdDuration::from_millis(50)).await;
+            viewer(&app, &token).await;
+        }
+        assert_eq!(viewer(&app, &token).await, Value::Null, "12 h after login, used or not");
+
+        let a = token_of(&login(&app, &person.email, PASSWORD).await);
+        let b = token_of(&login(&app, &person.email, PASSWORD).await);
+        let c = token_of(&login(&app, &person.email, PASSWORD).await);
+        assert_eq!(app.graphql_as(Some(&a), "mutation { logout }", Value::Null).await.ok()["logout"], true);
+        assert_eq!(viewer(&app, &a).await, Value::Null);
+        assert_ne!(viewer(&app, &b).await, Value::Null);
+        assert_eq!(app.graphql_as(Some(&b), "mutation { logoutEverywhere }", Value::Null).await.ok()["logoutEverywhere"], 2);
+        assert_eq!(viewer(&app, &c).await, Value::Null);
+    }
+
+    async fn changing_the_password_needs_the_current_one_and_ends_the_other_sessions(app) {
+        let company = app.customer_company("Acme").await;
+        let person = app.person_with_password(Role::Restricted, company.id, PASSWORD).await;
+        let mine = token_of(&login(&app, &person.email, PASSWORD).await);
+        let other = token_of(&login(&app, &person.email, PASSWORD).await);
+        let change = "mutation($i: ChangePasswordInput!) { changePassword(input: $i) { done problems { field reason } } }";
+        let wrong = app.graphql_as(Some(&mine), change, json!({ "i": { "currentPassword": "not it at all", "newPassword": NEW_PASSWORD } })).await;
+        assert_eq!(wrong.ok()["changePassword"]["problems"][0], json!({ "field": "currentPassword", "reason": "WRONG_CREDENTIAL" }));
+        let weak = app.graphql_as(Some(&mine), change, json!({ "i": { "currentPassword": PASSWORD, "newPassword": "aaaaaaaaaaaa" } })).await;
+        assert_eq!(weak.ok()["changePassword"]["problems"][0]["field"], "newPassword");
+        let done = app.graphql_as(Some(&mine), change, json!({ "i": { "currentPassword": PASSWORD, "newPassword": NEW_PASSWORD } })).await;
+        assert_eq!(done.ok()["changePassword"]["done"], true);
+        assert_ne!(viewer(&app, &mine).await, Value::Null);
+        assert_eq!(viewer(&app, &other).await, Value::Null);
+        assert_eq!(login(&app, &person.email, PASSWORD).await.codes(), ["INVALID_CREDENTIALS"]);
+        token_of(&login(&app, &person.email, NEW_PASSWORD).await);
+        let notice = app.smtp.wait_for(&person.email, 1).await;
+        assert!(notice[0].text().contains("password"), "{}", notice[0].text());
+    }
+
+    async fn the_session_cookie_is_http_only_and_plain_forms_cannot_mutate(app) {
+        let company = app.customer_company("Acme").await;
+        let person = app.person_with_password(Role::Restricted, company.id, PASSWORD).await;
+        let body = json!({ "query": LOGIN, "variables": { "i": { "login": person.email, "password": PASSWORD, "delivery": "COOKIE" } } });
+        let response = app.post_raw(&[("content-type", "application/json")], body.to_string()).await;
+        let cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
+        let answer = TestApp::read(response).await;
+        assert_eq!(answer.ok()["login"]["sessionToken"], Value::Null, "the body carries no token");
+        // Development on plain http://localhost: the relaxed name, no Secure (README says so).
+        assert!(cookie.starts_with("session="), "{cookie}");
+        for attr in ["HttpOnly", "SameSite=Lax", "Path=/"] {
+            assert!(cookie.contains(attr), "{cookie}");
+        }
+        let pair = cookie.split(';').next().unwrap().to_owned();
+        let me = app.post_raw(&[("content-type", "application/json"), ("cookie", &pair)], json!({ "query": VIEWER }).to_string()).await;
+        assert_eq!(TestApp::read(me).await.ok()["viewer"]["account"]["email"], person.email.as_str());
+
+        // A cross-site form can only send form encodings: refused before anything runs.
+        let form = app.post_raw(&[("content-type", "application/x-www-form-urlencoded"), ("cookie", &pair)], "query=mutation%7Blogout%7D").await;
+        assert_eq!(form.status(), 415);
+        let get = app.get_raw("query=mutation%7Blogout%7D", &[("cookie", &pair)]).await;
+        assert_eq!(get.status(), 405);
+        let me = app.post_raw(&[("content-type", "application/json"), ("cookie", &pair)], json!({ "query": VIEWER }).to_string()).await;
+        assert_ne!(TestApp::read(me).await.ok()["viewer"], Value::Null, "still logged in");
+
+        let out = app.post_raw(&[("content-type", "application/json"), ("cookie", &pair)], json!({ "query": "mutation { logout }" }).to_string()).await;
+        assert!(out.headers()["set-cookie"].to_str().unwrap().contains("Max-Age=0"));
+    }
+
+    async fn secure_cookies_use_the_host_prefix(app)
+        with |s: &mut portal_tests::Settings| s.auth.cookie_secure = Some(true); {
+        let company = app.customer_company("Acme").await;
+        let person = app.person_with_password(Role::Restricted, company.id, PASSWORD).await;
+        let body = json!({ "query": LOGIN, "variables": { "i": { "login": person.email, "password": PASSWORD, "delivery": "COOKIE" } } });
+        let response = app.post_raw(&[("content-type", "application/json")], body.to_string()).await;
+        let cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
+        assert!(cookie.starts_with("__Host-session="), "{cookie}");
+        assert!(cookie.contains("; Secure") && cookie.contains("HttpOnly") && cookie.contains("Path=/"), "{cookie}");
+    }
+
+    async fn password_reset_answers_alike_sends_three_mails_an_hour_and_keeps_the_second_factor(app)
+        with |s: &mut portal_tests::Settings| s.http.public_url = "https://portal.example".into(); {
+        let company = app.customer_company("Acme").await;
+        let person = app.person_with_password(Role::Restricted, company.id, PASSWORD).await;
+        align(&app);
+        let (secret, _) = enroll(&app, &person.token).await;
+        app.smtp.wait_for(&person.email, 1).await; // the 2FA notice
+        let reset = "mutation($i: RequestPasswordResetInput!) { requestPasswordReset(input: $i) { accepted } }";
+        let known = app.graphql_as(None, reset, json!({ "i": { "address": person.email } })).await;
+        let unknown = app.graphql_as(None, reset, json!({ "i": { "address": "nobody@client.example" } })).await;
+        assert_eq!(known.body, unknown.body, "the same answer for every address");
+        assert_eq!(known.ok()["requestPasswordReset"]["accepted"], true);
+        let first = app.smtp.wait_for(&person.email, 2).await[1]
+            .link_token("https://portal.example/account/reset#token=")
+            .or_else(|| app.smtp.mails_to(&person.email)[1].link_token("https://portal.example/account/reset"))
+            .expect("the link's host comes from configuration");
+        // A forged host header changes nothing in the link.
+        let forged = json!({ "query": reset, "variables": { "i": { "address": person.email } } });
+        app.post_raw(&[("content-type", "application/json"), ("x-forwarded-host", "evil.example")], forged.to_string()).await;
+        let second_mail = app.smtp.wait_for(&person.email, 3).await.remove(2);
+        assert!(second_mail.link("https://portal.example/account/reset").is_some(), "{}", second_mail.text());
+        let second = second_mail.link_token("https://portal.example/account/reset").unwrap();
+        app.graphql_as(None, reset, json!({ "i": { "address": person.email } })).await;
+        let third = app.smtp.wait_for(&person.email, 4).await[3].link_token("https://portal.example/account/reset").unwrap();
+        app.graphql_as(None, reset, json!({ "i": { "address": person.email } })).await;
+        tokio::time::sleep(StdDuration::from_millis(600)).await;
+        assert_eq!(app.smtp.mails_to(&person.email).len(), 4, "at most 3 reset mails an hour");
+        assert!(app.smtp.mails_to("nobody@client.example").is_empty());
+
+        let do_reset = "mutation($i: LinkPasswordInput!) { resetPassword(input: $i) { done problems { reason } } }";
+        for voided in [&first, &second] {
+            let answer = app.graphql_as(None, do_reset, json!({ "i": { "token": voided, "password": NEW_PASSWORD } })).await;
+            assert_eq!(answer.ok()["resetPassword"]["problems"][0]["reason"], "INVALID_OR_EXPIRED", "a newer link voids older ones");
+        }
+        app.clock.advance(Duration::minutes(30));
+        let expired = app.graphql_as(None, do_reset, json!({ "i": { "token": third, "password": NEW_PASSWORD } })).await;
+        assert_eq!(expired.ok()["resetPassword"]["problems"][0]["reason"], "INVALID_OR_EXPIRED", "valid 30 minutes");
+        app.clock.advance(Duration::minutes(31));
+        app.graphql_as(None, reset, json!({ "i": { "address": person.email } })).await;
+        let fresh = app.smtp.wait_for(&person.email, 5).await[4].link_token("https://portal.example/account/reset").unwrap();
+        let open = login(&app, &person.email, PASSWORD).await.ok()["login"]["challenge"].as_str().unwrap().to_owned();
+        let open = token_of(&complete(&app, &open, json!({ "code": code(&secret, app.clock.now()) })).await);
+        assert_ne!(viewer(&app, &open).await, Value::Null);
+        let done = app.graphql_as(None, do_reset, json!({ "i": { "token": fresh, "password": NEW_PASSWORD } })).await;
+        assert_eq!(done.ok()["resetPassword"]["done"], true);
+        assert_eq!(viewer(&app, &open).await, Value::Null, "a reset ends every session");
+        let notice = app.smtp.wait_for(&person.email, 6).await.remove(5);
+        assert!(notice.text().contains("every other session was ended"), "{}", notice.text());
+        let again = app.graphql_as(None, do_reset, json!({ "i": { "token": fresh, "password": PASSWORD } })).await;
+        assert_eq!(again.ok()["resetPassword"]["problems"][0]["reason"], "INVALID_OR_EXPIRED", "single use");
+        let after = login(&app, &person.email, NEW_PASSWORD).await;
+        assert_eq!(after.ok()["login"]["status"], "SECOND_FACTOR_REQUIRED", "the reset keeps the second factor");
+        app.clock.advance(Duration::seconds(30));
+        let challenge = after.ok()["login"]["challenge"].as_str().unwrap().to_owned();
+        token_of(&complete(&app, &challenge, json!({ "code": code(&secret, app.clock.now()) })).await);
+    }
+
+    async fn mail_waits_for_a_down_smtp_server_and_keeps_its_message_id(app)
+        with |s: &mut portal_tests::Settings| {
+            // A port nothing listens on.
+            let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            let port = probe.local_addr().unwrap().port();
+            drop(probe);
+            if let Some(smtp) = s.mail.smtp.as_mut() {
+                smtp.port = port;
+            }
+        }; {
+        let port = app.state.settings().mail.smtp.as_ref().unwrap().port;
+        app.invite("waiting@client.example", "Wai Ting", Language::En).await;
+        let mut pending = 0;
+        for _ in 0..50 {
+            pending = count(&app, "SELECT COUNT(*) FROM mail_outbox WHERE status = 'PENDING' AND attempts >= 1 AND last_error IS NOT NULL").await;
+            if pending == 1 {
+                break;
+            }
+            tokio::time::sleep(StdDuration::from_millis(100)).await;
+        }
+        assert_eq!(pending, 1, "the delivery was tried, failed, and the mail is kept");
+        let server = portal_tests::smtp::SmtpServer::start_on(port).await;
+        app.clock.advance(Duration::minutes(2));
+        let mail = server.wait_for("waiting@client.example", 1).await.remove(0);
+        let db = app.state.services().db.writer();
+        let row = db.query_one_raw(Statement::from_string(db.get_database_backend(),
+            "SELECT message_id FROM mail_outbox".to_owned())).await.unwrap().unwrap();
+        let stored: String = row.try_get_by_index(0).unwrap();
+        assert_eq!(mail.header("Message-ID").unwrap(), stored);
+        assert_eq!(count(&app, "SELECT COUNT(*) FROM mail_outbox WHERE status = 'SENT'").await, 1);
+    }
+
+    async fn a_rolled_back_change_sends_nothing_and_names_cannot_add_headers(app) {
+        let services = app.state.services();
+        let txn = services.db.begin_write().await.unwrap();
+        portal_api::mail::enqueue(&txn, services.clock.now(), "http://localhost", portal_api::mail::OutgoingMail {
+            template: portal_api::mail::Template::PasswordChanged,
+            account_id: None,
+            to_address: "ghost@client.example",
+            to_name: "Ghost",
+            language: Language::En,
+        }).await.unwrap();
+        txn.rollback().await.unwrap();
+        app.invite("eve@client.example", "Eve\r\nBcc: spy@evil.example", Language::En).await;
+        let mail = app.smtp.wait_for("eve@client.example", 1).await.remove(0);
+        assert!(!mail.header_names().contains(&"bcc".to_owned()), "{}", mail.raw);
+        assert_eq!(mail.to, ["eve@client.example"]);
+        assert!(app.smtp.mails_to("ghost@client.example").is_empty());
+        assert!(app.smtp.mails_to("spy@evil.example").is_empty());
+    }
+}
