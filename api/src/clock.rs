@@ -4,6 +4,11 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use chrono::{DateTime, Duration, SubsecRound, Utc};
 
+/// A duration configured in seconds (settings are `u64`; absurd values saturate).
+pub fn seconds(secs: u64) -> Duration {
+    Duration::seconds(i64::try_from(secs).unwrap_or(i64::MAX / 1000))
+}
+
 /// The source of "now" for every rule that depends on time.
 pub trait Clock: Send + Sync + 'static {
     fn now(&self) -> DateTime<Utc>;

@@ -4,17 +4,16 @@
 //! change; mails go through the outbox.
 
 use chrono::{DateTime, Duration, Utc};
-use entity::{
-    AccountState, AttemptKind, TokenPurpose, account, auth_token, recovery_code, second_factor,
-};
+use entity::{AccountState, AttemptKind, TokenPurpose, account, recovery_code, second_factor};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use crate::audit::{self, AuditEntry};
 use crate::auth::login::{Client, check_totp};
-use crate::auth::sessions::{self, SessionToken, token_hash};
+use crate::auth::sessions::{self, SessionToken};
 use crate::auth::totp::{self, Enrollment};
 use crate::auth::{Principal, links, password_policy, throttle};
+use crate::clock::seconds;
 use crate::domain::Language;
 use crate::error::{ApiError, ApiResult, InputReason};
 use crate::ids::new_uuid;
@@ -23,10 +22,6 @@ use crate::state::Services;
 
 /// Reset mails per account per hour.
 pub const RESETS_PER_HOUR: u64 = 3;
-
-fn secs(s: u64) -> Duration {
-    Duration::seconds(i64::try_from(s).unwrap_or(i64::MAX / 1000))
-}
 
 fn link(services: &Services, path: &str, token: &SessionToken) -> String {
     format!(
@@ -67,7 +62,7 @@ pub async fn send_setup_link<C: ConnectionTrait>(
     now: DateTime<Utc>,
     account: &account::Model,
 ) -> Result<String, DbErr> {
-    let valid_for = secs(services.settings.auth.setup_link_secs);
+    let valid_for = seconds(services.settings.auth.setup_link_secs);
     let token = links::issue(conn, account.id, TokenPurpose::Setup, now, valid_for).await?;
     let url = link(services, "/account/setup", &token);
     let hours = services.settings.auth.setup_link_secs.div_ceil(3600);
@@ -119,13 +114,10 @@ async fn link_account(
     purpose: TokenPurpose,
     now: DateTime<Utc>,
 ) -> ApiResult<account::Model> {
-    let row = auth_token::Entity::find()
-        .filter(auth_token::Column::TokenHash.eq(token_hash(token)))
-        .one(services.db.reader())
+    let account_id = links::peek(services.db.reader(), token, purpose, now)
         .await?
-        .filter(|row| row.purpose == purpose && row.used_at.is_none() && now < row.expires_at)
         .ok_or_else(invalid_link)?;
-    account::Entity::find_by_id(row.account_id)
+    account::Entity::find_by_id(account_id)
         .one(services.db.reader())
         .await?
         .filter(|a| a.state != AccountState::Disabled)
@@ -211,7 +203,7 @@ pub async fn request_reset(services: &Services, client: Client, address: &str) -
         txn.commit().await?;
         return Ok(());
     }
-    let valid_for = secs(services.settings.auth.reset_link_secs);
+    let valid_for = seconds(services.settings.auth.reset_link_secs);
     let token = links::issue(&txn, account.id, TokenPurpose::Reset, now, valid_for).await?;
     let url = link(services, "/account/reset", &token);
     let minutes = services.settings.auth.reset_link_secs.div_ceil(60);

@@ -83,16 +83,18 @@ pub async fn consume<C: ConnectionTrait>(
     Ok((used.rows_affected == 1).then_some(row.account_id))
 }
 
-/// Whether a token is currently usable (for pages that check a link before showing a form).
-pub async fn is_valid<C: ConnectionTrait>(
+/// The account of a usable link (known, unused, unexpired, of this purpose), without using it:
+/// forms check a link before the expensive work, then [`consume`] it in the write.
+pub async fn peek<C: ConnectionTrait>(
     conn: &C,
     token: &str,
     purpose: TokenPurpose,
     now: DateTime<Utc>,
-) -> Result<bool, DbErr> {
+) -> Result<Option<Uuid>, DbErr> {
     Ok(auth_token::Entity::find()
         .filter(auth_token::Column::TokenHash.eq(token_hash(token)))
         .one(conn)
         .await?
-        .is_some_and(|row| row.purpose == purpose && row.used_at.is_none() && now < row.expires_at))
+        .filter(|row| row.purpose == purpose && row.used_at.is_none() && now < row.expires_at)
+        .map(|row| row.account_id))
 }

@@ -7,7 +7,7 @@
 
 use std::net::IpAddr;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use entity::{
     AccountState, AttemptKind, ContactStatus, account, contact, login_challenge, recovery_code,
     second_factor,
@@ -20,6 +20,7 @@ use uuid::Uuid;
 use super::sessions::{self, NewSession, SessionToken, token_hash};
 use super::{Principal, throttle, totp};
 use crate::audit::{self, AuditEntry};
+use crate::clock::seconds;
 use crate::error::{ApiError, ApiResult};
 use crate::ids::new_uuid;
 use crate::state::Services;
@@ -49,10 +50,6 @@ pub enum SecondFactor {
     Code(String),
     /// One of the account's recovery codes.
     RecoveryCode(String),
-}
-
-fn secs(s: u64) -> Duration {
-    Duration::seconds(i64::try_from(s).unwrap_or(i64::MAX / 1000))
 }
 
 /// The account a login name or e-mail address designates.
@@ -157,7 +154,7 @@ pub async fn login(
     let contact = default_contact(&txn, account.id).await?;
     let outcome = if has_second_factor(&txn, account.id).await? {
         let challenge = SessionToken::generate();
-        let expires_at = now + secs(services.settings.auth.challenge_secs);
+        let expires_at = now + seconds(services.settings.auth.challenge_secs);
         login_challenge::Entity::insert(login_challenge::ActiveModel {
             id: Set(new_uuid()),
             token_hash: Set(token_hash(challenge.expose())),

@@ -34,7 +34,7 @@ pub struct SessionPolicy {
 
 impl SessionPolicy {
     pub fn from_settings(settings: &Settings) -> Self {
-        let secs = |s: u64| Duration::seconds(i64::try_from(s).unwrap_or(i64::MAX / 1000));
+        let secs = crate::clock::seconds;
         Self {
             idle: secs(settings.auth.session_idle_secs),
             admin_idle: secs(settings.auth.admin_session_idle_secs),

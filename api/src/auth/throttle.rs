@@ -67,6 +67,20 @@ async fn lock_account<C: ConnectionTrait>(conn: &C, account_id: Uuid) -> Result<
     Ok(())
 }
 
+/// The time of the latest attempt among `attempts`.
+async fn latest<C: ConnectionTrait>(
+    attempts: sea_orm::Select<auth_attempt::Entity>,
+    conn: &C,
+) -> Result<Option<DateTime<Utc>>, DbErr> {
+    attempts
+        .order_by_desc(auth_attempt::Column::At)
+        .select_only()
+        .column(auth_attempt::Column::At)
+        .into_tuple::<DateTime<Utc>>()
+        .one(conn)
+        .await
+}
+
 /// Reserves one check of `kind` for the account, or `None` when the account is throttled.
 /// Call inside a write transaction.
 pub async fn reserve<C: ConnectionTrait>(
@@ -90,26 +104,16 @@ pub async fn reserve<C: ConnectionTrait>(
             if last_hour >= PASSWORD_CHECKS_PER_HOUR {
                 false
             } else {
-                let last_success = of_kind()
-                    .filter(auth_attempt::Column::Succeeded.eq(true))
-                    .order_by_desc(auth_attempt::Column::At)
-                    .select_only()
-                    .column(auth_attempt::Column::At)
-                    .into_tuple::<DateTime<Utc>>()
-                    .one(conn)
-                    .await?;
+                let last_success = latest(
+                    of_kind().filter(auth_attempt::Column::Succeeded.eq(true)),
+                    conn,
+                )
+                .await?;
                 let mut failures = of_kind().filter(auth_attempt::Column::Succeeded.eq(false));
                 if let Some(since) = last_success {
                     failures = failures.filter(auth_attempt::Column::At.gt(since));
                 }
-                let last_failure = failures
-                    .clone()
-                    .order_by_desc(auth_attempt::Column::At)
-                    .select_only()
-                    .column(auth_attempt::Column::At)
-                    .into_tuple::<DateTime<Utc>>()
-                    .one(conn)
-                    .await?;
+                let last_failure = latest(failures.clone(), conn).await?;
                 let count = failures.count(conn).await?;
                 last_failure.is_none_or(|at| now >= at + delay_after(count))
             }

@@ -481,7 +481,8 @@ async fn ensure_second_factor<C: ConnectionTrait>(
         .exec_without_returning(conn)
         .await?;
     }
-    Ok(totp::enrollment(&secret, "Support Portal", login)?.secret_base32)
+    let issuer = &services.settings.auth.totp_issuer;
+    Ok(totp::enrollment(&secret, issuer, login)?.secret_base32)
 }
 
 async fn company_name<C: ConnectionTrait>(conn: &C, id: Uuid) -> ApiResult<String> {

@@ -454,7 +454,6 @@ on_both_databases! {
         assert_eq!(known.ok()["requestPasswordReset"]["accepted"], true);
         let first = app.smtp.wait_for(&person.email, 2).await[1]
             .link_token("https://portal.example/account/reset#token=")
-            .or_else(|| app.smtp.mails_to(&person.email)[1].link_token("https://portal.example/account/reset"))
             .expect("the link's host comes from configuration");
         // A forged host header changes nothing in the link.
         let forged = json!({ "query": reset, "variables": { "i": { "address": person.email } } });
