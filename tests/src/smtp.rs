@@ -3,6 +3,7 @@
 //! text and links.
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -128,6 +129,8 @@ fn decode_quoted_printable(body: &str) -> String {
 struct Inbox {
     mails: Arc<Mutex<Vec<ReceivedMail>>>,
     arrived: Arc<Notify>,
+    /// While set, every connection gets `421 Service not available` and is closed.
+    unavailable: Arc<AtomicBool>,
 }
 
 struct Collector {
@@ -176,10 +179,10 @@ impl SmtpServer {
         Self::serve(listener)
     }
 
-    /// Starts on a given port (to bring a "down" server up).
-    pub async fn start_on(port: u16) -> Self {
-        let listener = TcpListener::bind(("127.0.0.1", port)).await.unwrap();
-        Self::serve(listener)
+    /// While `false`, the server answers every connection with `421` (service not available)
+    /// and closes it, as a mail server that is down for maintenance does.
+    pub fn set_available(&self, available: bool) {
+        self.inbox.unavailable.store(!available, Ordering::SeqCst);
     }
 
     fn serve(listener: TcpListener) -> Self {
@@ -196,8 +199,13 @@ impl SmtpServer {
                     data: Vec::new(),
                 };
                 let mut session = builder.build(peer.ip(), handler);
+                let unavailable = accepting.unavailable.load(Ordering::SeqCst);
                 tokio::spawn(async move {
                     let (read, mut write) = stream.into_split();
+                    if unavailable {
+                        let _ = write.write_all(b"421 Service not available\r\n").await;
+                        return;
+                    }
                     let mut reader = BufReader::new(read);
                     let greeting = session.greeting().buffer().unwrap();
                     if write.write_all(&greeting).await.is_err() {
