@@ -183,6 +183,10 @@ pub struct SmtpSettings {
     pub username: Option<String>,
     pub password: Option<Secret>,
     pub timeout_secs: u64,
+    /// A PEM file of root certificates to trust besides the public ones (a company CA that
+    /// signed the relay's certificate); only with `tls = "starttls"` or `"tls"`.
+    #[serde(default)]
+    pub ca_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -58,15 +58,15 @@ fn latency_histogram() -> Histogram {
     Histogram::new(exponential_buckets(0.000_25, 2.0, 16))
 }
 
-impl Default for Metrics {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 impl Metrics {
-    pub fn new() -> Self {
+    /// `password_checks` counts Argon2 verifications (see `PasswordHasher::checks`).
+    pub fn new(password_checks: Counter) -> Self {
         let mut registry = Registry::with_prefix("portal");
+        registry.register(
+            "password_checks",
+            "Argon2 password verifications, including the dummy check of unknown logins",
+            password_checks,
+        );
         let requests = Family::<OperationLabels, Counter>::default();
         let latency: LatencyFamily = Family::new_with_constructor(latency_histogram);
         let errors = Family::<CodeLabels, Counter>::default();
@@ -221,7 +221,7 @@ mod tests {
 
     #[test]
     fn client_chosen_operation_names_cannot_grow_the_label_set_without_bound() {
-        let metrics = Metrics::new();
+        let metrics = Metrics::new(Counter::default());
         for n in 0..(MAX_OPERATION_NAMES + 50) {
             metrics.observe_operation(
                 Some(&format!("Op{n}")),

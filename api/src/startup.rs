@@ -51,7 +51,8 @@ impl Application {
         let transport = Transport::from_settings(&settings).context("invalid mail settings")?;
         tracing::info!(to = %transport.describe(&settings), "mail delivery");
         let engine = Engine::new(services.clone(), &settings);
-        let state = AppState::new(services, engine, Metrics::new());
+        let metrics = Metrics::new(services.passwords.checks.clone());
+        let state = AppState::new(services, engine, metrics);
         Ok(Self {
             listener,
             state,

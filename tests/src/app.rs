@@ -10,7 +10,7 @@ use portal_api::config::{SmtpSettings, SmtpTls};
 use portal_api::db::Db;
 use portal_api::startup::Application;
 
-use crate::smtp::SmtpServer;
+use crate::smtp::{SmtpSecurity, SmtpServer};
 use portal_api::state::AppState;
 use sea_orm::{ConnectionTrait, Database};
 use serde_json::{Value, json};
@@ -187,14 +187,15 @@ pub async fn spawn_app_with(
     settings.http.bind = SocketAddr::from(([127, 0, 0, 1], 0));
     settings.http.shutdown_grace_secs = 5;
     settings.log.level = std::env::var("TEST_LOG").unwrap_or_else(|_| "off".into());
-    let smtp = SmtpServer::start().await;
+    // The SMTP server starts once `configure` has said how the portal talks to it.
     settings.mail.smtp = Some(SmtpSettings {
         host: "127.0.0.1".into(),
-        port: smtp.addr.port(),
+        port: 0,
         tls: SmtpTls::None,
         username: None,
         password: None,
         timeout_secs: 5,
+        ca_file: None,
     });
     settings.mail.poll_interval_ms = 200;
     settings.auth.hashing_parallelism = 2;
@@ -208,6 +209,23 @@ pub async fn spawn_app_with(
         }
     };
     configure(&mut settings);
+    let smtp = match settings.mail.smtp.as_mut() {
+        Some(relay) => {
+            let security = match relay.tls {
+                SmtpTls::None => SmtpSecurity::Plain,
+                SmtpTls::Starttls => SmtpSecurity::StartTls,
+                SmtpTls::Tls => SmtpSecurity::Tls,
+            };
+            let credentials = relay
+                .username
+                .as_deref()
+                .zip(relay.password.as_ref().map(Secret::expose));
+            let server = SmtpServer::start_with(security, credentials).await;
+            relay.port = server.addr.port();
+            server
+        }
+        None => SmtpServer::start().await,
+    };
     portal_api::telemetry::init(&settings.log);
     let clock = ManualClock::new(Utc::now());
     let db = Db::connect(&settings)

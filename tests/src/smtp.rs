@@ -3,15 +3,20 @@
 //! text and links.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use base64::Engine as _;
-use mailin::{Action, Handler, Response, SessionBuilder, response};
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use mailin::{Action, AuthMechanism, Handler, Response, Session, SessionBuilder, response};
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
+use tokio_rustls::TlsAcceptor;
+use tokio_rustls::rustls::ServerConfig;
+use tokio_rustls::rustls::pki_types::pem::PemObject as _;
+use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
 
 /// A delivered message.
 #[derive(Debug, Clone)]
@@ -20,6 +25,10 @@ pub struct ReceivedMail {
     pub to: Vec<String>,
     /// The message as received (headers and MIME body).
     pub raw: String,
+    /// Whether it travelled over TLS.
+    pub tls: bool,
+    /// The user the client authenticated as, if it did.
+    pub authenticated_as: Option<String>,
 }
 
 impl ReceivedMail {
@@ -133,8 +142,47 @@ struct Inbox {
     unavailable: Arc<AtomicBool>,
 }
 
+/// How a test server protects its connections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpSecurity {
+    /// Plain text only.
+    Plain,
+    /// Plain text with the STARTTLS extension; mail is refused before TLS.
+    StartTls,
+    /// TLS from the first byte (implicit TLS, port 465 style).
+    Tls,
+}
+
+/// The test certificate authority's certificate (PEM), which signed the test servers'
+/// certificate for 127.0.0.1 and localhost.
+pub fn test_ca_file() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/tls/ca.pem")
+}
+
+fn tls_acceptor() -> TlsAcceptor {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/tls");
+    let chain = CertificateDer::pem_file_iter(dir.join("server.pem"))
+        .unwrap()
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap();
+    let key = PrivateKeyDer::from_pem_file(dir.join("server.key")).unwrap();
+    let provider = Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
+    let config = ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(chain, key)
+        .unwrap();
+    TlsAcceptor::from(Arc::new(config))
+}
+
 struct Collector {
     inbox: Inbox,
+    /// Whether the connection is encrypted now.
+    tls: Arc<AtomicBool>,
+    /// The `user:password` the server accepts, when it requires authentication.
+    credentials: Option<(String, String)>,
+    authenticated: Option<String>,
     from: String,
     to: Vec<String>,
     data: Vec<u8>,
@@ -142,6 +190,9 @@ struct Collector {
 
 impl Handler for Collector {
     fn data_start(&mut self, _domain: &str, from: &str, _is8bit: bool, to: &[String]) -> Response {
+        if self.credentials.is_some() && self.authenticated.is_none() {
+            return response::AUTHENTICATION_REQUIRED;
+        }
         self.from = from.to_owned();
         self.to = to.to_vec();
         self.data.clear();
@@ -158,10 +209,54 @@ impl Handler for Collector {
             from: std::mem::take(&mut self.from),
             to: std::mem::take(&mut self.to),
             raw: String::from_utf8_lossy(&self.data).into_owned(),
+            tls: self.tls.load(Ordering::SeqCst),
+            authenticated_as: self.authenticated.clone(),
         };
         self.inbox.mails.lock().unwrap().push(mail);
         self.inbox.arrived.notify_waiters();
         response::OK
+    }
+
+    fn auth_plain(&mut self, _authz: &str, user: &str, password: &str) -> Response {
+        match &self.credentials {
+            Some((u, p)) if u == user && p == password => {
+                self.authenticated = Some(user.to_owned());
+                response::AUTH_OK
+            }
+            _ => response::INVALID_CREDENTIALS,
+        }
+    }
+}
+
+/// Why a conversation stopped.
+enum Turn {
+    Closed,
+    UpgradeTls,
+}
+
+/// Answers the client's lines until it leaves or asks for STARTTLS.
+async fn converse<S: AsyncRead + AsyncWrite + Unpin>(
+    reader: &mut BufReader<S>,
+    session: &mut Session<Collector>,
+) -> Turn {
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        match reader.read_until(b'\n', &mut line).await {
+            Ok(0) | Err(_) => return Turn::Closed,
+            Ok(_) => {}
+        }
+        let reply = session.process(&line);
+        if reply.action == Action::NoReply {
+            continue;
+        }
+        let bytes = reply.buffer().unwrap();
+        if reader.get_mut().write_all(&bytes).await.is_err() || reply.action == Action::Close {
+            return Turn::Closed;
+        }
+        if reply.action == Action::UpgradeTls {
+            return Turn::UpgradeTls;
+        }
     }
 }
 
@@ -173,10 +268,17 @@ pub struct SmtpServer {
 }
 
 impl SmtpServer {
-    /// Starts on a free loopback port.
+    /// Starts on a free loopback port, plain text, no authentication.
     pub async fn start() -> Self {
+        Self::start_with(SmtpSecurity::Plain, None).await
+    }
+
+    /// Starts on a free loopback port with TLS as `security` says and, with `credentials`
+    /// (`user`, `password`), refusing mail until the client has authenticated (AUTH PLAIN).
+    pub async fn start_with(security: SmtpSecurity, credentials: Option<(&str, &str)>) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        Self::serve(listener)
+        let credentials = credentials.map(|(u, p)| (u.to_owned(), p.to_owned()));
+        Self::serve(listener, security, credentials)
     }
 
     /// While `false`, the server answers every connection with `421` (service not available)
@@ -185,47 +287,68 @@ impl SmtpServer {
         self.inbox.unavailable.store(!available, Ordering::SeqCst);
     }
 
-    fn serve(listener: TcpListener) -> Self {
+    fn serve(
+        listener: TcpListener,
+        security: SmtpSecurity,
+        credentials: Option<(String, String)>,
+    ) -> Self {
         let addr = listener.local_addr().unwrap();
         let inbox = Inbox::default();
         let accepting = inbox.clone();
+        let acceptor = (security != SmtpSecurity::Plain).then(tls_acceptor);
         tokio::spawn(async move {
-            let builder = SessionBuilder::new("test-smtp");
+            let mut builder = SessionBuilder::new("test-smtp");
+            if security == SmtpSecurity::StartTls {
+                builder.enable_start_tls();
+            }
+            if credentials.is_some() {
+                builder.enable_auth(AuthMechanism::Plain);
+            }
             while let Ok((stream, peer)) = listener.accept().await {
+                let tls = Arc::new(AtomicBool::new(false));
                 let handler = Collector {
                     inbox: accepting.clone(),
+                    tls: Arc::clone(&tls),
+                    credentials: credentials.clone(),
+                    authenticated: None,
                     from: String::new(),
                     to: Vec::new(),
                     data: Vec::new(),
                 };
                 let mut session = builder.build(peer.ip(), handler);
                 let unavailable = accepting.unavailable.load(Ordering::SeqCst);
+                let acceptor = acceptor.clone();
                 tokio::spawn(async move {
-                    let (read, mut write) = stream.into_split();
+                    let mut stream = stream;
                     if unavailable {
-                        let _ = write.write_all(b"421 Service not available\r\n").await;
+                        let _ = stream.write_all(b"421 Service not available\r\n").await;
                         return;
                     }
-                    let mut reader = BufReader::new(read);
                     let greeting = session.greeting().buffer().unwrap();
-                    if write.write_all(&greeting).await.is_err() {
+                    if security == SmtpSecurity::Tls {
+                        let Some(acceptor) = acceptor else { return };
+                        let Ok(mut stream) = acceptor.accept(stream).await else {
+                            return;
+                        };
+                        tls.store(true, Ordering::SeqCst);
+                        session.tls_active();
+                        if stream.write_all(&greeting).await.is_ok() {
+                            converse(&mut BufReader::new(stream), &mut session).await;
+                        }
                         return;
                     }
-                    let mut line = Vec::new();
-                    loop {
-                        line.clear();
-                        match reader.read_until(b'\n', &mut line).await {
-                            Ok(0) | Err(_) => return,
-                            Ok(_) => {}
-                        }
-                        let reply = session.process(&line);
-                        if reply.action == Action::NoReply {
-                            continue;
-                        }
-                        let bytes = reply.buffer().unwrap();
-                        if write.write_all(&bytes).await.is_err() || reply.action == Action::Close {
+                    if stream.write_all(&greeting).await.is_err() {
+                        return;
+                    }
+                    let mut reader = BufReader::new(stream);
+                    if let Turn::UpgradeTls = converse(&mut reader, &mut session).await {
+                        let Some(acceptor) = acceptor else { return };
+                        let Ok(stream) = acceptor.accept(reader.into_inner()).await else {
                             return;
-                        }
+                        };
+                        tls.store(true, Ordering::SeqCst);
+                        session.tls_active();
+                        converse(&mut BufReader::new(stream), &mut session).await;
                     }
                 });
             }

@@ -7,7 +7,10 @@ use serde_json::{Value, json};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
-use tokio_tungstenite::tungstenite::{Message, http::HeaderValue};
+use tokio_tungstenite::tungstenite::{
+    Message,
+    http::{HeaderName, HeaderValue},
+};
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, connect_async};
 
 use crate::app::TestApp;
@@ -24,22 +27,38 @@ pub struct WsClient {
 impl TestApp {
     /// Opens `/graphql/ws` asking for `protocols` (comma-separated, or none).
     pub async fn ws(&self, protocols: Option<&str>) -> WsClient {
+        let headers: Vec<(&str, &str)> = protocols
+            .map(|p| ("sec-websocket-protocol", p))
+            .into_iter()
+            .collect();
+        self.try_ws(&headers).await.expect("WebSocket upgrade")
+    }
+
+    /// Opens `/graphql/ws` with extra request headers; the HTTP status when the upgrade is
+    /// refused.
+    pub async fn try_ws(&self, headers: &[(&str, &str)]) -> Result<WsClient, u16> {
         let mut request = format!("ws://{}/graphql/ws", self.addr)
             .into_client_request()
             .unwrap();
-        if let Some(protocols) = protocols {
-            request.headers_mut().insert(
-                "sec-websocket-protocol",
-                HeaderValue::from_str(protocols).unwrap(),
-            );
+        for (name, value) in headers {
+            let name = HeaderName::from_bytes(name.as_bytes()).unwrap();
+            request
+                .headers_mut()
+                .insert(name, HeaderValue::from_str(value).unwrap());
         }
-        let (stream, response) = connect_async(request).await.expect("WebSocket upgrade");
+        let (stream, response) = match connect_async(request).await {
+            Ok(connected) => connected,
+            Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+                return Err(response.status().as_u16());
+            }
+            Err(err) => panic!("WebSocket upgrade failed: {err}"),
+        };
         let protocol = response
             .headers()
             .get("sec-websocket-protocol")
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        WsClient { stream, protocol }
+        Ok(WsClient { stream, protocol })
     }
 
     /// A `graphql-transport-ws` connection, initialised and acknowledged.

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
+use prometheus_client::metrics::counter::Counter;
 use rand::Rng;
 use tokio::sync::Semaphore;
 
@@ -24,6 +25,8 @@ pub struct PasswordHasher {
     /// A hash of a random password, checked when there is no real hash to check, so unknown
     /// logins cost the same time as known ones.
     dummy: Arc<tokio::sync::OnceCell<String>>,
+    /// Password verifications run (real or dummy), exported as `portal_password_checks_total`.
+    pub checks: Counter,
 }
 
 impl PasswordHasher {
@@ -31,6 +34,7 @@ impl PasswordHasher {
         Self {
             permits: Arc::new(Semaphore::new(parallelism.max(1))),
             dummy: Arc::new(tokio::sync::OnceCell::new()),
+            checks: Counter::default(),
         }
     }
 
@@ -65,6 +69,7 @@ impl PasswordHasher {
 
     /// Whether `password` matches the stored PHC string. A malformed hash never matches.
     pub async fn verify(&self, password: String, phc: String) -> ApiResult<bool> {
+        self.checks.inc();
         self.run(move || {
             let Ok(parsed) = PasswordHash::new(&phc) else {
                 return Ok(false);

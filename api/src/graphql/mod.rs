@@ -13,7 +13,7 @@ pub mod types;
 
 use async_graphql::Schema;
 
-pub use context::RequestContext;
+pub use context::{RequestContext, TokenSource};
 pub use mutation::Mutation;
 pub use query::Query;
 pub use request::Engine;

@@ -3,11 +3,12 @@
 use std::path::PathBuf;
 use std::time::Duration as StdDuration;
 
+use anyhow::Context as _;
 use chrono::{DateTime, Duration, Utc};
 use entity::{MailStatus, mail_outbox};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
-use lettre::transport::smtp::client::{Tls, TlsParameters};
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::transport::smtp::extension::ClientId;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use sea_orm::{
@@ -50,10 +51,22 @@ impl Transport {
         let Some(smtp) = &settings.mail.smtp else {
             return Ok(Self::Files(settings.data_dir.join("mail")));
         };
+        let parameters = || -> anyhow::Result<TlsParameters> {
+            let mut builder = TlsParameters::builder(smtp.host.clone());
+            if let Some(path) = &smtp.ca_file {
+                let pem = std::fs::read(path)
+                    .with_context(|| format!("cannot read mail.smtp.ca_file {}", path.display()))?;
+                let certificate = Certificate::from_pem(&pem).with_context(|| {
+                    format!("mail.smtp.ca_file {} holds no certificate", path.display())
+                })?;
+                builder = builder.add_root_certificate(certificate);
+            }
+            Ok(builder.build_rustls()?)
+        };
         let tls = match smtp.tls {
             SmtpTls::None => Tls::None,
-            SmtpTls::Starttls => Tls::Required(TlsParameters::new(smtp.host.clone())?),
-            SmtpTls::Tls => Tls::Wrapper(TlsParameters::new(smtp.host.clone())?),
+            SmtpTls::Starttls => Tls::Required(parameters()?),
+            SmtpTls::Tls => Tls::Wrapper(parameters()?),
         };
         let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host)
             .port(smtp.port)

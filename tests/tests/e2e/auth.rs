@@ -4,7 +4,9 @@ use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, Utc};
 use portal_api::clock::Clock as _;
+use portal_api::config::{Secret as ConfigSecret, SmtpTls};
 use portal_api::domain::Language;
+use portal_tests::smtp::test_ca_file;
 use portal_tests::{Gql, Role, TestApp, on_both_databases};
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
@@ -113,6 +115,28 @@ async fn count(app: &TestApp, sql: &str) -> i64 {
     row.try_get_by_index::<i64>(0).unwrap()
 }
 
+/// `portal_password_checks_total` from `/metrics`.
+async fn password_checks(app: &TestApp) -> u64 {
+    let text = app.get("/metrics").await.text().await.unwrap();
+    text.lines()
+        .find_map(|line| line.strip_prefix("portal_password_checks_total "))
+        .and_then(|value| value.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no password check counter in {text}"))
+}
+
+/// Waits (up to 5 s) until `sql` counts `expected`; the last count.
+async fn eventually(app: &TestApp, sql: &str, expected: i64) -> i64 {
+    let mut last = -1;
+    for _ in 0..50 {
+        last = count(app, sql).await;
+        if last == expected {
+            break;
+        }
+        tokio::time::sleep(StdDuration::from_millis(100)).await;
+    }
+    last
+}
+
 on_both_databases! {
     async fn the_welcome_link_sets_a_strong_password_once_and_then_login_works(app) {
         app.invite("zoe@client.example", "Zoé Martin", Language::Fr).await;
@@ -166,9 +190,15 @@ on_both_databases! {
         let disabled = app.person_with_password(Role::Advanced, company.id, PASSWORD).await;
         app.state.services().db.writer().execute_unprepared(&format!(
             "UPDATE accounts SET state = 'DISABLED' WHERE email = '{}'", disabled.email)).await.unwrap();
+        // Each failure costs exactly one Argon2 check, unknown logins included (a dummy hash):
+        // no timing difference tells an existing login from an unknown one.
+        let checks_before = password_checks(&app).await;
         let unknown = login(&app, "nobody@client.example", PASSWORD).await;
+        assert_eq!(password_checks(&app).await, checks_before + 1, "unknown login");
         let wrong = login(&app, &person.email, "not the password at all").await;
+        assert_eq!(password_checks(&app).await, checks_before + 2, "wrong password");
         let off = login(&app, &disabled.email, PASSWORD).await;
+        assert_eq!(password_checks(&app).await, checks_before + 3, "disabled account");
         for failure in [&unknown, &wrong, &off] {
             assert_eq!(failure.status, unknown.status);
             assert_eq!(failure.body, unknown.body, "same shape and message");
@@ -429,6 +459,38 @@ on_both_databases! {
         assert!(out.headers()["set-cookie"].to_str().unwrap().contains("Max-Age=0"));
     }
 
+    async fn the_web_socket_takes_the_cookie_only_from_the_portal_s_own_origin(app) {
+        let company = app.customer_company("Acme").await;
+        let person = app.person_with_password(Role::Restricted, company.id, PASSWORD).await;
+        let body = json!({ "query": LOGIN, "variables": { "i": { "login": person.email, "password": PASSWORD, "delivery": "COOKIE" } } });
+        let response = app.post_raw(&[("content-type", "application/json")], body.to_string()).await;
+        let cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
+        let pair = cookie.split(';').next().unwrap().to_owned();
+        let protocol = ("sec-websocket-protocol", "graphql-transport-ws");
+
+        // A page on another site opening a socket gets the cookie attached by the browser.
+        for origin in [Some("https://evil.example"), Some("http://localhost:8081"), None] {
+            let mut headers = vec![protocol, ("cookie", pair.as_str())];
+            headers.extend(origin.map(|o| ("origin", o)));
+            assert_eq!(app.try_ws(&headers).await.err(), Some(403), "origin {origin:?}");
+        }
+
+        let own = app.state.settings().http.public_url.clone();
+        let mut ws = app.try_ws(&[protocol, ("cookie", &pair), ("origin", &own)]).await.expect("same origin");
+        ws.send(json!({ "type": "connection_init", "payload": {} })).await;
+        assert_eq!(ws.next().await["type"], "connection_ack");
+        ws.send(json!({ "id": "me", "type": "subscribe", "payload": { "query": VIEWER } })).await;
+        let me = ws.next().await;
+        assert_eq!(me["payload"]["data"]["viewer"]["account"]["email"], person.email.as_str(), "{me}");
+
+        // Without a cookie the origin does not matter: the token is explicit.
+        let mut ws = app.try_ws(&[protocol, ("origin", "https://evil.example")]).await.expect("no cookie");
+        ws.send(json!({ "type": "connection_init", "payload": {} })).await;
+        assert_eq!(ws.next().await["type"], "connection_ack");
+        ws.send(json!({ "id": "me", "type": "subscribe", "payload": { "query": VIEWER } })).await;
+        assert_eq!(ws.next().await["payload"]["data"]["viewer"], Value::Null);
+    }
+
     async fn secure_cookies_use_the_host_prefix(app)
         with |s: &mut portal_tests::Settings| s.auth.cookie_secure = Some(true); {
         let company = app.customer_company("Acme").await;
@@ -499,14 +561,7 @@ on_both_databases! {
     async fn mail_waits_for_a_down_smtp_server_and_keeps_its_message_id(app) {
         app.smtp.set_available(false);
         app.invite("waiting@client.example", "Wai Ting", Language::En).await;
-        let mut pending = 0;
-        for _ in 0..50 {
-            pending = count(&app, "SELECT COUNT(*) FROM mail_outbox WHERE status = 'PENDING' AND attempts >= 1 AND last_error IS NOT NULL").await;
-            if pending == 1 {
-                break;
-            }
-            tokio::time::sleep(StdDuration::from_millis(100)).await;
-        }
+        let pending = eventually(&app, "SELECT COUNT(*) FROM mail_outbox WHERE status = 'PENDING' AND attempts >= 1 AND last_error IS NOT NULL", 1).await;
         assert_eq!(pending, 1, "the delivery was tried, failed, and the mail is kept");
         assert!(app.smtp.mails().is_empty());
         app.smtp.set_available(true);
@@ -518,15 +573,60 @@ on_both_databases! {
         let stored: String = row.try_get_by_index(0).unwrap();
         assert_eq!(mail.header("Message-ID").unwrap(), stored);
         // The worker records the delivery just after the server has the mail.
-        let mut sent = 0;
-        for _ in 0..50 {
-            sent = count(&app, "SELECT COUNT(*) FROM mail_outbox WHERE status = 'SENT'").await;
-            if sent == 1 {
-                break;
-            }
-            tokio::time::sleep(StdDuration::from_millis(100)).await;
+        assert_eq!(eventually(&app, "SELECT COUNT(*) FROM mail_outbox WHERE status = 'SENT'", 1).await, 1);
+    }
+
+    async fn mail_goes_through_starttls_and_logs_in_to_a_relay_whose_ca_is_configured(app)
+        with |s: &mut portal_tests::Settings| {
+            let relay = s.mail.smtp.as_mut().unwrap();
+            relay.tls = SmtpTls::Starttls;
+            relay.username = Some("portal".into());
+            relay.password = Some(ConfigSecret::new("relay secret"));
+            relay.ca_file = Some(test_ca_file());
+        }; {
+        app.invite("tls@client.example", "Tee Ls", Language::En).await;
+        let mail = app.smtp.wait_for("tls@client.example", 1).await.remove(0);
+        assert!(mail.tls, "upgraded with STARTTLS before sending");
+        assert_eq!(mail.authenticated_as.as_deref(), Some("portal"));
+    }
+
+    async fn mail_goes_over_implicit_tls(app)
+        with |s: &mut portal_tests::Settings| {
+            let relay = s.mail.smtp.as_mut().unwrap();
+            relay.tls = SmtpTls::Tls;
+            relay.ca_file = Some(test_ca_file());
+        }; {
+        app.invite("wrapped@client.example", "Wrap Ped", Language::En).await;
+        let mail = app.smtp.wait_for("wrapped@client.example", 1).await.remove(0);
+        assert!(mail.tls);
+    }
+
+    async fn a_relay_with_an_untrusted_certificate_gets_no_mail(app)
+        with |s: &mut portal_tests::Settings| s.mail.smtp.as_mut().unwrap().tls = SmtpTls::Starttls; {
+        app.invite("mitm@client.example", "Mit M", Language::En).await;
+        let failed = eventually(&app, "SELECT COUNT(*) FROM mail_outbox WHERE status = 'PENDING' AND attempts >= 1 AND last_error IS NOT NULL", 1).await;
+        assert_eq!(failed, 1, "the certificate is refused and the mail kept for later");
+        assert_eq!(count(&app, "SELECT COUNT(*) FROM mail_outbox WHERE LOWER(last_error) LIKE '%certificate%'").await, 1);
+        assert!(app.smtp.mails().is_empty());
+    }
+
+    async fn a_mail_that_keeps_failing_is_marked_failed_after_max_attempts(app)
+        with |s: &mut portal_tests::Settings| s.mail.max_attempts = 3; {
+        app.smtp.set_available(false);
+        app.invite("never@client.example", "Ne Ver", Language::En).await;
+        for attempt in 1..=3 {
+            let tried = eventually(&app, &format!("SELECT COUNT(*) FROM mail_outbox WHERE attempts = {attempt}"), 1).await;
+            assert_eq!(tried, 1, "attempt {attempt}");
+            // Past any backoff: the next attempt is due.
+            app.clock.advance(Duration::days(1));
         }
-        assert_eq!(sent, 1);
+        assert_eq!(eventually(&app, "SELECT COUNT(*) FROM mail_outbox WHERE status = 'FAILED' AND last_error IS NOT NULL", 1).await, 1);
+        // A failed mail is not retried, even once the server is back.
+        app.smtp.set_available(true);
+        app.clock.advance(Duration::days(1));
+        tokio::time::sleep(StdDuration::from_millis(600)).await;
+        assert!(app.smtp.mails_to("never@client.example").is_empty());
+        assert_eq!(count(&app, "SELECT COUNT(*) FROM mail_outbox WHERE attempts = 3").await, 1, "no fourth attempt");
     }
 
     async fn a_rolled_back_change_sends_nothing_and_names_cannot_add_headers(app) {

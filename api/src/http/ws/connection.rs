@@ -11,11 +11,12 @@ use tokio::task::{AbortHandle, JoinSet};
 use tokio::time::{Instant as TokioInstant, MissedTickBehavior, interval_at, sleep_until};
 
 use super::protocol::{self, Incoming, Outgoing, Protocol};
+use crate::auth::login::Client;
 use crate::auth::sessions;
 use crate::error::ErrorCode;
-use crate::graphql::RequestContext;
 use crate::graphql::request::{GraphqlParams, Prepared, finish};
 use crate::graphql::response::{Outcome, ResponseBody};
+use crate::graphql::{RequestContext, TokenSource};
 use crate::state::AppState;
 use async_graphql::parser::types::OperationType;
 
@@ -41,7 +42,8 @@ struct Connection {
     protocol: Protocol,
     /// The credentials accepted at `connection_init`, re-resolved for every operation so that
     /// role changes and revocations apply to new operations at once.
-    token: Option<String>,
+    token: Option<(String, TokenSource)>,
+    client: Client,
     acknowledged: bool,
     operations: HashMap<String, (u64, AbortHandle)>,
     next_generation: u64,
@@ -60,7 +62,8 @@ pub async fn serve(
     state: AppState,
     mut socket: WebSocket,
     protocol: Option<Protocol>,
-    header_token: Option<String>,
+    header_token: Option<(String, TokenSource)>,
+    client: Client,
 ) {
     let Some(protocol) = protocol else {
         close(
@@ -77,6 +80,7 @@ pub async fn serve(
         state: state.clone(),
         protocol,
         token: header_token,
+        client,
         acknowledged: false,
         operations: HashMap::new(),
         next_generation: 0,
@@ -244,9 +248,9 @@ impl Connection {
             ));
         }
         if let Some(token) = payload.as_ref().and_then(token_from_payload) {
-            self.token = Some(token);
+            self.token = Some((token, TokenSource::Bearer));
         }
-        if let Some(token) = &self.token {
+        if let Some((token, _)) = &self.token {
             let services = self.state.services();
             let principal = sessions::resolve(
                 &services.db,
@@ -301,7 +305,7 @@ impl Connection {
             );
             return self.send(socket, &Outgoing::Error { id, errors }).await;
         }
-        let context = RequestContext::new(self.token.clone());
+        let context = RequestContext::with_client(self.token.clone(), self.client);
         let prepared = match self.state.engine().prepare(params, context) {
             Ok(prepared) => prepared,
             Err(refused) => {
