@@ -57,3 +57,91 @@ pub async fn record<C: ConnectionTrait>(
     .await?;
     Ok(())
 }
+
+/// Which journal entries to list.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    /// Only these actions (all when empty).
+    pub actions: Vec<String>,
+    /// Only entries by this account.
+    pub actor_account_id: Option<Uuid>,
+    /// Only entries about this object.
+    pub target_id: Option<Uuid>,
+    /// Only this company's entries (the platform operator; Security Administrators always get
+    /// their own company's).
+    pub company_id: Option<Uuid>,
+    /// Only entries at or after this time.
+    pub since: Option<DateTime<Utc>>,
+    /// Only entries before this time.
+    pub until: Option<DateTime<Utc>>,
+}
+
+/// One page of the journal, newest first.
+pub async fn list(
+    services: &crate::state::Services,
+    actor: &crate::auth::Actor,
+    mut filter: AuditFilter,
+    page: &crate::paging::PageRequest,
+) -> crate::error::ApiResult<crate::paging::Page<audit_event::Model>> {
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    use sea_orm::{ColumnTrait, Order, QueryFilter, QueryOrder, QuerySelect};
+    // The platform operator reads everything; a Security Administrator their company's only.
+    if actor.platform_operator().is_err() {
+        filter.company_id = Some(actor.security_administrator()?.company_id());
+    }
+    let after = page.after.as_ref().map(parse_cursor).transpose()?;
+    let mut query = audit_event::Entity::find();
+    if let Some(company) = filter.company_id {
+        query = query.filter(audit_event::Column::CompanyId.eq(company));
+    }
+    if !filter.actions.is_empty() {
+        query = query.filter(audit_event::Column::Action.is_in(filter.actions));
+    }
+    if let Some(actor) = filter.actor_account_id {
+        query = query.filter(audit_event::Column::ActorAccountId.eq(actor));
+    }
+    if let Some(target) = filter.target_id {
+        query = query.filter(audit_event::Column::TargetId.eq(target));
+    }
+    if let Some(since) = filter.since {
+        query = query.filter(audit_event::Column::OccurredAt.gte(since));
+    }
+    if let Some(until) = filter.until {
+        query = query.filter(audit_event::Column::OccurredAt.lt(until));
+    }
+    if let Some((at, id)) = after {
+        let row = Expr::tuple([
+            Expr::col(audit_event::Column::OccurredAt),
+            Expr::col(audit_event::Column::Id),
+        ]);
+        query = query.filter(row.lt(Expr::tuple([Expr::val(at), Expr::val(id)])));
+    }
+    let rows = query
+        .order_by(audit_event::Column::OccurredAt, Order::Desc)
+        .order_by(audit_event::Column::Id, Order::Desc)
+        .limit(page.fetch_limit())
+        .all(services.db.reader())
+        .await?;
+    Ok(crate::paging::Page::from_rows(page, rows, cursor))
+}
+
+fn cursor(event: &audit_event::Model) -> crate::paging::Cursor {
+    crate::paging::Cursor::new(vec![
+        "audit".to_owned(),
+        event.occurred_at.to_rfc3339(),
+        event.id.to_string(),
+    ])
+}
+
+fn parse_cursor(cursor: &crate::paging::Cursor) -> crate::error::ApiResult<(DateTime<Utc>, Uuid)> {
+    let invalid = crate::paging::Cursor::invalid;
+    let [tag, at, id] = cursor.parts() else {
+        return Err(invalid());
+    };
+    if tag != "audit" {
+        return Err(invalid());
+    }
+    let at = DateTime::parse_from_rfc3339(at).map_err(|_| invalid())?;
+    let id = Uuid::try_parse(id).map_err(|_| invalid())?;
+    Ok((at.with_timezone(&Utc), id))
+}

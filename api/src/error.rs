@@ -82,6 +82,8 @@ pub enum InputReason {
     InvalidOrExpired,
     /// The password or code given to confirm the change is wrong.
     WrongCredential,
+    /// The contact is obsolete: reactivate it first.
+    Obsolete,
 }
 
 impl InputReason {
@@ -96,6 +98,7 @@ impl InputReason {
             Self::TooGuessable => "TOO_GUESSABLE",
             Self::InvalidOrExpired => "INVALID_OR_EXPIRED",
             Self::WrongCredential => "WRONG_CREDENTIAL",
+            Self::Obsolete => "OBSOLETE",
         }
     }
 }

@@ -60,6 +60,24 @@ impl NodeId {
     }
 }
 
+impl NodeId {
+    /// The UUID of an ID that must be of `kind`. A well-formed ID of another kind names no
+    /// such object: `NOT_FOUND`, exactly as an unknown ID.
+    pub fn expect(
+        raw: &str,
+        kind: NodeKind,
+        field: &str,
+        what: &'static str,
+    ) -> Result<Uuid, ApiError> {
+        let id = Self::parse(raw, field)?;
+        if id.kind == kind {
+            Ok(id.uuid)
+        } else {
+            Err(ApiError::NotFound { what })
+        }
+    }
+}
+
 impl fmt::Display for NodeId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}_{}", self.kind.prefix(), self.uuid.simple())

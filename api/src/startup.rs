@@ -136,6 +136,10 @@ async fn maintenance(services: Services, stop: CancellationToken) {
         if let Err(err) = auth::throttle::purge(services.db.writer(), services.clock.now()).await {
             tracing::warn!(%err, "cannot purge old credential attempts");
         }
+        let now = services.clock.now();
+        if let Err(err) = auth::sessions::drop_dead_staging(services.db.writer(), now).await {
+            tracing::warn!(%err, "cannot drop the staged role changes of ended sessions");
+        }
         tokio::select! {
             () = stop.cancelled() => return,
             () = tokio::time::sleep(Duration::from_secs(3600)) => {}

@@ -15,6 +15,7 @@ pub mod mail_outbox;
 pub mod recovery_code;
 pub mod second_factor;
 pub mod session;
+pub mod staged_role_change;
 
 pub use account::AccountState;
 pub use auth_attempt::AttemptKind;

@@ -7,6 +7,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261121_000001_identity;
 mod m20261121_000002_auth;
+mod m20261121_000003_role_batches;
 
 /// Applies the portal's migrations in order.
 pub struct Migrator;
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261121_000001_identity::Migration),
             Box::new(m20261121_000002_auth::Migration),
+            Box::new(m20261121_000003_role_batches::Migration),
         ]
     }
 }

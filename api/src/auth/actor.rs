@@ -35,6 +35,8 @@ pub struct Membership {
     pub support_role: Option<SupportRole>,
     pub security_admin: bool,
     pub provider_role: Option<ProviderRole>,
+    /// The company's policy requires a second factor of every contact.
+    pub requires_two_factor: bool,
 }
 
 impl Membership {
@@ -59,16 +61,61 @@ impl PlatformOperator {
     }
 }
 
-/// Proof that the caller may list and read the contacts of one customer company
+/// Proof that the caller may list, read, add and edit the contacts of one customer company
 /// (Support Administrators and Security Administrators).
 #[derive(Debug, Clone, Copy)]
 pub struct ContactDirectory {
     company_id: Uuid,
+    account_id: Uuid,
 }
 
 impl ContactDirectory {
     pub fn company_id(&self) -> Uuid {
         self.company_id
+    }
+
+    /// Who acts, for the journal.
+    pub fn account_id(&self) -> Uuid {
+        self.account_id
+    }
+}
+
+/// Proof that the caller is an active Security Administrator of one customer company, in a
+/// session opened with a second factor: only [`Actor::security_administrator`] makes one.
+/// Role batches, obsolete marking, the security policy and the company's journal take it.
+#[derive(Debug, Clone, Copy)]
+pub struct SecurityAdministrator {
+    company_id: Uuid,
+    contact_id: Uuid,
+    account_id: Uuid,
+    session_id: Uuid,
+}
+
+impl SecurityAdministrator {
+    pub fn company_id(&self) -> Uuid {
+        self.company_id
+    }
+
+    /// The administrator's own contact, re-checked inside the transactions that need it.
+    pub fn contact_id(&self) -> Uuid {
+        self.contact_id
+    }
+
+    pub fn account_id(&self) -> Uuid {
+        self.account_id
+    }
+
+    /// The session that stages role changes; they die with it.
+    pub fn session_id(&self) -> Uuid {
+        self.session_id
+    }
+
+    /// A Security Administrator may use the contact directory too.
+    pub fn directory(&self) -> ContactDirectory {
+        ContactDirectory {
+            company_id: self.company_id,
+            account_id: self.account_id,
+        }
     }
 }
 
@@ -81,11 +128,31 @@ impl Actor {
         }
     }
 
+    /// The company the caller acts for. When that company requires a second factor and the
+    /// session was opened without one, nothing done for the company is allowed until the person
+    /// enrols (`TWO_FACTOR_REQUIRED`); their own account stays reachable.
     fn membership(&self) -> ApiResult<&Membership> {
-        self.principal()?
-            .membership
-            .as_ref()
-            .ok_or(ApiError::Forbidden)
+        let principal = self.principal()?;
+        let membership = principal.membership.as_ref().ok_or(ApiError::Forbidden)?;
+        if membership.requires_two_factor && !principal.two_factor {
+            return Err(ApiError::TwoFactorRequired);
+        }
+        Ok(membership)
+    }
+
+    /// The Security Administrator capability; needs a two-factor session.
+    pub fn security_administrator(&self) -> ApiResult<SecurityAdministrator> {
+        let m = self.membership()?;
+        if !(m.is_customer() && m.security_admin) {
+            return Err(ApiError::Forbidden);
+        }
+        let principal = self.require_two_factor()?;
+        Ok(SecurityAdministrator {
+            company_id: m.company_id,
+            contact_id: m.contact_id,
+            account_id: principal.account_id,
+            session_id: principal.session_id,
+        })
     }
 
     /// `TWO_FACTOR_REQUIRED` unless the session was opened with a second factor. Privileged
@@ -122,8 +189,13 @@ impl Actor {
         let allowed = m.is_customer()
             && (m.security_admin || m.support_role == Some(SupportRole::Administrator));
         if allowed {
+            // Security Administrators use the directory with the rights of their role.
+            if m.security_admin && m.support_role != Some(SupportRole::Administrator) {
+                return self.security_administrator().map(|admin| admin.directory());
+            }
             Ok(ContactDirectory {
                 company_id: m.company_id,
+                account_id: self.principal()?.account_id,
             })
         } else {
             Err(ApiError::Forbidden)
@@ -169,6 +241,7 @@ mod tests {
                 support_role: support,
                 security_admin: security,
                 provider_role: provider,
+                requires_two_factor: false,
             }),
         })
     }
@@ -206,6 +279,60 @@ mod tests {
             Actor::Anonymous.contact_directory(),
             Err(ApiError::Unauthenticated)
         ));
+    }
+
+    #[test]
+    fn security_administrators_need_their_role_a_customer_company_and_a_second_factor() {
+        use SupportRole::*;
+        for (support, security, allowed) in [
+            (None, true, true),
+            (Some(Restricted), true, true),
+            (Some(Administrator), false, false),
+            (Some(Advanced), false, false),
+        ] {
+            let actor = person(CompanyKind::Customer, support, security, None);
+            assert_eq!(
+                actor.security_administrator().is_ok(),
+                allowed,
+                "{support:?}"
+            );
+        }
+        let Actor::Person(mut without) = person(CompanyKind::Customer, None, true, None) else {
+            unreachable!()
+        };
+        without.two_factor = false;
+        let without = Actor::Person(without);
+        assert!(matches!(
+            without.security_administrator(),
+            Err(ApiError::TwoFactorRequired)
+        ));
+        assert!(matches!(
+            without.contact_directory(),
+            Err(ApiError::TwoFactorRequired)
+        ));
+    }
+
+    #[test]
+    fn a_company_requiring_two_factor_blocks_sessions_without_it() {
+        let Actor::Person(mut principal) = person(
+            CompanyKind::Customer,
+            Some(SupportRole::Administrator),
+            false,
+            None,
+        ) else {
+            unreachable!()
+        };
+        principal.two_factor = false;
+        if let Some(m) = principal.membership.as_mut() {
+            m.requires_two_factor = true;
+        }
+        let actor = Actor::Person(principal.clone());
+        assert!(matches!(
+            actor.contact_directory(),
+            Err(ApiError::TwoFactorRequired)
+        ));
+        principal.two_factor = true;
+        assert!(Actor::Person(principal).contact_directory().is_ok());
     }
 
     #[test]

@@ -14,4 +14,6 @@ pub mod sessions;
 pub mod throttle;
 pub mod totp;
 
-pub use actor::{Actor, ContactDirectory, Membership, PlatformOperator, Principal};
+pub use actor::{
+    Actor, ContactDirectory, Membership, PlatformOperator, Principal, SecurityAdministrator,
+};

@@ -3,7 +3,10 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Duration, Utc};
-use entity::{AccountState, CompanyKind, ContactStatus, ProviderRole, SupportRole, session};
+use entity::{
+    AccountState, CompanyKind, ContactStatus, ProviderRole, SupportRole, session,
+    staged_role_change,
+};
 use rand::RngCore;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
@@ -134,13 +137,15 @@ struct SessionRow {
     provider_role: Option<ProviderRole>,
     contact_status: Option<ContactStatus>,
     company_kind: Option<CompanyKind>,
+    company_requires_two_factor: Option<bool>,
 }
 
 /// The one query that turns a token hash into a session, its account and its acting contact.
 pub const RESOLVE_SQL: &str = "\
 SELECT s.id AS session_id, s.account_id, s.two_factor, s.last_seen_at, s.idle_expires_at, \
        s.expires_at, a.state AS account_state, c.id AS contact_id, c.company_id, c.support_role, \
-       c.security_admin, c.provider_role, c.status AS contact_status, co.kind AS company_kind \
+       c.security_admin, c.provider_role, c.status AS contact_status, co.kind AS company_kind, \
+       co.require_two_factor AS company_requires_two_factor \
 FROM sessions s \
 JOIN accounts a ON a.id = s.account_id \
 LEFT JOIN contacts c ON c.id = s.contact_id \
@@ -201,6 +206,7 @@ pub async fn resolve(
                 support_role: row.support_role,
                 security_admin: row.security_admin.unwrap_or(false),
                 provider_role: row.provider_role,
+                requires_two_factor: row.company_requires_two_factor.unwrap_or(false),
             })
         }
         _ => None,
@@ -229,7 +235,7 @@ async fn touch(
     Ok(())
 }
 
-/// Ends one session.
+/// Ends one session; the role changes it staged are dropped with it.
 pub async fn revoke<C: ConnectionTrait>(
     conn: &C,
     session_id: Uuid,
@@ -239,6 +245,49 @@ pub async fn revoke<C: ConnectionTrait>(
         .col_expr(session::Column::RevokedAt, now.into())
         .filter(session::Column::Id.eq(session_id))
         .filter(session::Column::RevokedAt.is_null())
+        .exec(conn)
+        .await?;
+    staged_role_change::Entity::delete_many()
+        .filter(staged_role_change::Column::SessionId.eq(session_id))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// Deletes the staged role changes of sessions that have ended (revoked, idle or expired):
+/// changes never applied are dropped with the session that staged them. Logout drops them at
+/// once; this catches sessions that simply expired (run by the hourly maintenance).
+pub async fn drop_dead_staging<C: ConnectionTrait>(
+    conn: &C,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    use sea_orm::sea_query::{Expr, ExprTrait, Query};
+    let dead = Query::select()
+        .column(session::Column::Id)
+        .from(session::Entity)
+        .cond_where(
+            Expr::col(session::Column::RevokedAt)
+                .is_not_null()
+                .or(Expr::col(session::Column::ExpiresAt).lte(now))
+                .or(Expr::col(session::Column::IdleExpiresAt).lte(now)),
+        )
+        .to_owned();
+    let deleted = staged_role_change::Entity::delete_many()
+        .filter(staged_role_change::Column::SessionId.in_subquery(dead))
+        .exec(conn)
+        .await?;
+    Ok(deleted.rows_affected)
+}
+
+/// Makes a session act as another contact of the same account (another company).
+pub async fn switch_contact<C: ConnectionTrait>(
+    conn: &C,
+    session_id: Uuid,
+    contact_id: Uuid,
+) -> Result<(), DbErr> {
+    session::Entity::update_many()
+        .col_expr(session::Column::ContactId, Some(contact_id).into())
+        .filter(session::Column::Id.eq(session_id))
         .exec(conn)
         .await?;
     Ok(())
@@ -260,7 +309,14 @@ pub async fn revoke_all<C: ConnectionTrait>(
     if let Some(keep) = keep {
         update = update.filter(session::Column::Id.ne(keep));
     }
-    Ok(update.exec(conn).await?.rows_affected)
+    let ended = update.exec(conn).await?.rows_affected;
+    let mut staged = staged_role_change::Entity::delete_many()
+        .filter(staged_role_change::Column::StagedByAccountId.eq(account_id));
+    if let Some(keep) = keep {
+        staged = staged.filter(staged_role_change::Column::SessionId.ne(keep));
+    }
+    staged.exec(conn).await?;
+    Ok(ended)
 }
 
 /// Records that a session's holder has (or no longer has) presented a second factor.

@@ -3,4 +3,5 @@
 pub mod repo;
 mod service;
 
-pub use service::{CreatedCompany, NewCompany, create, find_visible, list};
+pub use repo::CompanySettings;
+pub use service::{CreatedCompany, NewCompany, create, find_visible, list, set_security_policy};

@@ -73,6 +73,73 @@ pub async fn insert<C: ConnectionTrait>(
     Ok(model)
 }
 
+/// The settings a customer company can be created with, and that change afterwards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CompanySettings {
+    pub require_two_factor: bool,
+    pub auto_close_after_secs: i64,
+    pub reopen_window_secs: i64,
+}
+
+impl Default for CompanySettings {
+    fn default() -> Self {
+        Self {
+            require_two_factor: false,
+            auto_close_after_secs: DEFAULT_AUTO_CLOSE_AFTER_SECS,
+            reopen_window_secs: DEFAULT_REOPEN_WINDOW_SECS,
+        }
+    }
+}
+
+/// Writes a company's settings and bumps its version; the updated company.
+pub async fn write_settings<C: ConnectionTrait>(
+    conn: &C,
+    company: &company::Model,
+    settings: CompanySettings,
+    now: DateTime<Utc>,
+) -> Result<company::Model, DbErr> {
+    company::Entity::update_many()
+        .col_expr(
+            company::Column::RequireTwoFactor,
+            settings.require_two_factor.into(),
+        )
+        .col_expr(
+            company::Column::AutoCloseAfterSecs,
+            settings.auto_close_after_secs.into(),
+        )
+        .col_expr(
+            company::Column::ReopenWindowSecs,
+            settings.reopen_window_secs.into(),
+        )
+        .col_expr(
+            company::Column::Version,
+            Expr::col(company::Column::Version).add(1),
+        )
+        .col_expr(company::Column::UpdatedAt, now.into())
+        .filter(company::Column::Id.eq(company.id))
+        .exec(conn)
+        .await?;
+    Ok(company::Model {
+        require_two_factor: settings.require_two_factor,
+        auto_close_after_secs: settings.auto_close_after_secs,
+        reopen_window_secs: settings.reopen_window_secs,
+        version: company.version + 1,
+        updated_at: now,
+        ..company.clone()
+    })
+}
+
+/// Takes the company's row lock until the transaction ends (PostgreSQL; SQLite has one writer
+/// anyway): role batches, obsolete marking and first administrators of one company run one at
+/// a time, so "at least one Security Administrator" cannot be broken by two at once.
+pub async fn lock<C: ConnectionTrait>(conn: &C, id: Uuid) -> Result<Option<company::Model>, DbErr> {
+    let mut query = company::Entity::find_by_id(id);
+    if conn.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        query = query.lock_exclusive();
+    }
+    query.one(conn).await
+}
+
 /// Companies in creation order, optionally only those whose name or human ID contains `search`
 /// (ignoring case and accents).
 pub async fn list<C: ConnectionTrait>(

@@ -2,8 +2,9 @@
 
 use entity::{CompanyKind, company};
 
-use super::repo;
-use crate::auth::{Actor, PlatformOperator};
+use super::repo::{self, CompanySettings};
+use crate::audit::{self, AuditEntry};
+use crate::auth::{Actor, PlatformOperator, SecurityAdministrator};
 use crate::domain::{CompanyName, Language};
 use crate::error::{ApiError, ApiResult};
 use crate::idempotency::{self, IdempotencyKey};
@@ -17,6 +18,7 @@ const CREATE_SCOPE: &str = "createCompany";
 pub struct NewCompany {
     pub name: CompanyName,
     pub language: Language,
+    pub settings: CompanySettings,
     pub idempotency_key: Option<IdempotencyKey>,
 }
 
@@ -48,6 +50,21 @@ pub async fn create(
         now,
     )
     .await?;
+    let created = if input.settings == CompanySettings::default() {
+        created
+    } else {
+        repo::write_settings(&txn, &created, input.settings, now).await?
+    };
+    let entry = AuditEntry {
+        action: "COMPANY_CREATED",
+        actor_account_id: Some(account_id),
+        company_id: Some(created.id),
+        target_kind: Some("COMPANY"),
+        target_id: Some(created.id),
+        after: Some(company_json(&created)),
+        ..AuditEntry::default()
+    };
+    audit::record(&txn, now, entry).await?;
     if let Some(key) = key {
         let recorded =
             idempotency::record(&txn, account_id, CREATE_SCOPE, key, created.id, now).await;
@@ -113,4 +130,51 @@ pub async fn list(
     let search = search.map(str::trim).filter(|s| !s.is_empty());
     let rows = repo::list(services.db.reader(), search, after, page).await?;
     Ok(Page::from_rows(page, rows, repo::cursor))
+}
+
+/// The journal's picture of a company's settings.
+fn company_json(company: &company::Model) -> serde_json::Value {
+    serde_json::json!({
+        "name": company.name,
+        "humanId": company.human_id,
+        "language": company.language,
+        "requireTwoFactor": company.require_two_factor,
+        "autoCloseAfterSeconds": company.auto_close_after_secs,
+        "reopenWindowSeconds": company.reopen_window_secs,
+    })
+}
+
+/// Sets the company's "require a second factor of every contact" policy.
+pub async fn set_security_policy(
+    services: &Services,
+    admin: &SecurityAdministrator,
+    require_two_factor: bool,
+) -> ApiResult<company::Model> {
+    let now = services.clock.now();
+    let txn = services.db.begin_write().await?;
+    let company = repo::lock(&txn, admin.company_id())
+        .await?
+        .ok_or(ApiError::NotFound { what: "company" })?;
+    if company.require_two_factor == require_two_factor {
+        return Ok(company);
+    }
+    let settings = CompanySettings {
+        require_two_factor,
+        auto_close_after_secs: company.auto_close_after_secs,
+        reopen_window_secs: company.reopen_window_secs,
+    };
+    let updated = repo::write_settings(&txn, &company, settings, now).await?;
+    let entry = AuditEntry {
+        action: "SECURITY_POLICY_CHANGED",
+        actor_account_id: Some(admin.account_id()),
+        company_id: Some(company.id),
+        target_kind: Some("COMPANY"),
+        target_id: Some(company.id),
+        before: Some(serde_json::json!({ "requireTwoFactor": company.require_two_factor })),
+        after: Some(serde_json::json!({ "requireTwoFactor": require_two_factor })),
+        ..AuditEntry::default()
+    };
+    audit::record(&txn, now, entry).await?;
+    txn.commit().await?;
+    Ok(updated)
 }

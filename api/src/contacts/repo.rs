@@ -201,6 +201,21 @@ fn active_model(new: NewContact, now: chrono::DateTime<chrono::Utc>) -> contact:
     }
 }
 
+/// Inserts one contact (inside the caller's transaction); the stored row.
+pub async fn insert<C: ConnectionTrait>(
+    conn: &C,
+    new: NewContact,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<contact::Model, DbErr> {
+    use sea_orm::TryIntoModel as _;
+    let row = active_model(new, now);
+    let model = row.clone().try_into_model()?;
+    contact::Entity::insert(row)
+        .exec_without_returning(conn)
+        .await?;
+    Ok(model)
+}
+
 /// Inserts contacts in batches (inside the caller's transaction, if any).
 pub async fn insert_many<C: ConnectionTrait>(
     conn: &C,

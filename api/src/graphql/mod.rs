@@ -1,5 +1,6 @@
 //! The GraphQL schema: thin resolvers that parse input, call one service and map the output.
 
+mod admin;
 mod auth;
 mod cache;
 pub mod context;

@@ -2,17 +2,18 @@
 
 use async_graphql::{Context, InputObject, MergedObject, Object, SimpleObject};
 
+use super::admin::AdminMutation;
 use super::auth::AuthMutation;
 use super::context::{actor, services};
 use super::types::{Company, InputProblem, LanguageGql};
-use crate::companies::{self, NewCompany};
+use crate::companies::{self, CompanySettings, NewCompany};
 use crate::domain::CompanyName;
 use crate::error::ApiResult;
 use crate::idempotency::IdempotencyKey;
 
 /// Every mutation field.
 #[derive(MergedObject, Default)]
-pub struct Mutation(AuthMutation, CompanyMutation);
+pub struct Mutation(AuthMutation, CompanyMutation, AdminMutation);
 
 #[derive(Default)]
 pub struct CompanyMutation;
@@ -25,8 +26,39 @@ pub struct CreateCompanyInput {
     /// Default language of the company's mails.
     #[graphql(default_with = "LanguageGql::En")]
     pub language: LanguageGql,
+    /// Every contact must log in with a second factor.
+    #[graphql(default)]
+    pub require_two_factor: bool,
+    /// A proposed solution left unanswered this long closes the request (1 hour to 365 days;
+    /// default 5 days).
+    pub auto_close_after_seconds: Option<i32>,
+    /// A closed request can be reopened for this long (0 to 3 years; default 183 days).
+    pub reopen_window_seconds: Option<i32>,
     /// Retrying with the same key returns the company the first call created.
     pub idempotency_key: Option<String>,
+}
+
+/// A duration in seconds within `min..=max`, or the default.
+fn seconds_in(
+    value: Option<i32>,
+    default: i64,
+    min: i64,
+    max: i64,
+    field: &str,
+) -> Result<i64, crate::error::ApiError> {
+    let Some(value) = value else {
+        return Ok(default);
+    };
+    let value = i64::from(value);
+    if (min..=max).contains(&value) {
+        Ok(value)
+    } else {
+        Err(crate::error::ApiError::bad_input(
+            field,
+            crate::error::InputReason::OutOfRange,
+            format!("must be between {min} and {max} seconds"),
+        ))
+    }
 }
 
 /// The result of `createCompany`.
@@ -68,6 +100,21 @@ impl CompanyMutation {
         let operator = actor(ctx).await?.platform_operator()?;
         let mut problems = Problems::default();
         let name = problems.check(CompanyName::parse(&input.name, "name"))?;
+        let defaults = CompanySettings::default();
+        let auto_close = problems.check(seconds_in(
+            input.auto_close_after_seconds,
+            defaults.auto_close_after_secs,
+            3600,
+            365 * 86_400,
+            "autoCloseAfterSeconds",
+        ))?;
+        let reopen = problems.check(seconds_in(
+            input.reopen_window_seconds,
+            defaults.reopen_window_secs,
+            0,
+            3 * 366 * 86_400,
+            "reopenWindowSeconds",
+        ))?;
         let key = input
             .idempotency_key
             .as_deref()
@@ -81,9 +128,21 @@ impl CompanyMutation {
                 replayed: false,
             });
         };
+        let (Some(auto_close_after_secs), Some(reopen_window_secs)) = (auto_close, reopen) else {
+            return Ok(CreateCompanyPayload {
+                company: None,
+                problems: problems.0,
+                replayed: false,
+            });
+        };
         let new = NewCompany {
             name,
             language: input.language.into(),
+            settings: CompanySettings {
+                require_two_factor: input.require_two_factor,
+                auto_close_after_secs,
+                reopen_window_secs,
+            },
             idempotency_key: key,
         };
         let created = companies::create(services, &operator, new).await?;

@@ -2,6 +2,7 @@
 
 use async_graphql::{Context, ID, MergedObject, Object};
 
+use super::admin::AdminQuery;
 use super::context::{actor, services};
 use super::types::{
     Account, Company, CompanyConnection, CompanyFilterInput, Contact, Node, Viewer,
@@ -14,7 +15,7 @@ use crate::{accounts, companies, contacts};
 
 /// Every query field.
 #[derive(MergedObject, Default)]
-pub struct Query(NodeQuery, ViewerQuery, CompanyQuery);
+pub struct Query(NodeQuery, ViewerQuery, CompanyQuery, AdminQuery);
 
 #[derive(Default)]
 pub struct NodeQuery;

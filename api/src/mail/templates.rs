@@ -2,6 +2,8 @@
 //! escaped in HTML; subjects are fixed texts, so user input can never reach a header except the
 //! recipient's name, which [`super::header_safe`] cleans.
 
+use entity::SupportRole;
+
 use crate::domain::Language;
 
 /// A mail's subject and bodies.
@@ -30,6 +32,16 @@ pub enum Template<'a> {
     TwoFactorEnabled,
     TwoFactorDisabled,
     RecoveryCodesRegenerated,
+    /// An existing account became a contact of another company.
+    AddedToCompany {
+        company: &'a str,
+    },
+    /// A Security Administrator applied a role change to the person's contact.
+    RolesChanged {
+        company: &'a str,
+        support_role: Option<SupportRole>,
+        security_admin: bool,
+    },
 }
 
 impl Template<'_> {
@@ -42,7 +54,43 @@ impl Template<'_> {
             Self::TwoFactorEnabled => "TWO_FACTOR_ENABLED",
             Self::TwoFactorDisabled => "TWO_FACTOR_DISABLED",
             Self::RecoveryCodesRegenerated => "RECOVERY_CODES_REGENERATED",
+            Self::AddedToCompany { .. } => "ADDED_TO_COMPANY",
+            Self::RolesChanged { .. } => "ROLES_CHANGED",
         }
+    }
+}
+
+/// The person's roles in words, in `language`.
+fn roles_text(
+    support_role: Option<SupportRole>,
+    security_admin: bool,
+    language: Language,
+) -> String {
+    use Language::{En, Fr};
+    let mut names: Vec<&str> = Vec::new();
+    if let Some(role) = support_role {
+        names.push(match (role, language) {
+            (SupportRole::Restricted, En) => "Support Restricted",
+            (SupportRole::Restricted, Fr) => "Support restreint",
+            (SupportRole::Advanced, En) => "Support Advanced",
+            (SupportRole::Advanced, Fr) => "Support avancé",
+            (SupportRole::Administrator, En) => "Support Administrator",
+            (SupportRole::Administrator, Fr) => "Administrateur support",
+        });
+    }
+    if security_admin {
+        names.push(match language {
+            En => "Security Administrator",
+            Fr => "Administrateur sécurité",
+        });
+    }
+    if names.is_empty() {
+        match language {
+            En => "none".into(),
+            Fr => "aucun".into(),
+        }
+    } else {
+        names.join(", ")
     }
 }
 
@@ -182,6 +230,38 @@ fn parts(template: &Template<'_>, language: Language) -> Parts {
                 ],
                 None,
             ),
+            (Template::AddedToCompany { company }, En) => (
+                "You were added to a company",
+                vec![
+                    format!("You are now a contact of {company} on the support portal."),
+                    "Log in with your usual account and choose this company in the company switcher.".into(),
+                ],
+                None,
+            ),
+            (Template::AddedToCompany { company }, Fr) => (
+                "Vous avez été ajouté à une société",
+                vec![
+                    format!("Vous êtes désormais contact de {company} sur le portail support."),
+                    "Connectez-vous avec votre compte habituel et choisissez cette société dans le sélecteur de société.".into(),
+                ],
+                None,
+            ),
+            (Template::RolesChanged { company, support_role, security_admin }, En) => (
+                "Your roles changed",
+                vec![
+                    format!("A Security Administrator of {company} changed your roles."),
+                    format!("Your roles now: {}.", roles_text(*support_role, *security_admin, En)),
+                ],
+                None,
+            ),
+            (Template::RolesChanged { company, support_role, security_admin }, Fr) => (
+                "Vos rôles ont changé",
+                vec![
+                    format!("Un administrateur sécurité de {company} a modifié vos rôles."),
+                    format!("Vos rôles désormais : {}.", roles_text(*support_role, *security_admin, Fr)),
+                ],
+                None,
+            ),
         };
     Parts {
         subject,
@@ -271,6 +351,12 @@ mod tests {
             Template::TwoFactorEnabled,
             Template::TwoFactorDisabled,
             Template::RecoveryCodesRegenerated,
+            Template::AddedToCompany { company: "Acme" },
+            Template::RolesChanged {
+                company: "Acme",
+                support_role: Some(SupportRole::Advanced),
+                security_admin: true,
+            },
         ];
         for template in &templates {
             let en = render(template, Language::En, "A");

@@ -17,6 +17,19 @@ impl Contact {
         NodeId::new(NodeKind::Contact, self.0.id).to_string().into()
     }
 
+    /// The company this contact belongs to.
+    async fn company(
+        &self,
+        ctx: &async_graphql::Context<'_>,
+    ) -> crate::error::ApiResult<Option<super::Company>> {
+        let services = crate::graphql::context::services(ctx)?;
+        Ok(
+            crate::companies::repo::find(services.db.reader(), self.0.company_id)
+                .await?
+                .map(super::Company),
+        )
+    }
+
     /// Last name.
     async fn last_name(&self) -> &str {
         &self.0.last_name

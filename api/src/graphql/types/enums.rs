@@ -74,6 +74,16 @@ impl From<SupportRole> for SupportRoleGql {
     }
 }
 
+impl From<SupportRoleGql> for SupportRole {
+    fn from(role: SupportRoleGql) -> Self {
+        match role {
+            SupportRoleGql::SupportRestricted => Self::Restricted,
+            SupportRoleGql::SupportAdvanced => Self::Advanced,
+            SupportRoleGql::SupportAdministrator => Self::Administrator,
+        }
+    }
+}
+
 /// The role of a member of the provider organisation.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 #[graphql(name = "ProviderRole")]

@@ -46,6 +46,22 @@ impl Viewer {
         )
     }
 
+    /// The companies the person can act for (their active contacts), by company name; switch
+    /// with `switchCompany`.
+    async fn memberships(&self, ctx: &Context<'_>) -> ApiResult<Vec<Contact>> {
+        let services = services(ctx)?;
+        crate::graphql::admin::viewer_memberships(services, self).await
+    }
+
+    /// Whether the company the person acts for requires a second factor that this session
+    /// lacks: the person must enrol (`beginTwoFactorEnrollment`) before anything else.
+    async fn must_enroll_second_factor(&self) -> bool {
+        self.0
+            .membership
+            .as_ref()
+            .is_some_and(|m| m.requires_two_factor && !self.0.two_factor)
+    }
+
     /// Whether this session was opened with a second factor.
     async fn two_factor(&self) -> bool {
         self.0.two_factor

@@ -1,0 +1,410 @@
+//! The apply-changes batch (SPEC §3): a Security Administrator stages role changes, reviews
+//! them (old → new), then applies them all in one transaction, or none.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+
+use entity::{ContactStatus, SupportRole, contact, staged_role_change};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+};
+use uuid::Uuid;
+
+use super::admin::{
+    ContactProblem, ContactProblemCode, active_security_admins, contact_json, mail_contact,
+};
+use super::repo;
+use crate::audit::{self, AuditEntry};
+use crate::auth::SecurityAdministrator;
+use crate::companies;
+use crate::domain::Language;
+use crate::error::{ApiError, ApiResult, InputReason};
+use crate::ids::new_uuid;
+use crate::mail::Template;
+use crate::state::Services;
+
+/// A contact's customer roles: at most one support role, and optionally Security
+/// Administrator. The type cannot hold two support roles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RoleSet {
+    pub support_role: Option<SupportRole>,
+    pub security_admin: bool,
+}
+
+/// The stable code of a support role, as stored and as the API spells it.
+pub fn support_role_code(role: SupportRole) -> &'static str {
+    match role {
+        SupportRole::Restricted => "SUPPORT_RESTRICTED",
+        SupportRole::Advanced => "SUPPORT_ADVANCED",
+        SupportRole::Administrator => "SUPPORT_ADMINISTRATOR",
+    }
+}
+
+impl RoleSet {
+    pub fn of(contact: &contact::Model) -> Self {
+        Self {
+            support_role: contact.support_role,
+            security_admin: contact.security_admin,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.support_role.is_none() && !self.security_admin
+    }
+
+    /// The roles' codes, support role first.
+    pub fn codes(&self) -> Vec<&'static str> {
+        let mut codes: Vec<&'static str> = self
+            .support_role
+            .map(support_role_code)
+            .into_iter()
+            .collect();
+        if self.security_admin {
+            codes.push("SECURITY_ADMINISTRATOR");
+        }
+        codes
+    }
+
+    fn json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "supportRole": self.support_role.map(support_role_code),
+            "securityAdministrator": self.security_admin,
+        })
+    }
+}
+
+/// A staged change as listed: old → new.
+pub type StagedChange = staged_role_change::Model;
+
+/// A staged change's old and new roles.
+pub fn roles_of(row: &StagedChange) -> (RoleSet, RoleSet) {
+    (
+        RoleSet {
+            support_role: row.from_support_role,
+            security_admin: row.from_security_admin,
+        },
+        RoleSet {
+            support_role: row.to_support_role,
+            security_admin: row.to_security_admin,
+        },
+    )
+}
+
+fn mine(admin: &SecurityAdministrator) -> sea_orm::Select<staged_role_change::Entity> {
+    staged_role_change::Entity::find()
+        .filter(staged_role_change::Column::SessionId.eq(admin.session_id()))
+        .filter(staged_role_change::Column::CompanyId.eq(admin.company_id()))
+}
+
+/// The changes this administrator staged in this session for their company, oldest first.
+pub async fn staged(
+    services: &Services,
+    admin: &SecurityAdministrator,
+) -> ApiResult<Vec<StagedChange>> {
+    Ok(mine(admin)
+        .order_by_asc(staged_role_change::Column::StagedAt)
+        .order_by_asc(staged_role_change::Column::Id)
+        .all(services.db.reader())
+        .await?)
+}
+
+/// Stages (or re-stages) the roles `to` for a contact. Staging a contact's current roles
+/// removes its staged change; `None` then.
+pub async fn stage(
+    services: &Services,
+    admin: &SecurityAdministrator,
+    contact_id: Uuid,
+    to: RoleSet,
+) -> ApiResult<Option<StagedChange>> {
+    let now = services.clock.now();
+    let txn = services.db.begin_write().await?;
+    let contact = repo::find(&txn, contact_id)
+        .await?
+        .filter(|c| c.company_id == admin.company_id())
+        .ok_or(ApiError::NotFound { what: "contact" })?;
+    if contact.status == ContactStatus::Obsolete {
+        return Err(ApiError::bad_input(
+            "contactId",
+            InputReason::Obsolete,
+            "The contact is obsolete: reactivate it before giving it roles",
+        ));
+    }
+    staged_role_change::Entity::delete_many()
+        .filter(staged_role_change::Column::SessionId.eq(admin.session_id()))
+        .filter(staged_role_change::Column::ContactId.eq(contact.id))
+        .exec(&txn)
+        .await?;
+    let from = RoleSet::of(&contact);
+    if from == to {
+        txn.commit().await?;
+        return Ok(None);
+    }
+    let row = StagedChange {
+        id: new_uuid(),
+        session_id: admin.session_id(),
+        company_id: admin.company_id(),
+        contact_id: contact.id,
+        staged_by_account_id: admin.account_id(),
+        contact_version: contact.version,
+        from_support_role: from.support_role,
+        from_security_admin: from.security_admin,
+        to_support_role: to.support_role,
+        to_security_admin: to.security_admin,
+        staged_at: now,
+    };
+    staged_role_change::Entity::insert(staged_role_change::ActiveModel {
+        id: Set(row.id),
+        session_id: Set(row.session_id),
+        company_id: Set(row.company_id),
+        contact_id: Set(row.contact_id),
+        staged_by_account_id: Set(row.staged_by_account_id),
+        contact_version: Set(row.contact_version),
+        from_support_role: Set(row.from_support_role),
+        from_security_admin: Set(row.from_security_admin),
+        to_support_role: Set(row.to_support_role),
+        to_security_admin: Set(row.to_security_admin),
+        staged_at: Set(row.staged_at),
+    })
+    .exec_without_returning(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(Some(row))
+}
+
+/// Discards the staged changes of these contacts, or all of them when `contacts` is `None`;
+/// how many were discarded.
+pub async fn discard(
+    services: &Services,
+    admin: &SecurityAdministrator,
+    contacts: Option<&[Uuid]>,
+) -> ApiResult<u64> {
+    let mut delete = staged_role_change::Entity::delete_many()
+        .filter(staged_role_change::Column::SessionId.eq(admin.session_id()))
+        .filter(staged_role_change::Column::CompanyId.eq(admin.company_id()));
+    if let Some(ids) = contacts {
+        delete = delete.filter(staged_role_change::Column::ContactId.is_in(ids.iter().copied()));
+    }
+    Ok(delete.exec(services.db.writer()).await?.rows_affected)
+}
+
+/// A change written by [`apply`].
+#[derive(Debug, Clone)]
+pub struct AppliedChange {
+    pub contact: contact::Model,
+    pub from: RoleSet,
+    pub to: RoleSet,
+}
+
+/// What [`apply`] did: every change, or nothing and every problem.
+#[derive(Debug, Clone, Default)]
+pub struct ApplyOutcome {
+    pub applied: Vec<AppliedChange>,
+    pub problems: Vec<ContactProblem>,
+}
+
+/// Applies every staged change in one transaction, or none. The administrator's own rights
+/// are checked again inside the transaction (a demoted administrator cannot apply).
+pub async fn apply(
+    services: &Services,
+    admin: &SecurityAdministrator,
+    client_addr: Option<IpAddr>,
+) -> ApiResult<ApplyOutcome> {
+    let now = services.clock.now();
+    let txn = services.db.begin_write().await?;
+    let company = companies::repo::lock(&txn, admin.company_id())
+        .await?
+        .ok_or(ApiError::NotFound { what: "company" })?;
+    let still_admin = repo::find(&txn, admin.contact_id())
+        .await?
+        .is_some_and(|me| {
+            me.company_id == company.id && me.status == ContactStatus::Active && me.security_admin
+        });
+    if !still_admin {
+        return Err(ApiError::Forbidden);
+    }
+    let staged = mine(admin)
+        .order_by_asc(staged_role_change::Column::StagedAt)
+        .order_by_asc(staged_role_change::Column::Id)
+        .all(&txn)
+        .await?;
+    if staged.is_empty() {
+        return Ok(ApplyOutcome::default());
+    }
+    let ids: Vec<Uuid> = staged.iter().map(|s| s.contact_id).collect();
+    let current: HashMap<Uuid, contact::Model> = contact::Entity::find()
+        .filter(contact::Column::Id.is_in(ids))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c))
+        .collect();
+
+    let mut problems = Vec::new();
+    let mut admins_after =
+        i64::try_from(active_security_admins(&txn, company.id).await?).unwrap_or(i64::MAX);
+    for change in &staged {
+        let (from, to) = roles_of(change);
+        let problem = |code, message: &str| ContactProblem {
+            contact_id: change.contact_id,
+            code,
+            message: message.to_owned(),
+            roles: to,
+        };
+        let Some(contact) = current
+            .get(&change.contact_id)
+            .filter(|c| c.company_id == company.id)
+        else {
+            problems.push(problem(ContactProblemCode::NotFound, "contact not found"));
+            continue;
+        };
+        if contact.status == ContactStatus::Obsolete {
+            problems.push(problem(
+                ContactProblemCode::Obsolete,
+                "The contact was marked obsolete since the change was staged",
+            ));
+            continue;
+        }
+        if contact.version != change.contact_version {
+            problems.push(ContactProblem {
+                roles: RoleSet::of(contact),
+                ..problem(
+                    ContactProblemCode::Conflict,
+                    "Someone changed this contact since the change was staged: stage it again",
+                )
+            });
+            continue;
+        }
+        if from.security_admin != to.security_admin {
+            admins_after += if to.security_admin { 1 } else { -1 };
+        }
+    }
+    if admins_after < 1 {
+        for change in &staged {
+            if change.from_security_admin && !change.to_security_admin {
+                problems.push(ContactProblem {
+                    contact_id: change.contact_id,
+                    code: ContactProblemCode::LastSecurityAdministrator,
+                    message: "The company must keep at least one active Security Administrator"
+                        .into(),
+                    roles: roles_of(change).1,
+                });
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Ok(ApplyOutcome {
+            applied: Vec::new(),
+            problems,
+        });
+    }
+
+    let batch_id = new_uuid();
+    let mut applied = Vec::with_capacity(staged.len());
+    for change in &staged {
+        let (from, to) = roles_of(change);
+        let Some(before) = current.get(&change.contact_id) else {
+            continue;
+        };
+        let written = write_roles(&txn, before, to, now).await?;
+        if !written {
+            // Changed between our read and our write (an edit outside the company lock).
+            return Ok(ApplyOutcome {
+                applied: Vec::new(),
+                problems: vec![ContactProblem {
+                    contact_id: before.id,
+                    code: ContactProblemCode::Conflict,
+                    message: "Someone changed this contact while the batch was applied".into(),
+                    roles: to,
+                }],
+            });
+        }
+        let after = contact::Model {
+            support_role: to.support_role,
+            security_admin: to.security_admin,
+            version: before.version + 1,
+            updated_at: now,
+            ..before.clone()
+        };
+        let mut after_json = contact_json(&after);
+        after_json["batchId"] = serde_json::Value::String(batch_id.to_string());
+        let entry = AuditEntry {
+            action: "CONTACT_ROLES_CHANGED",
+            actor_account_id: Some(admin.account_id()),
+            company_id: Some(company.id),
+            target_kind: Some("CONTACT"),
+            target_id: Some(before.id),
+            before: Some(contact_json(before)),
+            after: Some(after_json),
+            client_addr,
+        };
+        audit::record(&txn, now, entry).await?;
+        let language = crate::accounts::repo::find(&txn, before.account_id)
+            .await?
+            .map_or(Language::from_code(&company.language), |a| {
+                Language::from_code(&a.language)
+            });
+        let template = Template::RolesChanged {
+            company: &company.name,
+            support_role: to.support_role,
+            security_admin: to.security_admin,
+        };
+        mail_contact(&txn, services, now, &after, language, template).await?;
+        applied.push(AppliedChange {
+            contact: after,
+            from,
+            to,
+        });
+    }
+    let summary = AuditEntry {
+        action: "ROLE_BATCH_APPLIED",
+        actor_account_id: Some(admin.account_id()),
+        company_id: Some(company.id),
+        target_kind: Some("COMPANY"),
+        target_id: Some(company.id),
+        after: Some(serde_json::json!({
+            "batchId": batch_id.to_string(),
+            "changes": applied.iter().map(|a| serde_json::json!({
+                "contactId": a.contact.id.to_string(),
+                "from": a.from.json(),
+                "to": a.to.json(),
+            })).collect::<Vec<_>>(),
+        })),
+        client_addr,
+        ..AuditEntry::default()
+    };
+    audit::record(&txn, now, summary).await?;
+    staged_role_change::Entity::delete_many()
+        .filter(staged_role_change::Column::SessionId.eq(admin.session_id()))
+        .filter(staged_role_change::Column::CompanyId.eq(company.id))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    services.mail.wake();
+    Ok(ApplyOutcome {
+        applied,
+        problems: Vec::new(),
+    })
+}
+
+/// Writes a contact's roles if its version is unchanged; whether it was.
+async fn write_roles<C: ConnectionTrait>(
+    conn: &C,
+    before: &contact::Model,
+    to: RoleSet,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<bool, DbErr> {
+    let result = contact::Entity::update_many()
+        .col_expr(contact::Column::SupportRole, to.support_role.into())
+        .col_expr(contact::Column::SecurityAdmin, to.security_admin.into())
+        .col_expr(
+            contact::Column::Version,
+            Expr::col(contact::Column::Version).add(1),
+        )
+        .col_expr(contact::Column::UpdatedAt, now.into())
+        .filter(contact::Column::Id.eq(before.id))
+        .filter(contact::Column::Version.eq(before.version))
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
