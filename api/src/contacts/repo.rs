@@ -20,6 +20,10 @@ pub struct ContactFilter {
     pub statuses: Vec<ContactStatus>,
     /// Name or e-mail contains this text, ignoring case and accents.
     pub search: Option<String>,
+    /// Only contacts with one of these support roles (all when empty).
+    pub support_roles: Vec<entity::SupportRole>,
+    /// Only Security Administrators (`true`) or only others (`false`).
+    pub security_admin: Option<bool>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -82,6 +86,13 @@ fn filtered(company_id: Uuid, filter: &ContactFilter) -> Select<contact::Entity>
     let mut query = contact::Entity::find().filter(contact::Column::CompanyId.eq(company_id));
     if !filter.statuses.is_empty() {
         query = query.filter(contact::Column::Status.is_in(filter.statuses.iter().copied()));
+    }
+    if !filter.support_roles.is_empty() {
+        query =
+            query.filter(contact::Column::SupportRole.is_in(filter.support_roles.iter().copied()));
+    }
+    if let Some(security_admin) = filter.security_admin {
+        query = query.filter(contact::Column::SecurityAdmin.eq(security_admin));
     }
     if let Some(search) = filter
         .search

@@ -80,6 +80,19 @@ on_both_databases! {
         assert_eq!(page["viewer"]["company"]["contacts"]["totalCount"], obsolete);
         assert!(page["viewer"]["company"]["contacts"]["edges"].as_array().unwrap().iter().all(|e| e["node"]["status"] == "OBSOLETE"));
 
+        // Role filters: support roles, Security Administrators, and both together.
+        let advanced = people.iter().filter(|p| p.support_role == Some(entity::SupportRole::Advanced)).count();
+        let answer = app.contacts(&admin.token, json!({ "filter": { "supportRoles": ["SUPPORT_ADVANCED"] }, "first": 100 })).await;
+        assert_eq!(answer.ok()["viewer"]["company"]["contacts"]["totalCount"], advanced);
+        assert!(advanced > 0);
+        let security = people.iter().filter(|p| p.security_admin).count() + 1; // the admin listing
+        let answer = app.contacts(&admin.token, json!({ "filter": { "securityAdministrator": true }, "first": 100 })).await;
+        assert_eq!(answer.ok()["viewer"]["company"]["contacts"]["totalCount"], security);
+        assert!(answer.ok()["viewer"]["company"]["contacts"]["edges"].as_array().unwrap().iter().all(|e| e["node"]["securityAdministrator"] == true));
+        let both = people.iter().filter(|p| p.security_admin && p.support_role == Some(entity::SupportRole::Advanced)).count();
+        let answer = app.contacts(&admin.token, json!({ "filter": { "securityAdministrator": true, "supportRoles": ["SUPPORT_ADVANCED"] }, "first": 100 })).await;
+        assert_eq!(answer.ok()["viewer"]["company"]["contacts"]["totalCount"], both);
+
         // Search ignores case and accents: "HELENE" finds "Hélène".
         let helene = people.iter().filter(|p| p.first_name == "Hélène").count();
         let answer = app.contacts(&admin.token, json!({ "filter": { "search": "HELENE" }, "first": 100 })).await;

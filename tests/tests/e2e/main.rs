@@ -4,6 +4,7 @@
 
 mod admin;
 mod auth;
+mod capabilities;
 mod cli;
 mod companies;
 mod contacts;

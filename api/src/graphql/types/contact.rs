@@ -88,6 +88,10 @@ pub struct ContactFilterInput {
     pub statuses: Option<Vec<ContactStatusGql>>,
     /// Name or e-mail contains this text (ignoring case and accents).
     pub search: Option<String>,
+    /// Only contacts with one of these support roles (all when absent or empty).
+    pub support_roles: Option<Vec<SupportRoleGql>>,
+    /// Only Security Administrators (`true`) or only other contacts (`false`).
+    pub security_administrator: Option<bool>,
 }
 
 impl From<ContactFilterInput> for ContactFilter {
@@ -100,6 +104,13 @@ impl From<ContactFilterInput> for ContactFilter {
                 .map(Into::into)
                 .collect(),
             search: input.search,
+            support_roles: input
+                .support_roles
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            security_admin: input.security_administrator,
         }
     }
 }

@@ -1,0 +1,470 @@
+//! The capability matrix (SPEC §3): every root field of the schema × every kind of caller ×
+//! {own company, other company}, run against the server. A schema field without a row fails
+//! the test, so no new operation can skip its access rules.
+
+use std::collections::BTreeSet;
+
+use portal_tests::{Person, Role, TestApp, on_both_databases};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+/// What a caller gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Expect {
+    /// The field answers a value and no error (a refused form comes back in the payload).
+    Ok,
+    /// The field answers `null` without an error: what an unknown ID gets.
+    Null,
+    /// One error with this code.
+    Code(&'static str),
+}
+
+use Expect::{Code, Null, Ok as Yes};
+
+const ANON: Expect = Code("UNAUTHENTICATED");
+const NO: Expect = Code("FORBIDDEN");
+const GONE: Expect = Code("NOT_FOUND");
+const BAD_LOGIN: Expect = Code("INVALID_CREDENTIALS");
+
+/// The callers, in the order of each row's expectations.
+const CALLERS: [Option<Role>; 7] = [
+    None,
+    Some(Role::Restricted),
+    Some(Role::Advanced),
+    Some(Role::SupportAdministrator),
+    Some(Role::SecurityAdministrator),
+    Some(Role::Agent),
+    Some(Role::Operator),
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Root {
+    Query,
+    Mutation,
+    Subscription,
+}
+
+/// The objects one cell acts on: a fresh contact of the caller's company, one of another
+/// company, and a fresh company without Security Administrator.
+struct Targets {
+    own_company: Uuid,
+    other_company: Uuid,
+    own_contact: Uuid,
+    other_contact: Uuid,
+    empty_company: Uuid,
+}
+
+struct Row {
+    root: Root,
+    field: &'static str,
+    /// The document and its variables, aimed at the caller's company (`true`) or another.
+    document: fn(&Targets, bool) -> (String, Value),
+    /// Expected per caller (see [`CALLERS`]) on the own company.
+    own: [Expect; 7],
+    /// Expected on another company's objects; `None` when the field takes no company object.
+    other: Option<[Expect; 7]>,
+}
+
+fn ct(id: Uuid) -> String {
+    format!("ct_{}", id.simple())
+}
+
+fn co(id: Uuid) -> String {
+    format!("co_{}", id.simple())
+}
+
+fn plain(document: &str) -> (String, Value) {
+    (document.to_owned(), json!({}))
+}
+
+fn contact_of(t: &Targets, own: bool) -> String {
+    ct(if own { t.own_contact } else { t.other_contact })
+}
+
+fn company_of(t: &Targets, own: bool) -> String {
+    co(if own { t.own_company } else { t.other_company })
+}
+
+fn rows() -> Vec<Row> {
+    use Root::{Mutation, Query, Subscription};
+    // Callers:           anon  restr adv   supAd secAd agent oper
+    let everyone = [Yes, Yes, Yes, Yes, Yes, Yes, Yes];
+    let signed_in = [ANON, Yes, Yes, Yes, Yes, Yes, Yes];
+    let directory = [ANON, NO, NO, Yes, Yes, NO, NO];
+    let security = [ANON, NO, NO, NO, Yes, NO, NO];
+    let security_other = [ANON, NO, NO, NO, GONE, NO, NO];
+    let operator = [ANON, NO, NO, NO, NO, NO, Yes];
+    vec![
+        Row {
+            root: Query,
+            field: "node",
+            document: |t, own| {
+                (
+                    "query($id: ID!) { node(id: $id) { id } }".into(),
+                    json!({ "id": contact_of(t, own) }),
+                )
+            },
+            own: [Null, Null, Null, Yes, Yes, Null, Yes],
+            other: Some([Null, Null, Null, Null, Null, Null, Yes]),
+        },
+        Row {
+            root: Query,
+            field: "viewer",
+            document: |_, _| plain("{ viewer { account { id } } }"),
+            own: [Null, Yes, Yes, Yes, Yes, Yes, Yes],
+            other: None,
+        },
+        Row {
+            root: Query,
+            field: "companies",
+            document: |_, _| plain("{ companies(first: 1) { edges { cursor } } }"),
+            own: operator,
+            other: None,
+        },
+        Row {
+            root: Query,
+            field: "stagedRoleChanges",
+            document: |_, _| plain("{ stagedRoleChanges { stagedAt } }"),
+            own: security,
+            other: None,
+        },
+        Row {
+            root: Query,
+            field: "auditEvents",
+            document: |_, _| plain("{ auditEvents(first: 1) { edges { cursor } } }"),
+            own: [ANON, NO, NO, NO, Yes, NO, Yes],
+            other: None,
+        },
+        Row {
+            root: Mutation,
+            field: "login",
+            document: |_, _| {
+                plain(
+                    "mutation { login(input: { login: \"nobody@x.example\", password: \"wrong password here\" }) { status } }",
+                )
+            },
+            own: [BAD_LOGIN; 7],
+            other: None,
+        },
+        Row {
+            root: Mutation,
+            field: "completeLogin",
+            document: |_, _| {
+                plain(
+                    "mutation { completeLogin(input: { challenge: \"forged\", code: \"123456\" }) { sessionToken } }",
+                )
+            },
+            own: [BAD_LOGIN; 7],
+            other: None,
+        },
+        Row {
+            root: Mutation,
+            field: "logout",
+            document: |_, _| plain("mutation { logout }"),
+            own: signed_in,
+            other: None,
+        },
+        Row {
+            root: Mutation,
+            field: "logoutEverywhere",
+            document: |_, _| plain("mutation { logoutEverywhere }"),
+            own: signed_in,
+            other: None,
+        },
+        Row {
+            root: Mutation,
+            field: "activateAccount",
+            document: |_, _| {
+                plain(
+                    "mutation { activateAccount(input: { token: \"forged\", password: \"violet harbour sings loudly\" }) { problems { reason } } }",
+                )
+            },
+            own: everyone,
+            other: None,
+        },
+        Row {
+            root: Mutation,
+            field: "requestPasswordReset",
+            document: |_, _| {
+                plain(
+                    "mutation { requestPasswordReset(input: { address: \"nobody@x.example\" }) { __typename } }",
+                )
+            },
+            own: everyone,
+            other: None,
+        },
+        Row {
+            root: Mutation,
+            field: "resetPassword",
+            document: |_, _| {
+                plain(
+                    "mutation { resetPassword(input: { token: \"forged\", password: \"violet harbour sings loudly\" }) { problems { reason } } }",
+                )
+            },
+            own: everyone,
+            other: None,
+        },
+        Row {
+            root: Mutation,
+            field: "changePassword",
+            document: |_, _| {
+                plain(
+                    "mutation { changePassword(input: { currentPassword: \"wrong password here\", newPassword: \"violet harbour sings loudly\" }) { problems { reason } } }",
+                )
+            },
+            own: signed_in,
+            other: None,
+        },
+        Row {
+            root: Mutation,
+            field: "beginTwoFactorEnrollment",
+            document: |_, _| plain("mutation { beginTwoFactorEnrollment { secret } }"),
+            own: signed_in,
+            other: None,
+        },
+        Row {
+            root: Mutation,
+            field: "confirmTwoFactor",
+            document: |_, _| {
+                plain(
+                    "mutation { confirmTwoFactor(input: { code: \"000000\" }) { problems { reason } } }",
+                )
+            },
+            own: signed_in,
+            other: None,
+        },
+        Row {
+            root: Mutation,
+            field: "disableTwoFactor",
+            document: |_, _| {
+                plain(
+                    "mutation { disableTwoFactor(input: { password: \"wrong password here\", code: \"000000\" }) { problems { reason } } }",
+                )
+            },
+            own: signed_in,
+            other: None,
+        },
+        Row {
+            root: Mutation,
+            field: "regenerateRecoveryCodes",
+            document: |_, _| {
+                plain(
+                    "mutation { regenerateRecoveryCodes(input: { code: \"000000\" }) { problems { reason } } }",
+                )
+            },
+            own: signed_in,
+            other: None,
+        },
+        Row {
+            root: Mutation,
+            field: "createCompany",
+            document: |_, _| {
+                plain(
+                    "mutation { createCompany(input: { name: \"Matrix Co\" }) { problems { field } } }",
+                )
+            },
+            own: operator,
+            other: None,
+        },
+        Row {
+            root: Mutation,
+            field: "addContact",
+            document: |_, _| {
+                (
+                "mutation($i: AddContactInput!) { addContact(input: $i) { problems { field } } }".into(),
+                json!({ "i": { "lastName": "New", "firstName": "Person", "email": format!("{}@matrix.example", Uuid::now_v7().simple()) } }))
+            },
+            own: directory,
+            other: None,
+        },
+        Row {
+            root: Mutation,
+            field: "createSecurityAdministrator",
+            document: |t, _| {
+                (
+                "mutation($i: CreateSecurityAdministratorInput!) { createSecurityAdministrator(input: $i) { problems { field } } }".into(),
+                json!({ "i": { "companyId": co(t.empty_company), "lastName": "First", "firstName": "Admin", "email": format!("{}@matrix.example", Uuid::now_v7().simple()) } }))
+            },
+            own: operator,
+            other: None,
+        },
+        Row {
+            root: Mutation,
+            field: "updateContact",
+            document: |t, own| {
+                (
+                "mutation($i: UpdateContactInput!) { updateContact(input: $i) { problems { field } } }".into(),
+                json!({ "i": { "id": contact_of(t, own), "version": 1, "lastName": "Renamed" } }))
+            },
+            own: directory,
+            other: Some([ANON, NO, NO, GONE, GONE, NO, NO]),
+        },
+        Row {
+            root: Mutation,
+            field: "stageRoleChange",
+            document: |t, own| {
+                (
+                "mutation($i: StageRoleChangeInput!) { stageRoleChange(input: $i) { stagedChanges { stagedAt } } }".into(),
+                json!({ "i": { "contactId": contact_of(t, own), "roles": { "supportRole": "SUPPORT_ADVANCED", "securityAdministrator": false } } }))
+            },
+            own: security,
+            other: Some(security_other),
+        },
+        Row {
+            root: Mutation,
+            field: "discardRoleChanges",
+            document: |_, _| {
+                plain("mutation { discardRoleChanges { stagedChanges { stagedAt } } }")
+            },
+            own: security,
+            other: None,
+        },
+        Row {
+            root: Mutation,
+            field: "applyRoleChanges",
+            document: |_, _| plain("mutation { applyRoleChanges { problems { code } } }"),
+            own: security,
+            other: None,
+        },
+        Row {
+            root: Mutation,
+            field: "markContactObsolete",
+            document: |t, own| {
+                ("mutation($id: ID!) { markContactObsolete(input: { id: $id }) { problems { code } } }".into(), json!({ "id": contact_of(t, own) }))
+            },
+            own: security,
+            other: Some(security_other),
+        },
+        Row {
+            root: Mutation,
+            field: "reactivateContact",
+            document: |t, own| {
+                ("mutation($id: ID!) { reactivateContact(input: { id: $id }) { problems { code } } }".into(), json!({ "id": contact_of(t, own) }))
+            },
+            own: security,
+            other: Some(security_other),
+        },
+        Row {
+            root: Mutation,
+            field: "setCompanySecurityPolicy",
+            document: |_, _| {
+                plain(
+                    "mutation { setCompanySecurityPolicy(input: { requireTwoFactor: false }) { company { id } } }",
+                )
+            },
+            own: security,
+            other: None,
+        },
+        Row {
+            root: Mutation,
+            field: "switchCompany",
+            document: |t, own| {
+                ("mutation($id: ID!) { switchCompany(input: { companyId: $id }) { contact { id } } }".into(), json!({ "id": company_of(t, own) }))
+            },
+            // Provider staff have no contact in a customer company.
+            own: [ANON, Yes, Yes, Yes, Yes, GONE, GONE],
+            other: Some([ANON, GONE, GONE, GONE, GONE, GONE, GONE]),
+        },
+        Row {
+            root: Subscription,
+            field: "serverTime",
+            document: |_, _| plain("subscription { serverTime(intervalSeconds: 1) { sequence } }"),
+            own: everyone,
+            other: None,
+        },
+    ]
+}
+
+/// Runs one document as `token`; what the caller got for `field`.
+async fn outcome(
+    app: &TestApp,
+    root: Root,
+    field: &str,
+    token: Option<&str>,
+    (document, variables): (String, Value),
+) -> (Expect, Value) {
+    let answer: Value = if root == Root::Subscription {
+        let mut ws = app.ws_ready(token).await;
+        ws.send(json!({ "id": "1", "type": "subscribe", "payload": { "query": document, "variables": variables } })).await;
+        let message = ws.next().await;
+        message["payload"].clone()
+    } else {
+        app.graphql_as(token, &document, variables).await.body
+    };
+    let errors = answer["errors"].as_array().cloned().unwrap_or_default();
+    let got = match errors.as_slice() {
+        [] if answer["data"][field].is_null() => Null,
+        [] => Yes,
+        [one] => match one["extensions"]["code"].as_str() {
+            Some("UNAUTHENTICATED") => ANON,
+            Some("FORBIDDEN") => NO,
+            Some("NOT_FOUND") => GONE,
+            Some("INVALID_CREDENTIALS") => BAD_LOGIN,
+            _ => Code("UNEXPECTED"),
+        },
+        _ => Code("SEVERAL ERRORS"),
+    };
+    (got, answer)
+}
+
+async fn caller(app: &TestApp, role: Option<Role>, company: Uuid) -> Option<Person> {
+    match role {
+        Some(role) => Some(app.person(role, company).await),
+        None => None,
+    }
+}
+
+async fn root_fields(app: &TestApp) -> BTreeSet<(String, String)> {
+    let answer = app.graphql("{ __schema { queryType { fields { name } } mutationType { fields { name } } subscriptionType { fields { name } } } }").await;
+    let schema = &answer.ok()["__schema"];
+    let mut fields = BTreeSet::new();
+    for (root, key) in [
+        ("Query", "queryType"),
+        ("Mutation", "mutationType"),
+        ("Subscription", "subscriptionType"),
+    ] {
+        for field in schema[key]["fields"].as_array().unwrap() {
+            fields.insert((root.to_owned(), field["name"].as_str().unwrap().to_owned()));
+        }
+    }
+    fields
+}
+
+on_both_databases! {
+    async fn every_root_field_answers_each_kind_of_caller_as_the_matrix_says(app)
+        with |s: &mut portal_tests::Settings| s.auth.address_limit_per_minute = 100_000; {
+        let rows = rows();
+        let covered: BTreeSet<(String, String)> = rows.iter().map(|r| (format!("{:?}", r.root), r.field.to_owned())).collect();
+        assert_eq!(root_fields(&app).await, covered, "every schema field needs a row in the matrix");
+
+        let own_company = app.customer_company("Matrix Own").await;
+        let other_company = app.customer_company("Matrix Other").await;
+        let mut mismatches = Vec::new();
+        for row in &rows {
+            let sides: &[(bool, [Expect; 7])] = &match row.other {
+                Some(other) => vec![(true, row.own), (false, other)],
+                None => vec![(true, row.own)],
+            };
+            for (own, expected) in sides {
+                for (role, want) in CALLERS.iter().zip(expected) {
+                    let person = caller(&app, *role, own_company.id).await;
+                    let targets = Targets {
+                        own_company: own_company.id,
+                        other_company: other_company.id,
+                        own_contact: app.person(Role::Restricted, own_company.id).await.contact_id,
+                        other_contact: app.person(Role::Restricted, other_company.id).await.contact_id,
+                        empty_company: app.customer_company("Matrix Empty").await.id,
+                    };
+                    let token = person.as_ref().map(|p| p.token.as_str());
+                    let (got, answer) = outcome(&app, row.root, row.field, token, (row.document)(&targets, *own)).await;
+                    if got != *want {
+                        mismatches.push(format!(
+                            "{} as {role:?} on {} company: expected {want:?}, got {got:?}: {answer}",
+                            row.field, if *own { "own" } else { "other" }));
+                    }
+                }
+            }
+        }
+        assert!(mismatches.is_empty(), "{} mismatches:\n{}", mismatches.len(), mismatches.join("\n"));
+    }
+}
