@@ -270,7 +270,52 @@ pub async fn load(services: &Services, extra_contacts: usize) -> ApiResult<DemoS
         create(services, extra_contacts).await?;
     }
     let logins = issue_sessions(services).await?;
+    stage_pending_changes(services, &logins).await?;
     Ok(DemoSummary { created, logins })
+}
+
+/// Julien's printed session comes with two role changes staged and not applied: Camille to
+/// Support Advanced, Bastien made Security Administrator too. They show in
+/// `stagedRoleChanges` for that token, and vanish when the session ends, as any staged change.
+async fn stage_pending_changes(services: &Services, logins: &[DemoLogin]) -> ApiResult<()> {
+    use crate::auth::Actor;
+    use crate::contacts::roles::{self, RoleSet};
+    let Some(julien) = logins.iter().find(|l| l.login == "julien") else {
+        return Ok(());
+    };
+    let now = services.clock.now();
+    let principal = sessions::resolve(&services.db, &services.sessions, now, &julien.token)
+        .await?
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("demo session missing")))?;
+    let admin = Actor::Person(principal).security_administrator()?;
+    let changes = [
+        (
+            "camille",
+            RoleSet {
+                support_role: Some(SupportRole::Advanced),
+                security_admin: false,
+            },
+        ),
+        (
+            "bastien",
+            RoleSet {
+                support_role: Some(SupportRole::Advanced),
+                security_admin: true,
+            },
+        ),
+    ];
+    for (login, to) in changes {
+        let email = demo_email(login, 1)?;
+        let Some(account) = accounts::find_by_email(services.db.reader(), &email).await? else {
+            continue;
+        };
+        let Some(contact) = contacts::first_of_account(services.db.reader(), account.id).await?
+        else {
+            continue;
+        };
+        roles::stage(services, &admin, contact.id, to).await?;
+    }
+    Ok(())
 }
 
 fn demo_email(login: &str, company: usize) -> ApiResult<Email> {

@@ -142,13 +142,17 @@ on_both! {
         assert!(text.contains("Demo data loaded."));
         let again = portal.run(&["demo"]).await;
         assert!(!stdout(&again).contains("Demo data loaded."), "the data set is loaded once");
-        let sophie = stdout(&again)
-            .lines()
-            .find(|line| line.trim_start().starts_with("sophie "))
-            // The session token: 43 base64url characters (a TOTP secret may follow it).
-            .and_then(|line| line.split_whitespace().find(|word| word.len() == 43))
-            .unwrap()
-            .to_owned();
+        let token_of = |login: &str| {
+            stdout(&again)
+                .lines()
+                .find(|line| line.trim_start().starts_with(&format!("{login} ")))
+                // The session token: 43 base64url characters (a TOTP secret may follow it).
+                .and_then(|line| line.split_whitespace().find(|word| word.len() == 43))
+                .unwrap()
+                .to_owned()
+        };
+        let sophie = token_of("sophie");
+        let julien = token_of("julien");
 
         let mut server = portal.serve(&[]).await;
         let contacts = graphql(
@@ -159,6 +163,11 @@ on_both! {
         .await;
         assert_eq!(contacts["data"]["viewer"]["company"]["name"], "Pièces Auto", "{contacts}");
         assert_eq!(contacts["data"]["viewer"]["company"]["contacts"]["totalCount"], 66);
+        // Julien's demo session comes with staged, unapplied role changes to review.
+        let staged = graphql(&server.base_url, &julien, "{ stagedRoleChanges { contact { firstName } to { supportRole securityAdministrator } } }").await;
+        let names: Vec<&str> = staged["data"]["stagedRoleChanges"].as_array().unwrap().iter()
+            .map(|s| s["contact"]["firstName"].as_str().unwrap()).collect();
+        assert_eq!(names, ["Camille", "Bastien"], "{staged}");
         server.terminate();
         assert_eq!(server.exit_code().await, Some(0));
     }
