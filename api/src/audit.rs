@@ -41,7 +41,32 @@ pub async fn record<C: ConnectionTrait>(
     now: DateTime<Utc>,
     entry: AuditEntry,
 ) -> Result<(), DbErr> {
-    audit_event::Entity::insert(audit_event::ActiveModel {
+    audit_event::Entity::insert(row(now, entry))
+        .exec_without_returning(conn)
+        .await?;
+    Ok(())
+}
+
+/// Appends many entries in a few statements (a role batch), in the caller's transaction.
+pub async fn record_many<C: ConnectionTrait>(
+    conn: &C,
+    now: DateTime<Utc>,
+    entries: Vec<AuditEntry>,
+) -> Result<(), DbErr> {
+    // 10 columns a row: well below SQLite's 32766 bound parameters per statement.
+    const BATCH: usize = 1_000;
+    let mut rows = entries.into_iter().map(|e| row(now, e)).peekable();
+    while rows.peek().is_some() {
+        let batch: Vec<_> = rows.by_ref().take(BATCH).collect();
+        audit_event::Entity::insert_many(batch)
+            .exec_without_returning(conn)
+            .await?;
+    }
+    Ok(())
+}
+
+fn row(now: DateTime<Utc>, entry: AuditEntry) -> audit_event::ActiveModel {
+    audit_event::ActiveModel {
         id: Set(new_uuid()),
         occurred_at: Set(now),
         action: Set(entry.action.to_owned()),
@@ -52,10 +77,7 @@ pub async fn record<C: ConnectionTrait>(
         before: Set(entry.before.map(|v| v.to_string())),
         after: Set(entry.after.map(|v| v.to_string())),
         client_addr: Set(entry.client_addr.map(|a| a.to_string())),
-    })
-    .exec_without_returning(conn)
-    .await?;
-    Ok(())
+    }
 }
 
 /// Which journal entries to list.

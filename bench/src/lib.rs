@@ -7,6 +7,7 @@
     clippy::expect_used
 )]
 
+pub mod compare;
 pub mod load;
 pub mod process;
 pub mod raw;

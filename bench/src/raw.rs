@@ -13,6 +13,9 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+/// The filtered and sorted first page of the contacts benchmark (issue 4).
+pub const ADVANCED_CONTACTS_QUERY: &str = "query Advanced { viewer { company { contacts(first: 50, filter: { statuses: [ACTIVE], supportRoles: [SUPPORT_ADVANCED] }, orderBy: { field: NAME, direction: ASC }) { edges { node { id lastName firstName email supportRole securityAdministrator status } } } } } }";
+
 /// The GraphQL operation the contact list benchmark sends.
 pub const CONTACTS_QUERY: &str = "query Contacts { viewer { company { contacts(first: 50) { edges { node { id lastName firstName email supportRole securityAdministrator status } } } } } }";
 
@@ -28,11 +31,16 @@ const CONTACTS_SQL: &str = "SELECT id, company_id, account_id, last_name, first_
 security_admin, provider_role, status, version, created_at, updated_at FROM contacts WHERE company_id = ? \
 ORDER BY name_key ASC, id ASC LIMIT ?";
 
+const ADVANCED_CONTACTS_SQL: &str = "SELECT id, company_id, account_id, last_name, first_name, email, name_key, support_role, \
+security_admin, provider_role, status, version, created_at, updated_at FROM contacts WHERE company_id = ? \
+AND status IN ('ACTIVE') AND support_role IN ('SUPPORT_ADVANCED') ORDER BY name_key ASC, id ASC LIMIT ?";
+
 /// The raw routes, on the portal's own pools.
 pub fn router(db: &Db) -> Router {
     Router::new()
         .route("/raw/typename", post(typename))
-        .route("/raw/contacts", post(contacts))
+        .route("/raw/contacts", post(all_contacts))
+        .route("/raw/contacts-advanced", post(advanced_contacts))
         .with_state(db.clone())
 }
 
@@ -130,9 +138,10 @@ macro_rules! engine_queries {
 
             pub(super) async fn contacts(
                 pool: &$pool,
+                list_sql: &str,
                 company_id: Uuid,
             ) -> sqlx::Result<Vec<ContactRow>> {
-                let sql = $rewrite(CONTACTS_SQL);
+                let sql = $rewrite(list_sql);
                 let rows: Vec<(
                     Uuid,
                     Uuid,
@@ -177,7 +186,15 @@ fn postgres_placeholders(sql: &str) -> String {
 engine_queries!(on_sqlite, sqlx::SqlitePool, |sql: &str| sql.to_owned());
 engine_queries!(on_postgres, sqlx::PgPool, postgres_placeholders);
 
-async fn contacts(State(db): State<Db>, headers: HeaderMap) -> Response {
+async fn all_contacts(State(db): State<Db>, headers: HeaderMap) -> Response {
+    contacts(&db, &headers, CONTACTS_SQL).await
+}
+
+async fn advanced_contacts(State(db): State<Db>, headers: HeaderMap) -> Response {
+    contacts(&db, &headers, ADVANCED_CONTACTS_SQL).await
+}
+
+async fn contacts(db: &Db, headers: &HeaderMap, list_sql: &str) -> Response {
     let Some(token) = headers
         .get(AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -192,7 +209,7 @@ async fn contacts(State(db): State<Db>, headers: HeaderMap) -> Response {
             load(
                 on_sqlite::session(pool, &hash),
                 |id| on_sqlite::company_exists(pool, id),
-                |id| on_sqlite::contacts(pool, id),
+                |id| on_sqlite::contacts(pool, list_sql, id),
             )
             .await
         }
@@ -201,7 +218,7 @@ async fn contacts(State(db): State<Db>, headers: HeaderMap) -> Response {
             load(
                 on_postgres::session(pool, &hash),
                 |id| on_postgres::company_exists(pool, id),
-                |id| on_postgres::contacts(pool, id),
+                |id| on_postgres::contacts(pool, list_sql, id),
             )
             .await
         }

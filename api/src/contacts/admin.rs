@@ -356,6 +356,8 @@ pub async fn edit(
 ) -> ApiResult<contact::Model> {
     let now = services.clock.now();
     let txn = services.db.begin_write().await?;
+    // Every writer of contacts takes the company lock (role batches rely on it).
+    companies::repo::lock(&txn, directory.company_id()).await?;
     let before = own_contact(&txn, directory.company_id(), id).await?;
     if before.version != version {
         return Err(stale(&before));

@@ -11,9 +11,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::admin::{
-    ContactProblem, ContactProblemCode, active_security_admins, contact_json, mail_contact,
-};
+use super::admin::{ContactProblem, ContactProblemCode, active_security_admins, contact_json};
 use super::repo;
 use crate::audit::{self, AuditEntry};
 use crate::auth::SecurityAdministrator;
@@ -21,12 +19,12 @@ use crate::companies;
 use crate::domain::Language;
 use crate::error::{ApiError, ApiResult, InputReason};
 use crate::ids::new_uuid;
-use crate::mail::Template;
+use crate::mail::{self, OutgoingMail, Template};
 use crate::state::Services;
 
 /// A contact's customer roles: at most one support role, and optionally Security
 /// Administrator. The type cannot hold two support roles.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct RoleSet {
     pub support_role: Option<SupportRole>,
     pub security_admin: bool,
@@ -300,25 +298,35 @@ pub async fn apply(
     }
 
     let batch_id = new_uuid();
+    // Every writer of contacts takes the company lock held here, so the versions checked above
+    // still hold: the changes are written a group of equal roles at a time.
+    let mut groups: HashMap<RoleSet, Vec<Uuid>> = HashMap::new();
+    for change in &staged {
+        groups
+            .entry(roles_of(change).1)
+            .or_default()
+            .push(change.contact_id);
+    }
+    for (to, ids) in &groups {
+        for chunk in ids.chunks(500) {
+            let written = write_roles(&txn, chunk, *to, now).await?;
+            if written != chunk.len() as u64 {
+                return Err(ApiError::internal(anyhow::anyhow!(
+                    "a role batch wrote {written} of {} contacts",
+                    chunk.len()
+                )));
+            }
+        }
+    }
+    let languages = account_languages(&txn, current.values().map(|c| c.account_id)).await?;
+    let company_language = Language::from_code(&company.language);
     let mut applied = Vec::with_capacity(staged.len());
+    let mut entries = Vec::with_capacity(staged.len() + 1);
     for change in &staged {
         let (from, to) = roles_of(change);
         let Some(before) = current.get(&change.contact_id) else {
             continue;
         };
-        let written = write_roles(&txn, before, to, now).await?;
-        if !written {
-            // Changed between our read and our write (an edit outside the company lock).
-            return Ok(ApplyOutcome {
-                applied: Vec::new(),
-                problems: vec![ContactProblem {
-                    contact_id: before.id,
-                    code: ContactProblemCode::Conflict,
-                    message: "Someone changed this contact while the batch was applied".into(),
-                    roles: to,
-                }],
-            });
-        }
         let after = contact::Model {
             support_role: to.support_role,
             security_admin: to.security_admin,
@@ -328,7 +336,7 @@ pub async fn apply(
         };
         let mut after_json = contact_json(&after);
         after_json["batchId"] = serde_json::Value::String(batch_id.to_string());
-        let entry = AuditEntry {
+        entries.push(AuditEntry {
             action: "CONTACT_ROLES_CHANGED",
             actor_account_id: Some(admin.account_id()),
             company_id: Some(company.id),
@@ -337,25 +345,36 @@ pub async fn apply(
             before: Some(contact_json(before)),
             after: Some(after_json),
             client_addr,
-        };
-        audit::record(&txn, now, entry).await?;
-        let language = crate::accounts::repo::find(&txn, before.account_id)
-            .await?
-            .map_or(Language::from_code(&company.language), |a| {
-                Language::from_code(&a.language)
-            });
-        let template = Template::RolesChanged {
-            company: &company.name,
-            support_role: to.support_role,
-            security_admin: to.security_admin,
-        };
-        mail_contact(&txn, services, now, &after, language, template).await?;
+        });
         applied.push(AppliedChange {
             contact: after,
             from,
             to,
         });
     }
+    let names: Vec<String> = applied
+        .iter()
+        .map(|a| format!("{} {}", a.contact.first_name, a.contact.last_name))
+        .collect();
+    let mails = applied
+        .iter()
+        .zip(&names)
+        .map(|(change, name)| OutgoingMail {
+            template: Template::RolesChanged {
+                company: &company.name,
+                support_role: change.to.support_role,
+                security_admin: change.to.security_admin,
+            },
+            account_id: Some(change.contact.account_id),
+            to_address: &change.contact.email,
+            to_name: name,
+            language: languages
+                .get(&change.contact.account_id)
+                .copied()
+                .unwrap_or(company_language),
+        })
+        .collect();
+    mail::enqueue_many(&txn, now, &services.settings.http.public_url, mails).await?;
     let summary = AuditEntry {
         action: "ROLE_BATCH_APPLIED",
         actor_account_id: Some(admin.account_id()),
@@ -373,7 +392,8 @@ pub async fn apply(
         client_addr,
         ..AuditEntry::default()
     };
-    audit::record(&txn, now, summary).await?;
+    entries.push(summary);
+    audit::record_many(&txn, now, entries).await?;
     staged_role_change::Entity::delete_many()
         .filter(staged_role_change::Column::SessionId.eq(admin.session_id()))
         .filter(staged_role_change::Column::CompanyId.eq(company.id))
@@ -387,13 +407,13 @@ pub async fn apply(
     })
 }
 
-/// Writes a contact's roles if its version is unchanged; whether it was.
+/// Writes the roles `to` on these contacts; how many rows changed.
 async fn write_roles<C: ConnectionTrait>(
     conn: &C,
-    before: &contact::Model,
+    ids: &[Uuid],
     to: RoleSet,
     now: chrono::DateTime<chrono::Utc>,
-) -> Result<bool, DbErr> {
+) -> Result<u64, DbErr> {
     let result = contact::Entity::update_many()
         .col_expr(contact::Column::SupportRole, to.support_role.into())
         .col_expr(contact::Column::SecurityAdmin, to.security_admin.into())
@@ -402,9 +422,33 @@ async fn write_roles<C: ConnectionTrait>(
             Expr::col(contact::Column::Version).add(1),
         )
         .col_expr(contact::Column::UpdatedAt, now.into())
-        .filter(contact::Column::Id.eq(before.id))
-        .filter(contact::Column::Version.eq(before.version))
+        .filter(contact::Column::Id.is_in(ids.iter().copied()))
         .exec(conn)
         .await?;
-    Ok(result.rows_affected == 1)
+    Ok(result.rows_affected)
+}
+
+/// The language of each account, for the mails of a batch.
+async fn account_languages<C: ConnectionTrait>(
+    conn: &C,
+    ids: impl Iterator<Item = Uuid>,
+) -> Result<HashMap<Uuid, Language>, DbErr> {
+    use sea_orm::QuerySelect;
+    let ids: Vec<Uuid> = ids.collect();
+    let mut languages = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let rows: Vec<(Uuid, String)> = entity::account::Entity::find()
+            .select_only()
+            .column(entity::account::Column::Id)
+            .column(entity::account::Column::Language)
+            .filter(entity::account::Column::Id.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(conn)
+            .await?;
+        languages.extend(
+            rows.into_iter()
+                .map(|(id, code)| (id, Language::from_code(&code))),
+        );
+    }
+    Ok(languages)
 }

@@ -433,6 +433,9 @@ async fn create(services: &Services, extra_contacts: usize) -> ApiResult<()> {
         .collect();
     contacts::insert_many(&txn, contacts_to_insert, now).await?;
     txn.commit().await?;
+    // Fresh statistics after a bulk load, or the first queries plan for empty tables (on
+    // PostgreSQL a 50,000-contact page took 24 ms instead of 1 ms before autovacuum caught up).
+    services.db.writer().execute_unprepared("ANALYZE").await?;
     tracing::info!(
         companies = COMPANIES.len(),
         accounts = inserted.len(),

@@ -75,11 +75,46 @@ pub async fn enqueue<C: ConnectionTrait>(
     public_url: &str,
     mail: OutgoingMail<'_>,
 ) -> Result<String, DbErr> {
+    let (message_id, row) = outbox_row(now, public_url, mail);
+    mail_outbox::Entity::insert(row)
+        .exec_without_returning(conn)
+        .await?;
+    Ok(message_id)
+}
+
+/// Writes many mails into the outbox in a few statements, inside the caller's transaction.
+pub async fn enqueue_many<C: ConnectionTrait>(
+    conn: &C,
+    now: DateTime<Utc>,
+    public_url: &str,
+    mails: Vec<OutgoingMail<'_>>,
+) -> Result<(), DbErr> {
+    // 17 columns a row: stay well below SQLite's 32766 bound parameters per statement.
+    const BATCH: usize = 500;
+    let mut rows = Vec::with_capacity(mails.len());
+    for mail in mails {
+        rows.push(outbox_row(now, public_url, mail).1);
+    }
+    while !rows.is_empty() {
+        let rest = rows.split_off(rows.len().min(BATCH));
+        mail_outbox::Entity::insert_many(std::mem::replace(&mut rows, rest))
+            .exec_without_returning(conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// A rendered outbox row and its `Message-ID`.
+fn outbox_row(
+    now: DateTime<Utc>,
+    public_url: &str,
+    mail: OutgoingMail<'_>,
+) -> (String, mail_outbox::ActiveModel) {
     let id = new_uuid();
     let to_name = header_safe(mail.to_name);
     let rendered = templates::render(&mail.template, mail.language, &to_name);
     let message_id = format!("<{}@{}>", id.simple(), message_id_host(public_url));
-    mail_outbox::Entity::insert(mail_outbox::ActiveModel {
+    let row = mail_outbox::ActiveModel {
         id: Set(id),
         message_id: Set(message_id.clone()),
         kind: Set(mail.template.kind().to_owned()),
@@ -97,10 +132,8 @@ pub async fn enqueue<C: ConnectionTrait>(
         last_error: Set(None),
         created_at: Set(now),
         sent_at: Set(None),
-    })
-    .exec_without_returning(conn)
-    .await?;
-    Ok(message_id)
+    };
+    (message_id, row)
 }
 
 #[cfg(test)]

@@ -107,7 +107,7 @@ fn main() -> anyhow::Result<()> {
             target(raw_addr, "/raw/contacts", Some(&token), ""),
         ),
     ];
-    check_same_answers(&scenarios)?;
+    portal_bench::compare::check_same_answers(&scenarios)?;
 
     let duration = Duration::from_secs(args.seconds);
     for (_, _, target) in scenarios.iter().step_by(2) {
@@ -225,56 +225,6 @@ async fn start_servers(
     let raw_addr = listener.local_addr()?;
     tokio::spawn(async move { axum::serve(listener, raw::router(&db)).await });
     Ok((graphql_addr, raw_addr, token, data_dir))
-}
-
-/// Both servers must answer each scenario with the same JSON, or the comparison means nothing.
-fn check_same_answers(scenarios: &[(&str, &str, Target)]) -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    runtime.block_on(async {
-        for pair in scenarios.chunks(2) {
-            let mut bodies = Vec::new();
-            for (_, _, target) in pair {
-                bodies.push(fetch(target).await?);
-            }
-            let parsed: Vec<serde_json::Value> = bodies
-                .iter()
-                .map(|b| serde_json::from_slice(b))
-                .collect::<Result<_, _>>()?;
-            anyhow::ensure!(
-                parsed[0] == parsed[1],
-                "the two servers answer differently:\n{}\n{}",
-                parsed[0],
-                parsed[1]
-            );
-        }
-        Ok(())
-    })
-}
-
-async fn fetch(target: &Target) -> anyhow::Result<Bytes> {
-    use http_body_util::{BodyExt, Full};
-    let stream = tokio::net::TcpStream::connect(target.addr).await?;
-    let (mut sender, conn) =
-        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await?;
-    tokio::spawn(conn);
-    let mut request = http::Request::builder()
-        .method(target.method.clone())
-        .uri(&target.path)
-        .header("host", target.addr.to_string());
-    for (name, value) in &target.headers {
-        request = request.header(*name, value);
-    }
-    let response = sender
-        .send_request(request.body(Full::new(target.body.clone()))?)
-        .await?;
-    anyhow::ensure!(
-        response.status().is_success(),
-        "status {}",
-        response.status()
-    );
-    Ok(response.into_body().collect().await?.to_bytes())
 }
 
 async fn process_figures(args: &Args) -> anyhow::Result<()> {
