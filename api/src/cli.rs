@@ -67,6 +67,9 @@ enum Command {
     Schema,
     /// Create the provider organisation and a platform operator; prints one-time credentials.
     Bootstrap(BootstrapArgs),
+    /// Create a customer company and its first Security Administrator (who gets a welcome
+    /// mail with a set-up link), as the platform operator does over GraphQL.
+    CreateCompany(CreateCompanyArgs),
     /// Load the demo data set (once) and print demo logins with fresh session tokens.
     Demo {
         /// Extra generated contacts for the largest demo company (for benchmarks).
@@ -89,6 +92,28 @@ struct BootstrapArgs {
     /// Language of the operator's mails (`en` or `fr`).
     #[arg(long, default_value = "en")]
     language: String,
+}
+
+#[derive(Debug, Args)]
+struct CreateCompanyArgs {
+    /// Account name of the company.
+    #[arg(long)]
+    name: String,
+    /// Language of the company's mails (`en` or `fr`).
+    #[arg(long, default_value = "en")]
+    language: String,
+    /// Every contact must log in with a second factor.
+    #[arg(long)]
+    require_two_factor: bool,
+    /// Professional e-mail of the first Security Administrator.
+    #[arg(long)]
+    admin_email: String,
+    /// Last name of the first Security Administrator.
+    #[arg(long)]
+    admin_last_name: String,
+    /// First name of the first Security Administrator.
+    #[arg(long)]
+    admin_first_name: String,
 }
 
 /// Runs the command line; the process exit code.
@@ -207,6 +232,19 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             ));
             Ok(())
         }
+        Command::CreateCompany(args) => {
+            let services = open_services(settings).await?;
+            let created = create_company(&services, args).await;
+            deliver_mail_now(&services).await;
+            services.db.close().await;
+            let (company, admin) = created?;
+            out(&format!(
+                "Company {} ({}) created.\n\
+                 First Security Administrator: {} (a welcome mail with a set-up link was sent)\n",
+                company.human_id, company.name, admin.email
+            ));
+            Ok(())
+        }
         Command::Demo { extra_contacts } => {
             let services = open_services(settings).await?;
             let summary = demo::load(&services, extra_contacts).await?;
@@ -218,6 +256,46 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             demo: with_demo, ..
         } => serve(settings, with_demo).await,
     }
+}
+
+/// `portal create-company`: acts as the platform operator, whose account it needs.
+async fn create_company(
+    services: &Services,
+    args: CreateCompanyArgs,
+) -> anyhow::Result<(entity::company::Model, entity::contact::Model)> {
+    let bad = |flag: &'static str| move |e: crate::error::ApiError| anyhow::anyhow!("--{flag}: {e}");
+    let name = CompanyName::parse(&args.name, "name").map_err(bad("name"))?;
+    let person = crate::contacts::admin::NewPerson {
+        last_name: crate::domain::PersonName::parse(&args.admin_last_name, "admin-last-name")
+            .map_err(bad("admin-last-name"))?,
+        first_name: crate::domain::PersonName::parse(&args.admin_first_name, "admin-first-name")
+            .map_err(bad("admin-first-name"))?,
+        email: Email::parse(&args.admin_email, "admin-email").map_err(bad("admin-email"))?,
+    };
+    let operator = crate::auth::PlatformOperator::from_command_line(services)
+        .await?
+        .context("no platform operator yet: run `portal bootstrap` first")?;
+    let new = crate::companies::NewCompany {
+        name,
+        language: Language::from_code(&args.language),
+        settings: crate::companies::CompanySettings {
+            require_two_factor: args.require_two_factor,
+            ..crate::companies::CompanySettings::default()
+        },
+        idempotency_key: None,
+    };
+    let created = crate::companies::create(services, &operator, new)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let admin = crate::contacts::admin::add_first_security_administrator(
+        services,
+        &operator,
+        created.company.id,
+        person,
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok((created.company, admin))
 }
 
 async fn serve(settings: Settings, with_demo: bool) -> anyhow::Result<()> {

@@ -59,6 +59,25 @@ impl PlatformOperator {
     pub fn account_id(&self) -> Uuid {
         self.account_id
     }
+
+    /// The operator's capability for the `portal` command line, which runs with access to the
+    /// host and its configuration (as trusted as the database itself). It acts, and is
+    /// journaled, as the first active platform operator; `None` before `portal bootstrap`.
+    pub(crate) async fn from_command_line(
+        services: &crate::state::Services,
+    ) -> Result<Option<Self>, sea_orm::DbErr> {
+        use entity::{ContactStatus, contact};
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+        let found = contact::Entity::find()
+            .filter(contact::Column::ProviderRole.eq(ProviderRole::PlatformOperator))
+            .filter(contact::Column::Status.eq(ContactStatus::Active))
+            .order_by_asc(contact::Column::CreatedAt)
+            .one(services.db.reader())
+            .await?;
+        Ok(found.map(|c| Self {
+            account_id: c.account_id,
+        }))
+    }
 }
 
 /// Proof that the caller may list, read, add and edit the contacts of one customer company

@@ -99,6 +99,19 @@ on_both! {
         assert!(eml.contains("To: ops@nordlys.example") || eml.contains("<ops@nordlys.example>"), "{eml}");
         assert!(eml.contains("Message-ID: <"), "{eml}");
 
+        // The first customer company and its Security Administrator, from the command line.
+        let company = portal.run(&["create-company", "--name", "Command Line SA", "--admin-email", "boss@cli.example",
+            "--admin-last-name", "Boss", "--admin-first-name", "Big"]).await;
+        assert!(company.status.success(), "{}", String::from_utf8_lossy(&company.stderr));
+        assert!(stdout(&company).contains("Company ACC-000002 (Command Line SA) created."), "{}", stdout(&company));
+        let welcome = std::fs::read_dir(&mail_dir).unwrap().map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+            .find(|eml| eml.contains("boss@cli.example")).expect("a welcome mail for the administrator");
+        assert!(welcome.contains("/account/setup#token="), "{welcome}");
+        let twice = portal.run(&["create-company", "--name", "Other", "--admin-email", "not-an-email",
+            "--admin-last-name", "A", "--admin-first-name", "B"]).await;
+        assert_eq!(twice.status.code(), Some(1));
+        assert!(String::from_utf8_lossy(&twice.stderr).contains("--admin-email"));
+
         let again = portal.run(&["bootstrap", "--operator-email", "other@nordlys.example"]).await;
         assert_eq!(again.status.code(), Some(1));
         assert!(String::from_utf8_lossy(&again.stderr).contains("already bootstrapped"));
@@ -126,7 +139,7 @@ on_both! {
             r#"mutation {{ confirmTwoFactor(input: {{code: "{code}"}}) {{ recoveryCodes }} }}"#)).await;
         assert_eq!(confirmed["data"]["confirmTwoFactor"]["recoveryCodes"].as_array().map(Vec::len), Some(10), "{confirmed}");
         let created = graphql(url, &session, create).await;
-        assert_eq!(created["data"]["createCompany"]["company"]["humanId"], "ACC-000002", "{created}");
+        assert_eq!(created["data"]["createCompany"]["company"]["humanId"], "ACC-000003", "{created}");
         server.terminate();
         assert_eq!(server.exit_code().await, Some(0));
     }
