@@ -263,7 +263,8 @@ async fn create_company(
     services: &Services,
     args: CreateCompanyArgs,
 ) -> anyhow::Result<(entity::company::Model, entity::contact::Model)> {
-    let bad = |flag: &'static str| move |e: crate::error::ApiError| anyhow::anyhow!("--{flag}: {e}");
+    let bad =
+        |flag: &'static str| move |e: crate::error::ApiError| anyhow::anyhow!("--{flag}: {e}");
     let name = CompanyName::parse(&args.name, "name").map_err(bad("name"))?;
     let person = crate::contacts::admin::NewPerson {
         last_name: crate::domain::PersonName::parse(&args.admin_last_name, "admin-last-name")
@@ -284,18 +285,11 @@ async fn create_company(
         },
         idempotency_key: None,
     };
-    let created = crate::companies::create(services, &operator, new)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let admin = crate::contacts::admin::add_first_security_administrator(
-        services,
-        &operator,
-        created.company.id,
-        person,
+    crate::contacts::admin::create_company_with_security_administrator(
+        services, &operator, new, person,
     )
     .await
-    .map_err(|e| anyhow::anyhow!("{e}"))?;
-    Ok((created.company, admin))
+    .map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 async fn serve(settings: Settings, with_demo: bool) -> anyhow::Result<()> {

@@ -105,8 +105,18 @@ impl PasswordHasher {
         let (done, result) = oneshot::channel();
         self.jobs
             .send(Box::new(move || {
-                // The caller may have gone (request cancelled); the result is then dropped.
-                let _ = done.send(job());
+                // A caller that has gone (request cancelled, client away) costs no hash.
+                if done.is_closed() {
+                    return;
+                }
+                // A panicking job must not take its thread (and, one by one, the pool) down.
+                let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job))
+                    .unwrap_or_else(|_| {
+                        Err(ApiError::internal(anyhow::anyhow!(
+                            "password hashing panicked"
+                        )))
+                    });
+                let _ = done.send(result);
             }))
             .map_err(|_| ApiError::internal(anyhow::anyhow!("no password hashing thread")))?;
         result

@@ -42,29 +42,7 @@ pub async fn create(
     }
     let now = services.clock.now();
     let txn = services.db.begin_write().await?;
-    let created = repo::insert(
-        &txn,
-        CompanyKind::Customer,
-        &input.name,
-        input.language,
-        now,
-    )
-    .await?;
-    let created = if input.settings == CompanySettings::default() {
-        created
-    } else {
-        repo::write_settings(&txn, &created, input.settings, now).await?
-    };
-    let entry = AuditEntry {
-        action: "COMPANY_CREATED",
-        actor_account_id: Some(account_id),
-        company_id: Some(created.id),
-        target_kind: Some("COMPANY"),
-        target_id: Some(created.id),
-        after: Some(company_json(&created)),
-        ..AuditEntry::default()
-    };
-    audit::record(&txn, now, entry).await?;
+    let created = insert_in(&txn, account_id, &input, now).await?;
     if let Some(key) = key {
         let recorded =
             idempotency::record(&txn, account_id, CREATE_SCOPE, key, created.id, now).await;
@@ -130,6 +108,33 @@ pub async fn list(
     let search = search.map(str::trim).filter(|s| !s.is_empty());
     let rows = repo::list(services.db.reader(), search, after, page).await?;
     Ok(Page::from_rows(page, rows, repo::cursor))
+}
+
+/// Inserts a customer company with its settings and journals it, in the caller's transaction.
+pub(crate) async fn insert_in<C: sea_orm::ConnectionTrait>(
+    txn: &C,
+    operator_account_id: uuid::Uuid,
+    input: &NewCompany,
+    now: chrono::DateTime<chrono::Utc>,
+) -> ApiResult<company::Model> {
+    let created =
+        repo::insert(txn, CompanyKind::Customer, &input.name, input.language, now).await?;
+    let created = if input.settings == CompanySettings::default() {
+        created
+    } else {
+        repo::write_settings(txn, &created, input.settings, now).await?
+    };
+    let entry = AuditEntry {
+        action: "COMPANY_CREATED",
+        actor_account_id: Some(operator_account_id),
+        company_id: Some(created.id),
+        target_kind: Some("COMPANY"),
+        target_id: Some(created.id),
+        after: Some(company_json(&created)),
+        ..AuditEntry::default()
+    };
+    audit::record(txn, now, entry).await?;
+    Ok(created)
 }
 
 /// The journal's picture of a company's settings.

@@ -217,23 +217,19 @@ pub async fn add(
 ) -> ApiResult<contact::Model> {
     let now = services.clock.now();
     let txn = services.db.begin_write().await?;
-    let company = companies::repo::find(&txn, directory.company_id())
+    let company = companies::repo::lock(&txn, directory.company_id())
         .await?
         .ok_or(ApiError::NotFound { what: "company" })?;
     let created = add_in(&txn, services, now, &company, person, false).await?;
-    let entry = AuditEntry {
-        action: "CONTACT_ADDED",
-        actor_account_id: Some(directory.account_id()),
-        company_id: Some(company.id),
-        target_kind: Some("CONTACT"),
-        target_id: Some(created.id),
-        after: Some(contact_json(&created)),
-        ..AuditEntry::default()
-    };
-    audit::record(&txn, now, entry).await?;
-    txn.commit().await?;
-    services.mail.wake();
-    Ok(created)
+    journal_and_commit(
+        txn,
+        services,
+        now,
+        "CONTACT_ADDED",
+        directory.account_id(),
+        created,
+    )
+    .await
 }
 
 /// The platform operator adds a company's first Security Administrator; refused once the
@@ -257,10 +253,41 @@ pub async fn add_first_security_administrator(
         });
     }
     let created = add_in(&txn, services, now, &company, person, true).await?;
+    let action = "SECURITY_ADMINISTRATOR_CREATED";
+    journal_and_commit(txn, services, now, action, operator.account_id(), created).await
+}
+
+/// A customer company and its first Security Administrator in one transaction (the command
+/// line): both or neither.
+pub async fn create_company_with_security_administrator(
+    services: &Services,
+    operator: &PlatformOperator,
+    new: companies::NewCompany,
+    person: NewPerson,
+) -> ApiResult<(company::Model, contact::Model)> {
+    let now = services.clock.now();
+    let txn = services.db.begin_write().await?;
+    let company = companies::insert_in(&txn, operator.account_id(), &new, now).await?;
+    let created = add_in(&txn, services, now, &company, person, true).await?;
+    let action = "SECURITY_ADMINISTRATOR_CREATED";
+    let created =
+        journal_and_commit(txn, services, now, action, operator.account_id(), created).await?;
+    Ok((company, created))
+}
+
+/// Journals a new contact, commits, and wakes the mail worker for its welcome mail.
+async fn journal_and_commit(
+    txn: sea_orm::DatabaseTransaction,
+    services: &Services,
+    now: DateTime<Utc>,
+    action: &'static str,
+    actor: Uuid,
+    created: contact::Model,
+) -> ApiResult<contact::Model> {
     let entry = AuditEntry {
-        action: "SECURITY_ADMINISTRATOR_CREATED",
-        actor_account_id: Some(operator.account_id()),
-        company_id: Some(company.id),
+        action,
+        actor_account_id: Some(actor),
+        company_id: Some(created.company_id),
         target_kind: Some("CONTACT"),
         target_id: Some(created.id),
         after: Some(contact_json(&created)),

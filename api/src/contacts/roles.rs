@@ -117,6 +117,9 @@ pub async fn stage(
 ) -> ApiResult<Option<StagedChange>> {
     let now = services.clock.now();
     let txn = services.db.begin_write().await?;
+    // Serialised with `apply` of the same company, so a change staged while a batch is being
+    // applied is neither written with stale roles nor deleted unseen.
+    companies::repo::lock(&txn, admin.company_id()).await?;
     let contact = repo::find(&txn, contact_id)
         .await?
         .filter(|c| c.company_id == admin.company_id())
@@ -177,13 +180,17 @@ pub async fn discard(
     admin: &SecurityAdministrator,
     contacts: Option<&[Uuid]>,
 ) -> ApiResult<u64> {
+    let txn = services.db.begin_write().await?;
+    companies::repo::lock(&txn, admin.company_id()).await?;
     let mut delete = staged_role_change::Entity::delete_many()
         .filter(staged_role_change::Column::SessionId.eq(admin.session_id()))
         .filter(staged_role_change::Column::CompanyId.eq(admin.company_id()));
     if let Some(ids) = contacts {
         delete = delete.filter(staged_role_change::Column::ContactId.is_in(ids.iter().copied()));
     }
-    Ok(delete.exec(services.db.writer()).await?.rows_affected)
+    let discarded = delete.exec(&txn).await?.rows_affected;
+    txn.commit().await?;
+    Ok(discarded)
 }
 
 /// A change written by [`apply`].
@@ -230,13 +237,14 @@ pub async fn apply(
         return Ok(ApplyOutcome::default());
     }
     let ids: Vec<Uuid> = staged.iter().map(|s| s.contact_id).collect();
-    let current: HashMap<Uuid, contact::Model> = contact::Entity::find()
-        .filter(contact::Column::Id.is_in(ids))
-        .all(&txn)
-        .await?
-        .into_iter()
-        .map(|c| (c.id, c))
-        .collect();
+    let mut current: HashMap<Uuid, contact::Model> = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let rows = contact::Entity::find()
+            .filter(contact::Column::Id.is_in(chunk.iter().copied()))
+            .all(&txn)
+            .await?;
+        current.extend(rows.into_iter().map(|c| (c.id, c)));
+    }
 
     let mut problems = Vec::new();
     let mut admins_after =
@@ -278,8 +286,13 @@ pub async fn apply(
         }
     }
     if admins_after < 1 {
+        let reported: std::collections::HashSet<Uuid> =
+            problems.iter().map(|p| p.contact_id).collect();
         for change in &staged {
-            if change.from_security_admin && !change.to_security_admin {
+            if change.from_security_admin
+                && !change.to_security_admin
+                && !reported.contains(&change.contact_id)
+            {
                 problems.push(ContactProblem {
                     contact_id: change.contact_id,
                     code: ContactProblemCode::LastSecurityAdministrator,
@@ -394,11 +407,14 @@ pub async fn apply(
     };
     entries.push(summary);
     audit::record_many(&txn, now, entries).await?;
-    staged_role_change::Entity::delete_many()
-        .filter(staged_role_change::Column::SessionId.eq(admin.session_id()))
-        .filter(staged_role_change::Column::CompanyId.eq(company.id))
-        .exec(&txn)
-        .await?;
+    // Exactly the rows applied (staging waits for the company lock, so there are no others).
+    let applied_rows: Vec<Uuid> = staged.iter().map(|s| s.id).collect();
+    for chunk in applied_rows.chunks(500) {
+        staged_role_change::Entity::delete_many()
+            .filter(staged_role_change::Column::Id.is_in(chunk.iter().copied()))
+            .exec(&txn)
+            .await?;
+    }
     txn.commit().await?;
     services.mail.wake();
     Ok(ApplyOutcome {

@@ -332,6 +332,29 @@ fn split_problem(result: ApiResult<Contact>) -> ApiResult<(Option<Contact>, Vec<
     }
 }
 
+/// Runs `add` on a well-formed person; form problems (parsing or a taken e-mail) come back in
+/// the payload.
+async fn add_payload<F, Fut>(
+    person: Result<NewPerson, Vec<InputProblem>>,
+    add: F,
+) -> ApiResult<AddContactPayload>
+where
+    F: FnOnce(NewPerson) -> Fut,
+    Fut: std::future::Future<Output = ApiResult<entity::contact::Model>>,
+{
+    let person = match person {
+        Ok(person) => person,
+        Err(problems) => {
+            return Ok(AddContactPayload {
+                contact: None,
+                problems,
+            });
+        }
+    };
+    let (contact, problems) = split_problem(add(person).await.map(Contact))?;
+    Ok(AddContactPayload { contact, problems })
+}
+
 async fn staged_list(
     services: &Services,
     admin: &auth::SecurityAdministrator,
@@ -375,18 +398,8 @@ impl AdminMutation {
     ) -> ApiResult<AddContactPayload> {
         let services = services(ctx)?;
         let directory = actor(ctx).await?.contact_directory()?;
-        let person = match parse_person(&input.last_name, &input.first_name, &input.email)? {
-            Ok(person) => person,
-            Err(problems) => {
-                return Ok(AddContactPayload {
-                    contact: None,
-                    problems,
-                });
-            }
-        };
-        let added = admin::add(services, &directory, person).await.map(Contact);
-        let (contact, problems) = split_problem(added)?;
-        Ok(AddContactPayload { contact, problems })
+        let person = parse_person(&input.last_name, &input.first_name, &input.email)?;
+        add_payload(person, |person| admin::add(services, &directory, person)).await
     }
 
     /// Creates the first Security Administrator of a company (platform operator only; refused
@@ -398,23 +411,12 @@ impl AdminMutation {
     ) -> ApiResult<AddContactPayload> {
         let services = services(ctx)?;
         let operator = actor(ctx).await?.platform_operator()?;
-        let company_id =
-            NodeId::expect(&input.company_id, NodeKind::Company, "companyId", "company")?;
-        let person = match parse_person(&input.last_name, &input.first_name, &input.email)? {
-            Ok(person) => person,
-            Err(problems) => {
-                return Ok(AddContactPayload {
-                    contact: None,
-                    problems,
-                });
-            }
-        };
-        let added =
-            admin::add_first_security_administrator(services, &operator, company_id, person)
-                .await
-                .map(Contact);
-        let (contact, problems) = split_problem(added)?;
-        Ok(AddContactPayload { contact, problems })
+        let company = NodeId::expect(&input.company_id, NodeKind::Company, "companyId", "company")?;
+        let person = parse_person(&input.last_name, &input.first_name, &input.email)?;
+        add_payload(person, |person| {
+            admin::add_first_security_administrator(services, &operator, company, person)
+        })
+        .await
     }
 
     /// Edits a contact's names or e-mail (Support and Security Administrators).

@@ -615,7 +615,9 @@ on_both_databases! {
         app.smtp.set_available(false);
         app.invite("never@client.example", "Ne Ver", Language::En).await;
         for attempt in 1..=3 {
-            let tried = eventually(&app, &format!("SELECT COUNT(*) FROM mail_outbox WHERE attempts = {attempt}"), 1).await;
+            // Wait until the failure is recorded (the claim counts the attempt before sending).
+            let tried = eventually(&app, &format!("SELECT COUNT(*) FROM mail_outbox WHERE attempts = {attempt} \
+                AND claimed_until IS NULL AND last_error IS NOT NULL"), 1).await;
             assert_eq!(tried, 1, "attempt {attempt}");
             // Past any backoff: the next attempt is due.
             app.clock.advance(Duration::days(1));
