@@ -397,7 +397,7 @@ pub async fn apply(
         after: Some(serde_json::json!({
             "batchId": batch_id.to_string(),
             "changes": applied.iter().map(|a| serde_json::json!({
-                "contactId": a.contact.id.to_string(),
+                "contactId": crate::ids::NodeId::new(crate::ids::NodeKind::Contact, a.contact.id).to_string(),
                 "from": a.from.json(),
                 "to": a.to.json(),
             })).collect::<Vec<_>>(),

@@ -116,7 +116,9 @@ on_both_databases! {
         assert_eq!(alice_entry["node"]["before"]["supportRole"], "SUPPORT_RESTRICTED");
         assert_eq!(alice_entry["node"]["after"]["supportRole"], "SUPPORT_ADVANCED");
         let batch = journal(&app, &admin.token, json!({ "actions": ["ROLE_BATCH_APPLIED"] })).await;
-        assert_eq!(batch.ok()["auditEvents"]["edges"][0]["node"]["after"]["changes"].as_array().unwrap().len(), 2);
+        let changes = batch.ok()["auditEvents"]["edges"][0]["node"]["after"]["changes"].as_array().unwrap().clone();
+        assert_eq!(changes.len(), 2);
+        assert!(changes.iter().any(|c| c["contactId"] == ct(alice.contact_id).as_str()), "the journal quotes API ids: {changes:?}");
     }
 
     async fn unapplied_changes_are_dropped_when_the_session_ends(app) {
