@@ -26,6 +26,7 @@ pub mod ids;
 pub mod mail;
 pub mod metrics;
 pub mod paging;
+pub mod requests;
 pub mod sql;
 pub mod startup;
 pub mod state;
