@@ -28,6 +28,7 @@ pub enum ErrorCode {
     RateLimited,
     TwoFactorRequired,
     TooManyCredentialChecks,
+    ServerBusy,
 }
 
 impl ErrorCode {
@@ -51,6 +52,7 @@ impl ErrorCode {
             Self::RateLimited => "RATE_LIMITED",
             Self::TwoFactorRequired => "TWO_FACTOR_REQUIRED",
             Self::TooManyCredentialChecks => "TOO_MANY_CREDENTIAL_CHECKS",
+            Self::ServerBusy => "SERVER_BUSY",
         }
     }
 }
@@ -140,6 +142,9 @@ pub enum ApiError {
     /// A request may check credentials once.
     #[error("a request may check credentials only once")]
     TooManyCredentialChecks,
+    /// Too much work of this kind is waiting (password hashing); retry in a few seconds.
+    #[error("the server is busy; try again in a few seconds")]
+    ServerBusy,
     #[error("internal server error")]
     Internal(Arc<anyhow::Error>),
 }
@@ -172,6 +177,7 @@ impl ApiError {
             Self::RateLimited => ErrorCode::RateLimited,
             Self::TwoFactorRequired => ErrorCode::TwoFactorRequired,
             Self::TooManyCredentialChecks => ErrorCode::TooManyCredentialChecks,
+            Self::ServerBusy => ErrorCode::ServerBusy,
             Self::Internal(_) => ErrorCode::InternalServerError,
         }
     }

@@ -23,11 +23,14 @@ fn argon2() -> ApiResult<Argon2<'static>> {
 
 type Job = Box<dyn FnOnce() + Send>;
 
+/// Jobs that may wait per hashing thread: about 0.8 s of work at 25 ms a hash.
+const QUEUED_PER_THREAD: usize = 32;
+
 /// Hashes and checks passwords on `parallelism` dedicated threads; the threads end when the
 /// last clone of the hasher is dropped.
 #[derive(Debug, Clone)]
 pub struct PasswordHasher {
-    jobs: mpsc::Sender<Job>,
+    jobs: mpsc::SyncSender<Job>,
     /// A hash of a random password, checked when there is no real hash to check, so unknown
     /// logins cost the same time as known ones.
     dummy: Arc<tokio::sync::OnceCell<String>>,
@@ -37,7 +40,13 @@ pub struct PasswordHasher {
 
 impl PasswordHasher {
     pub fn new(parallelism: usize) -> Self {
-        let (jobs, queue) = mpsc::channel::<Job>();
+        Self::with_queue(parallelism, QUEUED_PER_THREAD * parallelism.max(1))
+    }
+
+    /// `parallelism` threads and at most `queued` jobs waiting; more get `SERVER_BUSY` at once
+    /// instead of queueing without bound behind a flood of logins from many addresses.
+    pub fn with_queue(parallelism: usize, queued: usize) -> Self {
+        let (jobs, queue) = mpsc::sync_channel::<Job>(queued);
         let queue = Arc::new(Mutex::new(queue));
         for n in 0..parallelism.max(1) {
             let queue = Arc::clone(&queue);
@@ -104,7 +113,7 @@ impl PasswordHasher {
     ) -> ApiResult<T> {
         let (done, result) = oneshot::channel();
         self.jobs
-            .send(Box::new(move || {
+            .try_send(Box::new(move || {
                 // A caller that has gone (request cancelled, client away) costs no hash.
                 if done.is_closed() {
                     return;
@@ -118,7 +127,12 @@ impl PasswordHasher {
                     });
                 let _ = done.send(result);
             }))
-            .map_err(|_| ApiError::internal(anyhow::anyhow!("no password hashing thread")))?;
+            .map_err(|err| match err {
+                mpsc::TrySendError::Full(_) => ApiError::ServerBusy,
+                mpsc::TrySendError::Disconnected(_) => {
+                    ApiError::internal(anyhow::anyhow!("no password hashing thread"))
+                }
+            })?;
         result
             .await
             .map_err(|_| ApiError::internal(anyhow::anyhow!("a password hashing job was lost")))?
@@ -214,6 +228,43 @@ mod tests {
         assert!(
             theirs > ours,
             "hashing niceness {theirs}, request threads {ours}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_full_queue_answers_server_busy_instead_of_waiting() {
+        let hasher = PasswordHasher::with_queue(1, 1);
+        let (release, gate) = std::sync::mpsc::channel::<()>();
+        let gate = Arc::new(Mutex::new(gate));
+        // One job runs (blocked), one waits in the queue: the third is refused at once.
+        let blocked = {
+            let (hasher, gate) = (hasher.clone(), Arc::clone(&gate));
+            tokio::spawn(async move {
+                hasher
+                    .run(move || {
+                        let _ = gate.lock().map(|g| g.recv());
+                        Ok(1)
+                    })
+                    .await
+            })
+        };
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        let queued = {
+            let hasher = hasher.clone();
+            tokio::spawn(async move { hasher.run(|| Ok(2)).await })
+        };
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        assert!(matches!(
+            hasher.run(|| Ok(3)).await,
+            Err(ApiError::ServerBusy)
+        ));
+        release.send(()).unwrap();
+        assert_eq!(blocked.await.unwrap().unwrap(), 1);
+        assert_eq!(queued.await.unwrap().unwrap(), 2);
+        assert_eq!(
+            hasher.run(|| Ok(4)).await.unwrap(),
+            4,
+            "accepted again once drained"
         );
     }
 
