@@ -4,7 +4,9 @@
 use chrono::{DateTime, Utc};
 use entity::{AccountState, ContactStatus, account, company, contact};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{
+    ActiveEnum as _, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
+};
 use uuid::Uuid;
 
 use super::repo::{self, NewContact};
@@ -59,19 +61,35 @@ pub struct ContactProblem {
     pub roles: super::roles::RoleSet,
 }
 
-/// The journal's picture of a contact.
+/// The journal's picture of a contact (enum values as stored and as the API spells them).
 pub(crate) fn contact_json(contact: &contact::Model) -> serde_json::Value {
     serde_json::json!({
         "lastName": contact.last_name,
         "firstName": contact.first_name,
         "email": contact.email,
-        "supportRole": contact.support_role.map(super::roles::support_role_code),
+        "supportRole": contact.support_role.map(|r| r.to_value()),
         "securityAdministrator": contact.security_admin,
-        "status": match contact.status {
-            ContactStatus::Active => "ACTIVE",
-            ContactStatus::Obsolete => "OBSOLETE",
-        },
+        "status": contact.status.to_value(),
     })
+}
+
+/// The journal entry of an action on a contact: `before` (if it existed) → `after`.
+pub(crate) fn contact_entry(
+    action: &'static str,
+    actor: Uuid,
+    before: Option<&contact::Model>,
+    after: &contact::Model,
+) -> AuditEntry {
+    AuditEntry {
+        action,
+        actor_account_id: Some(actor),
+        company_id: Some(after.company_id),
+        target_kind: Some("CONTACT"),
+        target_id: Some(after.id),
+        before: before.map(contact_json),
+        after: Some(contact_json(after)),
+        ..AuditEntry::default()
+    }
 }
 
 fn taken_email() -> ApiError {
@@ -284,16 +302,7 @@ async fn journal_and_commit(
     actor: Uuid,
     created: contact::Model,
 ) -> ApiResult<contact::Model> {
-    let entry = AuditEntry {
-        action,
-        actor_account_id: Some(actor),
-        company_id: Some(created.company_id),
-        target_kind: Some("CONTACT"),
-        target_id: Some(created.id),
-        after: Some(contact_json(&created)),
-        ..AuditEntry::default()
-    };
-    audit::record(&txn, now, entry).await?;
+    audit::record(&txn, now, contact_entry(action, actor, None, &created)).await?;
     txn.commit().await?;
     services.mail.wake();
     Ok(created)
@@ -406,16 +415,12 @@ pub async fn edit(
     after.updated_at = now;
     write_if_unchanged(&txn, &after, version).await?;
     after.version = version + 1;
-    let entry = AuditEntry {
-        action: "CONTACT_EDITED",
-        actor_account_id: Some(directory.account_id()),
-        company_id: Some(before.company_id),
-        target_kind: Some("CONTACT"),
-        target_id: Some(before.id),
-        before: Some(contact_json(&before)),
-        after: Some(contact_json(&after)),
-        ..AuditEntry::default()
-    };
+    let entry = contact_entry(
+        "CONTACT_EDITED",
+        directory.account_id(),
+        Some(&before),
+        &after,
+    );
     audit::record(&txn, now, entry).await?;
     txn.commit().await?;
     Ok(after)
@@ -476,19 +481,11 @@ async fn set_status(
     after.updated_at = now;
     write_if_unchanged(&txn, &after, before.version).await?;
     after.version = before.version + 1;
-    let entry = AuditEntry {
-        action: match status {
-            ContactStatus::Obsolete => "CONTACT_OBSOLETED",
-            ContactStatus::Active => "CONTACT_REACTIVATED",
-        },
-        actor_account_id: Some(admin.account_id()),
-        company_id: Some(before.company_id),
-        target_kind: Some("CONTACT"),
-        target_id: Some(before.id),
-        before: Some(contact_json(&before)),
-        after: Some(contact_json(&after)),
-        ..AuditEntry::default()
+    let action = match status {
+        ContactStatus::Obsolete => "CONTACT_OBSOLETED",
+        ContactStatus::Active => "CONTACT_REACTIVATED",
     };
+    let entry = contact_entry(action, admin.account_id(), Some(&before), &after);
     audit::record(&txn, now, entry).await?;
     txn.commit().await?;
     Ok(StatusChange::Done(after))

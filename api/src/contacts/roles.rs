@@ -7,11 +7,12 @@ use std::net::IpAddr;
 use entity::{ContactStatus, SupportRole, contact, staged_role_change};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    ActiveEnum as _, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
+    QueryFilter, QueryOrder,
 };
 use uuid::Uuid;
 
-use super::admin::{ContactProblem, ContactProblemCode, active_security_admins, contact_json};
+use super::admin::{ContactProblem, ContactProblemCode, active_security_admins, contact_entry};
 use super::repo;
 use crate::audit::{self, AuditEntry};
 use crate::auth::SecurityAdministrator;
@@ -30,15 +31,6 @@ pub struct RoleSet {
     pub security_admin: bool,
 }
 
-/// The stable code of a support role, as stored and as the API spells it.
-pub fn support_role_code(role: SupportRole) -> &'static str {
-    match role {
-        SupportRole::Restricted => "SUPPORT_RESTRICTED",
-        SupportRole::Advanced => "SUPPORT_ADVANCED",
-        SupportRole::Administrator => "SUPPORT_ADMINISTRATOR",
-    }
-}
-
 impl RoleSet {
     pub fn of(contact: &contact::Model) -> Self {
         Self {
@@ -51,22 +43,22 @@ impl RoleSet {
         self.support_role.is_none() && !self.security_admin
     }
 
-    /// The roles' codes, support role first.
-    pub fn codes(&self) -> Vec<&'static str> {
-        let mut codes: Vec<&'static str> = self
+    /// The roles' codes as the API spells them, support role first.
+    pub fn codes(&self) -> Vec<String> {
+        let mut codes: Vec<String> = self
             .support_role
-            .map(support_role_code)
+            .map(|r| r.to_value())
             .into_iter()
             .collect();
         if self.security_admin {
-            codes.push("SECURITY_ADMINISTRATOR");
+            codes.push("SECURITY_ADMINISTRATOR".into());
         }
         codes
     }
 
     fn json(&self) -> serde_json::Value {
         serde_json::json!({
-            "supportRole": self.support_role.map(support_role_code),
+            "supportRole": self.support_role.map(|r| r.to_value()),
             "securityAdministrator": self.security_admin,
         })
     }
@@ -95,16 +87,43 @@ fn mine(admin: &SecurityAdministrator) -> sea_orm::Select<staged_role_change::En
         .filter(staged_role_change::Column::CompanyId.eq(admin.company_id()))
 }
 
-/// The changes this administrator staged in this session for their company, oldest first.
+/// The changes this administrator staged in this session for their company, oldest first,
+/// each with its contact (read in one query per 500 changes, not one per change).
 pub async fn staged(
     services: &Services,
     admin: &SecurityAdministrator,
-) -> ApiResult<Vec<StagedChange>> {
-    Ok(mine(admin)
+) -> ApiResult<Vec<(StagedChange, Option<contact::Model>)>> {
+    let db = services.db.reader();
+    let rows = mine(admin)
         .order_by_asc(staged_role_change::Column::StagedAt)
         .order_by_asc(staged_role_change::Column::Id)
-        .all(services.db.reader())
-        .await?)
+        .all(db)
+        .await?;
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.contact_id).collect();
+    let contacts = contacts_by_id(db, &ids).await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let contact = contacts.get(&row.contact_id).cloned();
+            (row, contact)
+        })
+        .collect())
+}
+
+/// Contacts by ID, read in chunks of 500 (SQLite bounds the parameters of a statement).
+async fn contacts_by_id<C: ConnectionTrait>(
+    conn: &C,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, contact::Model>, DbErr> {
+    let mut found = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let rows = contact::Entity::find()
+            .filter(contact::Column::Id.is_in(chunk.iter().copied()))
+            .all(conn)
+            .await?;
+        found.extend(rows.into_iter().map(|c| (c.id, c)));
+    }
+    Ok(found)
 }
 
 /// Stages (or re-stages) the roles `to` for a contact. Staging a contact's current roles
@@ -237,14 +256,7 @@ pub async fn apply(
         return Ok(ApplyOutcome::default());
     }
     let ids: Vec<Uuid> = staged.iter().map(|s| s.contact_id).collect();
-    let mut current: HashMap<Uuid, contact::Model> = HashMap::with_capacity(ids.len());
-    for chunk in ids.chunks(500) {
-        let rows = contact::Entity::find()
-            .filter(contact::Column::Id.is_in(chunk.iter().copied()))
-            .all(&txn)
-            .await?;
-        current.extend(rows.into_iter().map(|c| (c.id, c)));
-    }
+    let current = contacts_by_id(&txn, &ids).await?;
 
     let mut problems = Vec::new();
     let mut admins_after =
@@ -347,18 +359,17 @@ pub async fn apply(
             updated_at: now,
             ..before.clone()
         };
-        let mut after_json = contact_json(&after);
-        after_json["batchId"] = serde_json::Value::String(batch_id.to_string());
-        entries.push(AuditEntry {
-            action: "CONTACT_ROLES_CHANGED",
-            actor_account_id: Some(admin.account_id()),
-            company_id: Some(company.id),
-            target_kind: Some("CONTACT"),
-            target_id: Some(before.id),
-            before: Some(contact_json(before)),
-            after: Some(after_json),
-            client_addr,
-        });
+        let mut entry = contact_entry(
+            "CONTACT_ROLES_CHANGED",
+            admin.account_id(),
+            Some(before),
+            &after,
+        );
+        if let Some(after_json) = entry.after.as_mut() {
+            after_json["batchId"] = serde_json::Value::String(batch_id.to_string());
+        }
+        entry.client_addr = client_addr;
+        entries.push(entry);
         applied.push(AppliedChange {
             contact: after,
             from,

@@ -56,20 +56,15 @@ impl From<RolesInput> for RoleSet {
     }
 }
 
-/// A role change staged but not applied yet.
-pub struct StagedRoleChange(StagedChange);
+/// A role change staged but not applied yet, with its contact.
+pub struct StagedRoleChange(StagedChange, Option<entity::contact::Model>);
 
 /// A role change staged but not applied yet.
 #[Object]
 impl StagedRoleChange {
     /// The contact whose roles change.
-    async fn contact(&self, ctx: &Context<'_>) -> ApiResult<Option<Contact>> {
-        let services = services(ctx)?;
-        Ok(
-            contacts::repo::find(services.db.reader(), self.0.contact_id)
-                .await?
-                .map(Contact),
-        )
+    async fn contact(&self) -> Option<Contact> {
+        self.1.clone().map(Contact)
     }
 
     /// The roles when the change was staged.
@@ -362,7 +357,7 @@ async fn staged_list(
     Ok(roles::staged(services, admin)
         .await?
         .into_iter()
-        .map(StagedRoleChange)
+        .map(|(change, contact)| StagedRoleChange(change, contact))
         .collect())
 }
 
@@ -564,11 +559,11 @@ impl AdminMutation {
         let principal = actor(ctx).await?.principal()?;
         let company_id =
             NodeId::expect(&input.company_id, NodeKind::Company, "companyId", "company")?;
-        let contact = admin::memberships(services.db.reader(), principal.account_id)
-            .await?
-            .into_iter()
-            .find(|c| c.company_id == company_id)
-            .ok_or(ApiError::NotFound { what: "company" })?;
+        let contact =
+            contacts::repo::find_by_account(services.db.reader(), company_id, principal.account_id)
+                .await?
+                .filter(|c| c.status == entity::ContactStatus::Active)
+                .ok_or(ApiError::NotFound { what: "company" })?;
         auth::sessions::switch_contact(services.db.writer(), principal.session_id, contact.id)
             .await?;
         Ok(SwitchCompanyPayload {
