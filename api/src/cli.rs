@@ -70,6 +70,9 @@ enum Command {
     /// Create a customer company and its first Security Administrator (who gets a welcome
     /// mail with a set-up link), as the platform operator does over GraphQL.
     CreateCompany(CreateCompanyArgs),
+    /// Add a support agent or manager to the provider organisation (who gets a welcome mail
+    /// with a set-up link), as the platform operator does over GraphQL.
+    CreateStaff(CreateStaffArgs),
     /// Load the demo data set (once) and print demo logins with fresh session tokens.
     Demo {
         /// Extra generated contacts for the largest demo company (for benchmarks).
@@ -114,6 +117,22 @@ struct CreateCompanyArgs {
     /// First name of the first Security Administrator.
     #[arg(long)]
     admin_first_name: String,
+}
+
+#[derive(Debug, Args)]
+struct CreateStaffArgs {
+    /// Professional e-mail.
+    #[arg(long)]
+    email: String,
+    /// Last name.
+    #[arg(long)]
+    last_name: String,
+    /// First name.
+    #[arg(long)]
+    first_name: String,
+    /// Make the person a support manager (who dispatches requests) instead of an agent.
+    #[arg(long)]
+    manager: bool,
 }
 
 /// Runs the command line; the process exit code.
@@ -245,6 +264,22 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             ));
             Ok(())
         }
+        Command::CreateStaff(args) => {
+            let services = open_services(settings).await?;
+            let created = create_staff(&services, args).await;
+            deliver_mail_now(&services).await;
+            services.db.close().await;
+            let staff = created?;
+            let role = match staff.provider_role {
+                Some(entity::ProviderRole::SupportManager) => "Support manager",
+                _ => "Support agent",
+            };
+            out(&format!(
+                "{role} {} {} <{}> created (a welcome mail with a set-up link was sent).\n",
+                staff.first_name, staff.last_name, staff.email
+            ));
+            Ok(())
+        }
         Command::Demo { extra_contacts } => {
             let services = open_services(settings).await?;
             let summary = demo::load(&services, extra_contacts).await?;
@@ -290,6 +325,33 @@ async fn create_company(
     )
     .await
     .map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+/// `portal create-staff`: acts as the platform operator.
+async fn create_staff(
+    services: &Services,
+    args: CreateStaffArgs,
+) -> anyhow::Result<entity::contact::Model> {
+    let bad =
+        |flag: &'static str| move |e: crate::error::ApiError| anyhow::anyhow!("--{flag}: {e}");
+    let person = crate::contacts::admin::NewPerson {
+        last_name: crate::domain::PersonName::parse(&args.last_name, "last-name")
+            .map_err(bad("last-name"))?,
+        first_name: crate::domain::PersonName::parse(&args.first_name, "first-name")
+            .map_err(bad("first-name"))?,
+        email: Email::parse(&args.email, "email").map_err(bad("email"))?,
+    };
+    let operator = crate::auth::PlatformOperator::from_command_line(services)
+        .await?
+        .context("no platform operator yet: run `portal bootstrap` first")?;
+    let role = if args.manager {
+        entity::ProviderRole::SupportManager
+    } else {
+        entity::ProviderRole::SupportAgent
+    };
+    crate::contacts::admin::add_support_staff(services, &operator, person, role)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 async fn serve(settings: Settings, with_demo: bool) -> anyhow::Result<()> {

@@ -69,7 +69,24 @@ pub struct Settings {
     pub websocket: WebSocketSettings,
     pub auth: AuthSettings,
     pub mail: MailSettings,
+    pub requests: RequestSettings,
     pub log: LogSettings,
+}
+
+/// Support requests: the time-based rules' job and attachments.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequestSettings {
+    /// How often the job that auto-closes requests and sends reminders runs.
+    pub job_interval_secs: u64,
+    /// How long before the automatic closure of a proposed solution the customer is reminded
+    /// (0: no reminder).
+    pub closure_reminder_before_secs: u64,
+    /// How often a customer who does not answer a clarification request is reminded
+    /// (0: never).
+    pub clarification_reminder_every_secs: u64,
+    /// Largest attachment accepted, per file.
+    pub max_attachment_bytes: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -249,6 +266,12 @@ impl Default for Settings {
                 poll_interval_ms: 2_000,
                 max_attempts: 12,
             },
+            requests: RequestSettings {
+                job_interval_secs: 60,
+                closure_reminder_before_secs: 24 * 3600,
+                clarification_reminder_every_secs: 3 * 24 * 3600,
+                max_attachment_bytes: 25 * 1024 * 1024,
+            },
             log: LogSettings {
                 level: "info".into(),
                 format: LogFormat::Text,
@@ -319,6 +342,9 @@ impl Settings {
         }
         if self.websocket.read_buffer_bytes < 1024 || self.websocket.max_message_bytes < 1024 {
             return invalid("websocket buffers and messages must allow at least 1024 bytes");
+        }
+        if self.requests.job_interval_secs == 0 {
+            return invalid("requests.job_interval_secs must be positive");
         }
         if self.database.max_connections == 0 {
             return invalid("database.max_connections must be positive");

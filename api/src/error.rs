@@ -29,6 +29,8 @@ pub enum ErrorCode {
     TwoFactorRequired,
     TooManyCredentialChecks,
     ServerBusy,
+    ActionNotAllowed,
+    ReopenWindowOver,
 }
 
 impl ErrorCode {
@@ -53,6 +55,8 @@ impl ErrorCode {
             Self::TwoFactorRequired => "TWO_FACTOR_REQUIRED",
             Self::TooManyCredentialChecks => "TOO_MANY_CREDENTIAL_CHECKS",
             Self::ServerBusy => "SERVER_BUSY",
+            Self::ActionNotAllowed => "ACTION_NOT_ALLOWED",
+            Self::ReopenWindowOver => "REOPEN_WINDOW_OVER",
         }
     }
 }
@@ -86,6 +90,8 @@ pub enum InputReason {
     WrongCredential,
     /// The contact is obsolete: reactivate it first.
     Obsolete,
+    /// The caller's side may not change this field.
+    NotEditable,
 }
 
 impl InputReason {
@@ -101,6 +107,7 @@ impl InputReason {
             Self::InvalidOrExpired => "INVALID_OR_EXPIRED",
             Self::WrongCredential => "WRONG_CREDENTIAL",
             Self::Obsolete => "OBSOLETE",
+            Self::NotEditable => "NOT_EDITABLE",
         }
     }
 }
@@ -145,6 +152,21 @@ pub enum ApiError {
     /// Too much work of this kind is waiting (password hashing); retry in a few seconds.
     #[error("the server is busy; try again in a few seconds")]
     ServerBusy,
+    /// A request changed since the caller read it: its current state and version.
+    #[error("the request changed since you read it: it is now {state} (version {version})")]
+    StaleRequest { state: &'static str, version: i32 },
+    /// The lifecycle does not allow this action now: the current state and what is allowed.
+    #[error("{action} is not allowed on a request in {state}")]
+    ActionNotAllowed {
+        action: &'static str,
+        state: &'static str,
+        allowed: Vec<&'static str>,
+    },
+    /// A closed request can be reopened only within the company's reopen window.
+    #[error("the request was closed on {closed_at}: the reopen window is over")]
+    ReopenWindowOver {
+        closed_at: chrono::DateTime<chrono::Utc>,
+    },
     #[error("internal server error")]
     Internal(Arc<anyhow::Error>),
 }
@@ -178,6 +200,9 @@ impl ApiError {
             Self::TwoFactorRequired => ErrorCode::TwoFactorRequired,
             Self::TooManyCredentialChecks => ErrorCode::TooManyCredentialChecks,
             Self::ServerBusy => ErrorCode::ServerBusy,
+            Self::StaleRequest { .. } => ErrorCode::Conflict,
+            Self::ActionNotAllowed { .. } => ErrorCode::ActionNotAllowed,
+            Self::ReopenWindowOver { .. } => ErrorCode::ReopenWindowOver,
             Self::Internal(_) => ErrorCode::InternalServerError,
         }
     }

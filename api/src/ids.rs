@@ -15,16 +15,26 @@ pub enum NodeKind {
     Company,
     Contact,
     Account,
+    Request,
+    Message,
 }
 
 impl NodeKind {
-    const ALL: [NodeKind; 3] = [Self::Company, Self::Contact, Self::Account];
+    const ALL: [NodeKind; 5] = [
+        Self::Company,
+        Self::Contact,
+        Self::Account,
+        Self::Request,
+        Self::Message,
+    ];
 
     fn prefix(self) -> &'static str {
         match self {
             Self::Company => "co",
             Self::Contact => "ct",
             Self::Account => "ac",
+            Self::Request => "rq",
+            Self::Message => "rm",
         }
     }
 }

@@ -85,6 +85,10 @@ impl Application {
             stop_workers.clone(),
         ));
         workers.spawn(maintenance(state.services().clone(), stop_workers.clone()));
+        workers.spawn(crate::requests::timers::run(
+            state.services().clone(),
+            stop_workers.clone(),
+        ));
         let router = crate::http::router(state.clone());
         let grace = Duration::from_secs(state.settings().http.shutdown_grace_secs);
         let signalled = {

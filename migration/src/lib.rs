@@ -8,6 +8,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261121_000001_identity;
 mod m20261121_000002_auth;
 mod m20261121_000003_role_batches;
+mod m20261121_000004_requests;
 
 /// Applies the portal's migrations in order.
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000001_identity::Migration),
             Box::new(m20261121_000002_auth::Migration),
             Box::new(m20261121_000003_role_batches::Migration),
+            Box::new(m20261121_000004_requests::Migration),
         ]
     }
 }

@@ -138,7 +138,84 @@ impl SecurityAdministrator {
     }
 }
 
+/// Proof that the caller works on support requests, and on which: customers on their own
+/// company's (their own, or the team's), provider staff on every company's submitted ones.
+#[derive(Debug, Clone, Copy)]
+pub enum RequestWorker {
+    Customer(CustomerWorker),
+    Staff(SupportStaff),
+}
+
+/// A customer contact with a support role, or a Security Administrator (team view only).
+#[derive(Debug, Clone, Copy)]
+pub struct CustomerWorker {
+    pub company_id: Uuid,
+    pub contact_id: Uuid,
+    pub account_id: Uuid,
+    /// Sees and acts on every submitted request of the company (Support Advanced and above,
+    /// Security Administrators).
+    pub team: bool,
+    /// May open requests (needs a support role).
+    pub can_create: bool,
+}
+
+/// A support agent or manager of the provider organisation, in a two-factor session.
+#[derive(Debug, Clone, Copy)]
+pub struct SupportStaff {
+    pub contact_id: Uuid,
+    pub account_id: Uuid,
+    /// Managers dispatch requests to other agents.
+    pub manager: bool,
+}
+
+impl RequestWorker {
+    pub fn account_id(&self) -> Uuid {
+        match self {
+            Self::Customer(c) => c.account_id,
+            Self::Staff(s) => s.account_id,
+        }
+    }
+
+    pub fn contact_id(&self) -> Uuid {
+        match self {
+            Self::Customer(c) => c.contact_id,
+            Self::Staff(s) => s.contact_id,
+        }
+    }
+}
+
 impl Actor {
+    /// The capability to work on support requests: customers with a support role or the
+    /// Security Administrator role, support agents and managers (with a second factor).
+    pub fn request_worker(&self) -> ApiResult<RequestWorker> {
+        let m = self.membership()?;
+        let account_id = self.principal()?.account_id;
+        if m.is_customer() {
+            if m.support_role.is_none() && !m.security_admin {
+                return Err(ApiError::Forbidden);
+            }
+            let team = m.security_admin || m.support_role >= Some(SupportRole::Advanced);
+            return Ok(RequestWorker::Customer(CustomerWorker {
+                company_id: m.company_id,
+                contact_id: m.contact_id,
+                account_id,
+                team,
+                can_create: m.support_role.is_some(),
+            }));
+        }
+        let manager = match m.provider_role {
+            Some(ProviderRole::SupportAgent) => false,
+            Some(ProviderRole::SupportManager) => true,
+            Some(ProviderRole::PlatformOperator) | None => return Err(ApiError::Forbidden),
+        };
+        self.require_two_factor()?;
+        Ok(RequestWorker::Staff(SupportStaff {
+            contact_id: m.contact_id,
+            account_id,
+            manager,
+        }))
+    }
+
     /// The authenticated person, or `UNAUTHENTICATED`.
     pub fn principal(&self) -> ApiResult<&Principal> {
         match self {

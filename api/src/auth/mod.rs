@@ -15,5 +15,6 @@ pub mod throttle;
 pub mod totp;
 
 pub use actor::{
-    Actor, ContactDirectory, Membership, PlatformOperator, Principal, SecurityAdministrator,
+    Actor, ContactDirectory, CustomerWorker, Membership, PlatformOperator, Principal,
+    RequestWorker, SecurityAdministrator, SupportStaff,
 };

@@ -2,7 +2,7 @@
 //! and reactivation. Every change is journaled in its own transaction.
 
 use chrono::{DateTime, Utc};
-use entity::{AccountState, ContactStatus, account, company, contact};
+use entity::{AccountState, ContactStatus, ProviderRole, account, company, contact};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveEnum as _, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
@@ -69,6 +69,7 @@ pub(crate) fn contact_json(contact: &contact::Model) -> serde_json::Value {
         "email": contact.email,
         "supportRole": contact.support_role.map(|r| r.to_value()),
         "securityAdministrator": contact.security_admin,
+        "providerRole": contact.provider_role.map(|r| r.to_value()),
         "status": contact.status.to_value(),
     })
 }
@@ -130,6 +131,14 @@ pub(crate) async fn mail_contact<C: ConnectionTrait>(
     Ok(())
 }
 
+/// The role a new contact starts with.
+#[derive(Debug, Clone, Copy)]
+enum Grant {
+    Nothing,
+    SecurityAdministrator,
+    Staff(ProviderRole),
+}
+
 /// Adds a person to `company`: a pending account with a welcome mail when nobody has that
 /// e-mail, otherwise the existing account linked and told. The contact starts without roles.
 async fn add_in<C: ConnectionTrait>(
@@ -138,8 +147,13 @@ async fn add_in<C: ConnectionTrait>(
     now: DateTime<Utc>,
     company: &company::Model,
     person: NewPerson,
-    security_admin: bool,
+    grant: Grant,
 ) -> ApiResult<contact::Model> {
+    let (security_admin, provider_role) = match grant {
+        Grant::Nothing => (false, None),
+        Grant::SecurityAdministrator => (true, None),
+        Grant::Staff(role) => (false, Some(role)),
+    };
     let email = person.email;
     let duplicate = contact::Entity::find()
         .filter(contact::Column::CompanyId.eq(company.id))
@@ -190,7 +204,7 @@ async fn add_in<C: ConnectionTrait>(
         email: email.as_str().to_owned(),
         support_role: None,
         security_admin,
-        provider_role: None,
+        provider_role,
         status: ContactStatus::Active,
     };
     let created = repo::insert(txn, new, now)
@@ -238,7 +252,7 @@ pub async fn add(
     let company = companies::repo::lock(&txn, directory.company_id())
         .await?
         .ok_or(ApiError::NotFound { what: "company" })?;
-    let created = add_in(&txn, services, now, &company, person, false).await?;
+    let created = add_in(&txn, services, now, &company, person, Grant::Nothing).await?;
     journal_and_commit(
         txn,
         services,
@@ -270,8 +284,44 @@ pub async fn add_first_security_administrator(
             message: "The company already has a Security Administrator, who adds contacts".into(),
         });
     }
-    let created = add_in(&txn, services, now, &company, person, true).await?;
+    let created = add_in(
+        &txn,
+        services,
+        now,
+        &company,
+        person,
+        Grant::SecurityAdministrator,
+    )
+    .await?;
     let action = "SECURITY_ADMINISTRATOR_CREATED";
+    journal_and_commit(txn, services, now, action, operator.account_id(), created).await
+}
+
+/// The platform operator adds a support agent or manager to the provider organisation; they
+/// work on every company's submitted requests.
+pub async fn add_support_staff(
+    services: &Services,
+    operator: &PlatformOperator,
+    person: NewPerson,
+    role: ProviderRole,
+) -> ApiResult<contact::Model> {
+    if role == ProviderRole::PlatformOperator {
+        return Err(ApiError::bad_input(
+            "role",
+            InputReason::InvalidFormat,
+            "support staff are agents or managers",
+        ));
+    }
+    let now = services.clock.now();
+    let txn = services.db.begin_write().await?;
+    let provider = companies::repo::find_provider(&txn)
+        .await?
+        .ok_or(ApiError::NotFound { what: "company" })?;
+    let provider = companies::repo::lock(&txn, provider.id)
+        .await?
+        .ok_or(ApiError::NotFound { what: "company" })?;
+    let created = add_in(&txn, services, now, &provider, person, Grant::Staff(role)).await?;
+    let action = "SUPPORT_STAFF_CREATED";
     journal_and_commit(txn, services, now, action, operator.account_id(), created).await
 }
 
@@ -286,7 +336,15 @@ pub async fn create_company_with_security_administrator(
     let now = services.clock.now();
     let txn = services.db.begin_write().await?;
     let company = companies::insert_in(&txn, operator.account_id(), &new, now).await?;
-    let created = add_in(&txn, services, now, &company, person, true).await?;
+    let created = add_in(
+        &txn,
+        services,
+        now,
+        &company,
+        person,
+        Grant::SecurityAdministrator,
+    )
+    .await?;
     let action = "SECURITY_ADMINISTRATOR_CREATED";
     let created =
         journal_and_commit(txn, services, now, action, operator.account_id(), created).await?;

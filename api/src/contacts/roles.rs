@@ -456,7 +456,7 @@ async fn write_roles<C: ConnectionTrait>(
 }
 
 /// The language of each account, for the mails of a batch.
-async fn account_languages<C: ConnectionTrait>(
+pub(crate) async fn account_languages<C: ConnectionTrait>(
     conn: &C,
     ids: impl Iterator<Item = Uuid>,
 ) -> Result<HashMap<Uuid, Language>, DbErr> {

@@ -151,6 +151,28 @@ pub struct AddContactInput {
     pub email: String,
 }
 
+/// A support agent or manager to add to the provider organisation.
+#[derive(InputObject, Debug)]
+pub struct CreateSupportStaffInput {
+    /// Last name, 1 to 100 characters.
+    pub last_name: String,
+    /// First name, 1 to 100 characters.
+    pub first_name: String,
+    /// Professional e-mail address.
+    pub email: String,
+    /// The role.
+    pub role: SupportStaffRole,
+}
+
+/// The roles of support staff.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SupportStaffRole {
+    /// Works on every company's submitted requests.
+    SupportAgent,
+    /// An agent who also dispatches requests to other agents.
+    SupportManager,
+}
+
 /// The result of adding a contact.
 #[derive(SimpleObject)]
 pub struct AddContactPayload {
@@ -410,6 +432,26 @@ impl AdminMutation {
         let person = parse_person(&input.last_name, &input.first_name, &input.email)?;
         add_payload(person, |person| {
             admin::add_first_security_administrator(services, &operator, company, person)
+        })
+        .await
+    }
+
+    /// Adds a support agent or manager to the provider organisation (platform operator only).
+    /// A person without an account gets one, pending, and a welcome mail.
+    async fn create_support_staff(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateSupportStaffInput,
+    ) -> ApiResult<AddContactPayload> {
+        let services = services(ctx)?;
+        let operator = actor(ctx).await?.platform_operator()?;
+        let person = parse_person(&input.last_name, &input.first_name, &input.email)?;
+        let role = match input.role {
+            SupportStaffRole::SupportAgent => entity::ProviderRole::SupportAgent,
+            SupportStaffRole::SupportManager => entity::ProviderRole::SupportManager,
+        };
+        add_payload(person, |person| {
+            admin::add_support_staff(services, &operator, person, role)
         })
         .await
     }

@@ -8,6 +8,7 @@ pub mod document;
 mod mutation;
 mod query;
 pub mod request;
+pub mod requests;
 pub mod response;
 mod subscription;
 pub mod types;

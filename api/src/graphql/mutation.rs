@@ -13,7 +13,12 @@ use crate::idempotency::IdempotencyKey;
 
 /// Every mutation field.
 #[derive(MergedObject, Default)]
-pub struct Mutation(AuthMutation, CompanyMutation, AdminMutation);
+pub struct Mutation(
+    AuthMutation,
+    CompanyMutation,
+    AdminMutation,
+    super::requests::RequestMutation,
+);
 
 #[derive(Default)]
 pub struct CompanyMutation;

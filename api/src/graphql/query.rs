@@ -15,7 +15,13 @@ use crate::{accounts, companies, contacts};
 
 /// Every query field.
 #[derive(MergedObject, Default)]
-pub struct Query(NodeQuery, ViewerQuery, CompanyQuery, AdminQuery);
+pub struct Query(
+    NodeQuery,
+    ViewerQuery,
+    CompanyQuery,
+    AdminQuery,
+    super::requests::RequestQuery,
+);
 
 #[derive(Default)]
 pub struct NodeQuery;
@@ -49,6 +55,17 @@ impl NodeQuery {
                     None
                 }
             }
+            NodeKind::Request => match actor.request_worker() {
+                Ok(worker) => {
+                    match crate::requests::service::find_visible(services, &worker, id.uuid).await {
+                        Ok(row) => Some(Node::Request(Box::new(super::requests::Request(row)))),
+                        Err(crate::error::ApiError::NotFound { .. }) => None,
+                        Err(err) => return Err(err),
+                    }
+                }
+                Err(_) => None,
+            },
+            NodeKind::Message => None,
         })
     }
 }

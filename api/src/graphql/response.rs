@@ -63,8 +63,23 @@ fn apply_api_error(error: &mut ServerError, api: &ApiError) -> ErrorCode {
     if let Some(field) = api.field() {
         extensions.set("field", field);
     }
-    if let ApiError::BadUserInput { reason, .. } = api {
-        extensions.set("reason", reason.as_str());
+    match api {
+        ApiError::BadUserInput { reason, .. } => extensions.set("reason", reason.as_str()),
+        ApiError::StaleRequest { state, version } => {
+            extensions.set("state", *state);
+            extensions.set("version", *version);
+        }
+        ApiError::ActionNotAllowed { state, allowed, .. } => {
+            extensions.set("state", *state);
+            extensions.set(
+                "allowedActions",
+                async_graphql::Value::List(allowed.iter().map(|a| (*a).into()).collect()),
+            );
+        }
+        ApiError::ReopenWindowOver { closed_at } => {
+            extensions.set("closedAt", closed_at.to_rfc3339());
+        }
+        _ => {}
     }
     code
 }

@@ -17,7 +17,7 @@ use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait};
 use tokio::sync::Notify;
 use uuid::Uuid;
 
-pub use self::templates::{Rendered, Template};
+pub use self::templates::{Rendered, RequestNotice, Template};
 use crate::domain::Language;
 use crate::ids::new_uuid;
 

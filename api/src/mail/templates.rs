@@ -2,6 +2,7 @@
 //! escaped in HTML; subjects are fixed texts, so user input can never reach a header except the
 //! recipient's name, which [`super::header_safe`] cleans.
 
+use chrono::{DateTime, Utc};
 use entity::SupportRole;
 
 use crate::domain::Language;
@@ -42,6 +43,196 @@ pub enum Template<'a> {
         support_role: Option<SupportRole>,
         security_admin: bool,
     },
+    /// Something happened on a support request the person follows.
+    Request {
+        notice: RequestNotice,
+        human_id: &'a str,
+        title: &'a str,
+        /// The question, answer, reason, final answer or message that came with it.
+        text: Option<&'a str>,
+        /// When a proposed solution closes by itself.
+        closes_at: Option<DateTime<Utc>>,
+        link: &'a str,
+    },
+}
+
+/// What happened on a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestNotice {
+    Submitted,
+    ClarificationRequested,
+    Clarified,
+    MessageFromSupport,
+    MessageFromCustomer,
+    PausedForExternal,
+    Resumed,
+    SentToRnd,
+    CorrectionDelivered,
+    ClosureProposed,
+    ClosureValidated,
+    ClosureRefused,
+    Closed,
+    AutoClosed,
+    Reopened,
+    Assigned,
+    ClosureReminder,
+    ClarificationReminder,
+}
+
+impl RequestNotice {
+    pub const ALL: [RequestNotice; 18] = [
+        Self::Submitted,
+        Self::ClarificationRequested,
+        Self::Clarified,
+        Self::MessageFromSupport,
+        Self::MessageFromCustomer,
+        Self::PausedForExternal,
+        Self::Resumed,
+        Self::SentToRnd,
+        Self::CorrectionDelivered,
+        Self::ClosureProposed,
+        Self::ClosureValidated,
+        Self::ClosureRefused,
+        Self::Closed,
+        Self::AutoClosed,
+        Self::Reopened,
+        Self::Assigned,
+        Self::ClosureReminder,
+        Self::ClarificationReminder,
+    ];
+
+    /// The subject's words and the sentence that says what happened.
+    fn words(self, language: Language) -> (&'static str, &'static str) {
+        use Language::{En, Fr};
+        match (self, language) {
+            (Self::Submitted, En) => ("New request", "was submitted."),
+            (Self::Submitted, Fr) => ("Nouvelle demande", "a été soumise."),
+            (Self::ClarificationRequested, En) => (
+                "Clarification requested",
+                "needs more information from you. Answer with Clarify on the request's page.",
+            ),
+            (Self::ClarificationRequested, Fr) => (
+                "Demande de clarification",
+                "nécessite des précisions de votre part. Répondez avec « Clarifier » sur la page de la demande.",
+            ),
+            (Self::Clarified, En) => (
+                "Clarification received",
+                "is back with the support: the customer answered.",
+            ),
+            (Self::Clarified, Fr) => (
+                "Clarification reçue",
+                "revient au support : le client a répondu.",
+            ),
+            (Self::MessageFromSupport, En) => (
+                "New message from the support",
+                "has a new message from the support.",
+            ),
+            (Self::MessageFromSupport, Fr) => (
+                "Nouveau message du support",
+                "a un nouveau message du support.",
+            ),
+            (Self::MessageFromCustomer, En) => (
+                "New message from the customer",
+                "has a new message from the customer.",
+            ),
+            (Self::MessageFromCustomer, Fr) => (
+                "Nouveau message du client",
+                "a un nouveau message du client.",
+            ),
+            (Self::PausedForExternal, En) => (
+                "Waiting for external information",
+                "is paused while the support waits for external information.",
+            ),
+            (Self::PausedForExternal, Fr) => (
+                "En attente d'une information externe",
+                "est en pause le temps que le support obtienne une information externe.",
+            ),
+            (Self::Resumed, En) => (
+                "Analysis resumed",
+                "is being analysed again by the support.",
+            ),
+            (Self::Resumed, Fr) => (
+                "Analyse reprise",
+                "est de nouveau en cours d'analyse par le support.",
+            ),
+            (Self::SentToRnd, En) => (
+                "Sent to R&D",
+                "was sent to research and development for a correction.",
+            ),
+            (Self::SentToRnd, Fr) => (
+                "Transmise à la R&D",
+                "a été transmise à la recherche et développement pour correction.",
+            ),
+            (Self::CorrectionDelivered, En) => (
+                "Correction delivered",
+                "has a correction: validate or refuse the closure.",
+            ),
+            (Self::CorrectionDelivered, Fr) => (
+                "Correction livrée",
+                "a une correction : validez ou refusez la fermeture.",
+            ),
+            (Self::ClosureProposed, En) => (
+                "Solution proposed",
+                "has a proposed solution: validate or refuse the closure.",
+            ),
+            (Self::ClosureProposed, Fr) => (
+                "Solution proposée",
+                "a une solution proposée : validez ou refusez la fermeture.",
+            ),
+            (Self::ClosureValidated, En) => (
+                "Closure validated",
+                "was closed: the customer validated the solution.",
+            ),
+            (Self::ClosureValidated, Fr) => (
+                "Fermeture validée",
+                "a été fermée : le client a validé la solution.",
+            ),
+            (Self::ClosureRefused, En) => (
+                "Closure refused",
+                "is back with the support: the customer refused the closure.",
+            ),
+            (Self::ClosureRefused, Fr) => (
+                "Fermeture refusée",
+                "revient au support : le client a refusé la fermeture.",
+            ),
+            (Self::Closed, En) => ("Request closed", "was closed."),
+            (Self::Closed, Fr) => ("Demande fermée", "a été fermée."),
+            (Self::AutoClosed, En) => (
+                "Request closed automatically",
+                "was closed automatically: the proposed solution had no answer.",
+            ),
+            (Self::AutoClosed, Fr) => (
+                "Demande fermée automatiquement",
+                "a été fermée automatiquement : la solution proposée est restée sans réponse.",
+            ),
+            (Self::Reopened, En) => (
+                "Request reopened",
+                "was reopened and is back with the support.",
+            ),
+            (Self::Reopened, Fr) => ("Demande rouverte", "a été rouverte et revient au support."),
+            (Self::Assigned, En) => ("Request assigned to you", "is now assigned to you."),
+            (Self::Assigned, Fr) => (
+                "Demande qui vous est assignée",
+                "vous est désormais assignée.",
+            ),
+            (Self::ClosureReminder, En) => (
+                "Reminder: a solution awaits your validation",
+                "has a proposed solution that awaits your validation.",
+            ),
+            (Self::ClosureReminder, Fr) => (
+                "Rappel : une solution attend votre validation",
+                "a une solution proposée qui attend votre validation.",
+            ),
+            (Self::ClarificationReminder, En) => (
+                "Reminder: the support awaits your answer",
+                "still needs more information from you. Answer with Clarify on the request's page.",
+            ),
+            (Self::ClarificationReminder, Fr) => (
+                "Rappel : le support attend votre réponse",
+                "nécessite toujours des précisions de votre part. Répondez avec « Clarifier » sur la page de la demande.",
+            ),
+        }
+    }
 }
 
 impl Template<'_> {
@@ -56,6 +247,7 @@ impl Template<'_> {
             Self::RecoveryCodesRegenerated => "RECOVERY_CODES_REGENERATED",
             Self::AddedToCompany { .. } => "ADDED_TO_COMPANY",
             Self::RolesChanged { .. } => "ROLES_CHANGED",
+            Self::Request { .. } => "REQUEST_NOTICE",
         }
     }
 }
@@ -111,7 +303,7 @@ pub fn escape_html(text: &str) -> String {
 }
 
 struct Parts {
-    subject: &'static str,
+    subject: String,
     greeting: &'static str,
     paragraphs: Vec<String>,
     link: Option<(String, &'static str)>,
@@ -130,10 +322,10 @@ fn parts(template: &Template<'_>, language: Language) -> Parts {
             "Si vous n'êtes pas à l'origine de cette action, contactez immédiatement votre administrateur sécurité."
         }
     };
-    let (subject, paragraphs, link): (&'static str, Vec<String>, Option<(String, &'static str)>) =
+    let (subject, paragraphs, link): (String, Vec<String>, Option<(String, &'static str)>) =
         match (template, language) {
             (Template::Welcome { link, hours }, En) => (
-                "Your support portal account",
+                "Your support portal account".into(),
                 vec![
                     "An account was created for you on the support portal.".into(),
                     format!("Choose your password with this link, valid for {hours} hours and usable once:"),
@@ -141,7 +333,7 @@ fn parts(template: &Template<'_>, language: Language) -> Parts {
                 Some(((*link).to_owned(), "Choose my password")),
             ),
             (Template::Welcome { link, hours }, Fr) => (
-                "Votre compte sur le portail support",
+                "Votre compte sur le portail support".into(),
                 vec![
                     "Un compte a été créé pour vous sur le portail support.".into(),
                     format!("Choisissez votre mot de passe avec ce lien, valable {hours} heures et utilisable une seule fois :"),
@@ -149,7 +341,7 @@ fn parts(template: &Template<'_>, language: Language) -> Parts {
                 Some(((*link).to_owned(), "Choisir mon mot de passe")),
             ),
             (Template::PasswordReset { link, minutes }, En) => (
-                "Reset your support portal password",
+                "Reset your support portal password".into(),
                 vec![
                     "Someone asked to reset the password of your support portal account.".into(),
                     format!("Choose a new password with this link, valid for {minutes} minutes and usable once:"),
@@ -158,7 +350,7 @@ fn parts(template: &Template<'_>, language: Language) -> Parts {
                 Some(((*link).to_owned(), "Choose a new password")),
             ),
             (Template::PasswordReset { link, minutes }, Fr) => (
-                "Réinitialisation de votre mot de passe",
+                "Réinitialisation de votre mot de passe".into(),
                 vec![
                     "Une réinitialisation du mot de passe de votre compte sur le portail support a été demandée.".into(),
                     format!("Choisissez un nouveau mot de passe avec ce lien, valable {minutes} minutes et utilisable une seule fois :"),
@@ -167,7 +359,7 @@ fn parts(template: &Template<'_>, language: Language) -> Parts {
                 Some(((*link).to_owned(), "Choisir un nouveau mot de passe")),
             ),
             (Template::PasswordChanged, En) => (
-                "Your password was changed",
+                "Your password was changed".into(),
                 vec![
                     "The password of your support portal account was changed, and every other session was ended.".into(),
                     not_you.into(),
@@ -175,7 +367,7 @@ fn parts(template: &Template<'_>, language: Language) -> Parts {
                 None,
             ),
             (Template::PasswordChanged, Fr) => (
-                "Votre mot de passe a été modifié",
+                "Votre mot de passe a été modifié".into(),
                 vec![
                     "Le mot de passe de votre compte sur le portail support a été modifié et toutes les autres sessions ont été fermées.".into(),
                     not_you.into(),
@@ -183,7 +375,7 @@ fn parts(template: &Template<'_>, language: Language) -> Parts {
                 None,
             ),
             (Template::TwoFactorEnabled, En) => (
-                "Two-factor authentication is on",
+                "Two-factor authentication is on".into(),
                 vec![
                     "Two-factor authentication was turned on for your support portal account. Keep your recovery codes somewhere safe.".into(),
                     not_you.into(),
@@ -191,7 +383,7 @@ fn parts(template: &Template<'_>, language: Language) -> Parts {
                 None,
             ),
             (Template::TwoFactorEnabled, Fr) => (
-                "Authentification à deux facteurs activée",
+                "Authentification à deux facteurs activée".into(),
                 vec![
                     "L'authentification à deux facteurs a été activée sur votre compte. Conservez vos codes de secours en lieu sûr.".into(),
                     not_you.into(),
@@ -199,7 +391,7 @@ fn parts(template: &Template<'_>, language: Language) -> Parts {
                 None,
             ),
             (Template::TwoFactorDisabled, En) => (
-                "Two-factor authentication is off",
+                "Two-factor authentication is off".into(),
                 vec![
                     "Two-factor authentication was turned off for your support portal account.".into(),
                     not_you.into(),
@@ -207,7 +399,7 @@ fn parts(template: &Template<'_>, language: Language) -> Parts {
                 None,
             ),
             (Template::TwoFactorDisabled, Fr) => (
-                "Authentification à deux facteurs désactivée",
+                "Authentification à deux facteurs désactivée".into(),
                 vec![
                     "L'authentification à deux facteurs a été désactivée sur votre compte.".into(),
                     not_you.into(),
@@ -215,7 +407,7 @@ fn parts(template: &Template<'_>, language: Language) -> Parts {
                 None,
             ),
             (Template::RecoveryCodesRegenerated, En) => (
-                "New recovery codes",
+                "New recovery codes".into(),
                 vec![
                     "New recovery codes were generated for your account; the previous ones no longer work.".into(),
                     not_you.into(),
@@ -223,7 +415,7 @@ fn parts(template: &Template<'_>, language: Language) -> Parts {
                 None,
             ),
             (Template::RecoveryCodesRegenerated, Fr) => (
-                "Nouveaux codes de secours",
+                "Nouveaux codes de secours".into(),
                 vec![
                     "De nouveaux codes de secours ont été générés pour votre compte ; les précédents ne fonctionnent plus.".into(),
                     not_you.into(),
@@ -231,7 +423,7 @@ fn parts(template: &Template<'_>, language: Language) -> Parts {
                 None,
             ),
             (Template::AddedToCompany { company }, En) => (
-                "You were added to a company",
+                "You were added to a company".into(),
                 vec![
                     format!("You are now a contact of {company} on the support portal."),
                     "Log in with your usual account and choose this company in the company switcher.".into(),
@@ -239,7 +431,7 @@ fn parts(template: &Template<'_>, language: Language) -> Parts {
                 None,
             ),
             (Template::AddedToCompany { company }, Fr) => (
-                "Vous avez été ajouté à une société",
+                "Vous avez été ajouté à une société".into(),
                 vec![
                     format!("Vous êtes désormais contact de {company} sur le portail support."),
                     "Connectez-vous avec votre compte habituel et choisissez cette société dans le sélecteur de société.".into(),
@@ -247,7 +439,7 @@ fn parts(template: &Template<'_>, language: Language) -> Parts {
                 None,
             ),
             (Template::RolesChanged { company, support_role, security_admin }, En) => (
-                "Your roles changed",
+                "Your roles changed".into(),
                 vec![
                     format!("A Security Administrator of {company} changed your roles."),
                     format!("Your roles now: {}.", roles_text(*support_role, *security_admin, En)),
@@ -255,13 +447,39 @@ fn parts(template: &Template<'_>, language: Language) -> Parts {
                 None,
             ),
             (Template::RolesChanged { company, support_role, security_admin }, Fr) => (
-                "Vos rôles ont changé",
+                "Vos rôles ont changé".into(),
                 vec![
                     format!("Un administrateur sécurité de {company} a modifié vos rôles."),
                     format!("Vos rôles désormais : {}.", roles_text(*support_role, *security_admin, Fr)),
                 ],
                 None,
             ),
+            (Template::Request { notice, human_id, title, text, closes_at, link }, language) => {
+                let (words, sentence) = notice.words(language);
+                let mut paragraphs = vec![match language {
+                    En => format!("Request {human_id} \"{title}\" {sentence}"),
+                    Fr => format!("La demande {human_id} « {title} » {sentence}"),
+                }];
+                if let Some(text) = text {
+                    paragraphs.push((*text).to_owned());
+                }
+                if let Some(at) = closes_at {
+                    let at = at.format("%Y-%m-%d %H:%M UTC");
+                    paragraphs.push(match language {
+                        En => format!("Without an answer, it closes automatically on {at}."),
+                        Fr => format!("Sans réponse, elle sera fermée automatiquement le {at}."),
+                    });
+                }
+                paragraphs.push(match language {
+                    En => "Open the request:".into(),
+                    Fr => "Ouvrir la demande :".into(),
+                });
+                let label = match language {
+                    En => "Open the request",
+                    Fr => "Ouvrir la demande",
+                };
+                (format!("[{human_id}] {words}"), paragraphs, Some(((*link).to_owned(), label)))
+            }
         };
     Parts {
         subject,
@@ -282,12 +500,14 @@ pub fn render(template: &Template<'_>, language: Language, name: &str) -> Render
         parts.greeting,
         escape_html(name)
     );
-    for paragraph in &parts.paragraphs {
+    // The link follows the last paragraph that announces it (user text may end with ':' too).
+    let link_after = parts.paragraphs.iter().rposition(|p| p.ends_with(':'));
+    for (index, paragraph) in parts.paragraphs.iter().enumerate() {
         text.push_str(paragraph);
         text.push_str("\n\n");
         html.push_str(&format!("<p>{}</p>", escape_html(paragraph)));
         if let Some((link, label)) = &parts.link
-            && paragraph.ends_with(':')
+            && link_after == Some(index)
         {
             text.push_str(link);
             text.push_str("\n\n");
@@ -304,7 +524,7 @@ pub fn render(template: &Template<'_>, language: Language, name: &str) -> Render
         escape_html(parts.closing)
     ));
     Rendered {
-        subject: parts.subject.to_owned(),
+        subject: parts.subject,
         text,
         html,
     }
@@ -358,7 +578,15 @@ mod tests {
                 security_admin: true,
             },
         ];
-        for template in &templates {
+        let requests = RequestNotice::ALL.map(|notice| Template::Request {
+            notice,
+            human_id: "SR-2026-000001",
+            title: "Stock",
+            text: None,
+            closes_at: None,
+            link: "l",
+        });
+        for template in templates.iter().chain(&requests) {
             let en = render(template, Language::En, "A");
             let fr = render(template, Language::Fr, "A");
             assert_ne!(en.subject, fr.subject, "{}", template.kind());

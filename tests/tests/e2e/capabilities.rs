@@ -25,6 +25,10 @@ const ANON: Expect = Code("UNAUTHENTICATED");
 const NO: Expect = Code("FORBIDDEN");
 const GONE: Expect = Code("NOT_FOUND");
 const BAD_LOGIN: Expect = Code("INVALID_CREDENTIALS");
+/// Visible, but the lifecycle does not allow it in this state or for this side.
+const NOT_NOW: Expect = Code("ACTION_NOT_ALLOWED");
+/// Visible, but a field is the other side's to edit.
+const NOT_EDITABLE: Expect = Code("BAD_USER_INPUT");
 
 /// The callers, in the order of each row's expectations.
 const CALLERS: [Option<Role>; 7] = [
@@ -52,6 +56,9 @@ struct Targets {
     own_contact: Uuid,
     other_contact: Uuid,
     empty_company: Uuid,
+    /// Submitted requests of another contact of each company, watched by the target contact.
+    own_request: String,
+    other_request: String,
 }
 
 struct Row {
@@ -85,6 +92,49 @@ fn company_of(t: &Targets, own: bool) -> String {
     co(if own { t.own_company } else { t.other_company })
 }
 
+fn request_of(t: &Targets, own: bool) -> String {
+    if own {
+        t.own_request.clone()
+    } else {
+        t.other_request.clone()
+    }
+}
+
+/// A request input aimed at the own or other company's request and contact.
+fn on_request(document: &str, t: &Targets, own: bool, extra: Value) -> (String, Value) {
+    let mut input = json!({ "requestId": request_of(t, own), "contactId": contact_of(t, own) });
+    if let (Some(input), Some(extra)) = (input.as_object_mut(), extra.as_object()) {
+        input.extend(extra.clone());
+    }
+    (document.to_owned(), json!({ "i": input }))
+}
+
+/// A submitted request of a new contact of `company`, watched by `watcher`.
+async fn request_in(app: &TestApp, company: Uuid, watcher: Uuid) -> String {
+    let requester = app.person(Role::Restricted, company).await;
+    let form = json!({ "category": "LICENSE_KEYS", "urgency": "LOW", "title": "Key", "description": "Expired" });
+    let saved = app.graphql_as(Some(&requester.token), "mutation($i: SaveRequestDraftInput!) { saveRequestDraft(input: $i) { request { id } } }", json!({ "i": { "form": form } })).await;
+    let id = saved.ok()["saveRequestDraft"]["request"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.graphql_as(
+        Some(&requester.token),
+        "mutation($i: SubmitRequestInput!) { submitRequest(input: $i) { request { id } } }",
+        json!({ "i": { "requestId": id } }),
+    )
+    .await
+    .ok();
+    app.graphql_as(
+        Some(&requester.token),
+        "mutation($i: AddRequestWatcherInput!) { addRequestWatcher(input: $i) { request { id } } }",
+        json!({ "i": { "requestId": id, "contactId": ct(watcher) } }),
+    )
+    .await
+    .ok();
+    id
+}
+
 fn rows() -> Vec<Row> {
     use Root::{Mutation, Query, Subscription};
     // Callers:           anon  restr adv   supAd secAd agent oper
@@ -94,7 +144,145 @@ fn rows() -> Vec<Row> {
     let security = [ANON, NO, NO, NO, Yes, NO, NO];
     let security_other = [ANON, NO, NO, NO, GONE, NO, NO];
     let operator = [ANON, NO, NO, NO, NO, NO, Yes];
+    // Requests: another contact's request of the caller's company, or of another company.
+    let request_own = [ANON, GONE, Yes, Yes, Yes, Yes, NO];
+    let request_other = [ANON, GONE, GONE, GONE, GONE, Yes, NO];
     vec![
+        Row {
+            root: Query,
+            field: "request",
+            document: |t, own| {
+                (
+                    "query($id: ID) { request(id: $id) { id } }".into(),
+                    json!({ "id": request_of(t, own) }),
+                )
+            },
+            own: [ANON, Null, Yes, Yes, Yes, Yes, NO],
+            other: Some([ANON, Null, Null, Null, Null, Yes, NO]),
+        },
+        Row {
+            root: Query,
+            field: "requests",
+            document: |_, _| plain("{ requests(first: 5) { edges { cursor } } }"),
+            own: [ANON, Yes, Yes, Yes, Yes, Yes, NO],
+            other: None,
+        },
+        Row {
+            root: Mutation,
+            field: "saveRequestDraft",
+            document: |_, _| {
+                plain(
+                    "mutation { saveRequestDraft(input: { form: { title: \"Draft\" } }) { request { id } } }",
+                )
+            },
+            own: [ANON, Yes, Yes, Yes, NO, NO, NO],
+            other: None,
+        },
+        Row {
+            root: Mutation,
+            field: "submitRequest",
+            document: |t, own| {
+                let request = request_of(t, own);
+                (
+                    "mutation($r: ID!) { submitRequest(input: { requestId: $r }) { problems { field } } }".into(),
+                    json!({ "r": request }),
+                )
+            },
+            own: [ANON, GONE, NOT_NOW, NOT_NOW, NOT_NOW, NOT_NOW, NO],
+            other: Some([ANON, GONE, GONE, GONE, GONE, NOT_NOW, NO]),
+        },
+        Row {
+            root: Mutation,
+            field: "transitionRequest",
+            document: |t, own| {
+                let request = request_of(t, own);
+                (
+                    "mutation($r: ID!) { transitionRequest(input: { requestId: $r, action: PAUSE_FOR_EXTERNAL }) { request { state } } }".into(),
+                    json!({ "r": request }),
+                )
+            },
+            own: [ANON, GONE, NOT_NOW, NOT_NOW, NOT_NOW, Yes, NO],
+            other: Some([ANON, GONE, GONE, GONE, GONE, Yes, NO]),
+        },
+        Row {
+            root: Mutation,
+            field: "addRequestMessage",
+            document: |t, own| {
+                let request = request_of(t, own);
+                (
+                    "mutation($r: ID!) { addRequestMessage(input: { requestId: $r, body: \"Hello\" }) { message { id } } }".into(),
+                    json!({ "r": request }),
+                )
+            },
+            own: request_own,
+            other: Some(request_other),
+        },
+        Row {
+            root: Mutation,
+            field: "assignRequest",
+            document: |t, own| {
+                let request = request_of(t, own);
+                (
+                    "mutation($r: ID!) { assignRequest(input: { requestId: $r }) { request { id } } }".into(),
+                    json!({ "r": request }),
+                )
+            },
+            own: [ANON, NO, NO, NO, NO, Yes, NO],
+            other: Some([ANON, NO, NO, NO, NO, Yes, NO]),
+        },
+        Row {
+            root: Mutation,
+            field: "updateRequest",
+            document: |t, own| {
+                let request = request_of(t, own);
+                (
+                    "mutation($r: ID!) { updateRequest(input: { requestId: $r, tag: \"PO-1\" }) { problems { field } } }".into(),
+                    json!({ "r": request }),
+                )
+            },
+            own: [ANON, GONE, Yes, Yes, Yes, NOT_EDITABLE, NO],
+            other: Some([ANON, GONE, GONE, GONE, GONE, NOT_EDITABLE, NO]),
+        },
+        Row {
+            root: Mutation,
+            field: "addRequestWatcher",
+            document: |t, own| {
+                on_request(
+                    "mutation($i: AddRequestWatcherInput!) { addRequestWatcher(input: $i) { request { id } } }",
+                    t,
+                    own,
+                    json!({ "wantsMail": false }),
+                )
+            },
+            own: request_own,
+            other: Some(request_other),
+        },
+        Row {
+            root: Mutation,
+            field: "removeRequestWatcher",
+            document: |t, own| {
+                on_request(
+                    "mutation($i: RemoveRequestWatcherInput!) { removeRequestWatcher(input: $i) { request { id } } }",
+                    t,
+                    own,
+                    json!({}),
+                )
+            },
+            own: request_own,
+            other: Some(request_other),
+        },
+        Row {
+            root: Mutation,
+            field: "createSupportStaff",
+            document: |_, _| {
+                (
+                    "mutation($e: String!) { createSupportStaff(input: { lastName: \"Agent\", firstName: \"New\", email: $e, role: SUPPORT_AGENT }) { contact { id } } }".into(),
+                    json!({ "e": format!("agent.{}@provider.example", Uuid::now_v7().simple()) }),
+                )
+            },
+            own: operator,
+            other: None,
+        },
         Row {
             root: Query,
             field: "node",
@@ -400,6 +588,8 @@ async fn outcome(
             Some("FORBIDDEN") => NO,
             Some("NOT_FOUND") => GONE,
             Some("INVALID_CREDENTIALS") => BAD_LOGIN,
+            Some("ACTION_NOT_ALLOWED") => NOT_NOW,
+            Some("BAD_USER_INPUT") => NOT_EDITABLE,
             _ => Code("UNEXPECTED"),
         },
         _ => Code("SEVERAL ERRORS"),
@@ -448,12 +638,22 @@ on_both_databases! {
             for (own, expected) in sides {
                 for (role, want) in CALLERS.iter().zip(expected) {
                     let person = caller(&app, *role, own_company.id).await;
+                    let own_contact = app.person(Role::Restricted, own_company.id).await.contact_id;
+                    let other_contact = app.person(Role::Restricted, other_company.id).await.contact_id;
+                    let on_requests = row.field.to_lowercase().contains("request");
+                    let (own_request, other_request) = if on_requests {
+                        (request_in(&app, own_company.id, own_contact).await, request_in(&app, other_company.id, other_contact).await)
+                    } else {
+                        (format!("rq_{}", Uuid::nil().simple()), format!("rq_{}", Uuid::nil().simple()))
+                    };
                     let targets = Targets {
                         own_company: own_company.id,
                         other_company: other_company.id,
-                        own_contact: app.person(Role::Restricted, own_company.id).await.contact_id,
-                        other_contact: app.person(Role::Restricted, other_company.id).await.contact_id,
+                        own_contact,
+                        other_contact,
                         empty_company: app.customer_company("Matrix Empty").await.id,
+                        own_request,
+                        other_request,
                     };
                     let token = person.as_ref().map(|p| p.token.as_str());
                     let (got, answer) = outcome(&app, row.root, row.field, token, (row.document)(&targets, *own)).await;

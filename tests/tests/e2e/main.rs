@@ -13,5 +13,6 @@ mod graphql_http;
 mod interop;
 mod limits;
 mod ops;
+mod requests;
 mod storage;
 mod websocket;

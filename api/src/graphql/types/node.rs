@@ -9,4 +9,5 @@ pub enum Node {
     Company(Company),
     Contact(Contact),
     Account(Account),
+    Request(Box<crate::graphql::requests::Request>),
 }

@@ -1,0 +1,64 @@
+//! Who sees and acts on which request (SPEC §3): customers their own requests, team roles
+//! their company's submitted ones, provider staff every submitted request; drafts only their
+//! author. Anything else answers exactly like an unknown ID.
+
+use entity::{RequestSide, RequestState, request};
+use sea_orm::ColumnTrait;
+use sea_orm::sea_query::Condition;
+
+use super::lifecycle::Side;
+use crate::auth::RequestWorker;
+use crate::error::ApiError;
+
+/// The error for a request the caller may not see, identical to an unknown ID's.
+pub fn not_found() -> ApiError {
+    ApiError::NotFound { what: "request" }
+}
+
+/// Whether `worker` may see (and so act on) `row`.
+pub fn can_see(worker: &RequestWorker, row: &request::Model) -> bool {
+    match worker {
+        RequestWorker::Customer(c) => {
+            row.company_id == c.company_id
+                && (row.requester_contact_id == c.contact_id
+                    || (c.team && row.state != RequestState::Draft))
+        }
+        RequestWorker::Staff(_) => row.state != RequestState::Draft,
+    }
+}
+
+/// The rows `worker` may see, as a query condition.
+pub fn visible(worker: &RequestWorker) -> Condition {
+    let submitted = request::Column::State.ne(RequestState::Draft);
+    match worker {
+        RequestWorker::Customer(c) => {
+            let own = request::Column::RequesterContactId.eq(c.contact_id);
+            let mine_or_team = if c.team {
+                Condition::any().add(own).add(submitted)
+            } else {
+                Condition::all().add(own)
+            };
+            Condition::all()
+                .add(request::Column::CompanyId.eq(c.company_id))
+                .add(mine_or_team)
+        }
+        RequestWorker::Staff(_) => Condition::all().add(submitted),
+    }
+}
+
+/// The lifecycle side the worker acts on.
+pub fn side(worker: &RequestWorker) -> Side {
+    match worker {
+        RequestWorker::Customer(_) => Side::Customer,
+        RequestWorker::Staff(_) => Side::Agent,
+    }
+}
+
+/// The stored side of what the worker writes.
+pub fn stored_side(side: Side) -> RequestSide {
+    match side {
+        Side::Customer => RequestSide::Customer,
+        Side::Agent => RequestSide::Support,
+        Side::System => RequestSide::System,
+    }
+}
