@@ -78,6 +78,10 @@ enum Command {
         /// Extra generated contacts for the largest demo company (for benchmarks).
         #[arg(long, default_value_t = 0)]
         extra_contacts: usize,
+        /// Generated requests in every state, with messages and history (millions for
+        /// benchmarks).
+        #[arg(long, default_value_t = demo::DEMO_REQUESTS)]
+        requests: usize,
     },
 }
 
@@ -280,9 +284,12 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             ));
             Ok(())
         }
-        Command::Demo { extra_contacts } => {
+        Command::Demo {
+            extra_contacts,
+            requests,
+        } => {
             let services = open_services(settings).await?;
-            let summary = demo::load(&services, extra_contacts).await?;
+            let summary = demo::load_with(&services, extra_contacts, requests).await?;
             print_demo(&summary);
             services.db.close().await;
             Ok(())

@@ -2,6 +2,7 @@
 //! role, so a newcomer sees a living portal. Deterministic: the same people every time.
 
 mod names;
+mod requests;
 
 use std::collections::HashMap;
 
@@ -260,14 +261,30 @@ const NAMED: &[Named] = &[
 /// Sophie is also a Support Restricted contact of Groupe Hélios: one person, two companies.
 const SECOND_MEMBERSHIP: (&str, usize, SupportRole) = ("sophie", 4, SupportRole::Restricted);
 
+/// Requests in the demo data set.
+pub const DEMO_REQUESTS: usize = 3_000;
+
 /// Loads the data set if it is not there yet, and issues a session per named person.
 /// `extra_contacts` adds that many generated contacts to Groupe Hélios (for benchmarks).
 pub async fn load(services: &Services, extra_contacts: usize) -> ApiResult<DemoSummary> {
+    load_with(services, extra_contacts, DEMO_REQUESTS).await
+}
+
+/// [`load`] with `requests` generated requests (millions for benchmarks) instead of
+/// [`DEMO_REQUESTS`].
+pub async fn load_with(
+    services: &Services,
+    extra_contacts: usize,
+    requests: usize,
+) -> ApiResult<DemoSummary> {
     let db = services.db.reader();
     let existing = accounts::find_by_email(db, &demo_email("lionel", PROVIDER)?).await?;
     let created = existing.is_none();
     if created {
         create(services, extra_contacts).await?;
+        let made = requests::generate(services, requests, 2026).await?;
+        services.db.writer().execute_unprepared("ANALYZE").await?;
+        tracing::info!(requests = made, "demo requests generated");
     }
     let logins = issue_sessions(services).await?;
     stage_pending_changes(services, &logins).await?;
@@ -458,8 +475,8 @@ async fn issue_sessions(services: &Services) -> ApiResult<Vec<DemoLogin>> {
             })?;
         let contact = contacts::first_of_account(&txn, account.id).await?;
         let Some(contact) = contact else { continue };
-        let needs_second_factor =
-            named.security || named.provider == Some(ProviderRole::PlatformOperator);
+        // Security Administrators and provider staff work only in two-factor sessions.
+        let needs_second_factor = named.security || named.provider.is_some();
         let totp_secret = if needs_second_factor {
             Some(ensure_second_factor(services, &txn, account.id, named.login, now).await?)
         } else {

@@ -112,6 +112,18 @@ on_both! {
         assert_eq!(twice.status.code(), Some(1));
         assert!(String::from_utf8_lossy(&twice.stderr).contains("--admin-email"));
 
+        // Support staff, from the command line.
+        let agent = portal.run(&["create-staff", "--email", "lionel@nordlys.example", "--last-name", "Martin",
+            "--first-name", "Lionel", "--manager"]).await;
+        assert!(agent.status.success(), "{}", String::from_utf8_lossy(&agent.stderr));
+        assert!(stdout(&agent).contains("Support manager Lionel Martin <lionel@nordlys.example> created"), "{}", stdout(&agent));
+        let welcome = std::fs::read_dir(&mail_dir).unwrap().map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+            .find(|eml| eml.contains("lionel@nordlys.example")).expect("a welcome mail for the manager");
+        assert!(welcome.contains("/account/setup#token="), "{welcome}");
+        let again = portal.run(&["create-staff", "--email", "lionel@nordlys.example", "--last-name", "Martin",
+            "--first-name", "Lionel"]).await;
+        assert_eq!(again.status.code(), Some(1), "the same person twice");
+
         let again = portal.run(&["bootstrap", "--operator-email", "other@nordlys.example"]).await;
         assert_eq!(again.status.code(), Some(1));
         assert!(String::from_utf8_lossy(&again.stderr).contains("already bootstrapped"));
@@ -181,6 +193,18 @@ on_both! {
         let names: Vec<&str> = staged["data"]["stagedRoleChanges"].as_array().unwrap().iter()
             .map(|s| s["contact"]["firstName"].as_str().unwrap()).collect();
         assert_eq!(names, ["Camille", "Bastien"], "{staged}");
+        // Requests in every submitted state, with their history, for the support to work on.
+        let lionel = token_of("lionel");
+        for state in ["SUPPORT_ANALYSIS", "CUSTOMER_CLARIFICATION", "WAITING_EXTERNAL", "WAITING_CORRECTION", "SOLUTION_PROPOSED", "CLOSED"] {
+            let query = format!("{{ requests(first: 1, filter: {{ states: [{state}] }}) {{ edges {{ node {{ humanId state history(first: 20) {{ edges {{ node {{ action }} }} }} }} }} }} }}");
+            let found = graphql(&server.base_url, &lionel, &query).await;
+            let node = &found["data"]["requests"]["edges"][0]["node"];
+            assert_eq!(node["state"], state, "{found}");
+            assert!(node["humanId"].as_str().unwrap().starts_with("SR-"), "{found}");
+            let steps = node["history"]["edges"].as_array().unwrap();
+            assert_eq!(steps[0]["node"]["action"], "SAVE_DRAFT", "{found}");
+            assert_eq!(steps[1]["node"]["action"], "SUBMIT", "{found}");
+        }
         server.terminate();
         assert_eq!(server.exit_code().await, Some(0));
     }
