@@ -942,6 +942,16 @@ fn problems(errors: Vec<ApiError>) -> ApiResult<Vec<InputProblem>> {
     errors.into_iter().map(InputProblem::from_error).collect()
 }
 
+/// The request a form operation produced, or its problems.
+fn form_outcome(
+    outcome: Result<request::Model, Vec<ApiError>>,
+) -> ApiResult<(Option<Request>, Vec<InputProblem>)> {
+    match outcome {
+        Ok(row) => Ok((Some(Request(row)), Vec::new())),
+        Err(errors) => Ok((None, problems(errors)?)),
+    }
+}
+
 fn key(raw: Option<&str>) -> ApiResult<Option<IdempotencyKey>> {
     raw.map(|k| IdempotencyKey::parse(k, "idempotencyKey"))
         .transpose()
@@ -988,18 +998,9 @@ impl RequestMutation {
         let services = services(ctx)?;
         let worker = worker(ctx).await?;
         let id = parse_request_id(&input.request_id, "requestId")?;
-        Ok(
-            match service::submit(services, &worker, id, input.version).await? {
-                Ok(row) => SubmitRequestPayload {
-                    request: Some(Request(row)),
-                    problems: Vec::new(),
-                },
-                Err(errors) => SubmitRequestPayload {
-                    request: None,
-                    problems: problems(errors)?,
-                },
-            },
-        )
+        let (request, problems) =
+            form_outcome(service::submit(services, &worker, id, input.version).await?)?;
+        Ok(SubmitRequestPayload { request, problems })
     }
 
     /// Takes a lifecycle action. Not allowed now: `ACTION_NOT_ALLOWED` with the current
@@ -1079,18 +1080,9 @@ impl RequestMutation {
             follow_up: input.follow_up,
             notify_emails: input.notify_emails,
         };
-        Ok(
-            match service::update(services, &worker, id, input.version, edit).await? {
-                Ok(row) => UpdateRequestPayload {
-                    request: Some(Request(row)),
-                    problems: Vec::new(),
-                },
-                Err(errors) => UpdateRequestPayload {
-                    request: None,
-                    problems: problems(errors)?,
-                },
-            },
-        )
+        let (request, problems) =
+            form_outcome(service::update(services, &worker, id, input.version, edit).await?)?;
+        Ok(UpdateRequestPayload { request, problems })
     }
 
     /// Adds a watcher (a contact of the request's company; the support may add agents too), or

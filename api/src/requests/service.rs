@@ -738,7 +738,7 @@ pub async fn update(
     }
     let before = RequestForm::of(&row);
     let after = edit.merged(before.clone());
-    let problems = after.problems(row.created_at.date_naive().max(now.date_naive()));
+    let problems = after.problems(now.date_naive());
     if !problems.is_empty() {
         return Ok(Err(problems));
     }
