@@ -154,12 +154,12 @@ pub enum ApiError {
     ServerBusy,
     /// A request changed since the caller read it: its current state and version.
     #[error("the request changed since you read it: it is now {state} (version {version})")]
-    StaleRequest { state: &'static str, version: i32 },
+    StaleRequest { state: String, version: i32 },
     /// The lifecycle does not allow this action now: the current state and what is allowed.
     #[error("{action} is not allowed on a request in {state}")]
     ActionNotAllowed {
         action: &'static str,
-        state: &'static str,
+        state: String,
         allowed: Vec<&'static str>,
     },
     /// A closed request can be reopened only within the company's reopen window.

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Datelike, Duration, Utc};
+use chrono::{Datelike, Duration};
 use entity::{
     ContactStatus, ProviderRole, RequestCategory, RequestKind, RequestSide, RequestState, Urgency,
     contact, request, request_event, request_message,
@@ -15,10 +15,10 @@ use sea_orm::ActiveValue::Set;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Statement};
 use uuid::Uuid;
 
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::ids::new_uuid;
-use crate::requests::lifecycle::{ActionKind, State};
-use crate::requests::repo::{Author, NewEvent, event_row};
+use crate::requests::lifecycle::{self, Action, ActionKind, Side, State};
+use crate::requests::repo::{Author, NewEvent, event_row, message_row};
 use crate::requests::service::human_id;
 use crate::requests::{action_code, form::RequestForm};
 use crate::sql::placeholders;
@@ -163,28 +163,15 @@ fn path(target: State, rng: &mut ChaCha8Rng) -> Vec<ActionKind> {
     steps
 }
 
-fn side_of(action: ActionKind) -> RequestSide {
+fn side_of(action: ActionKind) -> Side {
     match action {
         ActionKind::Submit
         | ActionKind::Clarify
         | ActionKind::Validate
         | ActionKind::Refuse
-        | ActionKind::Close => RequestSide::Customer,
-        ActionKind::AutoClose => RequestSide::System,
-        _ => RequestSide::Support,
-    }
-}
-
-fn next_state(state: State, action: ActionKind) -> State {
-    use ActionKind as A;
-    match action {
-        A::Submit | A::Clarify | A::Resume | A::Refuse | A::Reopen => State::SupportAnalysis,
-        A::RequestClarification => State::CustomerClarification,
-        A::PauseForExternal => State::WaitingExternal,
-        A::SendToRnd => State::WaitingCorrection,
-        A::CorrectionDelivered | A::ProposeClosure => State::SolutionProposed,
-        A::Validate | A::AutoClose | A::Close => State::Closed,
-        A::AddMessage => state,
+        | ActionKind::Close => Side::Customer,
+        ActionKind::AutoClose => Side::System,
+        _ => Side::Agent,
     }
 }
 
@@ -293,9 +280,9 @@ pub async fn generate(services: &Services, count: usize, seed: u64) -> ApiResult
                 at += Duration::minutes(rng.random_range(20..1_800));
                 let side = side_of(*action);
                 let author = match side {
-                    RequestSide::Customer => customer,
-                    RequestSide::Support => support,
-                    RequestSide::System => Author::SYSTEM,
+                    Side::Customer => customer,
+                    Side::Agent => support,
+                    Side::System => Author::SYSTEM,
                 };
                 if *action == ActionKind::Submit {
                     let year = at.year();
@@ -304,7 +291,7 @@ pub async fn generate(services: &Services, count: usize, seed: u64) -> ApiResult
                     human = Some(human_id(year, *number));
                     submitted_at = Some(at);
                 }
-                if side == RequestSide::Support && first_response_at.is_none() {
+                if side == Side::Agent && first_response_at.is_none() {
                     first_response_at = Some(at);
                 }
                 let text = match action {
@@ -329,7 +316,24 @@ pub async fn generate(services: &Services, count: usize, seed: u64) -> ApiResult
                         text,
                     ));
                 }
-                let to = next_state(state, *action);
+                // The lifecycle itself decides, so every generated path is a legal one.
+                let decided = lifecycle::decide(
+                    state,
+                    Action {
+                        kind: *action,
+                        text,
+                    },
+                    side,
+                    &lifecycle::Clock {
+                        now: at,
+                        closed_at: None,
+                        reopen_window: Duration::zero(),
+                    },
+                )
+                .map_err(|refusal| {
+                    ApiError::internal(anyhow::anyhow!("demo path refused: {refusal:?}"))
+                })?;
+                let to = decided.to;
                 events.push(event_row(
                     id,
                     at,
@@ -417,23 +421,4 @@ pub async fn generate(services: &Services, count: usize, seed: u64) -> ApiResult
     }
     txn.commit().await?;
     Ok(made)
-}
-
-fn message_row(
-    request_id: Uuid,
-    at: DateTime<Utc>,
-    author: Author,
-    action: Option<&'static str>,
-    body: &str,
-) -> request_message::ActiveModel {
-    request_message::ActiveModel {
-        id: Set(new_uuid()),
-        request_id: Set(request_id),
-        author_account_id: Set(author.account_id),
-        author_contact_id: Set(author.contact_id),
-        side: Set(author.side),
-        action: Set(action.map(str::to_owned)),
-        body: Set(body.to_owned()),
-        created_at: Set(at),
-    }
 }

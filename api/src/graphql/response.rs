@@ -66,11 +66,11 @@ fn apply_api_error(error: &mut ServerError, api: &ApiError) -> ErrorCode {
     match api {
         ApiError::BadUserInput { reason, .. } => extensions.set("reason", reason.as_str()),
         ApiError::StaleRequest { state, version } => {
-            extensions.set("state", *state);
+            extensions.set("state", state.as_str());
             extensions.set("version", *version);
         }
         ApiError::ActionNotAllowed { state, allowed, .. } => {
-            extensions.set("state", *state);
+            extensions.set("state", state.as_str());
             extensions.set(
                 "allowedActions",
                 async_graphql::Value::List(allowed.iter().map(|a| (*a).into()).collect()),

@@ -5,7 +5,8 @@ use entity::{RequestSide, RequestState, request, request_event, request_message,
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Condition;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, Order, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 
@@ -103,6 +104,26 @@ pub async fn record<C: ConnectionTrait>(
     Ok(())
 }
 
+/// A message row.
+pub fn message_row(
+    request_id: Uuid,
+    now: DateTime<Utc>,
+    author: Author,
+    action: Option<&'static str>,
+    body: &str,
+) -> request_message::ActiveModel {
+    request_message::ActiveModel {
+        id: Set(new_uuid()),
+        request_id: Set(request_id),
+        author_account_id: Set(author.account_id),
+        author_contact_id: Set(author.contact_id),
+        side: Set(author.side),
+        action: Set(action.map(str::to_owned)),
+        body: Set(body.to_owned()),
+        created_at: Set(now),
+    }
+}
+
 /// Adds a message in the caller's transaction.
 pub async fn insert_message<C: ConnectionTrait>(
     conn: &C,
@@ -112,29 +133,9 @@ pub async fn insert_message<C: ConnectionTrait>(
     action: Option<&'static str>,
     body: &str,
 ) -> Result<request_message::Model, DbErr> {
-    let model = request_message::Model {
-        id: new_uuid(),
-        request_id,
-        author_account_id: author.account_id,
-        author_contact_id: author.contact_id,
-        side: author.side,
-        action: action.map(str::to_owned),
-        body: body.to_owned(),
-        created_at: now,
-    };
-    request_message::Entity::insert(request_message::ActiveModel {
-        id: Set(model.id),
-        request_id: Set(model.request_id),
-        author_account_id: Set(model.author_account_id),
-        author_contact_id: Set(model.author_contact_id),
-        side: Set(model.side),
-        action: Set(model.action.clone()),
-        body: Set(model.body.clone()),
-        created_at: Set(model.created_at),
-    })
-    .exec_without_returning(conn)
-    .await?;
-    Ok(model)
+    message_row(request_id, now, author, action, body)
+        .insert(conn)
+        .await
 }
 
 fn after_id(page: &PageRequest) -> Result<Option<Uuid>, ApiError> {

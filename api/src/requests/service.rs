@@ -65,6 +65,19 @@ fn refusal(action: ActionKind, side: Side, refusal: Refusal) -> ApiError {
     }
 }
 
+/// `ACTION_NOT_ALLOWED` for an operation outside the lifecycle table (saving a draft,
+/// assigning, editing) that the request's state does not allow.
+fn not_allowed(action: &'static str, state: RequestState, side: Side) -> ApiError {
+    ApiError::ActionNotAllowed {
+        action,
+        state: state_code(state.into()),
+        allowed: lifecycle::allowed(state.into(), side)
+            .into_iter()
+            .map(action_code)
+            .collect(),
+    }
+}
+
 /// Locks a request the worker may see, at the version they read (when they say which).
 async fn lock_visible(
     txn: &DatabaseTransaction,
@@ -231,14 +244,7 @@ pub async fn save_draft(
         Some(id) => {
             let row = lock_visible(&txn, worker, id, version).await?;
             if row.state != RequestState::Draft || row.requester_contact_id != customer.contact_id {
-                return Err(ApiError::ActionNotAllowed {
-                    action: "SAVE_DRAFT",
-                    state: state_code(row.state.into()),
-                    allowed: lifecycle::allowed(row.state.into(), Side::Customer)
-                        .into_iter()
-                        .map(action_code)
-                        .collect(),
-                });
+                return Err(not_allowed("SAVE_DRAFT", row.state, Side::Customer));
             }
             let mut changes = request::ActiveModel {
                 updated_at: Set(now),
@@ -587,14 +593,7 @@ pub async fn assign(
         .ok_or(ApiError::NotFound { what: "agent" })?;
     let row = lock_visible(&txn, &worker, id, version).await?;
     if !State::from(row.state).is_open() {
-        return Err(ApiError::ActionNotAllowed {
-            action: "ASSIGN",
-            state: state_code(row.state.into()),
-            allowed: lifecycle::allowed(row.state.into(), Side::Agent)
-                .into_iter()
-                .map(action_code)
-                .collect(),
-        });
+        return Err(not_allowed("ASSIGN", row.state, Side::Agent));
     }
     if row.assignee_contact_id == Some(agent.id) {
         return Ok(row);
@@ -717,14 +716,7 @@ pub async fn update(
     let txn = services.db.begin_write().await?;
     let row = lock_visible(&txn, worker, id, version).await?;
     if !State::from(row.state).is_open() {
-        return Err(ApiError::ActionNotAllowed {
-            action: "UPDATE",
-            state: state_code(row.state.into()),
-            allowed: lifecycle::allowed(row.state.into(), side)
-                .into_iter()
-                .map(action_code)
-                .collect(),
-        });
+        return Err(not_allowed("UPDATE", row.state, side));
     }
     if side == Side::Customer
         && edit.follow_up.is_some()
