@@ -70,6 +70,7 @@ pub struct Settings {
     pub auth: AuthSettings,
     pub mail: MailSettings,
     pub requests: RequestSettings,
+    pub storage: StorageSettings,
     pub log: LogSettings,
 }
 
@@ -87,6 +88,36 @@ pub struct RequestSettings {
     pub clarification_reminder_every_secs: u64,
     /// Largest attachment accepted, per file.
     pub max_attachment_bytes: u64,
+    /// Most files one upload request may carry.
+    pub max_files_per_upload: usize,
+}
+
+/// Where attachments are kept.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StorageSettings {
+    /// The local directory; `None`: `data_dir/attachments`. Ignored when `s3` is set.
+    pub dir: Option<PathBuf>,
+    /// An S3-compatible bucket instead of the local directory.
+    pub s3: Option<S3Settings>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct S3Settings {
+    pub bucket: String,
+    pub region: String,
+    /// `None`: AWS itself; otherwise the address of an S3-compatible service.
+    #[serde(default)]
+    pub endpoint: Option<String>,
+    pub access_key_id: Option<String>,
+    pub secret_access_key: Option<Secret>,
+    /// Allow a plain `http://` endpoint (a service on the same host or network only).
+    #[serde(default)]
+    pub allow_http: bool,
+    /// Keys under this prefix, e.g. `portal/`.
+    #[serde(default)]
+    pub prefix: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -271,6 +302,11 @@ impl Default for Settings {
                 closure_reminder_before_secs: 24 * 3600,
                 clarification_reminder_every_secs: 3 * 24 * 3600,
                 max_attachment_bytes: 25 * 1024 * 1024,
+                max_files_per_upload: 10,
+            },
+            storage: StorageSettings {
+                dir: None,
+                s3: None,
             },
             log: LogSettings {
                 level: "info".into(),
@@ -346,6 +382,17 @@ impl Settings {
         if self.requests.job_interval_secs == 0 {
             return invalid("requests.job_interval_secs must be positive");
         }
+        if !(1..=i32::MAX as u64).contains(&self.requests.max_attachment_bytes) {
+            return invalid("requests.max_attachment_bytes must be between 1 and 2147483647");
+        }
+        if !(1..=100).contains(&self.requests.max_files_per_upload) {
+            return invalid("requests.max_files_per_upload must be between 1 and 100");
+        }
+        if let Some(s3) = &self.storage.s3
+            && (s3.bucket.is_empty() || s3.region.is_empty())
+        {
+            return invalid("storage.s3 needs a bucket and a region");
+        }
         if self.database.max_connections == 0 {
             return invalid("database.max_connections must be positive");
         }
@@ -399,6 +446,14 @@ impl Settings {
     /// GraphiQL is a development tool only.
     pub fn graphiql_enabled(&self) -> bool {
         self.profile == Profile::Development
+    }
+
+    /// The directory of attachments when they are kept locally.
+    pub fn attachments_dir(&self) -> PathBuf {
+        self.storage
+            .dir
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("attachments"))
     }
 
     /// The database URL to use: the configured one, or the embedded SQLite file.

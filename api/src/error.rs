@@ -31,6 +31,8 @@ pub enum ErrorCode {
     ServerBusy,
     ActionNotAllowed,
     ReopenWindowOver,
+    AttachmentTooLarge,
+    PreflightHeaderRequired,
 }
 
 impl ErrorCode {
@@ -57,6 +59,8 @@ impl ErrorCode {
             Self::ServerBusy => "SERVER_BUSY",
             Self::ActionNotAllowed => "ACTION_NOT_ALLOWED",
             Self::ReopenWindowOver => "REOPEN_WINDOW_OVER",
+            Self::AttachmentTooLarge => "ATTACHMENT_TOO_LARGE",
+            Self::PreflightHeaderRequired => "PREFLIGHT_HEADER_REQUIRED",
         }
     }
 }

@@ -17,15 +17,17 @@ pub enum NodeKind {
     Account,
     Request,
     Message,
+    Attachment,
 }
 
 impl NodeKind {
-    const ALL: [NodeKind; 5] = [
+    const ALL: [NodeKind; 6] = [
         Self::Company,
         Self::Contact,
         Self::Account,
         Self::Request,
         Self::Message,
+        Self::Attachment,
     ];
 
     fn prefix(self) -> &'static str {
@@ -35,6 +37,7 @@ impl NodeKind {
             Self::Account => "ac",
             Self::Request => "rq",
             Self::Message => "rm",
+            Self::Attachment => "ra",
         }
     }
 }

@@ -19,6 +19,7 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod files;
 pub mod graphql;
 pub mod http;
 pub mod idempotency;

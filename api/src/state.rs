@@ -13,6 +13,7 @@ use crate::auth::throttle::AddressLimiter;
 use crate::clock::SharedClock;
 use crate::config::Settings;
 use crate::db::Db;
+use crate::files::FileStore;
 use crate::graphql::Engine;
 use crate::mail::MailSignal;
 use crate::metrics::Metrics;
@@ -30,6 +31,8 @@ pub struct Services {
     pub limiter: Arc<AddressLimiter>,
     /// Wakes the mail worker after a commit that wrote mail.
     pub mail: MailSignal,
+    /// Where attachments are kept.
+    pub files: FileStore,
 }
 
 impl Services {
@@ -46,6 +49,7 @@ impl Services {
             sessions: SessionPolicy::from_settings(&settings),
             limiter: Arc::new(AddressLimiter::new(settings.auth.address_limit_per_minute)),
             mail: MailSignal::default(),
+            files: FileStore::from_settings(&settings)?,
             settings,
         })
     }

@@ -11,6 +11,8 @@ pub struct Model {
     pub request_id: Uuid,
     pub message_id: Option<Uuid>,
     pub uploaded_by_account_id: Option<Uuid>,
+    /// The contact shown as the uploader.
+    pub uploaded_by_contact_id: Option<Uuid>,
     /// Sanitised file name.
     pub file_name: String,
     /// Detected from the content.

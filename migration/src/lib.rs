@@ -9,6 +9,7 @@ mod m20261121_000001_identity;
 mod m20261121_000002_auth;
 mod m20261121_000003_role_batches;
 mod m20261121_000004_requests;
+mod m20261121_000005_attachments;
 
 /// Applies the portal's migrations in order.
 pub struct Migrator;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000002_auth::Migration),
             Box::new(m20261121_000003_role_batches::Migration),
             Box::new(m20261121_000004_requests::Migration),
+            Box::new(m20261121_000005_attachments::Migration),
         ]
     }
 }

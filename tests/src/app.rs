@@ -387,10 +387,124 @@ impl TestApp {
         .await
     }
 
+    /// A GraphQL multipart request (files with an operation) as `token`, with the preflight
+    /// header. `files` are (variable path, file name, bytes).
+    pub async fn upload_as(
+        &self,
+        token: Option<&str>,
+        query: &str,
+        variables: Value,
+        files: &[(&str, &str, &[u8])],
+    ) -> Gql {
+        let body = multipart_body(query, variables, files);
+        let mut headers = vec![("graphql-require-preflight", "1")];
+        let auth = token.map(|t| format!("Bearer {t}"));
+        if let Some(auth) = &auth {
+            headers.push(("authorization", auth));
+        }
+        Self::read(self.post_multipart(&headers, body).await).await
+    }
+
+    /// `POST /graphql` with a multipart body and exactly `headers` besides its content type.
+    pub async fn post_multipart(
+        &self,
+        headers: &[(&str, &str)],
+        body: Vec<u8>,
+    ) -> reqwest::Response {
+        let mut all = vec![
+            ("content-type", MULTIPART_TYPE),
+            ("accept", "application/graphql-response+json"),
+        ];
+        all.extend_from_slice(headers);
+        self.post_raw(&all, body).await
+    }
+
+    /// `GET` of a non-GraphQL path as `token`.
+    pub async fn get_as(&self, token: Option<&str>, path: &str) -> reqwest::Response {
+        let mut request = self.http.get(self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.expect("GET")
+    }
+
     /// `GET` of a non-GraphQL path.
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.http.get(self.url(path)).send().await.expect("GET")
     }
+}
+
+const BOUNDARY: &str = "portal-test-boundary-7MA4YWxkTrZu0gW";
+/// The content type of [`multipart_body`]'s bodies.
+pub const MULTIPART_TYPE: &str =
+    "multipart/form-data; boundary=portal-test-boundary-7MA4YWxkTrZu0gW";
+
+/// A GraphQL multipart body: `operations`, `map` (file `n` to the `n`th path), then the files,
+/// each claiming to be a PNG whatever it holds (the server must not believe it).
+pub fn multipart_body(query: &str, variables: Value, files: &[(&str, &str, &[u8])]) -> Vec<u8> {
+    let operations = json!({ "query": query, "variables": variables });
+    let map: serde_json::Map<String, Value> = files
+        .iter()
+        .enumerate()
+        .map(|(n, (path, _, _))| (n.to_string(), json!([path])))
+        .collect();
+    let mut parts = vec![
+        MultipartPart::field("operations", operations.to_string().as_bytes()),
+        MultipartPart::field("map", Value::Object(map).to_string().as_bytes()),
+    ];
+    for (n, (_, name, bytes)) in files.iter().enumerate() {
+        parts.push(MultipartPart::file(&n.to_string(), name, bytes));
+    }
+    encode_multipart(&parts)
+}
+
+/// One part of a multipart body.
+pub struct MultipartPart {
+    pub name: String,
+    pub file_name: Option<String>,
+    pub bytes: Vec<u8>,
+}
+
+impl MultipartPart {
+    pub fn field(name: &str, bytes: &[u8]) -> Self {
+        Self {
+            name: name.to_owned(),
+            file_name: None,
+            bytes: bytes.to_vec(),
+        }
+    }
+
+    pub fn file(name: &str, file_name: &str, bytes: &[u8]) -> Self {
+        Self {
+            name: name.to_owned(),
+            file_name: Some(file_name.to_owned()),
+            bytes: bytes.to_vec(),
+        }
+    }
+}
+
+/// Encodes parts with [`MULTIPART_TYPE`]'s boundary.
+pub fn encode_multipart(parts: &[MultipartPart]) -> Vec<u8> {
+    let mut body = Vec::new();
+    for part in parts {
+        body.extend_from_slice(format!("--{BOUNDARY}\r\n").as_bytes());
+        match &part.file_name {
+            Some(file_name) => body.extend_from_slice(
+                format!(
+                    "Content-Disposition: form-data; name=\"{}\"; filename=\"{file_name}\"\r\nContent-Type: image/png\r\n\r\n",
+                    part.name
+                )
+                .as_bytes(),
+            ),
+            None => body.extend_from_slice(
+                format!("Content-Disposition: form-data; name=\"{}\"\r\n\r\n", part.name).as_bytes(),
+            ),
+        }
+        body.extend_from_slice(&part.bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+    body
 }
 
 fn serde_urlencoded_pairs(params: &[(&str, &str)]) -> String {

@@ -20,7 +20,10 @@ mod fixtures;
 pub mod smtp;
 pub mod ws;
 
-pub use app::{Backend, Gql, PgDatabase, TestApp, spawn_app, spawn_app_with};
+pub use app::{
+    Backend, Gql, MULTIPART_TYPE, MultipartPart, PgDatabase, TestApp, encode_multipart,
+    multipart_body, spawn_app, spawn_app_with,
+};
 pub use fixtures::{Person, Role};
 pub use portal_api::config::Settings;
 

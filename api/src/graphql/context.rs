@@ -1,5 +1,6 @@
 //! What a resolver can reach: the shared services and the per-request context.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use async_graphql::Context;
@@ -8,6 +9,7 @@ use tokio::sync::OnceCell;
 use crate::auth::login::Client;
 use crate::auth::{Actor, sessions};
 use crate::error::{ApiError, ApiResult};
+use crate::files::Uploads;
 use crate::state::Services;
 
 /// How the session token reached the server.
@@ -27,6 +29,8 @@ pub struct RequestContext {
     client: Client,
     credential_checked: AtomicBool,
     actor: OnceCell<Actor>,
+    /// Files that came with a multipart request.
+    uploads: Arc<Uploads>,
 }
 
 impl RequestContext {
@@ -41,7 +45,19 @@ impl RequestContext {
             client,
             credential_checked: AtomicBool::new(false),
             actor: OnceCell::new(),
+            uploads: Arc::default(),
         }
+    }
+
+    /// The same context with the files of a multipart request.
+    pub fn with_uploads(mut self, uploads: Arc<Uploads>) -> Self {
+        self.uploads = uploads;
+        self
+    }
+
+    /// The files that came with the request (none unless it was a multipart request).
+    pub fn uploads(&self) -> &Uploads {
+        &self.uploads
     }
 
     /// The caller, resolved from the session token on first use and then reused for the rest

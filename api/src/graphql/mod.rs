@@ -12,6 +12,7 @@ pub mod requests;
 pub mod response;
 mod subscription;
 pub mod types;
+pub mod upload;
 
 use async_graphql::Schema;
 

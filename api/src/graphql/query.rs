@@ -65,7 +65,7 @@ impl NodeQuery {
                 }
                 Err(_) => None,
             },
-            NodeKind::Message => None,
+            NodeKind::Message | NodeKind::Attachment => None,
         })
     }
 }

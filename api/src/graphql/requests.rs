@@ -4,13 +4,16 @@
 
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::{contact, request, request_event, request_message, request_watcher};
+use entity::{
+    contact, request, request_attachment, request_event, request_message, request_watcher,
+};
 use sea_orm::sea_query::Condition;
 use sea_orm::{ColumnTrait, EntityTrait};
 use uuid::Uuid;
 
 use super::context::{actor, services};
 use super::types::{Company, Contact, InputProblem, PageInfo};
+use super::upload::{self, Upload};
 use crate::auth::RequestWorker;
 use crate::error::{ApiError, ApiResult, InputReason};
 use crate::idempotency::IdempotencyKey;
@@ -19,7 +22,7 @@ use crate::paging::{Page, PageRequest};
 use crate::requests::form::{self, RequestForm};
 use crate::requests::lifecycle::{self, ActionKind};
 use crate::requests::service::{self, RequestEdit};
-use crate::requests::{access, repo};
+use crate::requests::{access, attachments, repo};
 
 /// Where a request is in its lifecycle.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -401,6 +404,12 @@ impl Request {
         }))
     }
 
+    /// Every file attached to the request (to its form or to its messages), oldest first.
+    async fn attachments(&self, ctx: &Context<'_>) -> ApiResult<Vec<RequestAttachment>> {
+        let rows = attachments::of_request(services(ctx)?.db.reader(), self.0.id).await?;
+        Ok(rows.into_iter().map(RequestAttachment).collect())
+    }
+
     /// People following the request besides its requester.
     async fn watchers(&self, ctx: &Context<'_>) -> ApiResult<Vec<RequestWatcher>> {
         Ok(repo::watchers(services(ctx)?.db.reader(), self.0.id)
@@ -511,10 +520,83 @@ impl RequestMessage {
         load_contact(ctx, self.0.author_contact_id).await
     }
 
+    /// The files sent with it.
+    async fn attachments(&self, ctx: &Context<'_>) -> ApiResult<Vec<RequestAttachment>> {
+        let rows = attachments::of_message(services(ctx)?.db.reader(), self.0.id).await?;
+        Ok(rows.into_iter().map(RequestAttachment).collect())
+    }
+
     /// When.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+}
+
+/// A file attached to a request or to one of its messages.
+pub struct RequestAttachment(pub request_attachment::Model);
+
+/// A file attached to a request or to one of its messages. Its bytes are downloaded from
+/// `url` with the same session (cookie or bearer token), by people who can see the request.
+#[Object]
+impl RequestAttachment {
+    /// Opaque ID.
+    async fn id(&self) -> ID {
+        attachment_id(&self.0)
+    }
+
+    /// The file name, sanitised (no path, no control or direction-changing characters).
+    async fn file_name(&self) -> &str {
+        &self.0.file_name
+    }
+
+    /// The media type found from the content (not the one the uploader's system claimed).
+    async fn content_type(&self) -> &str {
+        &self.0.content_type
+    }
+
+    /// Size in bytes.
+    async fn size_bytes(&self) -> i64 {
+        self.0.size_bytes
+    }
+
+    /// Hex SHA-256 of the content.
+    async fn sha256(&self) -> &str {
+        &self.0.sha256
+    }
+
+    /// Where to download it: `GET` with the session cookie or `Authorization: Bearer`.
+    async fn url(&self, ctx: &Context<'_>) -> ApiResult<String> {
+        let base = services(ctx)?
+            .settings
+            .http
+            .public_url
+            .trim_end_matches('/');
+        Ok(format!(
+            "{base}/attachments/{}",
+            attachment_id(&self.0).as_str()
+        ))
+    }
+
+    /// The message it came with; `null` for files attached to the request's form.
+    async fn message_id(&self) -> Option<ID> {
+        self.0
+            .message_id
+            .map(|id| NodeId::new(NodeKind::Message, id).to_string().into())
+    }
+
+    /// Who uploaded it.
+    async fn uploaded_by(&self, ctx: &Context<'_>) -> ApiResult<Option<Contact>> {
+        load_contact(ctx, self.0.uploaded_by_contact_id).await
+    }
+
+    /// When.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+fn attachment_id(row: &request_attachment::Model) -> ID {
+    NodeId::new(NodeKind::Attachment, row.id).to_string().into()
 }
 
 /// An entry of a request's history.
@@ -840,6 +922,8 @@ pub struct TransitionRequestInput {
     pub action: RequestActionGql,
     /// The question, answer, reason or final answer (required where the action needs one).
     pub text: Option<String>,
+    /// Files that go with the text (multipart requests only).
+    pub attachments: Option<Vec<Upload>>,
 }
 
 /// The request after the action.
@@ -856,8 +940,35 @@ pub struct AddRequestMessageInput {
     pub request_id: ID,
     /// The text.
     pub body: String,
+    /// Files sent with the message (multipart requests only).
+    pub attachments: Option<Vec<Upload>>,
     /// Retrying with the same key returns the first message.
     pub idempotency_key: Option<String>,
+}
+
+/// Files to attach to the caller's own draft.
+#[derive(InputObject, Debug)]
+pub struct AddDraftAttachmentsInput {
+    /// The draft.
+    pub request_id: ID,
+    /// The files (multipart requests only).
+    pub files: Vec<Upload>,
+}
+
+/// The draft with its new attachments.
+#[derive(SimpleObject)]
+pub struct AddDraftAttachmentsPayload {
+    /// The draft.
+    pub request: Request,
+    /// The files just attached.
+    pub attachments: Vec<RequestAttachment>,
+}
+
+/// An attachment to take off the caller's own draft.
+#[derive(InputObject, Debug)]
+pub struct RemoveDraftAttachmentInput {
+    /// The attachment.
+    pub attachment_id: ID,
 }
 
 /// The added message.
@@ -1014,8 +1125,19 @@ impl RequestMutation {
         let worker = worker(ctx).await?;
         let id = parse_request_id(&input.request_id, "requestId")?;
         let action: ActionKind = input.action.into();
-        let row =
-            service::transition(services, &worker, id, input.version, action, input.text).await?;
+        let uploads = input.attachments.unwrap_or_default();
+        let files = upload::received(ctx, &uploads, "attachments")?;
+        let row = service::transition(
+            services,
+            &worker,
+            id,
+            input.version,
+            action,
+            input.text,
+            &files,
+        )
+        .await?;
+        upload::keep(ctx, &files)?;
         Ok(RequestPayload {
             request: Request(row),
         })
@@ -1031,11 +1153,54 @@ impl RequestMutation {
         let worker = worker(ctx).await?;
         let id = parse_request_id(&input.request_id, "requestId")?;
         let key = key(input.idempotency_key.as_deref())?;
+        let uploads = input.attachments.unwrap_or_default();
+        let files = upload::received(ctx, &uploads, "attachments")?;
         let (row, message) =
-            service::add_message(services, &worker, id, &input.body, key.as_ref()).await?;
+            service::add_message(services, &worker, id, &input.body, &files, key.as_ref()).await?;
+        upload::keep(ctx, &files)?;
         Ok(AddRequestMessagePayload {
             request: Request(row),
             message: RequestMessage(message),
+        })
+    }
+
+    /// Attaches files to the caller's own draft (a GraphQL multipart request). Once the
+    /// request is submitted, files go with messages instead.
+    async fn add_draft_attachments(
+        &self,
+        ctx: &Context<'_>,
+        input: AddDraftAttachmentsInput,
+    ) -> ApiResult<AddDraftAttachmentsPayload> {
+        let services = services(ctx)?;
+        let worker = worker(ctx).await?;
+        let id = parse_request_id(&input.request_id, "requestId")?;
+        let files = upload::received(ctx, &input.files, "files")?;
+        let (row, added) = attachments::add_to_draft(services, &worker, id, &files).await?;
+        upload::keep(ctx, &files)?;
+        Ok(AddDraftAttachmentsPayload {
+            request: Request(row),
+            attachments: added.into_iter().map(RequestAttachment).collect(),
+        })
+    }
+
+    /// Takes an attachment off the caller's own draft and deletes its file. Attachments of
+    /// submitted requests stay.
+    async fn remove_draft_attachment(
+        &self,
+        ctx: &Context<'_>,
+        input: RemoveDraftAttachmentInput,
+    ) -> ApiResult<RequestPayload> {
+        let services = services(ctx)?;
+        let worker = worker(ctx).await?;
+        let id = NodeId::expect(
+            &input.attachment_id,
+            NodeKind::Attachment,
+            "attachmentId",
+            "attachment",
+        )?;
+        let row = attachments::remove_from_draft(services, &worker, id).await?;
+        Ok(RequestPayload {
+            request: Request(row),
         })
     }
 

@@ -36,26 +36,44 @@ const PARTIAL_SUCCESS: u16 = 294;
 
 /// A request refused before reaching GraphQL, answered with a GraphQL-shaped error body.
 #[derive(Debug)]
-struct Rejection {
-    status: StatusCode,
+pub(super) struct Rejection {
+    pub(super) status: StatusCode,
     code: ErrorCode,
     message: String,
     allow: Option<&'static str>,
+    /// More `extensions` entries besides the code.
+    extensions: Vec<(&'static str, async_graphql::Value)>,
 }
 
 impl Rejection {
-    fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
+    pub(super) fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
         Self {
             status,
             code,
             message: message.into(),
             allow: None,
+            extensions: Vec::new(),
         }
     }
 
-    fn into_response(self, state: &AppState, media: ResponseMedia) -> Response {
+    /// Adds an `extensions` entry.
+    pub(super) fn with(
+        mut self,
+        key: &'static str,
+        value: impl Into<async_graphql::Value>,
+    ) -> Self {
+        self.extensions.push((key, value.into()));
+        self
+    }
+
+    pub(super) fn into_response(self, state: &AppState, media: ResponseMedia) -> Response {
         state.metrics().observe_error(self.code);
-        let errors = [request_error(self.code, self.message)];
+        let mut error = request_error(self.code, self.message);
+        let extensions = error.extensions.get_or_insert_with(Default::default);
+        for (key, value) in self.extensions {
+            extensions.set(key, value);
+        }
+        let errors = [error];
         let mut response = encode(self.status, media, None, &errors);
         if let Some(allow) = self.allow {
             response
@@ -76,6 +94,9 @@ pub async fn post(
     let Some(media) = negotiate(&headers) else {
         return not_acceptable(&state);
     };
+    if is_multipart(&headers) {
+        return super::upload::post(&state, &headers, peer, body, media).await;
+    }
     match read_post(&state, &headers, body).await {
         Ok(params) => run(&state, &headers, peer, params, false, media).await,
         Err(rejection) => rejection.into_response(&state, media),
@@ -169,7 +190,7 @@ async fn read_post(
     params_from_json(&bytes)
 }
 
-fn not_well_formed(message: impl Into<String>) -> Rejection {
+pub(super) fn not_well_formed(message: impl Into<String>) -> Rejection {
     Rejection::new(
         StatusCode::UNPROCESSABLE_ENTITY,
         ErrorCode::BadRequest,
@@ -178,7 +199,7 @@ fn not_well_formed(message: impl Into<String>) -> Rejection {
 }
 
 /// Reads the JSON encoding of a GraphQL-over-HTTP request.
-fn params_from_json(bytes: &[u8]) -> Result<GraphqlParams, Rejection> {
+pub(super) fn params_from_json(bytes: &[u8]) -> Result<GraphqlParams, Rejection> {
     let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|err| {
         Rejection::new(
             StatusCode::BAD_REQUEST,
@@ -306,6 +327,19 @@ pub(crate) fn client_addr(settings: &Settings, peer: SocketAddr, headers: &Heade
         .unwrap_or(peer.ip())
 }
 
+/// The GraphQL context of an HTTP request: its session token and client address.
+pub(super) fn request_context(
+    state: &AppState,
+    headers: &HeaderMap,
+    peer: SocketAddr,
+) -> RequestContext {
+    let settings = state.settings();
+    let client = Client {
+        addr: Some(client_addr(settings, peer, headers)),
+    };
+    RequestContext::with_client(session_token(headers, settings), client)
+}
+
 async fn run(
     state: &AppState,
     headers: &HeaderMap,
@@ -314,12 +348,19 @@ async fn run(
     is_get: bool,
     media: ResponseMedia,
 ) -> Response {
+    let context = request_context(state, headers, peer);
+    run_in(state, context, params, is_get, media).await
+}
+
+/// Runs a request in `context` and encodes its response.
+pub(super) async fn run_in(
+    state: &AppState,
+    context: RequestContext,
+    params: GraphqlParams,
+    is_get: bool,
+    media: ResponseMedia,
+) -> Response {
     let started = Instant::now();
-    let settings = state.settings();
-    let client = Client {
-        addr: Some(client_addr(settings, peer, headers)),
-    };
-    let context = RequestContext::with_client(session_token(headers, settings), client);
     let prepared = match state.engine().prepare(params, context) {
         Ok(prepared) => prepared,
         Err(refused) => {
@@ -391,6 +432,15 @@ async fn run(
         http_response.headers_mut().append(name, value.clone());
     }
     http_response
+}
+
+/// Whether the body is `multipart/form-data` (a GraphQL multipart request with files).
+fn is_multipart(headers: &HeaderMap) -> bool {
+    headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("multipart/form-data"))
 }
 
 fn encode(

@@ -1,11 +1,14 @@
-//! HTTP routes: `/graphql`, `/graphql/ws`, `/healthz`, `/readyz`, `/metrics`.
+//! HTTP routes: `/graphql`, `/graphql/ws`, `/attachments/{id}`, `/healthz`, `/readyz`,
+//! `/metrics`.
 
+mod attachments;
 pub mod cookies;
 mod graphiql;
 pub mod graphql;
 pub mod negotiate;
 mod ops;
 mod pages;
+mod upload;
 pub mod ws;
 
 use axum::Router;
@@ -41,6 +44,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
         .route("/graphql/ws", get(ws::upgrade))
+        .route("/attachments/{id}", get(attachments::download))
         .route("/account/setup", get(pages::setup))
         .route("/account/reset", get(pages::reset))
         .route("/healthz", get(ops::healthz))

@@ -2,6 +2,7 @@
 //! history, watchers, notifications and the time-based rules.
 
 pub mod access;
+pub mod attachments;
 pub mod form;
 pub mod lifecycle;
 pub mod notify;

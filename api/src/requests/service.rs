@@ -25,13 +25,14 @@ use crate::audit::{self, AuditEntry};
 use crate::auth::{RequestWorker, SupportStaff};
 use crate::clock::seconds;
 use crate::error::{ApiError, ApiResult, InputReason};
+use crate::files::StoredFile;
 use crate::idempotency::{self, IdempotencyKey};
 use crate::ids::{new_uuid, next_counter_value};
 use crate::mail::RequestNotice;
 use crate::state::Services;
 
 /// Who acts, for history, messages and mail.
-fn author(worker: &RequestWorker) -> Author {
+pub(super) fn author(worker: &RequestWorker) -> Author {
     Author {
         account_id: Some(worker.account_id()),
         contact_id: Some(worker.contact_id()),
@@ -67,7 +68,7 @@ fn refusal(action: ActionKind, side: Side, refusal: Refusal) -> ApiError {
 
 /// `ACTION_NOT_ALLOWED` for an operation outside the lifecycle table (saving a draft,
 /// assigning, editing) that the request's state does not allow.
-fn not_allowed(action: &'static str, state: RequestState, side: Side) -> ApiError {
+pub(super) fn not_allowed(action: &'static str, state: RequestState, side: Side) -> ApiError {
     ApiError::ActionNotAllowed {
         action,
         state: state_code(state.into()),
@@ -79,7 +80,7 @@ fn not_allowed(action: &'static str, state: RequestState, side: Side) -> ApiErro
 }
 
 /// Locks a request the worker may see, at the version they read (when they say which).
-async fn lock_visible(
+pub(super) async fn lock_visible(
     txn: &DatabaseTransaction,
     worker: &RequestWorker,
     id: Uuid,
@@ -152,7 +153,7 @@ fn state_json(row: &request::Model) -> serde_json::Value {
     })
 }
 
-async fn commit(txn: DatabaseTransaction, services: &Services) -> ApiResult<()> {
+pub(super) async fn commit(txn: DatabaseTransaction, services: &Services) -> ApiResult<()> {
     txn.commit().await?;
     services.mail.wake();
     Ok(())
@@ -343,6 +344,7 @@ pub async fn transition(
     version: Option<i32>,
     kind: ActionKind,
     text: Option<String>,
+    files: &[StoredFile],
 ) -> ApiResult<request::Model> {
     if matches!(kind, ActionKind::Submit | ActionKind::AddMessage) {
         return Err(ApiError::bad_input(
@@ -363,6 +365,7 @@ pub async fn transition(
         access::side(worker),
         author(worker),
         text.as_deref(),
+        files,
     )
     .await?;
     commit(txn, services).await?;
@@ -393,6 +396,7 @@ fn notice_of(kind: ActionKind, side: Side) -> RequestNotice {
 }
 
 /// Decides and applies one lifecycle action on a locked request (people and the time job).
+/// Files go with the action's text, or with the request when there is none.
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn apply(
     txn: &DatabaseTransaction,
@@ -403,6 +407,7 @@ pub(crate) async fn apply(
     side: Side,
     author: Author,
     text: Option<&str>,
+    files: &[StoredFile],
 ) -> ApiResult<request::Model> {
     let company = crate::companies::repo::find(txn, row.company_id).await?;
     let clock = lifecycle_clock(now, &row, company.as_ref());
@@ -448,8 +453,13 @@ pub(crate) async fn apply(
     let done = write(txn, &row, changes).await?;
     let code = action_code(kind);
     let text = text.map(str::trim).filter(|t| !t.is_empty());
-    if let Some(text) = text {
-        repo::insert_message(txn, row.id, now, author, Some(code), text).await?;
+    let message = match text {
+        Some(text) => Some(repo::insert_message(txn, row.id, now, author, Some(code), text).await?),
+        None => None,
+    };
+    if !files.is_empty() {
+        let message_id = message.as_ref().map(|m| m.id);
+        super::attachments::record(txn, row.id, message_id, author, now, files).await?;
     }
     let event = NewEvent {
         kind: "STATE_CHANGED",
@@ -489,6 +499,7 @@ pub async fn add_message(
     worker: &RequestWorker,
     id: Uuid,
     body: &str,
+    files: &[StoredFile],
     key: Option<&IdempotencyKey>,
 ) -> ApiResult<(request::Model, request_message::Model)> {
     if let Some(key) = key
@@ -515,6 +526,8 @@ pub async fn add_message(
         .map_err(|r| refusal(ActionKind::AddMessage, side, r))?;
     let who = author(worker);
     let message = repo::insert_message(&txn, row.id, now, who, None, body.trim()).await?;
+    let attached =
+        super::attachments::record(&txn, row.id, Some(message.id), who, now, files).await?;
     if let Some(key) = key {
         let account = worker.account_id();
         idempotency::record(&txn, account, MESSAGE_SCOPE, key, message.id, now).await?;
@@ -536,7 +549,10 @@ pub async fn add_message(
         company_id: Some(row.company_id),
         target_kind: Some("REQUEST"),
         target_id: Some(row.id),
-        after: Some(serde_json::json!({ "messageId": message.id.to_string() })),
+        after: Some(serde_json::json!({
+            "messageId": message.id.to_string(),
+            "attachments": attached.iter().map(|a| a.id.to_string()).collect::<Vec<_>>(),
+        })),
         ..AuditEntry::default()
     };
     audit::record(&txn, now, entry).await?;

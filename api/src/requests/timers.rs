@@ -111,6 +111,7 @@ async fn auto_close(services: &Services, id: Uuid, now: DateTime<Utc>) -> ApiRes
         Side::System,
         Author::SYSTEM,
         None,
+        &[],
     )
     .await?;
     txn.commit().await?;

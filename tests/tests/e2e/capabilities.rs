@@ -59,6 +59,9 @@ struct Targets {
     /// Submitted requests of another contact of each company, watched by the target contact.
     own_request: String,
     other_request: String,
+    /// An attachment of each of those requests (for the attachment rows only).
+    own_attachment: String,
+    other_attachment: String,
 }
 
 struct Row {
@@ -109,8 +112,38 @@ fn on_request(document: &str, t: &Targets, own: bool, extra: Value) -> (String, 
     (document.to_owned(), json!({ "i": input }))
 }
 
-/// A submitted request of a new contact of `company`, watched by `watcher`.
-async fn request_in(app: &TestApp, company: Uuid, watcher: Uuid) -> String {
+fn attachment_of(t: &Targets, own: bool) -> String {
+    if own {
+        t.own_attachment.clone()
+    } else {
+        t.other_attachment.clone()
+    }
+}
+
+/// A file its requester sent with a message on `request`.
+async fn attachment_in(app: &TestApp, token: &str, request: &str) -> String {
+    let sent = app
+        .upload_as(
+            Some(token),
+            "mutation($i: AddRequestMessageInput!) { addRequestMessage(input: $i) { message { attachments { id } } } }",
+            json!({ "i": { "requestId": request, "body": "The log", "attachments": [null] } }),
+            &[("variables.i.attachments.0", "log.txt", b"log")],
+        )
+        .await;
+    sent.ok()["addRequestMessage"]["message"]["attachments"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// A submitted request of a new contact of `company`, watched by `watcher`, and, when asked,
+/// an attachment of it.
+async fn request_in(
+    app: &TestApp,
+    company: Uuid,
+    watcher: Uuid,
+    with_attachment: bool,
+) -> (String, String) {
     let requester = app.person(Role::Restricted, company).await;
     let form = json!({ "category": "LICENSE_KEYS", "urgency": "LOW", "title": "Key", "description": "Expired" });
     let saved = app.graphql_as(Some(&requester.token), "mutation($i: SaveRequestDraftInput!) { saveRequestDraft(input: $i) { request { id } } }", json!({ "i": { "form": form } })).await;
@@ -132,7 +165,12 @@ async fn request_in(app: &TestApp, company: Uuid, watcher: Uuid) -> String {
     )
     .await
     .ok();
-    id
+    let attachment = if with_attachment {
+        attachment_in(app, &requester.token, &id).await
+    } else {
+        format!("ra_{}", Uuid::nil().simple())
+    };
+    (id, attachment)
 }
 
 fn rows() -> Vec<Row> {
@@ -216,6 +254,32 @@ fn rows() -> Vec<Row> {
             },
             own: request_own,
             other: Some(request_other),
+        },
+        Row {
+            root: Mutation,
+            field: "addDraftAttachments",
+            document: |t, own| {
+                // JSON requests carry no file; the access rules answer before the files are
+                // looked at. Uploads themselves are tested in attachments.rs.
+                (
+                    "mutation($r: ID!) { addDraftAttachments(input: { requestId: $r, files: [] }) { request { id } } }".into(),
+                    json!({ "r": request_of(t, own) }),
+                )
+            },
+            own: [ANON, GONE, NOT_NOW, NOT_NOW, NOT_NOW, NOT_NOW, NO],
+            other: Some([ANON, GONE, GONE, GONE, GONE, NOT_NOW, NO]),
+        },
+        Row {
+            root: Mutation,
+            field: "removeDraftAttachment",
+            document: |t, own| {
+                (
+                    "mutation($a: ID!) { removeDraftAttachment(input: { attachmentId: $a }) { request { id } } }".into(),
+                    json!({ "a": attachment_of(t, own) }),
+                )
+            },
+            own: [ANON, GONE, NOT_NOW, NOT_NOW, NOT_NOW, NOT_NOW, NO],
+            other: Some([ANON, GONE, GONE, GONE, GONE, NOT_NOW, NO]),
         },
         Row {
             root: Mutation,
@@ -640,11 +704,17 @@ on_both_databases! {
                     let person = caller(&app, *role, own_company.id).await;
                     let own_contact = app.person(Role::Restricted, own_company.id).await.contact_id;
                     let other_contact = app.person(Role::Restricted, other_company.id).await.contact_id;
-                    let on_requests = row.field.to_lowercase().contains("request");
-                    let (own_request, other_request) = if on_requests {
-                        (request_in(&app, own_company.id, own_contact).await, request_in(&app, other_company.id, other_contact).await)
+                    let field = row.field.to_lowercase();
+                    let with_attachment = field.contains("attachment");
+                    let on_requests = field.contains("request") || with_attachment;
+                    let none = (format!("rq_{}", Uuid::nil().simple()), format!("ra_{}", Uuid::nil().simple()));
+                    let ((own_request, own_attachment), (other_request, other_attachment)) = if on_requests {
+                        (
+                            request_in(&app, own_company.id, own_contact, with_attachment).await,
+                            request_in(&app, other_company.id, other_contact, with_attachment).await,
+                        )
                     } else {
-                        (format!("rq_{}", Uuid::nil().simple()), format!("rq_{}", Uuid::nil().simple()))
+                        (none.clone(), none)
                     };
                     let targets = Targets {
                         own_company: own_company.id,
@@ -654,6 +724,8 @@ on_both_databases! {
                         empty_company: app.customer_company("Matrix Empty").await.id,
                         own_request,
                         other_request,
+                        own_attachment,
+                        other_attachment,
                     };
                     let token = person.as_ref().map(|p| p.token.as_str());
                     let (got, answer) = outcome(&app, row.root, row.field, token, (row.document)(&targets, *own)).await;

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod admin;
+mod attachments;
 mod auth;
 mod capabilities;
 mod cli;

@@ -1,0 +1,162 @@
+//! `GET /attachments/{id}`: an attachment's bytes, streamed from storage, for people who can
+//! see its request (session cookie or bearer token). Any other attachment, another company's
+//! included, answers 404 exactly like an unknown ID.
+//!
+//! The response can never run as part of the portal: `Content-Security-Policy: sandbox`,
+//! `X-Content-Type-Options: nosniff`, and the detected type; only images and plain text are
+//! shown inline, everything else is offered as a download.
+
+use std::net::SocketAddr;
+
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Path, State};
+use axum::response::Response;
+use http::header::{
+    CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_LENGTH, CONTENT_SECURITY_POLICY, CONTENT_TYPE,
+    ETAG, X_CONTENT_TYPE_OPTIONS,
+};
+use http::{HeaderMap, HeaderValue, StatusCode};
+
+use super::graphql::{Rejection, request_context};
+use super::negotiate::ResponseMedia;
+use crate::error::{ApiError, ErrorCode};
+use crate::ids::{NodeId, NodeKind};
+use crate::requests::attachments;
+use crate::state::AppState;
+
+/// Types a browser may show in the page's place (sandboxed).
+const INLINE_TYPES: [&str; 5] = [
+    "image/png",
+    "image/jpeg",
+    "image/gif",
+    "image/webp",
+    "text/plain",
+];
+
+pub async fn download(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    match find_and_open(&state, &headers, peer, &id).await {
+        Ok(response) => response,
+        Err(rejection) => rejection.into_response(&state, ResponseMedia::Json),
+    }
+}
+
+async fn find_and_open(
+    state: &AppState,
+    headers: &HeaderMap,
+    peer: SocketAddr,
+    raw_id: &str,
+) -> Result<Response, Rejection> {
+    let services = state.services();
+    let context = request_context(state, headers, peer);
+    let worker = context
+        .actor(services)
+        .await
+        .and_then(|actor| actor.request_worker())
+        .map_err(refused)?;
+    let id = NodeId::expect(raw_id, NodeKind::Attachment, "id", "attachment")
+        .map_err(|_| refused(attachments::not_found()))?;
+    let row = attachments::find_visible(services, &worker, id)
+        .await
+        .map_err(refused)?;
+    let (size, stream) = services.files.open(&row.storage_key).await.map_err(|err| {
+        refused(ApiError::internal(anyhow::anyhow!(
+            "the file of attachment {} ({}) cannot be read: {err}",
+            row.id,
+            row.storage_key
+        )))
+    })?;
+    let content_type = if row.content_type == "text/plain" {
+        "text/plain; charset=utf-8".to_owned()
+    } else {
+        row.content_type.clone()
+    };
+    let inline = INLINE_TYPES.contains(&row.content_type.as_str());
+    let mut response = Response::new(Body::from_stream(stream));
+    let out = response.headers_mut();
+    let value = |text: &str| {
+        HeaderValue::from_str(text).unwrap_or(HeaderValue::from_static("application/octet-stream"))
+    };
+    out.insert(CONTENT_TYPE, value(&content_type));
+    out.insert(CONTENT_LENGTH, HeaderValue::from(size));
+    out.insert(
+        CONTENT_DISPOSITION,
+        value(&disposition(inline, &row.file_name)),
+    );
+    out.insert(ETAG, value(&format!("\"{}\"", row.sha256)));
+    out.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    out.insert(
+        CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'",
+        ),
+    );
+    out.insert(CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    Ok(response)
+}
+
+/// The error answer for `err`, with the HTTP status its code calls for.
+fn refused(err: ApiError) -> Rejection {
+    let status = match err.code() {
+        ErrorCode::Unauthenticated => StatusCode::UNAUTHORIZED,
+        ErrorCode::Forbidden | ErrorCode::TwoFactorRequired => StatusCode::FORBIDDEN,
+        ErrorCode::NotFound => StatusCode::NOT_FOUND,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    if let ApiError::Internal(inner) = &err {
+        let error_id = uuid::Uuid::now_v7().simple().to_string();
+        tracing::error!(error = %inner, error_id, "an attachment download failed");
+        return Rejection::new(
+            status,
+            ErrorCode::InternalServerError,
+            format!("Internal server error (error id {error_id})"),
+        )
+        .with("errorId", error_id);
+    }
+    Rejection::new(status, err.code(), err.to_string())
+}
+
+/// `Content-Disposition` with an ASCII fallback name and the exact UTF-8 one (RFC 6266).
+fn disposition(inline: bool, name: &str) -> String {
+    let kind = if inline { "inline" } else { "attachment" };
+    let fallback: String = name
+        .chars()
+        .map(|c| match c {
+            ' ' => ' ',
+            '"' | '\\' | '%' => '_',
+            c if c.is_ascii_graphic() => c,
+            _ => '_',
+        })
+        .collect();
+    let mut encoded = String::with_capacity(name.len() * 3);
+    for byte in name.bytes() {
+        let plain = byte.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&byte);
+        if plain {
+            encoded.push(char::from(byte));
+        } else {
+            encoded.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    format!("{kind}; filename=\"{fallback}\"; filename*=UTF-8''{encoded}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_offered_in_ascii_and_in_utf_8() {
+        assert_eq!(
+            disposition(false, "capture écran \"1\".png"),
+            "attachment; filename=\"capture _cran _1_.png\"; filename*=UTF-8''capture%20%C3%A9cran%20%221%22.png"
+        );
+        assert_eq!(
+            disposition(true, "log.txt"),
+            "inline; filename=\"log.txt\"; filename*=UTF-8''log.txt"
+        );
+    }
+}

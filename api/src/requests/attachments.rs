@@ -1,0 +1,179 @@
+//! Files attached to a request: to its draft by the author, or to a message (or the text of a
+//! lifecycle action) once submitted. They are reached only through a request the caller may
+//! see; another company's attachment answers exactly like an unknown ID.
+
+use chrono::{DateTime, Utc};
+use entity::{RequestState, request, request_attachment};
+use sea_orm::ActiveValue::Set;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+};
+use uuid::Uuid;
+
+use super::access;
+use super::repo::Author;
+use super::service::{self, commit, lock_visible, not_allowed};
+use crate::auth::RequestWorker;
+use crate::error::{ApiError, ApiResult, InputReason};
+use crate::files::StoredFile;
+use crate::ids::new_uuid;
+use crate::state::Services;
+
+/// The error for an attachment the caller may not see, identical to an unknown ID's.
+pub fn not_found() -> ApiError {
+    ApiError::NotFound { what: "attachment" }
+}
+
+/// Records stored files as attachments of a request (and of one of its messages).
+pub async fn record<C: ConnectionTrait>(
+    conn: &C,
+    request_id: Uuid,
+    message_id: Option<Uuid>,
+    author: Author,
+    now: DateTime<Utc>,
+    files: &[StoredFile],
+) -> ApiResult<Vec<request_attachment::Model>> {
+    let mut rows = Vec::with_capacity(files.len());
+    for file in files {
+        let row = request_attachment::ActiveModel {
+            id: Set(new_uuid()),
+            request_id: Set(request_id),
+            message_id: Set(message_id),
+            uploaded_by_account_id: Set(author.account_id),
+            uploaded_by_contact_id: Set(author.contact_id),
+            file_name: Set(file.file_name.clone()),
+            content_type: Set(file.content_type.clone()),
+            size_bytes: Set(i64::try_from(file.size).unwrap_or(i64::MAX)),
+            sha256: Set(file.sha256.clone()),
+            storage_key: Set(file.key.clone()),
+            created_at: Set(now),
+        }
+        .insert(conn)
+        .await?;
+        rows.push(row);
+    }
+    Ok(rows)
+}
+
+/// Every attachment of a request, its draft's and its messages', oldest first.
+pub async fn of_request<C: ConnectionTrait>(
+    conn: &C,
+    request_id: Uuid,
+) -> ApiResult<Vec<request_attachment::Model>> {
+    Ok(request_attachment::Entity::find()
+        .filter(request_attachment::Column::RequestId.eq(request_id))
+        .order_by_asc(request_attachment::Column::CreatedAt)
+        .order_by_asc(request_attachment::Column::Id)
+        .all(conn)
+        .await?)
+}
+
+/// The attachments of one message, in upload order.
+pub async fn of_message<C: ConnectionTrait>(
+    conn: &C,
+    message_id: Uuid,
+) -> ApiResult<Vec<request_attachment::Model>> {
+    Ok(request_attachment::Entity::find()
+        .filter(request_attachment::Column::MessageId.eq(message_id))
+        .order_by_asc(request_attachment::Column::Id)
+        .all(conn)
+        .await?)
+}
+
+/// Attaches files to the caller's own draft.
+pub async fn add_to_draft(
+    services: &Services,
+    worker: &RequestWorker,
+    request_id: Uuid,
+    files: &[StoredFile],
+) -> ApiResult<(request::Model, Vec<request_attachment::Model>)> {
+    let now = services.clock.now();
+    let txn = services.db.begin_write().await?;
+    let row = lock_visible(&txn, worker, request_id, None).await?;
+    if row.state != RequestState::Draft {
+        return Err(not_allowed(
+            "ADD_ATTACHMENT",
+            row.state,
+            access::side(worker),
+        ));
+    }
+    if files.is_empty() {
+        return Err(ApiError::bad_input(
+            "files",
+            InputReason::Required,
+            "send at least one file",
+        ));
+    }
+    let rows = record(&txn, row.id, None, service::author(worker), now, files).await?;
+    request::Entity::update_many()
+        .col_expr(request::Column::UpdatedAt, now.into())
+        .filter(request::Column::Id.eq(row.id))
+        .exec(&txn)
+        .await?;
+    let row = super::repo::find(&txn, row.id)
+        .await?
+        .ok_or_else(access::not_found)?;
+    commit(txn, services).await?;
+    Ok((row, rows))
+}
+
+/// Removes an attachment from the caller's own draft, then its file. Attachments of submitted
+/// requests are part of their record and are never removed.
+pub async fn remove_from_draft(
+    services: &Services,
+    worker: &RequestWorker,
+    attachment_id: Uuid,
+) -> ApiResult<request::Model> {
+    let now = services.clock.now();
+    let txn = services.db.begin_write().await?;
+    let attachment = request_attachment::Entity::find_by_id(attachment_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(not_found)?;
+    let row = lock_visible(&txn, worker, attachment.request_id, None)
+        .await
+        .map_err(|err| match err {
+            ApiError::NotFound { .. } => not_found(),
+            other => other,
+        })?;
+    if row.state != RequestState::Draft {
+        return Err(not_allowed(
+            "REMOVE_ATTACHMENT",
+            row.state,
+            access::side(worker),
+        ));
+    }
+    request_attachment::Entity::delete_by_id(attachment.id)
+        .exec(&txn)
+        .await?;
+    request::Entity::update_many()
+        .col_expr(request::Column::UpdatedAt, now.into())
+        .filter(request::Column::Id.eq(row.id))
+        .exec(&txn)
+        .await?;
+    let row = super::repo::find(&txn, row.id)
+        .await?
+        .ok_or_else(access::not_found)?;
+    commit(txn, services).await?;
+    services.files.delete_all([attachment.storage_key]).await;
+    Ok(row)
+}
+
+/// An attachment of a request the worker may see.
+pub async fn find_visible(
+    services: &Services,
+    worker: &RequestWorker,
+    attachment_id: Uuid,
+) -> ApiResult<request_attachment::Model> {
+    let attachment = request_attachment::Entity::find_by_id(attachment_id)
+        .one(services.db.reader())
+        .await?
+        .ok_or_else(not_found)?;
+    let request = super::repo::find(services.db.reader(), attachment.request_id)
+        .await?
+        .filter(|row| access::can_see(worker, row));
+    match request {
+        Some(_) => Ok(attachment),
+        None => Err(not_found()),
+    }
+}
