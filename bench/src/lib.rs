@@ -11,3 +11,4 @@ pub mod compare;
 pub mod load;
 pub mod process;
 pub mod raw;
+pub mod raw_lifecycle;

@@ -20,6 +20,8 @@ pub struct Target {
     pub path: String,
     pub headers: Vec<(&'static str, String)>,
     pub body: Bytes,
+    /// When set, every second request sends this body instead (an action and its reverse).
+    pub alternate: Option<Bytes>,
 }
 
 /// CPU seconds (user + system) of `/proc/<path>/stat`.
@@ -78,8 +80,12 @@ async fn connection(target: Target, until: Instant) -> anyhow::Result<(u64, u64,
     let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
     tokio::spawn(conn);
     let mut latencies = histogram();
-    let (mut ok, mut failed) = (0, 0);
+    let (mut ok, mut failed) = (0u64, 0u64);
     while Instant::now() < until {
+        let body = match &target.alternate {
+            Some(alternate) if (ok + failed) % 2 == 1 => alternate.clone(),
+            _ => target.body.clone(),
+        };
         let mut request = Request::builder()
             .method(target.method.clone())
             .uri(&target.path)
@@ -87,7 +93,7 @@ async fn connection(target: Target, until: Instant) -> anyhow::Result<(u64, u64,
         for (name, value) in &target.headers {
             request = request.header(*name, value);
         }
-        let request = request.body(Full::new(target.body.clone()))?;
+        let request = request.body(Full::new(body))?;
         let started = Instant::now();
         let response = sender.send_request(request).await?;
         let status = response.status();

@@ -17,6 +17,7 @@
 mod app;
 pub mod cli;
 mod fixtures;
+pub mod s3;
 pub mod smtp;
 pub mod ws;
 

@@ -140,6 +140,15 @@ impl FileStore {
         Ok((size, stream))
     }
 
+    /// Every key in the store (for tests and for sweeping files no row names).
+    pub async fn keys(&self) -> Result<Vec<String>, object_store::Error> {
+        self.store
+            .list(None)
+            .map_ok(|meta| meta.location.to_string())
+            .try_collect()
+            .await
+    }
+
     /// Removes files; a failure is logged, not returned (the rows that named them are gone).
     pub async fn delete_all(&self, keys: impl IntoIterator<Item = String>) {
         for key in keys {

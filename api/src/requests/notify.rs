@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use entity::{ContactStatus, ProviderRole, contact, request, request_watcher};
+use sea_orm::sea_query::{Condition, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
@@ -67,14 +68,9 @@ pub async fn customer_side<C: ConnectionTrait>(
     notice: Notice<'_>,
 ) -> Result<(), DbErr> {
     let mut recipients = Recipients::default();
-    if request.follow_up
-        && let Some(requester) = contact::Entity::find_by_id(request.requester_contact_id)
-            .one(conn)
-            .await?
-    {
-        recipients.add_contact(&requester, notice.actor_account_id);
+    for follower in followers(conn, request).await? {
+        recipients.add_contact(&follower, notice.actor_account_id);
     }
-    add_watchers(conn, request, notice.actor_account_id, &mut recipients).await?;
     let extra = form::notify_emails(request);
     if !extra.is_empty() {
         // An address that belongs to an obsolete contact of the company gets nothing.
@@ -149,31 +145,23 @@ pub async fn one_contact<C: ConnectionTrait>(
     send(conn, services, now, request, notice, recipients).await
 }
 
-async fn add_watchers<C: ConnectionTrait>(
+/// The requester (unless they turned follow-up off) and the watchers who want mail, in one
+/// query.
+async fn followers<C: ConnectionTrait>(
     conn: &C,
     request: &request::Model,
-    actor: Option<Uuid>,
-    recipients: &mut Recipients,
-) -> Result<(), DbErr> {
-    let watching: Vec<Uuid> = request_watcher::Entity::find()
-        .filter(request_watcher::Column::RequestId.eq(request.id))
-        .filter(request_watcher::Column::WantsMail.eq(true))
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|w| w.contact_id)
-        .collect();
-    if watching.is_empty() {
-        return Ok(());
+) -> Result<Vec<contact::Model>, DbErr> {
+    let watching = Query::select()
+        .column(request_watcher::Column::ContactId)
+        .from(request_watcher::Entity)
+        .and_where(request_watcher::Column::RequestId.eq(request.id))
+        .and_where(request_watcher::Column::WantsMail.eq(true))
+        .to_owned();
+    let mut who = Condition::any().add(contact::Column::Id.in_subquery(watching));
+    if request.follow_up {
+        who = who.add(contact::Column::Id.eq(request.requester_contact_id));
     }
-    let contacts = contact::Entity::find()
-        .filter(contact::Column::Id.is_in(watching))
-        .all(conn)
-        .await?;
-    for watcher in &contacts {
-        recipients.add_contact(watcher, actor);
-    }
-    Ok(())
+    contact::Entity::find().filter(who).all(conn).await
 }
 
 async fn send<C: ConnectionTrait>(
@@ -187,12 +175,21 @@ async fn send<C: ConnectionTrait>(
     if recipients.0.is_empty() {
         return Ok(());
     }
-    let company_language = match crate::companies::repo::find(conn, request.company_id).await? {
-        Some(company) => Language::from_code(&company.language),
-        None => Language::En,
-    };
     let languages =
         account_languages(conn, recipients.0.values().filter_map(|r| r.account_id)).await?;
+    // The company's language, for addresses without an account, read only when one is there.
+    let without_account = recipients
+        .0
+        .values()
+        .any(|r| r.account_id.is_none_or(|id| !languages.contains_key(&id)));
+    let company_language = match without_account {
+        true => crate::companies::repo::find(conn, request.company_id)
+            .await?
+            .map_or(Language::En, |company| {
+                Language::from_code(&company.language)
+            }),
+        false => Language::En,
+    };
     let link = request_link(services, request);
     let human_id = request.human_id.as_deref().unwrap_or_default();
     let title = request.title.as_deref().unwrap_or_default();

@@ -117,13 +117,15 @@ async fn write(
         .set(changes)
         .filter(request::Column::Id.eq(row.id))
         .filter(request::Column::Version.eq(row.version))
-        .exec(txn)
+        .exec_with_returning(txn)
         .await?;
-    if updated.rows_affected != 1 {
-        let current = repo::find(txn, row.id).await?.ok_or_else(not_found)?;
-        return Err(stale(&current));
+    match updated.into_iter().next() {
+        Some(done) => Ok(done),
+        None => {
+            let current = repo::find(txn, row.id).await?.ok_or_else(not_found)?;
+            Err(stale(&current))
+        }
     }
-    repo::find(txn, row.id).await?.ok_or_else(not_found)
 }
 
 fn request_entry(
@@ -409,13 +411,20 @@ pub(crate) async fn apply(
     text: Option<&str>,
     files: &[StoredFile],
 ) -> ApiResult<request::Model> {
-    let company = crate::companies::repo::find(txn, row.company_id).await?;
+    // The company's durations matter only to reopen a closed request or to propose a solution.
+    let mut company = match row.state {
+        RequestState::Closed => crate::companies::repo::find(txn, row.company_id).await?,
+        _ => None,
+    };
     let clock = lifecycle_clock(now, &row, company.as_ref());
     let from: State = row.state.into();
     let decision = lifecycle::decide(from, Action { kind, text }, side, &clock)
         .map_err(|r| refusal(kind, side, r))?;
     let to = decision.to;
     let settings = &services.settings.requests;
+    if to == State::SolutionProposed && company.is_none() {
+        company = crate::companies::repo::find(txn, row.company_id).await?;
+    }
     let auto_close_at = (to == State::SolutionProposed).then(|| {
         now + chrono::Duration::seconds(
             company

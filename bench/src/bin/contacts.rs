@@ -57,6 +57,7 @@ fn target(addr: SocketAddr, path: &str, token: &str, body: &str) -> Target {
             ("authorization", format!("Bearer {token}")),
         ],
         body: Bytes::from(body.to_owned()),
+        alternate: None,
     }
 }
 

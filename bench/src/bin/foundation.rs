@@ -71,6 +71,7 @@ fn target(addr: SocketAddr, path: &str, token: Option<&str>, body: &str) -> Targ
         path: path.to_owned(),
         headers,
         body: Bytes::from(body.to_owned()),
+        alternate: None,
     }
 }
 

@@ -50,6 +50,7 @@ fn target(addr: SocketAddr, token: Option<&str>, body: String) -> Target {
         path: "/graphql".into(),
         headers,
         body: Bytes::from(body),
+        alternate: None,
     }
 }
 

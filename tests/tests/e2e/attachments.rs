@@ -315,3 +315,103 @@ on_both_databases! {
         assert_eq!(MULTIPART_TYPE.split(';').next(), Some("multipart/form-data"));
     }
 }
+
+/// The S3 option against a real S3-compatible server: a file of two parts (S3 parts are 5 MiB)
+/// goes up and comes back whole, an oversized one leaves nothing, removal deletes the object,
+/// and the local directory stays unused.
+async fn attachments_live_in_an_s3_bucket_when_configured(backend: portal_tests::Backend) {
+    use portal_api::config::{S3Settings, Secret};
+    use portal_tests::s3::{ACCESS_KEY, BUCKET, S3Server};
+
+    let s3 = S3Server::start().await;
+    let endpoint = s3.endpoint.clone();
+    let Some(app) = portal_tests::spawn_app_with(backend, move |settings| {
+        settings.requests.max_attachment_bytes = 8 * 1024 * 1024;
+        settings.storage.s3 = Some(S3Settings {
+            bucket: BUCKET.into(),
+            region: "us-east-1".into(),
+            endpoint: Some(endpoint),
+            access_key_id: Some(ACCESS_KEY.into()),
+            secret_access_key: Some(Secret::new(ACCESS_KEY)),
+            allow_http: true,
+            prefix: "portal-test".into(),
+        });
+    })
+    .await
+    else {
+        return;
+    };
+    let files = &app.state.services().files;
+    let company = app.customer_company("Pièces Auto").await;
+    let bastien = app.person(Role::Restricted, company.id).await;
+    let id = draft(&app, &bastien).await;
+
+    let big: Vec<u8> = (0..(5 * 1024 * 1024 + 300_000))
+        .map(|i| (i % 251) as u8)
+        .collect();
+    let attached = attach(
+        &app,
+        &bastien,
+        &id,
+        &[("export.bin", &big), ("shot.png", PNG)],
+    )
+    .await;
+    let rows = attached.ok()["addDraftAttachments"]["attachments"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(rows[0]["sizeBytes"], big.len());
+    assert_eq!(rows[0]["sha256"], hex_sha256(&big));
+    assert_eq!(rows[1]["contentType"], "image/png");
+    let keys = files.keys().await.unwrap();
+    assert_eq!(keys.len(), 2, "{keys:?}");
+    assert!(stored_files(&app).is_empty());
+
+    let (status, _, body) = download(
+        &app,
+        Some(&bastien),
+        &path_of(rows[0]["url"].as_str().unwrap()),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(
+        body == big,
+        "the downloaded file differs ({} bytes)",
+        body.len()
+    );
+
+    let over = vec![b'z'; 8 * 1024 * 1024 + 1];
+    let refused = attach(&app, &bastien, &id, &[("over.bin", &over)]).await;
+    assert_eq!(refused.codes(), vec!["ATTACHMENT_TOO_LARGE"]);
+    assert_eq!(files.keys().await.unwrap().len(), 2);
+
+    let removed = app
+        .graphql_as(
+            Some(&bastien.token),
+            REMOVE,
+            json!({ "i": { "attachmentId": rows[1]["id"] } }),
+        )
+        .await;
+    assert_eq!(
+        removed.ok()["removeDraftAttachment"]["request"]["attachments"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(files.keys().await.unwrap().len(), 1);
+}
+
+mod s3_storage {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        super::attachments_live_in_an_s3_bucket_when_configured(portal_tests::Backend::Sqlite)
+            .await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        super::attachments_live_in_an_s3_bucket_when_configured(portal_tests::Backend::Postgres)
+            .await;
+    }
+}

@@ -1,0 +1,302 @@
+//! The lifecycle benchmark (issue 5), in one run on loopback: an agent pauses a request for
+//! external information and resumes it, again and again, through `transitionRequest` on
+//! `/graphql`, against a raw axum handler running only the SQL the action needs (session,
+//! locked read, update, history insert, outbox insert) on the same database.
+//!
+//! Goal: our transitions per second ≥ 0.5 × raw. Run with `bench/run lifecycle` (see
+//! bench/README.md).
+
+#![allow(clippy::print_stdout)]
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use clap::Parser;
+use entity::{CompanyKind, ContactStatus, ProviderRole, SupportRole, company, contact, request};
+use http::Method;
+use portal_api::auth::sessions::{self, NewSession};
+use portal_api::clock::SystemClock;
+use portal_api::config::{Secret, Settings};
+use portal_api::db::Db;
+use portal_api::startup::Application;
+use portal_api::state::Services;
+use portal_bench::load::{self, Target, median};
+use portal_bench::{compare, raw_lifecycle};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+#[derive(Parser, Debug)]
+struct Args {
+    /// Seconds per measurement.
+    #[arg(long, default_value_t = 5)]
+    seconds: u64,
+    /// Rounds (ours, then raw, alternating); the table gives medians.
+    #[arg(long, default_value_t = 3)]
+    rounds: usize,
+    /// `postgres://…` to measure on PostgreSQL instead of the embedded SQLite.
+    #[arg(long)]
+    database_url: Option<String>,
+}
+
+const ACT: &str = "mutation($i: TransitionRequestInput!) { transitionRequest(input: $i) { request { state version } } }";
+
+fn target(addr: SocketAddr, path: &str, token: &str, body: Value, alternate: Value) -> Target {
+    Target {
+        addr,
+        method: Method::POST,
+        path: path.into(),
+        headers: vec![
+            ("content-type", "application/json".to_owned()),
+            ("authorization", format!("Bearer {token}")),
+        ],
+        body: Bytes::from(body.to_string()),
+        alternate: Some(Bytes::from(alternate.to_string())),
+    }
+}
+
+fn ours_body(id: &str, action: &str) -> Value {
+    json!({ "query": ACT, "variables": { "i": { "requestId": id, "action": action } } })
+}
+
+fn raw_body(uuid: Uuid, action: &str) -> Value {
+    json!({ "requestId": uuid.to_string(), "action": action })
+}
+
+fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let setup = runtime.block_on(start(&args))?;
+    let node_id = format!("rq_{}", setup.request.simple());
+    let ours = target(
+        setup.graphql,
+        "/graphql",
+        &setup.agent_token,
+        ours_body(&node_id, "PAUSE_FOR_EXTERNAL"),
+        ours_body(&node_id, "RESUME"),
+    );
+    let raw = target(
+        setup.raw,
+        "/raw/transition",
+        &setup.agent_token,
+        raw_body(setup.request, "PAUSE_FOR_EXTERNAL"),
+        raw_body(setup.request, "RESUME"),
+    );
+    let mut raw_resume = raw.clone();
+    raw_resume.body = raw_resume.alternate.clone().unwrap_or_default();
+
+    // Both answer alike: one action each way, and the version moves by one each time.
+    let start_version = runtime.block_on(version(&setup.services, setup.request))?.1;
+    let paused = runtime.block_on(compare::fetch(&ours))?;
+    let resumed = runtime.block_on(compare::fetch(&raw_resume))?;
+    let paused: Value = serde_json::from_slice(&paused)?;
+    let resumed: Value = serde_json::from_slice(&resumed)?;
+    let expect = |answer: &Value, state: &str, version: i32| {
+        answer
+            == &json!({ "data": { "transitionRequest": { "request": { "state": state, "version": version } } } })
+    };
+    anyhow::ensure!(
+        expect(&paused, "WAITING_EXTERNAL", start_version + 1)
+            && expect(&resumed, "SUPPORT_ANALYSIS", start_version + 2),
+        "unexpected answers: {paused} / {resumed}"
+    );
+    let mut applied: i64 = 2;
+
+    let duration = Duration::from_secs(args.seconds);
+    let (mut ours_rates, mut raw_rates, mut ours_p50, mut raw_p50) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for round in 0..args.rounds {
+        let mut rates = Vec::new();
+        for (name, which) in [("ours", &ours), ("raw", &raw)] {
+            let stats = load::run(which, 1, duration);
+            anyhow::ensure!(stats.failures == 0, "{name}: {} failures", stats.failures);
+            applied += stats.requests as i64;
+            // An odd count leaves the request paused: resume it (untimed) for the next run.
+            if stats.requests % 2 == 1 {
+                runtime.block_on(compare::fetch(&raw_resume))?;
+                applied += 1;
+            }
+            rates.push((stats.per_second(), stats.p50_ms()));
+        }
+        println!(
+            "round {}: ours {:.0}/s (p50 {:.2} ms), raw {:.0}/s (p50 {:.2} ms)",
+            round + 1,
+            rates[0].0,
+            rates[0].1,
+            rates[1].0,
+            rates[1].1
+        );
+        ours_rates.push(rates[0].0);
+        ours_p50.push(rates[0].1);
+        raw_rates.push(rates[1].0);
+        raw_p50.push(rates[1].1);
+    }
+    // Every answer counted was an applied transition: the version says so.
+    let (state, end_version) = runtime.block_on(version(&setup.services, setup.request))?;
+    anyhow::ensure!(
+        i64::from(end_version - start_version) == applied && state == "SUPPORT_ANALYSIS",
+        "{applied} transitions answered but the version moved by {} (state {state})",
+        end_version - start_version
+    );
+
+    let (ours, raw) = (median(&mut ours_rates), median(&mut raw_rates));
+    let (ours_p50, raw_p50) = (median(&mut ours_p50), median(&mut raw_p50));
+    println!();
+    println!(
+        "| {} (one agent, one connection) | ours | raw SQL | ours / raw | goal |",
+        if args.database_url.is_some() {
+            "PostgreSQL"
+        } else {
+            "SQLite"
+        }
+    );
+    println!("| --- | ---: | ---: | ---: | ---: |");
+    println!(
+        "| transitions per second (PAUSE_FOR_EXTERNAL / RESUME) | {ours:.0} | {raw:.0} | {:.2} | ≥ 0.5 |",
+        ours / raw.max(f64::EPSILON)
+    );
+    println!("| p50 latency | {ours_p50:.2} ms | {raw_p50:.2} ms | | |");
+    println!("| transitions applied and checked against the version | {applied} | | | |");
+    Ok(())
+}
+
+struct Setup {
+    graphql: SocketAddr,
+    raw: SocketAddr,
+    agent_token: String,
+    request: Uuid,
+    services: Services,
+    _dir: tempfile::TempDir,
+}
+
+/// The request's state and version.
+async fn version(services: &Services, id: Uuid) -> anyhow::Result<(String, i32)> {
+    let row = request::Entity::find_by_id(id)
+        .one(services.db.writer())
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the request is gone"))?;
+    Ok((
+        portal_api::requests::state_code(row.state.into()),
+        row.version,
+    ))
+}
+
+/// A session with a second factor for `contact`.
+async fn session(services: &Services, contact: &contact::Model) -> anyhow::Result<String> {
+    let token = sessions::open(
+        services.db.writer(),
+        &services.sessions,
+        services.clock.now(),
+        NewSession {
+            account_id: contact.account_id,
+            contact_id: Some(contact.id),
+            security_admin: contact.security_admin,
+            two_factor: true,
+        },
+    )
+    .await?;
+    Ok(token.expose().to_owned())
+}
+
+/// Starts the portal with the demo data (3,000 requests), a new request submitted by a
+/// customer, and the raw route on the same database.
+async fn start(args: &Args) -> anyhow::Result<Setup> {
+    let data_dir = tempfile::tempdir()?;
+    let mut settings = Settings {
+        data_dir: data_dir.path().to_path_buf(),
+        ..Settings::default()
+    };
+    settings.http.bind = SocketAddr::from(([127, 0, 0, 1], 0));
+    settings.log.level = "error".into();
+    settings.database.url = args.database_url.clone().map(Secret::new);
+    portal_api::telemetry::init(&settings.log);
+    let db = Db::connect(&settings).await?;
+    let app = Application::build_with_db(settings, db.clone(), Arc::new(SystemClock)).await?;
+    let services = app.state().services().clone();
+    let loading = Instant::now();
+    portal_api::demo::load(&services, 0).await?;
+    println!(
+        "loaded the demo data in {:.1} s",
+        loading.elapsed().as_secs_f64()
+    );
+    let reader = services.db.reader();
+    let agent = contact::Entity::find()
+        .filter(contact::Column::ProviderRole.eq(ProviderRole::SupportAgent))
+        .filter(contact::Column::Status.eq(ContactStatus::Active))
+        .order_by_asc(contact::Column::Id)
+        .one(reader)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no support agent in the demo"))?;
+    let customers: Vec<Uuid> = company::Entity::find()
+        .filter(company::Column::Kind.eq(CompanyKind::Customer))
+        .all(reader)
+        .await?
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
+    let customer = contact::Entity::find()
+        .filter(contact::Column::CompanyId.is_in(customers))
+        .filter(contact::Column::SupportRole.eq(SupportRole::Restricted))
+        .filter(contact::Column::Status.eq(ContactStatus::Active))
+        .order_by_asc(contact::Column::Id)
+        .one(reader)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no customer contact in the demo"))?;
+    let agent_token = session(&services, &agent).await?;
+    let customer_token = session(&services, &customer).await?;
+
+    let graphql = app.local_addr()?;
+    let mail = services.mail.clone();
+    tokio::spawn(app.run_until_stopped(std::future::pending()));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let raw_addr = listener.local_addr()?;
+    tokio::spawn(async move { axum::serve(listener, raw_lifecycle::router(&db, mail)).await });
+
+    let call = |query: &str, variables: Value| {
+        let mut t = target(
+            graphql,
+            "/graphql",
+            &customer_token,
+            json!(null),
+            json!(null),
+        );
+        t.body = Bytes::from(json!({ "query": query, "variables": variables }).to_string());
+        t.alternate = None;
+        t
+    };
+    let form = json!({ "category": "SOFTWARE_USAGE", "kind": "ISSUE", "urgency": "HIGH",
+        "title": "Envelope refused", "description": "The signature of envelope 42 fails." });
+    let saved = compare::fetch(&call(
+        "mutation($i: SaveRequestDraftInput!) { saveRequestDraft(input: $i) { request { id } } }",
+        json!({ "i": { "form": form } }),
+    ))
+    .await?;
+    let saved: Value = serde_json::from_slice(&saved)?;
+    let id = saved["data"]["saveRequestDraft"]["request"]["id"]
+        .as_str()
+        .ok_or_else(|| anyhow::anyhow!("no draft: {saved}"))?
+        .to_owned();
+    let submitted = compare::fetch(&call(
+        "mutation($i: SubmitRequestInput!) { submitRequest(input: $i) { request { state } } }",
+        json!({ "i": { "requestId": id } }),
+    ))
+    .await?;
+    let submitted: Value = serde_json::from_slice(&submitted)?;
+    anyhow::ensure!(
+        submitted["data"]["submitRequest"]["request"]["state"] == "SUPPORT_ANALYSIS",
+        "not submitted: {submitted}"
+    );
+    let uuid = Uuid::try_parse(id.trim_start_matches("rq_"))?;
+    Ok(Setup {
+        graphql,
+        raw: raw_addr,
+        agent_token,
+        request: uuid,
+        services,
+        _dir: data_dir,
+    })
+}
