@@ -26,6 +26,10 @@ use crate::state::Services;
 
 /// Requests per transaction.
 const CHUNK: usize = 1_000;
+/// Customer messages that come with a log file, at most (whatever the number of requests).
+const ATTACHED_LOGS: usize = 40;
+/// One request in this many has its next customer message come with a log file.
+const LOG_EVERY: usize = 75;
 
 const TITLES: &[(&str, &str)] = &[
     (
@@ -163,6 +167,41 @@ fn path(target: State, rng: &mut ChaCha8Rng) -> Vec<ActionKind> {
     steps
 }
 
+/// Writes a small log file for each message in `logs` and records it as its attachment.
+async fn attach_logs(
+    services: &Services,
+    logs: &[(Uuid, Uuid, chrono::DateTime<chrono::Utc>, Author)],
+) -> ApiResult<()> {
+    let txn = services.db.begin_write().await?;
+    let mut written = Vec::new();
+    for (n, (request_id, message_id, at, author)) in logs.iter().enumerate() {
+        let text = format!(
+            "{at} INFO  signature service started\n{at} WARN  envelope {n:04} waiting for signer\n\
+             {at} ERROR envelope {n:04} refused: certificate chain incomplete\n"
+        );
+        let file = services
+            .files
+            .put_bytes(*at, &format!("server-{n:02}.log"), text.into_bytes().into())
+            .await
+            .map_err(ApiError::internal)?;
+        written.push(file.key.clone());
+        crate::requests::attachments::record(
+            &txn,
+            *request_id,
+            Some(*message_id),
+            *author,
+            *at,
+            &[file],
+        )
+        .await?;
+    }
+    if let Err(err) = txn.commit().await {
+        services.files.delete_all(written).await;
+        return Err(err.into());
+    }
+    Ok(())
+}
+
 fn side_of(action: ActionKind) -> Side {
     match action {
         ActionKind::Submit
@@ -194,12 +233,16 @@ pub async fn generate(services: &Services, count: usize, seed: u64) -> ApiResult
         numbers.insert(year, current);
     }
     let mut made = 0;
+    // (request, message, time, author) of the customer messages that carry a log file.
+    let mut logs = Vec::new();
+    let mut log_due = false;
     while made < count {
         let chunk = CHUNK.min(count - made);
         let mut requests = Vec::with_capacity(chunk);
         let mut events = Vec::new();
         let mut messages = Vec::new();
-        for _ in 0..chunk {
+        for n in 0..chunk {
+            log_due |= (made + n) % LOG_EVERY == 0;
             let target = match rng.random_range(0..100) {
                 0..=4 => State::Draft,
                 5..=19 => State::SupportAnalysis,
@@ -350,7 +393,15 @@ pub async fn generate(services: &Services, count: usize, seed: u64) -> ApiResult
                 if rng.random_bool(0.25) && to.is_open() {
                     at += Duration::minutes(rng.random_range(5..600));
                     let line = CUSTOMER_LINES[rng.random_range(0..CUSTOMER_LINES.len())];
-                    messages.push(message_row(id, at, customer, None, line));
+                    let message = message_row(id, at, customer, None, line);
+                    if log_due
+                        && logs.len() < ATTACHED_LOGS
+                        && let Set(message_id) = &message.id
+                    {
+                        logs.push((id, *message_id, at, customer));
+                        log_due = false;
+                    }
+                    messages.push(message);
                 }
                 state = to;
             }
@@ -402,6 +453,7 @@ pub async fn generate(services: &Services, count: usize, seed: u64) -> ApiResult
         txn.commit().await?;
         made += chunk;
     }
+    attach_logs(services, &logs).await?;
     // Later submissions continue the numbering.
     let txn = services.db.begin_write().await?;
     for (year, last) in numbers {

@@ -129,6 +129,18 @@ impl FileStore {
         })
     }
 
+    /// Stores bytes already in memory (demo data), with no size limit.
+    pub async fn put_bytes(
+        &self,
+        now: DateTime<Utc>,
+        file_name: &str,
+        bytes: Bytes,
+    ) -> Result<StoredFile, WriteError> {
+        let mut writer = self.create(now, u64::MAX).await?;
+        writer.write(bytes).await?;
+        writer.finish(file_name).await
+    }
+
     /// The file's size and its bytes as a stream.
     pub async fn open(
         &self,

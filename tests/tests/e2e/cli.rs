@@ -205,6 +205,27 @@ on_both! {
             assert_eq!(steps[0]["node"]["action"], "SAVE_DRAFT", "{found}");
             assert_eq!(steps[1]["node"]["action"], "SUBMIT", "{found}");
         }
+        // Some customer messages come with a log file, which downloads.
+        let mut after = String::new();
+        let log = loop {
+            let query = format!("{{ requests(first: 100{after}) {{ pageInfo {{ hasNextPage endCursor }} edges {{ node {{ messages(first: 20) {{ edges {{ node {{ attachments {{ url fileName contentType }} }} }} }} }} }} }} }}");
+            let page = graphql(&server.base_url, &lionel, &query).await;
+            let found = page["data"]["requests"]["edges"].as_array().unwrap().iter()
+                .flat_map(|e| e["node"]["messages"]["edges"].as_array().unwrap().clone())
+                .flat_map(|m| m["node"]["attachments"].as_array().unwrap().clone())
+                .next();
+            if let Some(found) = found {
+                break found;
+            }
+            assert_eq!(page["data"]["requests"]["pageInfo"]["hasNextPage"], true, "no demo attachment");
+            after = format!(", after: {}", page["data"]["requests"]["pageInfo"]["endCursor"]);
+        };
+        assert_eq!(log["contentType"], "text/plain", "{log}");
+        // The URL is built from http.public_url; this server listens on a port of its own.
+        let url = log["url"].as_str().unwrap();
+        let url = format!("{}{}", server.base_url, &url[url.find("/attachments/").unwrap()..]);
+        let body = reqwest::Client::new().get(url).bearer_auth(&lionel).send().await.unwrap().text().await.unwrap();
+        assert!(body.contains("certificate chain incomplete"), "{body}");
         server.terminate();
         assert_eq!(server.exit_code().await, Some(0));
     }
