@@ -1,5 +1,6 @@
-//! Attachments as people upload them: who uploaded each (the contact shown beside it), and an
-//! index to list a message's attachments.
+//! Attachments as people upload them: who uploaded each (the contact shown beside it), an
+//! index to list a message's attachments, and one row per stored file (a file is deleted with
+//! the one row that names it, and uploads no row names are found by key).
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
@@ -27,10 +28,28 @@ impl MigrationTrait for Migration {
                     .col("id")
                     .to_owned(),
             )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("request_attachments_storage_key")
+                    .table("request_attachments")
+                    .col("storage_key")
+                    .unique()
+                    .to_owned(),
+            )
             .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_index(
+                Index::drop()
+                    .name("request_attachments_storage_key")
+                    .table("request_attachments")
+                    .to_owned(),
+            )
+            .await?;
         manager
             .drop_index(
                 Index::drop()

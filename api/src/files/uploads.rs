@@ -5,8 +5,8 @@ use std::sync::{Mutex, PoisonError};
 use super::StoredFile;
 
 /// Files written to storage before the operation ran. The operation takes the ones it was
-/// given and marks them kept once its transaction committed; the transport deletes the others
-/// when the operation is over, so a refused or failed mutation leaves no file behind.
+/// given; when it is over, the transport deletes those that no attachment row names, so a
+/// refused or failed mutation leaves no file behind.
 #[derive(Debug, Default)]
 pub struct Uploads {
     files: Mutex<Vec<Slot>>,
@@ -18,7 +18,6 @@ struct Slot {
     index: usize,
     file: StoredFile,
     taken: bool,
-    kept: bool,
 }
 
 impl Uploads {
@@ -29,7 +28,6 @@ impl Uploads {
             index,
             file,
             taken: false,
-            kept: false,
         });
     }
 
@@ -44,23 +42,9 @@ impl Uploads {
         Some(slot.file.clone())
     }
 
-    /// Marks files as recorded: they stay in storage.
-    pub fn keep(&self, kept: &[StoredFile]) {
-        let mut files = self.files.lock().unwrap_or_else(PoisonError::into_inner);
-        for slot in files.iter_mut() {
-            if kept.iter().any(|k| k.key == slot.file.key) {
-                slot.kept = true;
-            }
-        }
-    }
-
-    /// The keys of the files nobody kept.
-    pub fn unkept(&self) -> Vec<String> {
+    /// The keys of every file received.
+    pub fn keys(&self) -> Vec<String> {
         let files = self.files.lock().unwrap_or_else(PoisonError::into_inner);
-        files
-            .iter()
-            .filter(|slot| !slot.kept)
-            .map(|slot| slot.file.key.clone())
-            .collect()
+        files.iter().map(|slot| slot.file.key.clone()).collect()
     }
 }

@@ -1137,7 +1137,6 @@ impl RequestMutation {
             &files,
         )
         .await?;
-        upload::keep(ctx, &files)?;
         Ok(RequestPayload {
             request: Request(row),
         })
@@ -1157,7 +1156,6 @@ impl RequestMutation {
         let files = upload::received(ctx, &uploads, "attachments")?;
         let (row, message) =
             service::add_message(services, &worker, id, &input.body, &files, key.as_ref()).await?;
-        upload::keep(ctx, &files)?;
         Ok(AddRequestMessagePayload {
             request: Request(row),
             message: RequestMessage(message),
@@ -1176,7 +1174,6 @@ impl RequestMutation {
         let id = parse_request_id(&input.request_id, "requestId")?;
         let files = upload::received(ctx, &input.files, "files")?;
         let (row, added) = attachments::add_to_draft(services, &worker, id, &files).await?;
-        upload::keep(ctx, &files)?;
         Ok(AddDraftAttachmentsPayload {
             request: Request(row),
             attachments: added.into_iter().map(RequestAttachment).collect(),

@@ -24,6 +24,8 @@ impl Upload {
     }
 }
 
+/// A file sent in a GraphQL multipart request (`multipart/form-data` with `operations`, `map`
+/// and the files, and the `GraphQL-Require-Preflight` header); JSON requests cannot send one.
 #[Scalar(name = "Upload")]
 impl ScalarType for Upload {
     fn parse(value: Value) -> InputValueResult<Self> {
@@ -61,10 +63,4 @@ pub fn received(ctx: &Context<'_>, uploads: &[Upload], field: &str) -> ApiResult
             })
         })
         .collect()
-}
-
-/// Tells the transport that `files` are recorded and must stay in storage.
-pub fn keep(ctx: &Context<'_>, files: &[StoredFile]) -> ApiResult<()> {
-    request(ctx)?.uploads().keep(files);
-    Ok(())
 }

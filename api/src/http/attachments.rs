@@ -15,11 +15,11 @@ use http::header::{
     CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_LENGTH, CONTENT_SECURITY_POLICY, CONTENT_TYPE,
     ETAG, X_CONTENT_TYPE_OPTIONS,
 };
-use http::{HeaderMap, HeaderValue, StatusCode};
+use http::{HeaderMap, HeaderValue};
 
 use super::graphql::{Rejection, request_context};
 use super::negotiate::ResponseMedia;
-use crate::error::{ApiError, ErrorCode};
+use crate::error::ApiError;
 use crate::ids::{NodeId, NodeKind};
 use crate::requests::attachments;
 use crate::state::AppState;
@@ -57,14 +57,14 @@ async fn find_and_open(
         .actor(services)
         .await
         .and_then(|actor| actor.request_worker())
-        .map_err(refused)?;
+        .map_err(Rejection::from_error)?;
     let id = NodeId::expect(raw_id, NodeKind::Attachment, "id", "attachment")
-        .map_err(|_| refused(attachments::not_found()))?;
+        .map_err(|_| Rejection::from_error(attachments::not_found()))?;
     let row = attachments::find_visible(services, &worker, id)
         .await
-        .map_err(refused)?;
+        .map_err(Rejection::from_error)?;
     let (size, stream) = services.files.open(&row.storage_key).await.map_err(|err| {
-        refused(ApiError::internal(anyhow::anyhow!(
+        Rejection::from_error(ApiError::internal(anyhow::anyhow!(
             "the file of attachment {} ({}) cannot be read: {err}",
             row.id,
             row.storage_key
@@ -97,27 +97,6 @@ async fn find_and_open(
     );
     out.insert(CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
     Ok(response)
-}
-
-/// The error answer for `err`, with the HTTP status its code calls for.
-fn refused(err: ApiError) -> Rejection {
-    let status = match err.code() {
-        ErrorCode::Unauthenticated => StatusCode::UNAUTHORIZED,
-        ErrorCode::Forbidden | ErrorCode::TwoFactorRequired => StatusCode::FORBIDDEN,
-        ErrorCode::NotFound => StatusCode::NOT_FOUND,
-        _ => StatusCode::INTERNAL_SERVER_ERROR,
-    };
-    if let ApiError::Internal(inner) = &err {
-        let error_id = uuid::Uuid::now_v7().simple().to_string();
-        tracing::error!(error = %inner, error_id, "an attachment download failed");
-        return Rejection::new(
-            status,
-            ErrorCode::InternalServerError,
-            format!("Internal server error (error id {error_id})"),
-        )
-        .with("errorId", error_id);
-    }
-    Rejection::new(status, err.code(), err.to_string())
 }
 
 /// `Content-Disposition` with an ASCII fallback name and the exact UTF-8 one (RFC 6266).

@@ -56,6 +56,29 @@ impl Rejection {
         }
     }
 
+    /// The answer to a service error, with the HTTP status its code calls for; internal
+    /// errors are logged with an error id that alone is answered.
+    pub(super) fn from_error(err: crate::error::ApiError) -> Self {
+        let status = match err.code() {
+            ErrorCode::Unauthenticated => StatusCode::UNAUTHORIZED,
+            ErrorCode::Forbidden | ErrorCode::TwoFactorRequired => StatusCode::FORBIDDEN,
+            ErrorCode::NotFound => StatusCode::NOT_FOUND,
+            ErrorCode::BadUserInput => StatusCode::BAD_REQUEST,
+            _ => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        if let crate::error::ApiError::Internal(inner) = &err {
+            let error_id = uuid::Uuid::now_v7().simple().to_string();
+            tracing::error!(error = %inner, error_id, "an HTTP request failed");
+            return Self::new(
+                status,
+                ErrorCode::InternalServerError,
+                format!("Internal server error (error id {error_id})"),
+            )
+            .with("errorId", error_id);
+        }
+        Self::new(status, err.code(), err.to_string())
+    }
+
     /// Adds an `extensions` entry.
     pub(super) fn with(
         mut self,

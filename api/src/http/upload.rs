@@ -5,12 +5,13 @@
 //! - A plain HTML form can send `multipart/form-data` across sites, so the request must also
 //!   carry `GraphQL-Require-Preflight` (or Apollo's `Apollo-Require-Preflight`), a header only
 //!   scripts of the portal's own origin can add (CSRF).
-//! - Only a signed-in person may send files; the check comes before any file byte is read.
+//! - Only people who work on requests (customers with a support role, provider staff with a
+//!   second factor) may send files; the check comes before any file byte is read.
 //! - Each file streams to the attachment storage with its size limit, checksum and detected
 //!   type; past the limit the request is refused with `ATTACHMENT_TOO_LARGE` and every file
 //!   it carried is deleted.
 //! - The operation then runs with placeholders for the files. Files it does not record (a
-//!   refused mutation, a query) are deleted when it is over.
+//!   refused mutation, a query) are deleted when it is over, unless a row names them.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -25,7 +26,6 @@ use serde_json::Value;
 
 use super::graphql::{Rejection, not_well_formed, params_from_json, request_context, run_in};
 use super::negotiate::ResponseMedia;
-use crate::auth::Actor;
 use crate::error::ErrorCode;
 use crate::files::{StoredFile, Uploads, WriteError};
 use crate::graphql::context::RequestContext;
@@ -51,8 +51,21 @@ pub(super) async fn post(
         Ok(params) => run_in(state, context, params, false, media).await,
         Err(rejection) => rejection.into_response(state, media),
     };
-    state.services().files.delete_all(uploads.unkept()).await;
+    // An operation stopped by the execution timeout may still be committing: its files stay.
+    if response.status() != StatusCode::GATEWAY_TIMEOUT {
+        delete_unrecorded(state, uploads.keys()).await;
+    }
     response
+}
+
+/// Deletes the received files that no attachment row names: the operation refused them, failed,
+/// replayed an earlier call, or was not a mutation that takes files.
+async fn delete_unrecorded(state: &AppState, keys: Vec<String>) {
+    let services = state.services();
+    match crate::requests::attachments::unreferenced(services.db.reader(), keys).await {
+        Ok(orphans) => services.files.delete_all(orphans).await,
+        Err(err) => tracing::warn!(%err, "cannot tell which uploaded files to delete; kept"),
+    }
 }
 
 /// Reads the parts and stores the files; on any refusal the stored files are left in
@@ -76,24 +89,12 @@ async fn receive(
             "file uploads need the GraphQL-Require-Preflight header",
         ));
     }
-    match context.actor(state.services()).await {
-        Ok(Actor::Person(_)) => {}
-        Ok(Actor::Anonymous) => {
-            return Err(Rejection::new(
-                StatusCode::UNAUTHORIZED,
-                ErrorCode::Unauthenticated,
-                "sign in to send files",
-            ));
-        }
-        Err(err) => {
-            tracing::error!(%err, "cannot resolve the session of an upload");
-            return Err(Rejection::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                ErrorCode::InternalServerError,
-                "internal server error",
-            ));
-        }
-    }
+    // Only people who work on requests send files, before any file byte is read.
+    context
+        .actor(state.services())
+        .await
+        .and_then(|actor| actor.request_worker())
+        .map_err(Rejection::from_error)?;
     let content_type = headers
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())

@@ -7,6 +7,7 @@ use entity::{RequestState, request, request_attachment};
 use sea_orm::ActiveValue::Set;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use uuid::Uuid;
 
@@ -78,6 +79,25 @@ pub async fn of_message<C: ConnectionTrait>(
         .order_by_asc(request_attachment::Column::Id)
         .all(conn)
         .await?)
+}
+
+/// The keys among `keys` that no attachment row names (files a refused or failed operation
+/// left in storage).
+pub async fn unreferenced<C: ConnectionTrait>(
+    conn: &C,
+    keys: Vec<String>,
+) -> ApiResult<Vec<String>> {
+    if keys.is_empty() {
+        return Ok(keys);
+    }
+    let named: Vec<String> = request_attachment::Entity::find()
+        .select_only()
+        .column(request_attachment::Column::StorageKey)
+        .filter(request_attachment::Column::StorageKey.is_in(keys.iter().cloned()))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    Ok(keys.into_iter().filter(|k| !named.contains(k)).collect())
 }
 
 /// Attaches files to the caller's own draft.

@@ -355,6 +355,13 @@ pub async fn transition(
             "submit with submitRequest and write with addRequestMessage",
         ));
     }
+    if !files.is_empty() && text.as_deref().is_none_or(|t| t.trim().is_empty()) {
+        return Err(ApiError::bad_input(
+            "text",
+            InputReason::Required,
+            "files go with a text: say what they are",
+        ));
+    }
     let now = services.clock.now();
     let txn = services.db.begin_write().await?;
     let row = lock_visible(&txn, worker, id, version).await?;
@@ -398,7 +405,7 @@ fn notice_of(kind: ActionKind, side: Side) -> RequestNotice {
 }
 
 /// Decides and applies one lifecycle action on a locked request (people and the time job).
-/// Files go with the action's text, or with the request when there is none.
+/// Files go with the message of the action's text (callers send files only with a text).
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn apply(
     txn: &DatabaseTransaction,

@@ -180,6 +180,12 @@ on_both_databases! {
         assert_eq!(download(&app, None, &png_path).await.0, 401);
         assert_eq!(download(&app, Some(&operator), &png_path).await.0, 403);
 
+        // HEAD tells the size without the bytes.
+        let head = app.http.head(app.url(&png_path)).bearer_auth(&lionel.token).send().await.unwrap();
+        assert_eq!(head.status(), 200);
+        assert_eq!(head.headers()["content-length"], PNG.len().to_string().as_str());
+        assert!(head.bytes().await.unwrap().is_empty());
+
         // A submitted request's attachments are its record: none added or removed outside
         // messages, and a refused upload leaves no file.
         let refused = attach(&app, &bastien, &id, &[("late.txt", b"late")]).await;
@@ -207,18 +213,35 @@ on_both_databases! {
         assert_eq!(message["attachments"][0]["fileName"], "full.log");
         assert_eq!(message["attachments"][1]["fileName"], "more.bin");
 
+        // Files go with a text; an action without one refuses them and keeps none.
+        let textless = app.upload_as(
+            Some(&bastien.token),
+            ACT,
+            json!({ "i": { "requestId": id, "action": "CLARIFY", "attachments": [null] } }),
+            &[("variables.i.attachments.0", "alone.png", PNG)],
+        ).await;
+        assert_eq!(textless.codes(), vec!["BAD_USER_INPUT"]);
+        assert_eq!(textless.body["errors"][0]["extensions"]["field"], "text");
+        // A retried message (same idempotency key) returns the first one and keeps no new file.
+        let keyed = json!({ "i": { "requestId": id, "body": "Screenshot attached", "idempotencyKey": "retry-me-0001", "attachments": [null] } });
+        for _ in 0..2 {
+            let sent = app.upload_as(Some(&bastien.token), MESSAGE, keyed.clone(), &[("variables.i.attachments.0", "retry.png", PNG)]).await;
+            assert_eq!(sent.ok()["addRequestMessage"]["message"]["attachments"][0]["fileName"], "retry.png");
+        }
+        assert_eq!(stored_files(&app).len(), 5);
+
         let request = app.graphql_as(Some(&lionel.token), READ, json!({ "id": id })).await.ok()["request"].clone();
         let names: Vec<&str> = request["attachments"].as_array().unwrap().iter().map(|a| a["fileName"].as_str().unwrap()).collect();
-        assert_eq!(names, ["capturegnp.exe", "expected.png", "full.log", "more.bin"]);
+        assert_eq!(names, ["capturegnp.exe", "expected.png", "full.log", "more.bin", "retry.png"]);
         let messages = request["messages"]["edges"].as_array().unwrap();
         let with_files: Vec<(&str, usize)> = messages
             .iter()
             .map(|e| (e["node"]["body"].as_str().unwrap(), e["node"]["attachments"].as_array().unwrap().len()))
             .collect();
-        assert_eq!(with_files, [("Is this the error you see?", 1), ("Here is the full log.", 2)]);
+        assert_eq!(with_files, [("Is this the error you see?", 1), ("Here is the full log.", 2), ("Screenshot attached", 1)]);
         assert_eq!(messages[1]["node"]["attachments"][1]["contentType"], "application/octet-stream");
         assert_eq!(request["attachments"][1]["messageId"], messages[0]["node"]["id"]);
-        assert_eq!(stored_files(&app).len(), 4);
+        assert_eq!(stored_files(&app).len(), 5);
 
         // The same request seen by another company: no attachment, no file.
         let other = app.graphql_as(Some(&stranger.token), READ, json!({ "id": id })).await;
@@ -269,6 +292,13 @@ on_both_databases! {
         let response = app.post_multipart(&[("graphql-require-preflight", "1")], body()).await;
         let answer = TestApp::read(response).await;
         assert_eq!((answer.status, answer.codes()), (401, vec!["UNAUTHENTICATED".to_owned()]));
+        // Nor from people who do not work on requests.
+        let operator = app.person(Role::Operator, Uuid::nil()).await;
+        let operator_bearer = format!("Bearer {}", operator.token);
+        let response = app.post_multipart(&[("graphql-require-preflight", "1"), ("authorization", &operator_bearer)], body()).await;
+        let answer = TestApp::read(response).await;
+        assert_eq!((answer.status, answer.codes()), (403, vec!["FORBIDDEN".to_owned()]));
+        assert!(stored_files(&app).is_empty());
         // Apollo clients' header works too.
         let response = app.post_multipart(&[("apollo-require-preflight", "true"), ("authorization", &bearer)], body()).await;
         let answer = TestApp::read(response).await;
