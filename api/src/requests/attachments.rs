@@ -100,6 +100,22 @@ pub async fn unreferenced<C: ConnectionTrait>(
     Ok(keys.into_iter().filter(|k| !named.contains(k)).collect())
 }
 
+/// Marks a draft as edited now; returns it.
+async fn touch<C: ConnectionTrait>(
+    conn: &C,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> ApiResult<request::Model> {
+    request::Entity::update_many()
+        .col_expr(request::Column::UpdatedAt, now.into())
+        .filter(request::Column::Id.eq(id))
+        .exec_with_returning(conn)
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(access::not_found)
+}
+
 /// Attaches files to the caller's own draft.
 pub async fn add_to_draft(
     services: &Services,
@@ -125,14 +141,7 @@ pub async fn add_to_draft(
         ));
     }
     let rows = record(&txn, row.id, None, service::author(worker), now, files).await?;
-    request::Entity::update_many()
-        .col_expr(request::Column::UpdatedAt, now.into())
-        .filter(request::Column::Id.eq(row.id))
-        .exec(&txn)
-        .await?;
-    let row = super::repo::find(&txn, row.id)
-        .await?
-        .ok_or_else(access::not_found)?;
+    let row = touch(&txn, row.id, now).await?;
     commit(txn, services).await?;
     Ok((row, rows))
 }
@@ -166,14 +175,7 @@ pub async fn remove_from_draft(
     request_attachment::Entity::delete_by_id(attachment.id)
         .exec(&txn)
         .await?;
-    request::Entity::update_many()
-        .col_expr(request::Column::UpdatedAt, now.into())
-        .filter(request::Column::Id.eq(row.id))
-        .exec(&txn)
-        .await?;
-    let row = super::repo::find(&txn, row.id)
-        .await?
-        .ok_or_else(access::not_found)?;
+    let row = touch(&txn, row.id, now).await?;
     commit(txn, services).await?;
     services.files.delete_all([attachment.storage_key]).await;
     Ok(row)
