@@ -105,11 +105,12 @@ async fn receive(
     let max_body = settings.graphql.max_body_bytes as u64;
     let max_file = settings.requests.max_attachment_bytes;
     let max_files = settings.requests.max_files_per_upload;
-    // Room for the parts' headers; each file's own limit is checked while it streams.
+    // Room for the parts' headers. Each file's own limit is checked while it streams, not by
+    // multer: past it the rest of the body is still read (and dropped) up to the whole-stream
+    // limit, so the client gets the answer instead of a connection closed while it sends.
     let per_file = max_file + 64 * 1024;
     let limits = SizeLimit::new()
         .whole_stream(2 * max_body + max_files as u64 * per_file)
-        .per_field(per_file)
         .for_field("operations", max_body)
         .for_field("map", max_body);
     let mut multipart = Multipart::with_constraints(
