@@ -68,8 +68,8 @@ async fn delete_unrecorded(state: &AppState, keys: Vec<String>) {
     }
 }
 
-/// Reads the parts and stores the files; on any refusal the stored files are left in
-/// `uploads`, unkept, for the caller to delete.
+/// Reads the parts and stores the files; on any refusal the files already stored stay in
+/// `uploads`, for the caller to delete.
 async fn receive(
     state: &AppState,
     headers: &HeaderMap,
