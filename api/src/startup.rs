@@ -144,6 +144,11 @@ async fn maintenance(services: Services, stop: CancellationToken) {
         if let Err(err) = auth::sessions::drop_dead_staging(services.db.writer(), now).await {
             tracing::warn!(%err, "cannot drop the staged role changes of ended sessions");
         }
+        match crate::requests::attachments::sweep_orphans(&services, now).await {
+            Ok(0) => {}
+            Ok(deleted) => tracing::info!(deleted, "deleted uploaded files no attachment names"),
+            Err(err) => tracing::warn!(%err, "cannot sweep orphaned attachment files"),
+        }
         tokio::select! {
             () = stop.cancelled() => return,
             () = tokio::time::sleep(Duration::from_secs(3600)) => {}

@@ -152,7 +152,26 @@ impl FileStore {
         Ok((size, stream))
     }
 
-    /// Every key in the store (for tests and for sweeping files no row names).
+    /// The keys of the files stored in the month of `month` and last written before `before`.
+    pub async fn written_before(
+        &self,
+        month: DateTime<Utc>,
+        before: DateTime<Utc>,
+    ) -> Result<Vec<String>, object_store::Error> {
+        let prefix = Path::from(format!(
+            "attachments/{:04}/{:02}",
+            month.year(),
+            month.month()
+        ));
+        self.store
+            .list(Some(&prefix))
+            .try_filter(|meta| std::future::ready(meta.last_modified < before))
+            .map_ok(|meta| meta.location.to_string())
+            .try_collect()
+            .await
+    }
+
+    /// Every key in the store (for tests).
     pub async fn keys(&self) -> Result<Vec<String>, object_store::Error> {
         self.store
             .list(None)

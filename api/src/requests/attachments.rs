@@ -2,7 +2,7 @@
 //! lifecycle action) once submitted. They are reached only through a request the caller may
 //! see; another company's attachment answers exactly like an unknown ID.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use entity::{RequestState, request, request_attachment};
 use sea_orm::ActiveValue::Set;
 use sea_orm::{
@@ -98,6 +98,34 @@ pub async fn unreferenced<C: ConnectionTrait>(
         .all(conn)
         .await?;
     Ok(keys.into_iter().filter(|k| !named.contains(k)).collect())
+}
+
+/// How old a file no row names must be before the sweep deletes it: far longer than any
+/// operation that could still record it.
+pub const ORPHAN_GRACE_HOURS: i64 = 24;
+
+/// Deletes the files of this month and the last that no attachment row names and that were
+/// written more than [`ORPHAN_GRACE_HOURS`] before `now`: left by a client that went away while
+/// its operation ran, or by a server that stopped. Safe with several instances (deleting twice
+/// is harmless). Returns how many were deleted.
+pub async fn sweep_orphans(services: &Services, now: DateTime<Utc>) -> ApiResult<usize> {
+    let before = now - chrono::Duration::hours(ORPHAN_GRACE_HOURS);
+    // The last day of the month before, for runs that were missed.
+    let last_month = before - chrono::Duration::days(i64::from(before.day()));
+    let mut deleted = 0;
+    for month in [last_month, before] {
+        let keys = services
+            .files
+            .written_before(month, before)
+            .await
+            .map_err(ApiError::internal)?;
+        for chunk in keys.chunks(500) {
+            let orphans = unreferenced(services.db.reader(), chunk.to_vec()).await?;
+            deleted += orphans.len();
+            services.files.delete_all(orphans).await;
+        }
+    }
+    Ok(deleted)
 }
 
 /// Marks a draft as edited now; returns it.

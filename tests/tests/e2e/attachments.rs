@@ -277,6 +277,27 @@ on_both_databases! {
         assert_eq!(stored_files(&app).len(), 1);
     }
 
+    async fn the_hourly_sweep_deletes_day_old_files_that_no_attachment_names(app) {
+        let company = app.customer_company("Pièces Auto").await;
+        let bastien = app.person(Role::Restricted, company.id).await;
+        let id = draft(&app, &bastien).await;
+        let kept = attach(&app, &bastien, &id, &[("kept.png", PNG)]).await;
+        let kept_path = path_of(kept.ok()["addDraftAttachments"]["attachments"][0]["url"].as_str().unwrap());
+        // What a client that went away mid-operation leaves: a file no row names.
+        let services = app.state.services();
+        services.files.put_bytes(chrono::Utc::now(), "orphan.txt", b"left behind".to_vec().into()).await.unwrap();
+        assert_eq!(stored_files(&app).len(), 2);
+
+        let sweep = portal_api::requests::attachments::sweep_orphans;
+        assert_eq!(sweep(services, chrono::Utc::now()).await.unwrap(), 0, "younger than a day");
+        assert_eq!(stored_files(&app).len(), 2);
+        let tomorrow = chrono::Utc::now() + chrono::Duration::hours(25);
+        assert_eq!(sweep(services, tomorrow).await.unwrap(), 1);
+        assert_eq!(stored_files(&app).len(), 1);
+        assert_eq!(download(&app, Some(&bastien), &kept_path).await.2, PNG);
+        assert_eq!(sweep(services, tomorrow).await.unwrap(), 0);
+    }
+
     async fn uploads_need_the_preflight_header_a_session_and_a_well_formed_body(app) {
         let company = app.customer_company("Pièces Auto").await;
         let bastien = app.person(Role::Restricted, company.id).await;
