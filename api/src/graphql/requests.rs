@@ -378,8 +378,14 @@ impl Request {
         )?;
         let rows =
             repo::messages(services.db.reader(), self.0.id, side.map(Into::into), &page).await?;
+        let ids: Vec<Uuid> = rows.iter().map(|m| m.id).collect();
+        let attached = attachments::of_messages(services.db.reader(), &ids).await?;
         let page = Page::from_rows(&page, rows, |m| repo::id_cursor(m.id));
-        Ok(connection(page, RequestMessage, |edges, page_info| {
+        let node = |row: request_message::Model| RequestMessage {
+            attachments: Some(attached.get(&row.id).cloned().unwrap_or_default()),
+            row,
+        };
+        Ok(connection(page, node, |edges, page_info| {
             RequestMessageConnection { edges, page_info }
         }))
     }
@@ -486,24 +492,40 @@ pub struct RequestEventConnection {
 }
 
 /// A message on a request.
-pub struct RequestMessage(pub request_message::Model);
+pub struct RequestMessage {
+    row: request_message::Model,
+    /// Its attachments, when the page that listed it loaded them all in one query.
+    attachments: Option<Vec<request_attachment::Model>>,
+}
+
+impl RequestMessage {
+    /// A message whose attachments are read when asked for.
+    pub fn new(row: request_message::Model) -> Self {
+        Self {
+            row,
+            attachments: None,
+        }
+    }
+}
 
 /// A message on a request.
 #[Object]
 impl RequestMessage {
     /// Opaque ID.
     async fn id(&self) -> ID {
-        NodeId::new(NodeKind::Message, self.0.id).to_string().into()
+        NodeId::new(NodeKind::Message, self.row.id)
+            .to_string()
+            .into()
     }
 
     /// Which side wrote it.
     async fn side(&self) -> RequestSideGql {
-        self.0.side.into()
+        self.row.side.into()
     }
 
     /// The lifecycle action it came with (a question, an answer, a reason, a final answer).
     async fn action(&self) -> Option<RequestActionGql> {
-        self.0
+        self.row
             .action
             .as_deref()
             .and_then(crate::requests::action_of_code)
@@ -512,23 +534,29 @@ impl RequestMessage {
 
     /// The text.
     async fn body(&self) -> &str {
-        &self.0.body
+        &self.row.body
     }
 
     /// Who wrote it.
     async fn author(&self, ctx: &Context<'_>) -> ApiResult<Option<Contact>> {
-        load_contact(ctx, self.0.author_contact_id).await
+        load_contact(ctx, self.row.author_contact_id).await
     }
 
     /// The files sent with it.
     async fn attachments(&self, ctx: &Context<'_>) -> ApiResult<Vec<RequestAttachment>> {
-        let rows = attachments::of_message(services(ctx)?.db.reader(), self.0.id).await?;
+        let rows = match &self.attachments {
+            Some(rows) => rows.clone(),
+            None => attachments::of_messages(services(ctx)?.db.reader(), &[self.row.id])
+                .await?
+                .remove(&self.row.id)
+                .unwrap_or_default(),
+        };
         Ok(rows.into_iter().map(RequestAttachment).collect())
     }
 
     /// When.
     async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+        self.row.created_at
     }
 }
 
@@ -1158,7 +1186,7 @@ impl RequestMutation {
             service::add_message(services, &worker, id, &input.body, &files, key.as_ref()).await?;
         Ok(AddRequestMessagePayload {
             request: Request(row),
-            message: RequestMessage(message),
+            message: RequestMessage::new(message),
         })
     }
 

@@ -2,6 +2,8 @@
 //! lifecycle action) once submitted. They are reached only through a request the caller may
 //! see; another company's attachment answers exactly like an unknown ID.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Datelike, Utc};
 use entity::{RequestState, request, request_attachment};
 use sea_orm::ActiveValue::Set;
@@ -69,16 +71,26 @@ pub async fn of_request<C: ConnectionTrait>(
         .await?)
 }
 
-/// The attachments of one message, in upload order.
-pub async fn of_message<C: ConnectionTrait>(
+/// The attachments of each of `messages` (one query for a page of them), in upload order.
+pub async fn of_messages<C: ConnectionTrait>(
     conn: &C,
-    message_id: Uuid,
-) -> ApiResult<Vec<request_attachment::Model>> {
-    Ok(request_attachment::Entity::find()
-        .filter(request_attachment::Column::MessageId.eq(message_id))
+    messages: &[Uuid],
+) -> ApiResult<HashMap<Uuid, Vec<request_attachment::Model>>> {
+    let mut by_message: HashMap<Uuid, Vec<request_attachment::Model>> = HashMap::new();
+    if messages.is_empty() {
+        return Ok(by_message);
+    }
+    let rows = request_attachment::Entity::find()
+        .filter(request_attachment::Column::MessageId.is_in(messages.iter().copied()))
         .order_by_asc(request_attachment::Column::Id)
         .all(conn)
-        .await?)
+        .await?;
+    for row in rows {
+        if let Some(message) = row.message_id {
+            by_message.entry(message).or_default().push(row);
+        }
+    }
+    Ok(by_message)
 }
 
 /// The keys among `keys` that no attachment row names (files a refused or failed operation
