@@ -100,7 +100,7 @@ pub struct AuditFilter {
 
 /// One page of the journal, newest first.
 pub async fn list(
-    services: &crate::state::Services,
+    deps: &crate::deps::Deps,
     actor: &crate::auth::Actor,
     mut filter: AuditFilter,
     page: &crate::paging::PageRequest,
@@ -142,7 +142,7 @@ pub async fn list(
         .order_by(audit_event::Column::OccurredAt, Order::Desc)
         .order_by(audit_event::Column::Id, Order::Desc)
         .limit(page.fetch_limit())
-        .all(services.db.reader())
+        .all(deps.db.reader())
         .await?;
     Ok(crate::paging::Page::from_rows(page, rows, cursor))
 }

@@ -6,9 +6,9 @@ use crate::accounts::credentials;
 use crate::accounts::repo::{self as accounts, NewAccount};
 use crate::companies::repo as companies;
 use crate::contacts::repo::{self as contacts, NewContact};
+use crate::deps::Deps;
 use crate::domain::{CompanyName, Email, Language};
 use crate::error::ApiError;
-use crate::state::Services;
 
 /// What to create.
 #[derive(Debug, Clone)]
@@ -45,12 +45,9 @@ impl From<sea_orm::DbErr> for BootstrapError {
 
 /// Creates the provider organisation and a pending platform operator account with a set-up
 /// link. Refuses to run twice.
-pub async fn run(
-    services: &Services,
-    input: BootstrapInput,
-) -> Result<Bootstrapped, BootstrapError> {
-    let now = services.clock.now();
-    let txn = services.db.begin_write().await?;
+pub async fn run(deps: &Deps, input: BootstrapInput) -> Result<Bootstrapped, BootstrapError> {
+    let now = deps.clock.now();
+    let txn = deps.db.begin_write().await?;
     if let Some(provider) = companies::find_provider(&txn).await? {
         return Err(BootstrapError::AlreadyDone(provider.human_id));
     }
@@ -101,7 +98,7 @@ pub async fn run(
         status: ContactStatus::Active,
     };
     contacts::insert_many(&txn, vec![contact], now).await?;
-    let setup_link = credentials::send_setup_link(&txn, services, now, &account).await?;
+    let setup_link = credentials::send_setup_link(&txn, deps, now, &account).await?;
     txn.commit().await?;
     Ok(Bootstrapped {
         provider_human_id: provider.human_id,

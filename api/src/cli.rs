@@ -13,10 +13,10 @@ use crate::clock::SystemClock;
 use crate::config::{LogFormat, Overrides, Profile, Settings};
 use crate::db::Db;
 use crate::demo;
+use crate::deps::Deps;
 use crate::domain::{CompanyName, Email, Language};
 use crate::mail;
 use crate::startup::{Application, shutdown_signal};
-use crate::state::Services;
 
 /// The customer support portal: GraphQL API and web app.
 #[derive(Debug, Parser)]
@@ -192,24 +192,24 @@ fn out(text: &str) {
         .and_then(|()| stdout.flush());
 }
 
-async fn open_services(settings: Settings) -> anyhow::Result<Services> {
+async fn open_services(settings: Settings) -> anyhow::Result<Deps> {
     let db = Db::connect(&settings).await?;
     db.migrate()
         .await
         .context("cannot apply database migrations")?;
-    Services::new(db, Arc::new(SystemClock), Arc::new(settings))
+    Deps::new(db, Arc::new(SystemClock), Arc::new(settings))
 }
 
 /// Tries once to send the mails a command wrote; whatever fails is sent by the server later.
-async fn deliver_mail_now(services: &Services) {
-    let settings = &services.settings;
+async fn deliver_mail_now(deps: &Deps) {
+    let settings = &deps.settings;
     let (Ok(transport), Ok(from)) = (
         mail::worker::Transport::from_settings(settings),
         settings.mail.from.parse::<lettre::message::Mailbox>(),
     ) else {
         return;
     };
-    let attempt = mail::worker::deliver_due(services, &transport, &from);
+    let attempt = mail::worker::deliver_due(deps, &transport, &from);
     match tokio::time::timeout(std::time::Duration::from_secs(15), attempt).await {
         Ok(Ok(_)) => {}
         Ok(Err(err)) => tracing::warn!(%err, "mail not sent now; the server will retry"),
@@ -224,16 +224,16 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Migrate => {
-            let services = open_services(settings).await?;
+            let deps = open_services(settings).await?;
             out(&format!(
                 "migrations applied ({})\n",
-                services.db.engine().as_str()
+                deps.db.engine().as_str()
             ));
-            services.db.close().await;
+            deps.db.close().await;
             Ok(())
         }
         Command::Bootstrap(args) => {
-            let services = open_services(settings).await?;
+            let deps = open_services(settings).await?;
             let input = BootstrapInput {
                 provider_name: CompanyName::parse(&args.provider_name, "provider-name")
                     .map_err(|e| anyhow::anyhow!("--provider-name {e}"))?,
@@ -242,9 +242,9 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                     .map_err(|e| anyhow::anyhow!("--operator-email {e}"))?,
                 language: Language::from_code(&args.language),
             };
-            let done = bootstrap::run(&services, input).await?;
-            deliver_mail_now(&services).await;
-            services.db.close().await;
+            let done = bootstrap::run(&deps, input).await?;
+            deliver_mail_now(&deps).await;
+            deps.db.close().await;
             out(&format!(
                 "Provider organisation {} created.\n\
                  Platform operator login:    {}\n\
@@ -256,10 +256,10 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             Ok(())
         }
         Command::CreateCompany(args) => {
-            let services = open_services(settings).await?;
-            let created = create_company(&services, args).await;
-            deliver_mail_now(&services).await;
-            services.db.close().await;
+            let deps = open_services(settings).await?;
+            let created = create_company(&deps, args).await;
+            deliver_mail_now(&deps).await;
+            deps.db.close().await;
             let (company, admin) = created?;
             out(&format!(
                 "Company {} ({}) created.\n\
@@ -269,10 +269,10 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             Ok(())
         }
         Command::CreateStaff(args) => {
-            let services = open_services(settings).await?;
-            let created = create_staff(&services, args).await;
-            deliver_mail_now(&services).await;
-            services.db.close().await;
+            let deps = open_services(settings).await?;
+            let created = create_staff(&deps, args).await;
+            deliver_mail_now(&deps).await;
+            deps.db.close().await;
             let staff = created?;
             let role = match staff.provider_role {
                 Some(entity::ProviderRole::SupportManager) => "Support manager",
@@ -288,10 +288,10 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             extra_contacts,
             requests,
         } => {
-            let services = open_services(settings).await?;
-            let summary = demo::load_with(&services, extra_contacts, requests).await?;
+            let deps = open_services(settings).await?;
+            let summary = demo::load_with(&deps, extra_contacts, requests).await?;
             print_demo(&summary);
-            services.db.close().await;
+            deps.db.close().await;
             Ok(())
         }
         Command::Serve {
@@ -302,7 +302,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
 
 /// `portal create-company`: acts as the platform operator, whose account it needs.
 async fn create_company(
-    services: &Services,
+    deps: &Deps,
     args: CreateCompanyArgs,
 ) -> anyhow::Result<(entity::company::Model, entity::contact::Model)> {
     let bad =
@@ -315,7 +315,7 @@ async fn create_company(
             .map_err(bad("admin-first-name"))?,
         email: Email::parse(&args.admin_email, "admin-email").map_err(bad("admin-email"))?,
     };
-    let operator = crate::auth::PlatformOperator::from_command_line(services)
+    let operator = crate::auth::PlatformOperator::from_command_line(deps)
         .await?
         .context("no platform operator yet: run `portal bootstrap` first")?;
     let new = crate::companies::NewCompany {
@@ -327,16 +327,14 @@ async fn create_company(
         },
         idempotency_key: None,
     };
-    crate::contacts::admin::create_company_with_security_administrator(
-        services, &operator, new, person,
-    )
-    .await
-    .map_err(|e| anyhow::anyhow!("{e}"))
+    crate::contacts::admin::create_company_with_security_administrator(deps, &operator, new, person)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 /// `portal create-staff`: acts as the platform operator.
 async fn create_staff(
-    services: &Services,
+    deps: &Deps,
     args: CreateStaffArgs,
 ) -> anyhow::Result<entity::contact::Model> {
     let bad =
@@ -348,7 +346,7 @@ async fn create_staff(
             .map_err(bad("first-name"))?,
         email: Email::parse(&args.email, "email").map_err(bad("email"))?,
     };
-    let operator = crate::auth::PlatformOperator::from_command_line(services)
+    let operator = crate::auth::PlatformOperator::from_command_line(deps)
         .await?
         .context("no platform operator yet: run `portal bootstrap` first")?;
     let role = if args.manager {
@@ -356,7 +354,7 @@ async fn create_staff(
     } else {
         entity::ProviderRole::SupportAgent
     };
-    crate::contacts::admin::add_support_staff(services, &operator, person, role)
+    crate::contacts::admin::add_support_staff(deps, &operator, person, role)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))
 }
@@ -365,11 +363,11 @@ async fn serve(settings: Settings, with_demo: bool) -> anyhow::Result<()> {
     let public_url = settings.http.public_url.clone();
     let app = Application::build(settings, Arc::new(SystemClock)).await?;
     if with_demo {
-        let summary = demo::load(app.state().services(), 0).await?;
+        let summary = demo::load(app.state().deps(), 0).await?;
         print_demo(&summary);
     }
     let addr = app.local_addr()?;
-    tracing::info!(%addr, engine = app.state().services().db.engine().as_str(), "listening");
+    tracing::info!(%addr, engine = app.state().deps().db.engine().as_str(), "listening");
     print_listening(addr, &public_url);
     app.run_until_stopped(shutdown_signal()).await
 }

@@ -16,9 +16,8 @@ use crate::mail::{self, worker::Transport};
 use crate::clock::SharedClock;
 use crate::config::Settings;
 use crate::db::Db;
-use crate::graphql::Engine;
-use crate::metrics::Metrics;
-use crate::state::{AppState, Services};
+use crate::deps::Deps;
+use crate::http::state::AppState;
 
 /// A bound, migrated, ready-to-serve portal.
 pub struct Application {
@@ -47,12 +46,10 @@ impl Application {
             .await
             .with_context(|| format!("cannot listen on {}", settings.http.bind))?;
         let settings = Arc::new(settings);
-        let services = Services::new(db, clock, Arc::clone(&settings))?;
+        let deps = Deps::new(db, clock, Arc::clone(&settings))?;
         let transport = Transport::from_settings(&settings).context("invalid mail settings")?;
         tracing::info!(to = %transport.describe(&settings), "mail delivery");
-        let engine = Engine::new(services.clone(), &settings);
-        let metrics = Metrics::new(services.passwords.checks.clone());
-        let state = AppState::new(services, engine, metrics);
+        let state = AppState::new(deps);
         Ok(Self {
             listener,
             state,
@@ -79,14 +76,14 @@ impl Application {
         let workers = TaskTracker::new();
         let stop_workers = CancellationToken::new();
         workers.spawn(mail::worker::run(
-            state.services().clone(),
+            state.deps().clone(),
             self.transport,
-            state.services().mail.clone(),
+            state.deps().mail.clone(),
             stop_workers.clone(),
         ));
-        workers.spawn(maintenance(state.services().clone(), stop_workers.clone()));
+        workers.spawn(maintenance(state.deps().clone(), stop_workers.clone()));
         workers.spawn(crate::requests::timers::run(
-            state.services().clone(),
+            state.deps().clone(),
             stop_workers.clone(),
         ));
         let router = crate::http::router(state.clone());
@@ -128,23 +125,23 @@ impl Application {
         stop_workers.cancel();
         workers.close();
         workers.wait().await;
-        state.services().db.close().await;
+        state.deps().db.close().await;
         tracing::info!("stopped");
         result
     }
 }
 
 /// Hourly clean-up of records no rule needs any more.
-async fn maintenance(services: Services, stop: CancellationToken) {
+async fn maintenance(deps: Deps, stop: CancellationToken) {
     loop {
-        if let Err(err) = auth::throttle::purge(services.db.writer(), services.clock.now()).await {
+        if let Err(err) = auth::throttle::purge(deps.db.writer(), deps.clock.now()).await {
             tracing::warn!(%err, "cannot purge old credential attempts");
         }
-        let now = services.clock.now();
-        if let Err(err) = auth::sessions::drop_dead_staging(services.db.writer(), now).await {
+        let now = deps.clock.now();
+        if let Err(err) = auth::sessions::drop_dead_staging(deps.db.writer(), now).await {
             tracing::warn!(%err, "cannot drop the staged role changes of ended sessions");
         }
-        match crate::requests::attachments::sweep_orphans(&services, now).await {
+        match crate::requests::attachments::sweep_orphans(&deps, now).await {
             Ok(0) => {}
             Ok(deleted) => tracing::info!(deleted, "deleted uploaded files no attachment names"),
             Err(err) => tracing::warn!(%err, "cannot sweep orphaned attachment files"),

@@ -11,7 +11,7 @@ use portal_api::db::Db;
 use portal_api::startup::Application;
 
 use crate::smtp::{SmtpSecurity, SmtpServer};
-use portal_api::state::AppState;
+use portal_api::http::state::AppState;
 use sea_orm::{ConnectionTrait, Database};
 use serde_json::{Value, json};
 use tempfile::TempDir;

@@ -43,10 +43,10 @@ pub struct Person {
 
 impl TestApp {
     async fn insert_company(&self, kind: CompanyKind, name: &str) -> company::Model {
-        let services = self.state.services();
-        let txn = services.db.begin_write().await.unwrap();
+        let deps = self.state.deps();
+        let txn = deps.db.begin_write().await.unwrap();
         let name = CompanyName::parse(name, "name").unwrap();
-        let now = services.clock.now();
+        let now = deps.clock.now();
         let company = companies::insert(&txn, kind, &name, Language::Fr, now)
             .await
             .unwrap();
@@ -61,7 +61,7 @@ impl TestApp {
 
     /// The provider organisation, created on first use.
     pub async fn provider_company(&self) -> company::Model {
-        let reader = self.state.services().db.reader();
+        let reader = self.state.deps().db.reader();
         match companies::find_provider(reader).await.unwrap() {
             Some(provider) => provider,
             None => {
@@ -107,13 +107,13 @@ impl TestApp {
             status,
         };
         let (account_id, contact_id) = self.insert_contact(contact, AccountState::Active).await;
-        let services = self.state.services();
-        let txn = services.db.begin_write().await.unwrap();
+        let deps = self.state.deps();
+        let txn = deps.db.begin_write().await.unwrap();
         // A session as after a complete login, second factor included.
         let token = sessions::open(
             &txn,
-            &services.sessions,
-            services.clock.now(),
+            &deps.sessions,
+            deps.clock.now(),
             NewSession {
                 account_id,
                 contact_id: Some(contact_id),
@@ -157,10 +157,10 @@ impl TestApp {
 
     /// Inserts an account for the contact's e-mail address, then the contact; their IDs.
     async fn insert_contact(&self, mut contact: NewContact, state: AccountState) -> (Uuid, Uuid) {
-        let services = self.state.services();
-        let now = services.clock.now();
+        let deps = self.state.deps();
+        let now = deps.clock.now();
         let email = Email::parse(&contact.email, "email").unwrap();
-        let txn = services.db.begin_write().await.unwrap();
+        let txn = deps.db.begin_write().await.unwrap();
         let new_account = NewAccount {
             login: email.as_str().to_owned(),
             email,
@@ -193,12 +193,12 @@ impl TestApp {
         password: &str,
     ) -> Person {
         let person = self.person(role, company_id).await;
-        let services = self.state.services();
-        let hash = services.passwords.hash(password.to_owned()).await.unwrap();
+        let deps = self.state.deps();
+        let hash = deps.passwords.hash(password.to_owned()).await.unwrap();
         entity::account::Entity::update_many()
             .col_expr(entity::account::Column::PasswordHash, Some(hash).into())
             .filter(entity::account::Column::Id.eq(person.account_id))
-            .exec(services.db.writer())
+            .exec(deps.db.writer())
             .await
             .unwrap();
         person
@@ -207,9 +207,9 @@ impl TestApp {
     /// A pending account for `email` with a welcome mail carrying its set-up link, as the
     /// contacts issue's "add a contact" does.
     pub async fn invite(&self, email: &str, display_name: &str, language: Language) -> Uuid {
-        let services = self.state.services();
-        let now = services.clock.now();
-        let txn = services.db.begin_write().await.unwrap();
+        let deps = self.state.deps();
+        let now = deps.clock.now();
+        let txn = deps.db.begin_write().await.unwrap();
         let account = accounts::insert(
             &txn,
             NewAccount {
@@ -225,11 +225,11 @@ impl TestApp {
         )
         .await
         .unwrap();
-        credentials::send_setup_link(&txn, services, now, &account)
+        credentials::send_setup_link(&txn, deps, now, &account)
             .await
             .unwrap();
         txn.commit().await.unwrap();
-        services.mail.wake();
+        deps.mail.wake();
         account.id
     }
 
@@ -240,10 +240,10 @@ impl TestApp {
         count: usize,
         seed: u64,
     ) -> Vec<demo::Person> {
-        let services = self.state.services();
-        let now = services.clock.now();
+        let deps = self.state.deps();
+        let now = deps.clock.now();
         let people = demo::people(seed, &format!("c{seed}.example"), count);
-        let txn = services.db.begin_write().await.unwrap();
+        let txn = deps.db.begin_write().await.unwrap();
         let new_accounts = people
             .iter()
             .map(|p| NewAccount {

@@ -14,26 +14,26 @@ use crate::auth::sessions::{self, SessionToken};
 use crate::auth::totp::{self, Enrollment};
 use crate::auth::{Principal, links, password_policy, throttle};
 use crate::clock::seconds;
+use crate::deps::Deps;
 use crate::domain::Language;
 use crate::error::{ApiError, ApiResult, InputReason};
 use crate::ids::new_uuid;
 use crate::mail::{self, OutgoingMail, Template};
-use crate::state::Services;
 
 /// Reset mails per account per hour.
 pub const RESETS_PER_HOUR: u64 = 3;
 
-fn link(services: &Services, path: &str, token: &SessionToken) -> String {
+fn link(deps: &Deps, path: &str, token: &SessionToken) -> String {
     format!(
         "{}{path}#token={}",
-        services.settings.http.public_url.trim_end_matches('/'),
+        deps.settings.http.public_url.trim_end_matches('/'),
         token.expose()
     )
 }
 
 async fn notify<C: ConnectionTrait>(
     conn: &C,
-    services: &Services,
+    deps: &Deps,
     now: DateTime<Utc>,
     account: &account::Model,
     template: Template<'_>,
@@ -41,7 +41,7 @@ async fn notify<C: ConnectionTrait>(
     mail::enqueue(
         conn,
         now,
-        &services.settings.http.public_url,
+        &deps.settings.http.public_url,
         OutgoingMail {
             template,
             account_id: Some(account.id),
@@ -58,17 +58,17 @@ async fn notify<C: ConnectionTrait>(
 /// transaction. Returns the link (the CLI shows it; everyone else gets it by mail only).
 pub async fn send_setup_link<C: ConnectionTrait>(
     conn: &C,
-    services: &Services,
+    deps: &Deps,
     now: DateTime<Utc>,
     account: &account::Model,
 ) -> Result<String, DbErr> {
-    let valid_for = seconds(services.settings.auth.setup_link_secs);
+    let valid_for = seconds(deps.settings.auth.setup_link_secs);
     let token = links::issue(conn, account.id, TokenPurpose::Setup, now, valid_for).await?;
-    let url = link(services, "/account/setup", &token);
-    let hours = services.settings.auth.setup_link_secs.div_ceil(3600);
+    let url = link(deps, "/account/setup", &token);
+    let hours = deps.settings.auth.setup_link_secs.div_ceil(3600);
     notify(
         conn,
-        services,
+        deps,
         now,
         account,
         Template::Welcome { link: &url, hours },
@@ -109,16 +109,16 @@ fn check_policy(account: &account::Model, password: &str, field: &str) -> ApiRes
 
 /// The account of a usable link, without using it.
 async fn link_account(
-    services: &Services,
+    deps: &Deps,
     token: &str,
     purpose: TokenPurpose,
     now: DateTime<Utc>,
 ) -> ApiResult<account::Model> {
-    let account_id = links::peek(services.db.reader(), token, purpose, now)
+    let account_id = links::peek(deps.db.reader(), token, purpose, now)
         .await?
         .ok_or_else(invalid_link)?;
     account::Entity::find_by_id(account_id)
-        .one(services.db.reader())
+        .one(deps.db.reader())
         .await?
         .filter(|a| a.state != AccountState::Disabled)
         .ok_or_else(invalid_link)
@@ -127,17 +127,17 @@ async fn link_account(
 /// Sets the password chosen through a set-up or reset link. Does not log in; ends every
 /// session of the account; a reset also mails a notice. The second factor stays as it is.
 pub async fn set_password_with_link(
-    services: &Services,
+    deps: &Deps,
     client: Client,
     purpose: TokenPurpose,
     token: &str,
     password: String,
 ) -> ApiResult<()> {
-    let now = services.clock.now();
-    let account = link_account(services, token, purpose, now).await?;
+    let now = deps.clock.now();
+    let account = link_account(deps, token, purpose, now).await?;
     check_policy(&account, &password, "password")?;
-    let hash = services.passwords.hash(password).await?;
-    let txn = services.db.begin_write().await?;
+    let hash = deps.passwords.hash(password).await?;
+    let txn = deps.db.begin_write().await?;
     if links::consume(&txn, token, purpose, now).await? != Some(account.id) {
         return Err(invalid_link());
     }
@@ -162,22 +162,22 @@ pub async fn set_password_with_link(
     entry.after = Some(serde_json::json!({ "state": "ACTIVE" }));
     audit::record(&txn, now, entry).await?;
     if purpose == TokenPurpose::Reset {
-        notify(&txn, services, now, &account, Template::PasswordChanged).await?;
+        notify(&txn, deps, now, &account, Template::PasswordChanged).await?;
     }
     txn.commit().await?;
-    services.mail.wake();
+    deps.mail.wake();
     Ok(())
 }
 
 /// Mails a reset link if `address` is the e-mail or login of an active account, at most
 /// [`RESETS_PER_HOUR`] times an hour; answers the same in every case.
-pub async fn request_reset(services: &Services, client: Client, address: &str) -> ApiResult<()> {
-    let now = services.clock.now();
+pub async fn request_reset(deps: &Deps, client: Client, address: &str) -> ApiResult<()> {
+    let now = deps.clock.now();
     let key = address.trim().to_lowercase();
     if key.is_empty() || key.len() > 254 {
         return Ok(());
     }
-    let txn = services.db.begin_write().await?;
+    let txn = deps.db.begin_write().await?;
     let found = account::Entity::find()
         .filter(
             sea_orm::Condition::any()
@@ -203,41 +203,41 @@ pub async fn request_reset(services: &Services, client: Client, address: &str) -
         txn.commit().await?;
         return Ok(());
     }
-    let valid_for = seconds(services.settings.auth.reset_link_secs);
+    let valid_for = seconds(deps.settings.auth.reset_link_secs);
     let token = links::issue(&txn, account.id, TokenPurpose::Reset, now, valid_for).await?;
-    let url = link(services, "/account/reset", &token);
-    let minutes = services.settings.auth.reset_link_secs.div_ceil(60);
+    let url = link(deps, "/account/reset", &token);
+    let minutes = deps.settings.auth.reset_link_secs.div_ceil(60);
     let template = Template::PasswordReset {
         link: &url,
         minutes,
     };
-    notify(&txn, services, now, &account, template).await?;
+    notify(&txn, deps, now, &account, template).await?;
     let entry = AuditEntry::on_account("PASSWORD_RESET_REQUESTED", account.id, client.addr);
     audit::record(&txn, now, entry).await?;
     txn.commit().await?;
-    services.mail.wake();
+    deps.mail.wake();
     Ok(())
 }
 
-async fn load(services: &Services, account_id: Uuid) -> ApiResult<account::Model> {
+async fn load(deps: &Deps, account_id: Uuid) -> ApiResult<account::Model> {
     account::Entity::find_by_id(account_id)
-        .one(services.db.reader())
+        .one(deps.db.reader())
         .await?
         .ok_or(ApiError::Unauthenticated)
 }
 
 /// Checks the caller's current password, counting the check like a login.
 async fn check_current_password(
-    services: &Services,
+    deps: &Deps,
     account: &account::Model,
     password: String,
     field: &str,
 ) -> ApiResult<()> {
-    let now = services.clock.now();
-    let txn = services.db.begin_write().await?;
+    let now = deps.clock.now();
+    let txn = deps.db.begin_write().await?;
     let reservation = throttle::reserve(&txn, account.id, AttemptKind::Password, now).await?;
     txn.commit().await?;
-    let matches = services
+    let matches = deps
         .passwords
         .verify_or_dummy(password, account.password_hash.clone())
         .await?;
@@ -245,7 +245,7 @@ async fn check_current_password(
         None => Err(ApiError::InvalidCredentials),
         Some(_) if !matches => Err(wrong(field, "current password")),
         Some(reservation) => {
-            throttle::succeeded(services.db.writer(), reservation).await?;
+            throttle::succeeded(deps.db.writer(), reservation).await?;
             Ok(())
         }
     }
@@ -253,18 +253,18 @@ async fn check_current_password(
 
 /// Changes the caller's password; every other session ends and a notice is mailed.
 pub async fn change_password(
-    services: &Services,
+    deps: &Deps,
     client: Client,
     principal: &Principal,
     current: String,
     new: String,
 ) -> ApiResult<()> {
-    let account = load(services, principal.account_id).await?;
-    check_current_password(services, &account, current, "currentPassword").await?;
+    let account = load(deps, principal.account_id).await?;
+    check_current_password(deps, &account, current, "currentPassword").await?;
     check_policy(&account, &new, "newPassword")?;
-    let hash = services.passwords.hash(new).await?;
-    let now = services.clock.now();
-    let txn = services.db.begin_write().await?;
+    let hash = deps.passwords.hash(new).await?;
+    let now = deps.clock.now();
+    let txn = deps.db.begin_write().await?;
     account::Entity::update_many()
         .col_expr(account::Column::PasswordHash, Some(hash).into())
         .col_expr(account::Column::MustChangePassword, false.into())
@@ -276,22 +276,22 @@ pub async fn change_password(
     sessions::revoke_all(&txn, account.id, Some(principal.session_id), now).await?;
     let entry = AuditEntry::on_account("PASSWORD_CHANGED", account.id, client.addr);
     audit::record(&txn, now, entry).await?;
-    notify(&txn, services, now, &account, Template::PasswordChanged).await?;
+    notify(&txn, deps, now, &account, Template::PasswordChanged).await?;
     txn.commit().await?;
-    services.mail.wake();
+    deps.mail.wake();
     Ok(())
 }
 
 /// Starts TOTP enrolment: a new secret, waiting for its first code.
-pub async fn begin_totp(services: &Services, principal: &Principal) -> ApiResult<Enrollment> {
-    let account = load(services, principal.account_id).await?;
-    let now = services.clock.now();
+pub async fn begin_totp(deps: &Deps, principal: &Principal) -> ApiResult<Enrollment> {
+    let account = load(deps, principal.account_id).await?;
+    let now = deps.clock.now();
     let secret = totp::generate_secret();
-    let sealed = services
+    let sealed = deps
         .secrets
         .seal(account.id, &secret)
         .map_err(ApiError::internal)?;
-    let txn = services.db.begin_write().await?;
+    let txn = deps.db.begin_write().await?;
     let existing = second_factor::Entity::find_by_id(account.id)
         .one(&txn)
         .await?;
@@ -314,7 +314,7 @@ pub async fn begin_totp(services: &Services, principal: &Principal) -> ApiResult
     .exec_without_returning(&txn)
     .await?;
     txn.commit().await?;
-    totp::enrollment(&secret, &services.settings.auth.totp_issuer, &account.login)
+    totp::enrollment(&secret, &deps.settings.auth.totp_issuer, &account.login)
 }
 
 async fn replace_recovery_codes<C: ConnectionTrait>(
@@ -349,21 +349,21 @@ async fn replace_recovery_codes<C: ConnectionTrait>(
 
 /// Checks a TOTP code for a logged-in person, counted against the second-factor limit.
 async fn check_code(
-    services: &Services,
+    deps: &Deps,
     client: Client,
     account_id: Uuid,
     code: &str,
     confirmed: bool,
 ) -> ApiResult<sea_orm::DatabaseTransaction> {
-    let now = services.clock.now();
-    let txn = services.db.begin_write().await?;
+    let now = deps.clock.now();
+    let txn = deps.db.begin_write().await?;
     let Some(reservation) =
         throttle::reserve(&txn, account_id, AttemptKind::SecondFactor, now).await?
     else {
         txn.commit().await?;
         return Err(ApiError::InvalidCredentials);
     };
-    if !check_totp(&txn, services, account_id, code, now, confirmed).await? {
+    if !check_totp(&txn, deps, account_id, code, now, confirmed).await? {
         let entry = AuditEntry::on_account("SECOND_FACTOR_FAILED", account_id, client.addr);
         audit::record(&txn, now, entry).await?;
         txn.commit().await?;
@@ -376,37 +376,37 @@ async fn check_code(
 /// Confirms enrolment with a first valid code: the second factor is on, the recovery codes are
 /// returned (once), other sessions end and this one counts as opened with two factors.
 pub async fn confirm_totp(
-    services: &Services,
+    deps: &Deps,
     client: Client,
     principal: &Principal,
     code: &str,
 ) -> ApiResult<Vec<String>> {
-    let account = load(services, principal.account_id).await?;
-    let txn = check_code(services, client, account.id, code, false).await?;
-    let now = services.clock.now();
+    let account = load(deps, principal.account_id).await?;
+    let txn = check_code(deps, client, account.id, code, false).await?;
+    let now = deps.clock.now();
     let codes = replace_recovery_codes(&txn, account.id, now).await?;
     sessions::revoke_all(&txn, account.id, Some(principal.session_id), now).await?;
     sessions::set_two_factor(&txn, principal.session_id, true).await?;
     let entry = AuditEntry::on_account("TWO_FACTOR_ENABLED", account.id, client.addr);
     audit::record(&txn, now, entry).await?;
-    notify(&txn, services, now, &account, Template::TwoFactorEnabled).await?;
+    notify(&txn, deps, now, &account, Template::TwoFactorEnabled).await?;
     txn.commit().await?;
-    services.mail.wake();
+    deps.mail.wake();
     Ok(codes)
 }
 
 /// Turns the second factor off, with the password and a current code; other sessions end.
 pub async fn disable_totp(
-    services: &Services,
+    deps: &Deps,
     client: Client,
     principal: &Principal,
     password: String,
     code: &str,
 ) -> ApiResult<()> {
-    let account = load(services, principal.account_id).await?;
-    check_current_password(services, &account, password, "password").await?;
-    let txn = check_code(services, client, account.id, code, true).await?;
-    let now = services.clock.now();
+    let account = load(deps, principal.account_id).await?;
+    check_current_password(deps, &account, password, "password").await?;
+    let txn = check_code(deps, client, account.id, code, true).await?;
+    let now = deps.clock.now();
     second_factor::Entity::delete_by_id(account.id)
         .exec(&txn)
         .await?;
@@ -418,35 +418,35 @@ pub async fn disable_totp(
     sessions::set_two_factor(&txn, principal.session_id, false).await?;
     let entry = AuditEntry::on_account("TWO_FACTOR_DISABLED", account.id, client.addr);
     audit::record(&txn, now, entry).await?;
-    notify(&txn, services, now, &account, Template::TwoFactorDisabled).await?;
+    notify(&txn, deps, now, &account, Template::TwoFactorDisabled).await?;
     txn.commit().await?;
-    services.mail.wake();
+    deps.mail.wake();
     Ok(())
 }
 
 /// New recovery codes for a current code; the old ones stop working.
 pub async fn regenerate_recovery_codes(
-    services: &Services,
+    deps: &Deps,
     client: Client,
     principal: &Principal,
     code: &str,
 ) -> ApiResult<Vec<String>> {
-    let account = load(services, principal.account_id).await?;
-    let txn = check_code(services, client, account.id, code, true).await?;
-    let now = services.clock.now();
+    let account = load(deps, principal.account_id).await?;
+    let txn = check_code(deps, client, account.id, code, true).await?;
+    let now = deps.clock.now();
     let codes = replace_recovery_codes(&txn, account.id, now).await?;
     let entry = AuditEntry::on_account("RECOVERY_CODES_REGENERATED", account.id, client.addr);
     audit::record(&txn, now, entry).await?;
     notify(
         &txn,
-        services,
+        deps,
         now,
         &account,
         Template::RecoveryCodesRegenerated,
     )
     .await?;
     txn.commit().await?;
-    services.mail.wake();
+    deps.mail.wake();
     Ok(codes)
 }
 

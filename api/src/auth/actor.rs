@@ -64,7 +64,7 @@ impl PlatformOperator {
     /// host and its configuration (as trusted as the database itself). It acts, and is
     /// journaled, as the first active platform operator; `None` before `portal bootstrap`.
     pub(crate) async fn from_command_line(
-        services: &crate::state::Services,
+        deps: &crate::deps::Deps,
     ) -> Result<Option<Self>, sea_orm::DbErr> {
         use entity::{ContactStatus, contact};
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -72,7 +72,7 @@ impl PlatformOperator {
             .filter(contact::Column::ProviderRole.eq(ProviderRole::PlatformOperator))
             .filter(contact::Column::Status.eq(ContactStatus::Active))
             .order_by_asc(contact::Column::CreatedAt)
-            .one(services.db.reader())
+            .one(deps.db.reader())
             .await?;
         Ok(found.map(|c| Self {
             account_id: c.account_id,

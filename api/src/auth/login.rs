@@ -21,9 +21,9 @@ use super::sessions::{self, NewSession, SessionToken, token_hash};
 use super::{Principal, throttle, totp};
 use crate::audit::{self, AuditEntry};
 use crate::clock::seconds;
+use crate::deps::Deps;
 use crate::error::{ApiError, ApiResult};
 use crate::ids::new_uuid;
-use crate::state::Services;
 
 /// Where a request comes from, for throttling and the audit journal.
 #[derive(Debug, Clone, Copy, Default)]
@@ -96,7 +96,7 @@ pub async fn has_second_factor<C: ConnectionTrait>(conn: &C, account_id: Uuid) -
 
 async fn open_session<C: ConnectionTrait>(
     conn: &C,
-    services: &Services,
+    deps: &Deps,
     now: DateTime<Utc>,
     account_id: Uuid,
     contact: Option<&contact::Model>,
@@ -104,7 +104,7 @@ async fn open_session<C: ConnectionTrait>(
 ) -> ApiResult<SessionToken> {
     Ok(sessions::open(
         conn,
-        &services.sessions,
+        &deps.sessions,
         now,
         NewSession {
             account_id,
@@ -118,17 +118,17 @@ async fn open_session<C: ConnectionTrait>(
 
 /// Step 1: the password.
 pub async fn login(
-    services: &Services,
+    deps: &Deps,
     client: Client,
     login: &str,
     password: String,
 ) -> ApiResult<LoginOutcome> {
-    let now = services.clock.now();
-    let Some(account) = find_account(services.db.reader(), login).await? else {
-        services.passwords.verify_or_dummy(password, None).await?;
+    let now = deps.clock.now();
+    let Some(account) = find_account(deps.db.reader(), login).await? else {
+        deps.passwords.verify_or_dummy(password, None).await?;
         return Err(ApiError::InvalidCredentials);
     };
-    let txn = services.db.begin_write().await?;
+    let txn = deps.db.begin_write().await?;
     let reservation = throttle::reserve(&txn, account.id, AttemptKind::Password, now).await?;
     if reservation.is_none() {
         let entry = AuditEntry::on_account("LOGIN_THROTTLED", account.id, client.addr);
@@ -136,14 +136,14 @@ pub async fn login(
     }
     txn.commit().await?;
     // The hash is checked even when throttled, so the answer takes the same time.
-    let matches = services
+    let matches = deps
         .passwords
         .verify_or_dummy(password, account.password_hash.clone())
         .await?;
     let Some(reservation) = reservation else {
         return Err(ApiError::InvalidCredentials);
     };
-    let txn = services.db.begin_write().await?;
+    let txn = deps.db.begin_write().await?;
     if !matches || account.state != AccountState::Active {
         let entry = AuditEntry::on_account("LOGIN_FAILED", account.id, client.addr);
         audit::record(&txn, now, entry).await?;
@@ -154,7 +154,7 @@ pub async fn login(
     let contact = default_contact(&txn, account.id).await?;
     let outcome = if has_second_factor(&txn, account.id).await? {
         let challenge = SessionToken::generate();
-        let expires_at = now + seconds(services.settings.auth.challenge_secs);
+        let expires_at = now + seconds(deps.settings.auth.challenge_secs);
         login_challenge::Entity::insert(login_challenge::ActiveModel {
             id: Set(new_uuid()),
             token_hash: Set(token_hash(challenge.expose())),
@@ -173,7 +173,7 @@ pub async fn login(
             expires_at,
         }
     } else {
-        let token = open_session(&txn, services, now, account.id, contact.as_ref(), false).await?;
+        let token = open_session(&txn, deps, now, account.id, contact.as_ref(), false).await?;
         let entry = AuditEntry::on_account("LOGIN_SUCCEEDED", account.id, client.addr);
         audit::record(&txn, now, entry).await?;
         LoginOutcome::SignedIn { token }
@@ -187,7 +187,7 @@ pub async fn login(
 /// factor or one waiting for enrolment confirmation.
 pub async fn check_totp<C: ConnectionTrait>(
     conn: &C,
-    services: &Services,
+    deps: &Deps,
     account_id: Uuid,
     code: &str,
     now: DateTime<Utc>,
@@ -205,7 +205,7 @@ pub async fn check_totp<C: ConnectionTrait>(
     else {
         return Ok(false);
     };
-    let secret = services
+    let secret = deps
         .secrets
         .open(account_id, &row.secret)
         .map_err(ApiError::internal)?;
@@ -260,13 +260,13 @@ async fn use_recovery_code<C: ConnectionTrait>(
 
 /// Step 2: the second factor, with the challenge of step 1. Opens a session with a new token.
 pub async fn complete_login(
-    services: &Services,
+    deps: &Deps,
     client: Client,
     challenge: &str,
     factor: SecondFactor,
 ) -> ApiResult<SessionToken> {
-    let now = services.clock.now();
-    let txn = services.db.begin_write().await?;
+    let now = deps.clock.now();
+    let txn = deps.db.begin_write().await?;
     let Some(row) = login_challenge::Entity::find()
         .filter(login_challenge::Column::TokenHash.eq(token_hash(challenge)))
         .one(&txn)
@@ -290,7 +290,7 @@ pub async fn complete_login(
         .is_some_and(|a| a.state == AccountState::Active);
     let (accepted, action) = match &factor {
         SecondFactor::Code(code) => (
-            active && check_totp(&txn, services, account_id, code, now, true).await?,
+            active && check_totp(&txn, deps, account_id, code, now, true).await?,
             "LOGIN_SUCCEEDED",
         ),
         SecondFactor::RecoveryCode(code) => (
@@ -324,7 +324,7 @@ pub async fn complete_login(
         }
         None => None,
     };
-    let token = open_session(&txn, services, now, account_id, contact.as_ref(), true).await?;
+    let token = open_session(&txn, deps, now, account_id, contact.as_ref(), true).await?;
     audit::record(
         &txn,
         now,
@@ -336,9 +336,9 @@ pub async fn complete_login(
 }
 
 /// Ends the caller's session.
-pub async fn logout(services: &Services, client: Client, principal: &Principal) -> ApiResult<()> {
-    let now = services.clock.now();
-    let txn = services.db.begin_write().await?;
+pub async fn logout(deps: &Deps, client: Client, principal: &Principal) -> ApiResult<()> {
+    let now = deps.clock.now();
+    let txn = deps.db.begin_write().await?;
     sessions::revoke(&txn, principal.session_id, now).await?;
     let entry = AuditEntry::on_account("LOGOUT", principal.account_id, client.addr);
     audit::record(&txn, now, entry).await?;
@@ -348,12 +348,12 @@ pub async fn logout(services: &Services, client: Client, principal: &Principal) 
 
 /// Ends every session of the caller's account, this one included; returns how many.
 pub async fn logout_everywhere(
-    services: &Services,
+    deps: &Deps,
     client: Client,
     principal: &Principal,
 ) -> ApiResult<u64> {
-    let now = services.clock.now();
-    let txn = services.db.begin_write().await?;
+    let now = deps.clock.now();
+    let txn = deps.db.begin_write().await?;
     let ended = sessions::revoke_all(&txn, principal.account_id, None, now).await?;
     let entry = AuditEntry::on_account("LOGOUT_EVERYWHERE", principal.account_id, client.addr);
     audit::record(&txn, now, entry).await?;

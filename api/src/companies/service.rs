@@ -5,11 +5,11 @@ use entity::{CompanyKind, company};
 use super::repo::{self, CompanySettings};
 use crate::audit::{self, AuditEntry};
 use crate::auth::{Actor, PlatformOperator, SecurityAdministrator};
+use crate::deps::Deps;
 use crate::domain::{CompanyName, Language};
 use crate::error::{ApiError, ApiResult};
 use crate::idempotency::{self, IdempotencyKey};
 use crate::paging::{Page, PageRequest};
-use crate::state::Services;
 
 const CREATE_SCOPE: &str = "createCompany";
 
@@ -31,17 +31,17 @@ pub struct CreatedCompany {
 
 /// Creates a customer company with the next `ACC-` number.
 pub async fn create(
-    services: &Services,
+    deps: &Deps,
     operator: &PlatformOperator,
     input: NewCompany,
 ) -> ApiResult<CreatedCompany> {
     let account_id = operator.account_id();
     let key = input.idempotency_key.as_ref();
-    if let Some(replayed) = replay(services, account_id, key).await? {
+    if let Some(replayed) = replay(deps, account_id, key).await? {
         return Ok(replayed);
     }
-    let now = services.clock.now();
-    let txn = services.db.begin_write().await?;
+    let now = deps.clock.now();
+    let txn = deps.db.begin_write().await?;
     let created = insert_in(&txn, account_id, &input, now).await?;
     if let Some(key) = key {
         let recorded =
@@ -50,7 +50,7 @@ pub async fn create(
             drop(txn);
             // A concurrent call with the same key won the race: answer with its result.
             if crate::db::is_unique_violation(&err)
-                && let Some(replayed) = replay(services, account_id, Some(key)).await?
+                && let Some(replayed) = replay(deps, account_id, Some(key)).await?
             {
                 return Ok(replayed);
             }
@@ -66,12 +66,12 @@ pub async fn create(
 }
 
 async fn replay(
-    services: &Services,
+    deps: &Deps,
     account_id: uuid::Uuid,
     key: Option<&IdempotencyKey>,
 ) -> ApiResult<Option<CreatedCompany>> {
     let Some(key) = key else { return Ok(None) };
-    let db = services.db.reader();
+    let db = deps.db.reader();
     let Some(target) = idempotency::find(db, account_id, CREATE_SCOPE, key).await? else {
         return Ok(None);
     };
@@ -86,7 +86,7 @@ async fn replay(
 
 /// A company the caller may see; another company answers exactly like an unknown ID.
 pub async fn find_visible(
-    services: &Services,
+    deps: &Deps,
     actor: &Actor,
     id: uuid::Uuid,
 ) -> ApiResult<Option<company::Model>> {
@@ -94,19 +94,19 @@ pub async fn find_visible(
     if !operator && !actor.can_see_company(id) {
         return Ok(None);
     }
-    Ok(repo::find(services.db.reader(), id).await?)
+    Ok(repo::find(deps.db.reader(), id).await?)
 }
 
 /// Every company, for the platform operator.
 pub async fn list(
-    services: &Services,
+    deps: &Deps,
     _operator: &PlatformOperator,
     search: Option<&str>,
     page: &PageRequest,
 ) -> ApiResult<Page<company::Model>> {
     let after = page.after.as_ref().map(repo::parse_cursor).transpose()?;
     let search = search.map(str::trim).filter(|s| !s.is_empty());
-    let rows = repo::list(services.db.reader(), search, after, page).await?;
+    let rows = repo::list(deps.db.reader(), search, after, page).await?;
     Ok(Page::from_rows(page, rows, repo::cursor))
 }
 
@@ -151,12 +151,12 @@ fn company_json(company: &company::Model) -> serde_json::Value {
 
 /// Sets the company's "require a second factor of every contact" policy.
 pub async fn set_security_policy(
-    services: &Services,
+    deps: &Deps,
     admin: &SecurityAdministrator,
     require_two_factor: bool,
 ) -> ApiResult<company::Model> {
-    let now = services.clock.now();
-    let txn = services.db.begin_write().await?;
+    let now = deps.clock.now();
+    let txn = deps.db.begin_write().await?;
     let company = repo::lock(&txn, admin.company_id())
         .await?
         .ok_or(ApiError::NotFound { what: "company" })?;

@@ -15,10 +15,10 @@ use crate::accounts::repo::{self as accounts, NewAccount};
 use crate::audit::{self, AuditEntry};
 use crate::auth::{ContactDirectory, PlatformOperator, SecurityAdministrator};
 use crate::companies;
+use crate::deps::Deps;
 use crate::domain::{Email, Language, PersonName};
 use crate::error::{ApiError, ApiResult, InputReason};
 use crate::mail::{self, OutgoingMail, Template};
-use crate::state::Services;
 
 /// A person to add to a company.
 #[derive(Debug, Clone)]
@@ -108,7 +108,7 @@ fn not_found() -> ApiError {
 /// Writes the mail that tells an account's owner something about one contact.
 pub(crate) async fn mail_contact<C: ConnectionTrait>(
     conn: &C,
-    services: &Services,
+    deps: &Deps,
     now: DateTime<Utc>,
     contact: &contact::Model,
     language: Language,
@@ -118,7 +118,7 @@ pub(crate) async fn mail_contact<C: ConnectionTrait>(
     mail::enqueue(
         conn,
         now,
-        &services.settings.http.public_url,
+        &deps.settings.http.public_url,
         OutgoingMail {
             template,
             account_id: Some(contact.account_id),
@@ -143,7 +143,7 @@ enum Grant {
 /// e-mail, otherwise the existing account linked and told. The contact starts without roles.
 async fn add_in<C: ConnectionTrait>(
     txn: &C,
-    services: &Services,
+    deps: &Deps,
     now: DateTime<Utc>,
     company: &company::Model,
     person: NewPerson,
@@ -211,14 +211,14 @@ async fn add_in<C: ConnectionTrait>(
         .await
         .map_err(|err| unique_to_taken(err, "email"))?;
     if is_new {
-        credentials::send_setup_link(txn, services, now, &account).await?;
+        credentials::send_setup_link(txn, deps, now, &account).await?;
     } else {
         let template = Template::AddedToCompany {
             company: &company.name,
         };
         mail_contact(
             txn,
-            services,
+            deps,
             now,
             &created,
             account_language(&account),
@@ -243,19 +243,19 @@ fn unique_to_taken(err: DbErr, field: &str) -> ApiError {
 
 /// Adds a contact to the directory's company (Support and Security Administrators).
 pub async fn add(
-    services: &Services,
+    deps: &Deps,
     directory: &ContactDirectory,
     person: NewPerson,
 ) -> ApiResult<contact::Model> {
-    let now = services.clock.now();
-    let txn = services.db.begin_write().await?;
+    let now = deps.clock.now();
+    let txn = deps.db.begin_write().await?;
     let company = companies::repo::lock(&txn, directory.company_id())
         .await?
         .ok_or(ApiError::NotFound { what: "company" })?;
-    let created = add_in(&txn, services, now, &company, person, Grant::Nothing).await?;
+    let created = add_in(&txn, deps, now, &company, person, Grant::Nothing).await?;
     journal_and_commit(
         txn,
-        services,
+        deps,
         now,
         "CONTACT_ADDED",
         directory.account_id(),
@@ -267,13 +267,13 @@ pub async fn add(
 /// The platform operator adds a company's first Security Administrator; refused once the
 /// company has an active one (from then on its own administrators add people).
 pub async fn add_first_security_administrator(
-    services: &Services,
+    deps: &Deps,
     operator: &PlatformOperator,
     company_id: Uuid,
     person: NewPerson,
 ) -> ApiResult<contact::Model> {
-    let now = services.clock.now();
-    let txn = services.db.begin_write().await?;
+    let now = deps.clock.now();
+    let txn = deps.db.begin_write().await?;
     let company = companies::repo::lock(&txn, company_id)
         .await?
         .filter(|c| c.kind == entity::CompanyKind::Customer)
@@ -286,7 +286,7 @@ pub async fn add_first_security_administrator(
     }
     let created = add_in(
         &txn,
-        services,
+        deps,
         now,
         &company,
         person,
@@ -294,13 +294,13 @@ pub async fn add_first_security_administrator(
     )
     .await?;
     let action = "SECURITY_ADMINISTRATOR_CREATED";
-    journal_and_commit(txn, services, now, action, operator.account_id(), created).await
+    journal_and_commit(txn, deps, now, action, operator.account_id(), created).await
 }
 
 /// The platform operator adds a support agent or manager to the provider organisation; they
 /// work on every company's submitted requests.
 pub async fn add_support_staff(
-    services: &Services,
+    deps: &Deps,
     operator: &PlatformOperator,
     person: NewPerson,
     role: ProviderRole,
@@ -312,33 +312,33 @@ pub async fn add_support_staff(
             "support staff are agents or managers",
         ));
     }
-    let now = services.clock.now();
-    let txn = services.db.begin_write().await?;
+    let now = deps.clock.now();
+    let txn = deps.db.begin_write().await?;
     let provider = companies::repo::find_provider(&txn)
         .await?
         .ok_or(ApiError::NotFound { what: "company" })?;
     let provider = companies::repo::lock(&txn, provider.id)
         .await?
         .ok_or(ApiError::NotFound { what: "company" })?;
-    let created = add_in(&txn, services, now, &provider, person, Grant::Staff(role)).await?;
+    let created = add_in(&txn, deps, now, &provider, person, Grant::Staff(role)).await?;
     let action = "SUPPORT_STAFF_CREATED";
-    journal_and_commit(txn, services, now, action, operator.account_id(), created).await
+    journal_and_commit(txn, deps, now, action, operator.account_id(), created).await
 }
 
 /// A customer company and its first Security Administrator in one transaction (the command
 /// line): both or neither.
 pub async fn create_company_with_security_administrator(
-    services: &Services,
+    deps: &Deps,
     operator: &PlatformOperator,
     new: companies::NewCompany,
     person: NewPerson,
 ) -> ApiResult<(company::Model, contact::Model)> {
-    let now = services.clock.now();
-    let txn = services.db.begin_write().await?;
+    let now = deps.clock.now();
+    let txn = deps.db.begin_write().await?;
     let company = companies::insert_in(&txn, operator.account_id(), &new, now).await?;
     let created = add_in(
         &txn,
-        services,
+        deps,
         now,
         &company,
         person,
@@ -347,14 +347,14 @@ pub async fn create_company_with_security_administrator(
     .await?;
     let action = "SECURITY_ADMINISTRATOR_CREATED";
     let created =
-        journal_and_commit(txn, services, now, action, operator.account_id(), created).await?;
+        journal_and_commit(txn, deps, now, action, operator.account_id(), created).await?;
     Ok((company, created))
 }
 
 /// Journals a new contact, commits, and wakes the mail worker for its welcome mail.
 async fn journal_and_commit(
     txn: sea_orm::DatabaseTransaction,
-    services: &Services,
+    deps: &Deps,
     now: DateTime<Utc>,
     action: &'static str,
     actor: Uuid,
@@ -362,7 +362,7 @@ async fn journal_and_commit(
 ) -> ApiResult<contact::Model> {
     audit::record(&txn, now, contact_entry(action, actor, None, &created)).await?;
     txn.commit().await?;
-    services.mail.wake();
+    deps.mail.wake();
     Ok(created)
 }
 
@@ -442,14 +442,14 @@ async fn write_if_unchanged<C: ConnectionTrait>(
 
 /// Edits a contact's names or e-mail, if it still has `version`.
 pub async fn edit(
-    services: &Services,
+    deps: &Deps,
     directory: &ContactDirectory,
     id: Uuid,
     version: i32,
     edit: ContactEdit,
 ) -> ApiResult<contact::Model> {
-    let now = services.clock.now();
-    let txn = services.db.begin_write().await?;
+    let now = deps.clock.now();
+    let txn = deps.db.begin_write().await?;
     // Every writer of contacts takes the company lock (role batches rely on it).
     companies::repo::lock(&txn, directory.company_id()).await?;
     let before = own_contact(&txn, directory.company_id(), id).await?;
@@ -493,30 +493,30 @@ pub enum StatusChange {
 
 /// Marks a contact obsolete; refused while it holds an applied role, naming those roles.
 pub async fn mark_obsolete(
-    services: &Services,
+    deps: &Deps,
     admin: &SecurityAdministrator,
     id: Uuid,
 ) -> ApiResult<StatusChange> {
-    set_status(services, admin, id, ContactStatus::Obsolete).await
+    set_status(deps, admin, id, ContactStatus::Obsolete).await
 }
 
 /// Makes an obsolete contact active again (without roles: they are staged as usual).
 pub async fn reactivate(
-    services: &Services,
+    deps: &Deps,
     admin: &SecurityAdministrator,
     id: Uuid,
 ) -> ApiResult<StatusChange> {
-    set_status(services, admin, id, ContactStatus::Active).await
+    set_status(deps, admin, id, ContactStatus::Active).await
 }
 
 async fn set_status(
-    services: &Services,
+    deps: &Deps,
     admin: &SecurityAdministrator,
     id: Uuid,
     status: ContactStatus,
 ) -> ApiResult<StatusChange> {
-    let now = services.clock.now();
-    let txn = services.db.begin_write().await?;
+    let now = deps.clock.now();
+    let txn = deps.db.begin_write().await?;
     companies::repo::lock(&txn, admin.company_id()).await?;
     let before = own_contact(&txn, admin.company_id(), id).await?;
     if before.status == status {

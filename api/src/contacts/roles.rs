@@ -17,11 +17,11 @@ use super::repo;
 use crate::audit::{self, AuditEntry};
 use crate::auth::SecurityAdministrator;
 use crate::companies;
+use crate::deps::Deps;
 use crate::domain::Language;
 use crate::error::{ApiError, ApiResult, InputReason};
 use crate::ids::new_uuid;
 use crate::mail::{self, OutgoingMail, Template};
-use crate::state::Services;
 
 /// A contact's customer roles: at most one support role, and optionally Security
 /// Administrator. The type cannot hold two support roles.
@@ -90,10 +90,10 @@ fn mine(admin: &SecurityAdministrator) -> sea_orm::Select<staged_role_change::En
 /// The changes this administrator staged in this session for their company, oldest first,
 /// each with its contact (read in one query per 500 changes, not one per change).
 pub async fn staged(
-    services: &Services,
+    deps: &Deps,
     admin: &SecurityAdministrator,
 ) -> ApiResult<Vec<(StagedChange, Option<contact::Model>)>> {
-    let db = services.db.reader();
+    let db = deps.db.reader();
     let rows = mine(admin)
         .order_by_asc(staged_role_change::Column::StagedAt)
         .order_by_asc(staged_role_change::Column::Id)
@@ -129,13 +129,13 @@ async fn contacts_by_id<C: ConnectionTrait>(
 /// Stages (or re-stages) the roles `to` for a contact. Staging a contact's current roles
 /// removes its staged change; `None` then.
 pub async fn stage(
-    services: &Services,
+    deps: &Deps,
     admin: &SecurityAdministrator,
     contact_id: Uuid,
     to: RoleSet,
 ) -> ApiResult<Option<StagedChange>> {
-    let now = services.clock.now();
-    let txn = services.db.begin_write().await?;
+    let now = deps.clock.now();
+    let txn = deps.db.begin_write().await?;
     // Serialised with `apply` of the same company, so a change staged while a batch is being
     // applied is neither written with stale roles nor deleted unseen.
     companies::repo::lock(&txn, admin.company_id()).await?;
@@ -195,11 +195,11 @@ pub async fn stage(
 /// Discards the staged changes of these contacts, or all of them when `contacts` is `None`;
 /// how many were discarded.
 pub async fn discard(
-    services: &Services,
+    deps: &Deps,
     admin: &SecurityAdministrator,
     contacts: Option<&[Uuid]>,
 ) -> ApiResult<u64> {
-    let txn = services.db.begin_write().await?;
+    let txn = deps.db.begin_write().await?;
     companies::repo::lock(&txn, admin.company_id()).await?;
     let mut delete = staged_role_change::Entity::delete_many()
         .filter(staged_role_change::Column::SessionId.eq(admin.session_id()))
@@ -230,12 +230,12 @@ pub struct ApplyOutcome {
 /// Applies every staged change in one transaction, or none. The administrator's own rights
 /// are checked again inside the transaction (a demoted administrator cannot apply).
 pub async fn apply(
-    services: &Services,
+    deps: &Deps,
     admin: &SecurityAdministrator,
     client_addr: Option<IpAddr>,
 ) -> ApiResult<ApplyOutcome> {
-    let now = services.clock.now();
-    let txn = services.db.begin_write().await?;
+    let now = deps.clock.now();
+    let txn = deps.db.begin_write().await?;
     let company = companies::repo::lock(&txn, admin.company_id())
         .await?
         .ok_or(ApiError::NotFound { what: "company" })?;
@@ -398,7 +398,7 @@ pub async fn apply(
                 .unwrap_or(company_language),
         })
         .collect();
-    mail::enqueue_many(&txn, now, &services.settings.http.public_url, mails).await?;
+    mail::enqueue_many(&txn, now, &deps.settings.http.public_url, mails).await?;
     let summary = AuditEntry {
         action: "ROLE_BATCH_APPLIED",
         actor_account_id: Some(admin.account_id()),
@@ -427,7 +427,7 @@ pub async fn apply(
             .await?;
     }
     txn.commit().await?;
-    services.mail.wake();
+    deps.mail.wake();
     Ok(ApplyOutcome {
         applied,
         problems: Vec::new(),

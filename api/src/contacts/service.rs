@@ -5,13 +5,13 @@ use uuid::Uuid;
 
 use super::repo::{self, ContactFilter, ContactOrder};
 use crate::auth::{Actor, ContactDirectory};
+use crate::deps::Deps;
 use crate::error::ApiResult;
 use crate::paging::{Page, PageRequest};
-use crate::state::Services;
 
 /// One page of the contacts of the directory's company.
 pub async fn list(
-    services: &Services,
+    deps: &Deps,
     directory: &ContactDirectory,
     filter: &ContactFilter,
     order: ContactOrder,
@@ -23,7 +23,7 @@ pub async fn list(
         .map(|cursor| repo::parse_cursor(order, cursor))
         .transpose()?;
     let company_id = directory.company_id();
-    let rows = repo::list(services.db.reader(), company_id, filter, order, after, page).await?;
+    let rows = repo::list(deps.db.reader(), company_id, filter, order, after, page).await?;
     Ok(Page::from_rows(page, rows, |row| order.cursor(row)))
 }
 
@@ -31,11 +31,11 @@ pub async fn list(
 /// contact directory, or any contact for the platform operator. Anything else answers exactly
 /// like an unknown ID.
 pub async fn find_visible(
-    services: &Services,
+    deps: &Deps,
     actor: &Actor,
     id: Uuid,
 ) -> ApiResult<Option<contact::Model>> {
-    let Some(found) = repo::find(services.db.reader(), id).await? else {
+    let Some(found) = repo::find(deps.db.reader(), id).await? else {
         return Ok(None);
     };
     let is_self = actor.account_id() == Some(found.account_id);

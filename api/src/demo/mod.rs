@@ -15,9 +15,9 @@ use crate::auth::sessions::{self, NewSession};
 use crate::auth::totp;
 use crate::companies::repo as companies;
 use crate::contacts::repo::{self as contacts, NewContact};
+use crate::deps::Deps;
 use crate::domain::{CompanyName, Email, Language};
 use crate::error::{ApiError, ApiResult};
-use crate::state::Services;
 
 pub use names::{Person, people};
 
@@ -266,42 +266,42 @@ pub const DEMO_REQUESTS: usize = 3_000;
 
 /// Loads the data set if it is not there yet, and issues a session per named person.
 /// `extra_contacts` adds that many generated contacts to Groupe Hélios (for benchmarks).
-pub async fn load(services: &Services, extra_contacts: usize) -> ApiResult<DemoSummary> {
-    load_with(services, extra_contacts, DEMO_REQUESTS).await
+pub async fn load(deps: &Deps, extra_contacts: usize) -> ApiResult<DemoSummary> {
+    load_with(deps, extra_contacts, DEMO_REQUESTS).await
 }
 
 /// [`load`] with `requests` generated requests (millions for benchmarks) instead of
 /// [`DEMO_REQUESTS`].
 pub async fn load_with(
-    services: &Services,
+    deps: &Deps,
     extra_contacts: usize,
     requests: usize,
 ) -> ApiResult<DemoSummary> {
-    let db = services.db.reader();
+    let db = deps.db.reader();
     let existing = accounts::find_by_email(db, &demo_email("lionel", PROVIDER)?).await?;
     let created = existing.is_none();
     if created {
-        create(services, extra_contacts).await?;
-        let made = requests::generate(services, requests, 2026).await?;
-        services.db.writer().execute_unprepared("ANALYZE").await?;
+        create(deps, extra_contacts).await?;
+        let made = requests::generate(deps, requests, 2026).await?;
+        deps.db.writer().execute_unprepared("ANALYZE").await?;
         tracing::info!(requests = made, "demo requests generated");
     }
-    let logins = issue_sessions(services).await?;
-    stage_pending_changes(services, &logins).await?;
+    let logins = issue_sessions(deps).await?;
+    stage_pending_changes(deps, &logins).await?;
     Ok(DemoSummary { created, logins })
 }
 
 /// Julien's printed session comes with two role changes staged and not applied: Camille to
 /// Support Advanced, Bastien made Security Administrator too. They show in
 /// `stagedRoleChanges` for that token, and vanish when the session ends, as any staged change.
-async fn stage_pending_changes(services: &Services, logins: &[DemoLogin]) -> ApiResult<()> {
+async fn stage_pending_changes(deps: &Deps, logins: &[DemoLogin]) -> ApiResult<()> {
     use crate::auth::Actor;
     use crate::contacts::roles::{self, RoleSet};
     let Some(julien) = logins.iter().find(|l| l.login == "julien") else {
         return Ok(());
     };
-    let now = services.clock.now();
-    let principal = sessions::resolve(&services.db, &services.sessions, now, &julien.token)
+    let now = deps.clock.now();
+    let principal = sessions::resolve(&deps.db, &deps.sessions, now, &julien.token)
         .await?
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("demo session missing")))?;
     let admin = Actor::Person(principal).security_administrator()?;
@@ -323,14 +323,13 @@ async fn stage_pending_changes(services: &Services, logins: &[DemoLogin]) -> Api
     ];
     for (login, to) in changes {
         let email = demo_email(login, 1)?;
-        let Some(account) = accounts::find_by_email(services.db.reader(), &email).await? else {
+        let Some(account) = accounts::find_by_email(deps.db.reader(), &email).await? else {
             continue;
         };
-        let Some(contact) = contacts::first_of_account(services.db.reader(), account.id).await?
-        else {
+        let Some(contact) = contacts::first_of_account(deps.db.reader(), account.id).await? else {
             continue;
         };
-        roles::stage(services, &admin, contact.id, to).await?;
+        roles::stage(deps, &admin, contact.id, to).await?;
     }
     Ok(())
 }
@@ -340,10 +339,10 @@ fn demo_email(login: &str, company: usize) -> ApiResult<Email> {
     Email::parse(&format!("{login}@{domain}"), "email")
 }
 
-async fn create(services: &Services, extra_contacts: usize) -> ApiResult<()> {
-    let hash = services.passwords.hash(DEMO_PASSWORD.to_owned()).await?;
-    let now = services.clock.now();
-    let txn = services.db.begin_write().await?;
+async fn create(deps: &Deps, extra_contacts: usize) -> ApiResult<()> {
+    let hash = deps.passwords.hash(DEMO_PASSWORD.to_owned()).await?;
+    let now = deps.clock.now();
+    let txn = deps.db.begin_write().await?;
     let mut company_ids = Vec::with_capacity(COMPANIES.len());
     for (index, company) in COMPANIES.iter().enumerate() {
         let name = CompanyName::parse(company.name, "name")?;
@@ -452,7 +451,7 @@ async fn create(services: &Services, extra_contacts: usize) -> ApiResult<()> {
     txn.commit().await?;
     // Fresh statistics after a bulk load, or the first queries plan for empty tables (on
     // PostgreSQL a 50,000-contact page took 24 ms instead of 1 ms before autovacuum caught up).
-    services.db.writer().execute_unprepared("ANALYZE").await?;
+    deps.db.writer().execute_unprepared("ANALYZE").await?;
     tracing::info!(
         companies = COMPANIES.len(),
         accounts = inserted.len(),
@@ -461,9 +460,9 @@ async fn create(services: &Services, extra_contacts: usize) -> ApiResult<()> {
     Ok(())
 }
 
-async fn issue_sessions(services: &Services) -> ApiResult<Vec<DemoLogin>> {
-    let now = services.clock.now();
-    let txn = services.db.begin_write().await?;
+async fn issue_sessions(deps: &Deps) -> ApiResult<Vec<DemoLogin>> {
+    let now = deps.clock.now();
+    let txn = deps.db.begin_write().await?;
     let mut logins = Vec::new();
     let mut company_names: HashMap<Uuid, String> = HashMap::new();
     for named in NAMED.iter().filter(|n| n.status == ContactStatus::Active) {
@@ -478,13 +477,13 @@ async fn issue_sessions(services: &Services) -> ApiResult<Vec<DemoLogin>> {
         // Security Administrators and provider staff work only in two-factor sessions.
         let needs_second_factor = named.security || named.provider.is_some();
         let totp_secret = if needs_second_factor {
-            Some(ensure_second_factor(services, &txn, account.id, named.login, now).await?)
+            Some(ensure_second_factor(deps, &txn, account.id, named.login, now).await?)
         } else {
             None
         };
         let token = sessions::open(
             &txn,
-            &services.sessions,
+            &deps.sessions,
             now,
             NewSession {
                 account_id: account.id,
@@ -518,7 +517,7 @@ async fn issue_sessions(services: &Services) -> ApiResult<Vec<DemoLogin>> {
 /// The demo person's TOTP secret (derived from the login, so it is the same on every machine),
 /// enrolled and confirmed if it was not yet.
 async fn ensure_second_factor<C: ConnectionTrait>(
-    services: &Services,
+    deps: &Deps,
     conn: &C,
     account_id: Uuid,
     login: &str,
@@ -532,7 +531,7 @@ async fn ensure_second_factor<C: ConnectionTrait>(
         .await?
         .is_none()
     {
-        let sealed = services
+        let sealed = deps
             .secrets
             .seal(account_id, &secret)
             .map_err(ApiError::internal)?;
@@ -546,7 +545,7 @@ async fn ensure_second_factor<C: ConnectionTrait>(
         .exec_without_returning(conn)
         .await?;
     }
-    let issuer = &services.settings.auth.totp_issuer;
+    let issuer = &deps.settings.auth.totp_issuer;
     Ok(totp::enrollment(&secret, issuer, login)?.secret_base32)
 }
 

@@ -15,6 +15,7 @@ use sea_orm::ActiveValue::Set;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Statement};
 use uuid::Uuid;
 
+use crate::deps::Deps;
 use crate::error::{ApiError, ApiResult};
 use crate::ids::new_uuid;
 use crate::requests::lifecycle::{self, Action, ActionKind, Side, State};
@@ -22,7 +23,6 @@ use crate::requests::repo::{Author, NewEvent, event_row, message_row};
 use crate::requests::service::human_id;
 use crate::requests::{action_code, form::RequestForm};
 use crate::sql::placeholders;
-use crate::state::Services;
 
 /// Requests per transaction.
 const CHUNK: usize = 1_000;
@@ -169,17 +169,17 @@ fn path(target: State, rng: &mut ChaCha8Rng) -> Vec<ActionKind> {
 
 /// Writes a small log file for each message in `logs` and records it as its attachment.
 async fn attach_logs(
-    services: &Services,
+    deps: &Deps,
     logs: &[(Uuid, Uuid, chrono::DateTime<chrono::Utc>, Author)],
 ) -> ApiResult<()> {
-    let txn = services.db.begin_write().await?;
+    let txn = deps.db.begin_write().await?;
     let mut written = Vec::new();
     for (n, (request_id, message_id, at, author)) in logs.iter().enumerate() {
         let text = format!(
             "{at} INFO  signature service started\n{at} WARN  envelope {n:04} waiting for signer\n\
              {at} ERROR envelope {n:04} refused: certificate chain incomplete\n"
         );
-        let file = services
+        let file = deps
             .files
             .put_bytes(*at, &format!("server-{n:02}.log"), text.into_bytes().into())
             .await
@@ -196,7 +196,7 @@ async fn attach_logs(
         .await?;
     }
     if let Err(err) = txn.commit().await {
-        services.files.delete_all(written).await;
+        deps.files.delete_all(written).await;
         return Err(err.into());
     }
     Ok(())
@@ -216,18 +216,18 @@ fn side_of(action: ActionKind) -> Side {
 
 /// Generates `count` requests spread over the last 18 months, open ones recent enough that
 /// nothing is overdue when the portal starts.
-pub async fn generate(services: &Services, count: usize, seed: u64) -> ApiResult<usize> {
-    let cast = cast(services.db.reader()).await?;
+pub async fn generate(deps: &Deps, count: usize, seed: u64) -> ApiResult<usize> {
+    let cast = cast(deps.db.reader()).await?;
     if cast.companies.is_empty() || cast.agents.is_empty() || count == 0 {
         return Ok(0);
     }
-    let now = services.clock.now();
+    let now = deps.clock.now();
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     // Continue each year's numbering where it is.
     let mut numbers: HashMap<i32, i64> = HashMap::new();
     for year in now.year() - 2..=now.year() {
         let current = entity::counter::Entity::find_by_id(format!("SR-{year}"))
-            .one(services.db.reader())
+            .one(deps.db.reader())
             .await?
             .map_or(0, |c| c.value);
         numbers.insert(year, current);
@@ -434,7 +434,7 @@ pub async fn generate(services: &Services, count: usize, seed: u64) -> ApiResult
             form.write(&mut row);
             requests.push(row);
         }
-        let txn = services.db.begin_write().await?;
+        let txn = deps.db.begin_write().await?;
         for batch in requests.chunks(500) {
             request::Entity::insert_many(batch.to_vec())
                 .exec_without_returning(&txn)
@@ -453,9 +453,9 @@ pub async fn generate(services: &Services, count: usize, seed: u64) -> ApiResult
         txn.commit().await?;
         made += chunk;
     }
-    attach_logs(services, &logs).await?;
+    attach_logs(deps, &logs).await?;
     // Later submissions continue the numbering.
-    let txn = services.db.begin_write().await?;
+    let txn = deps.db.begin_write().await?;
     for (year, last) in numbers {
         let backend = txn.get_database_backend();
         let sql = placeholders(

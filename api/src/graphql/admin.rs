@@ -6,18 +6,18 @@ use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::audit_event;
 
-use super::context::{actor, request, services};
+use super::context::{actor, deps, request};
 use super::types::{Company, Contact, InputProblem, PageInfo, SupportRoleGql, Viewer};
 use crate::audit::{self, AuditFilter};
 use crate::contacts::admin::{
     self, ContactEdit, ContactProblem, ContactProblemCode, NewPerson, StatusChange,
 };
 use crate::contacts::roles::{self, RoleSet, StagedChange};
+use crate::deps::Deps;
 use crate::domain::{Email, PersonName};
 use crate::error::{ApiError, ApiResult};
 use crate::ids::{NodeId, NodeKind};
 use crate::paging::PageRequest;
-use crate::state::Services;
 use crate::{auth, companies, contacts};
 
 /// A contact's customer roles.
@@ -373,10 +373,10 @@ where
 }
 
 async fn staged_list(
-    services: &Services,
+    deps: &Deps,
     admin: &auth::SecurityAdministrator,
 ) -> ApiResult<Vec<StagedRoleChange>> {
-    Ok(roles::staged(services, admin)
+    Ok(roles::staged(deps, admin)
         .await?
         .into_iter()
         .map(|(change, contact)| StagedRoleChange(change, contact))
@@ -413,10 +413,10 @@ impl AdminMutation {
         ctx: &Context<'_>,
         input: AddContactInput,
     ) -> ApiResult<AddContactPayload> {
-        let services = services(ctx)?;
+        let deps = deps(ctx)?;
         let directory = actor(ctx).await?.contact_directory()?;
         let person = parse_person(&input.last_name, &input.first_name, &input.email)?;
-        add_payload(person, |person| admin::add(services, &directory, person)).await
+        add_payload(person, |person| admin::add(deps, &directory, person)).await
     }
 
     /// Creates the first Security Administrator of a company (platform operator only; refused
@@ -426,12 +426,12 @@ impl AdminMutation {
         ctx: &Context<'_>,
         input: CreateSecurityAdministratorInput,
     ) -> ApiResult<AddContactPayload> {
-        let services = services(ctx)?;
+        let deps = deps(ctx)?;
         let operator = actor(ctx).await?.platform_operator()?;
         let company = NodeId::expect(&input.company_id, NodeKind::Company, "companyId", "company")?;
         let person = parse_person(&input.last_name, &input.first_name, &input.email)?;
         add_payload(person, |person| {
-            admin::add_first_security_administrator(services, &operator, company, person)
+            admin::add_first_security_administrator(deps, &operator, company, person)
         })
         .await
     }
@@ -443,7 +443,7 @@ impl AdminMutation {
         ctx: &Context<'_>,
         input: CreateSupportStaffInput,
     ) -> ApiResult<AddContactPayload> {
-        let services = services(ctx)?;
+        let deps = deps(ctx)?;
         let operator = actor(ctx).await?.platform_operator()?;
         let person = parse_person(&input.last_name, &input.first_name, &input.email)?;
         let role = match input.role {
@@ -451,7 +451,7 @@ impl AdminMutation {
             SupportStaffRole::SupportManager => entity::ProviderRole::SupportManager,
         };
         add_payload(person, |person| {
-            admin::add_support_staff(services, &operator, person, role)
+            admin::add_support_staff(deps, &operator, person, role)
         })
         .await
     }
@@ -462,7 +462,7 @@ impl AdminMutation {
         ctx: &Context<'_>,
         input: UpdateContactInput,
     ) -> ApiResult<UpdateContactPayload> {
-        let services = services(ctx)?;
+        let deps = deps(ctx)?;
         let directory = actor(ctx).await?.contact_directory()?;
         let id = contact_id(&input.id, "id")?;
         let mut problems = Vec::new();
@@ -482,7 +482,7 @@ impl AdminMutation {
                 problems,
             });
         }
-        let edited = admin::edit(services, &directory, id, input.version, edit)
+        let edited = admin::edit(deps, &directory, id, input.version, edit)
             .await
             .map(Contact);
         let (contact, problems) = split_problem(edited)?;
@@ -496,12 +496,12 @@ impl AdminMutation {
         ctx: &Context<'_>,
         input: StageRoleChangeInput,
     ) -> ApiResult<RoleChangesPayload> {
-        let services = services(ctx)?;
+        let deps = deps(ctx)?;
         let admin = actor(ctx).await?.security_administrator()?;
         let id = contact_id(&input.contact_id, "contactId")?;
-        roles::stage(services, &admin, id, input.roles.into()).await?;
+        roles::stage(deps, &admin, id, input.roles.into()).await?;
         Ok(RoleChangesPayload {
-            staged_changes: staged_list(services, &admin).await?,
+            staged_changes: staged_list(deps, &admin).await?,
         })
     }
 
@@ -511,7 +511,7 @@ impl AdminMutation {
         ctx: &Context<'_>,
         #[graphql(default)] input: DiscardRoleChangesInput,
     ) -> ApiResult<RoleChangesPayload> {
-        let services = services(ctx)?;
+        let deps = deps(ctx)?;
         let admin = actor(ctx).await?.security_administrator()?;
         let ids = input
             .contact_ids
@@ -521,19 +521,19 @@ impl AdminMutation {
                     .collect::<ApiResult<Vec<_>>>()
             })
             .transpose()?;
-        roles::discard(services, &admin, ids.as_deref()).await?;
+        roles::discard(deps, &admin, ids.as_deref()).await?;
         Ok(RoleChangesPayload {
-            staged_changes: staged_list(services, &admin).await?,
+            staged_changes: staged_list(deps, &admin).await?,
         })
     }
 
     /// Applies every staged role change in one transaction, or none (Security
     /// Administrators). Each change is journaled and mailed to the contact.
     async fn apply_role_changes(&self, ctx: &Context<'_>) -> ApiResult<ApplyRoleChangesPayload> {
-        let services = services(ctx)?;
+        let deps = deps(ctx)?;
         let admin = actor(ctx).await?.security_administrator()?;
         let client = request(ctx)?.client();
-        let outcome = roles::apply(services, &admin, client.addr).await?;
+        let outcome = roles::apply(deps, &admin, client.addr).await?;
         Ok(ApplyRoleChangesPayload {
             applied: outcome
                 .applied
@@ -554,11 +554,11 @@ impl AdminMutation {
         ctx: &Context<'_>,
         input: ContactStatusInput,
     ) -> ApiResult<ContactStatusPayload> {
-        let services = services(ctx)?;
+        let deps = deps(ctx)?;
         let admin = actor(ctx).await?.security_administrator()?;
         let id = contact_id(&input.id, "id")?;
         Ok(status_payload(
-            admin::mark_obsolete(services, &admin, id).await?,
+            admin::mark_obsolete(deps, &admin, id).await?,
         ))
     }
 
@@ -568,12 +568,10 @@ impl AdminMutation {
         ctx: &Context<'_>,
         input: ContactStatusInput,
     ) -> ApiResult<ContactStatusPayload> {
-        let services = services(ctx)?;
+        let deps = deps(ctx)?;
         let admin = actor(ctx).await?.security_administrator()?;
         let id = contact_id(&input.id, "id")?;
-        Ok(status_payload(
-            admin::reactivate(services, &admin, id).await?,
-        ))
+        Ok(status_payload(admin::reactivate(deps, &admin, id).await?))
     }
 
     /// Sets the company's security policy (Security Administrators).
@@ -582,10 +580,10 @@ impl AdminMutation {
         ctx: &Context<'_>,
         input: SetSecurityPolicyInput,
     ) -> ApiResult<SetSecurityPolicyPayload> {
-        let services = services(ctx)?;
+        let deps = deps(ctx)?;
         let admin = actor(ctx).await?.security_administrator()?;
         let company =
-            companies::set_security_policy(services, &admin, input.require_two_factor).await?;
+            companies::set_security_policy(deps, &admin, input.require_two_factor).await?;
         Ok(SetSecurityPolicyPayload {
             company: Company(company),
         })
@@ -597,17 +595,16 @@ impl AdminMutation {
         ctx: &Context<'_>,
         input: SwitchCompanyInput,
     ) -> ApiResult<SwitchCompanyPayload> {
-        let services = services(ctx)?;
+        let deps = deps(ctx)?;
         let principal = actor(ctx).await?.principal()?;
         let company_id =
             NodeId::expect(&input.company_id, NodeKind::Company, "companyId", "company")?;
         let contact =
-            contacts::repo::find_by_account(services.db.reader(), company_id, principal.account_id)
+            contacts::repo::find_by_account(deps.db.reader(), company_id, principal.account_id)
                 .await?
                 .filter(|c| c.status == entity::ContactStatus::Active)
                 .ok_or(ApiError::NotFound { what: "company" })?;
-        auth::sessions::switch_contact(services.db.writer(), principal.session_id, contact.id)
-            .await?;
+        auth::sessions::switch_contact(deps.db.writer(), principal.session_id, contact.id).await?;
         Ok(SwitchCompanyPayload {
             contact: Contact(contact),
         })
@@ -744,9 +741,9 @@ impl AdminQuery {
     /// The role changes staged in this session for the caller's company (Security
     /// Administrators), oldest first.
     async fn staged_role_changes(&self, ctx: &Context<'_>) -> ApiResult<Vec<StagedRoleChange>> {
-        let services = services(ctx)?;
+        let deps = deps(ctx)?;
         let admin = actor(ctx).await?.security_administrator()?;
-        staged_list(services, &admin).await
+        staged_list(deps, &admin).await
     }
 
     /// The audit journal, newest first: the caller's company for Security Administrators,
@@ -759,15 +756,12 @@ impl AdminQuery {
         #[graphql(desc = "Cursor of the last edge of the previous page.")] after: Option<String>,
         #[graphql(desc = "Which entries to list.")] filter: Option<AuditEventFilterInput>,
     ) -> ApiResult<AuditEventConnection> {
-        let services = services(ctx)?;
+        let deps = deps(ctx)?;
         let actor = actor(ctx).await?;
-        let page = PageRequest::parse(
-            first,
-            after.as_deref(),
-            services.settings.graphql.max_page_size,
-        )?;
+        let page =
+            PageRequest::parse(first, after.as_deref(), deps.settings.graphql.max_page_size)?;
         let filter = filter.unwrap_or_default().parse()?;
-        let found = audit::list(services, actor, filter, &page).await?;
+        let found = audit::list(deps, actor, filter, &page).await?;
         let edges = found
             .items
             .into_iter()
@@ -787,15 +781,10 @@ impl AdminQuery {
 }
 
 /// The viewer's companies.
-pub(crate) async fn viewer_memberships(
-    services: &Services,
-    viewer: &Viewer,
-) -> ApiResult<Vec<Contact>> {
-    Ok(
-        admin::memberships(services.db.reader(), viewer.0.account_id)
-            .await?
-            .into_iter()
-            .map(Contact)
-            .collect(),
-    )
+pub(crate) async fn viewer_memberships(deps: &Deps, viewer: &Viewer) -> ApiResult<Vec<Contact>> {
+    Ok(admin::memberships(deps.db.reader(), viewer.0.account_id)
+        .await?
+        .into_iter()
+        .map(Contact)
+        .collect())
 }

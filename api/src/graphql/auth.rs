@@ -8,13 +8,13 @@ use chrono::{DateTime, Utc};
 use entity::TokenPurpose;
 use http::header::SET_COOKIE;
 
-use super::context::{TokenSource, actor, request, services};
+use super::context::{TokenSource, actor, credential_check, deps, request};
 use super::types::InputProblem;
 use crate::accounts::credentials;
 use crate::auth::login::{self, LoginOutcome, SecondFactor};
+use crate::deps::Deps;
 use crate::error::{ApiError, ApiResult, InputReason};
 use crate::http::cookies;
-use crate::state::Services;
 
 #[derive(Default)]
 pub struct AuthMutation;
@@ -163,14 +163,14 @@ pub struct RecoveryCodesPayload {
 
 fn deliver(
     ctx: &Context<'_>,
-    services: &Services,
+    deps: &Deps,
     delivery: SessionDelivery,
     token: &str,
 ) -> Option<String> {
     match delivery {
         SessionDelivery::Token => Some(token.to_owned()),
         SessionDelivery::Cookie => {
-            ctx.append_http_header(SET_COOKIE, cookies::set(&services.settings, token));
+            ctx.append_http_header(SET_COOKIE, cookies::set(&deps.settings, token));
             None
         }
     }
@@ -208,12 +208,12 @@ impl AuthMutation {
     /// Step 1 of a login: the password. The same `INVALID_CREDENTIALS` error for an unknown
     /// login, a wrong password, and a disabled or throttled account.
     async fn login(&self, ctx: &Context<'_>, input: LoginInput) -> ApiResult<LoginPayload> {
-        let services = services(ctx)?;
-        let client = request(ctx)?.admit_credential_check(services)?;
-        match login::login(services, client, &input.login, input.password).await? {
+        let deps = deps(ctx)?;
+        let client = credential_check(ctx)?;
+        match login::login(deps, client, &input.login, input.password).await? {
             LoginOutcome::SignedIn { token } => Ok(LoginPayload {
                 status: LoginStatus::SignedIn,
-                session_token: deliver(ctx, services, input.delivery, token.expose()),
+                session_token: deliver(ctx, deps, input.delivery, token.expose()),
                 challenge: None,
                 challenge_expires_at: None,
             }),
@@ -235,8 +235,8 @@ impl AuthMutation {
         ctx: &Context<'_>,
         input: CompleteLoginInput,
     ) -> ApiResult<CompleteLoginPayload> {
-        let services = services(ctx)?;
-        let client = request(ctx)?.admit_credential_check(services)?;
+        let deps = deps(ctx)?;
+        let client = credential_check(ctx)?;
         let factor = match (input.code, input.recovery_code) {
             (Some(code), None) => SecondFactor::Code(code),
             (None, Some(code)) => SecondFactor::RecoveryCode(code),
@@ -248,30 +248,30 @@ impl AuthMutation {
                 ));
             }
         };
-        let token = login::complete_login(services, client, &input.challenge, factor).await?;
+        let token = login::complete_login(deps, client, &input.challenge, factor).await?;
         Ok(CompleteLoginPayload {
-            session_token: deliver(ctx, services, input.delivery, token.expose()),
+            session_token: deliver(ctx, deps, input.delivery, token.expose()),
         })
     }
 
     /// Ends this session (and removes the session cookie).
     async fn logout(&self, ctx: &Context<'_>) -> ApiResult<bool> {
-        let services = services(ctx)?;
+        let deps = deps(ctx)?;
         let principal = actor(ctx).await?.principal()?;
-        login::logout(services, request(ctx)?.client(), principal).await?;
+        login::logout(deps, request(ctx)?.client(), principal).await?;
         if request(ctx)?.token_source() == Some(TokenSource::Cookie) {
-            ctx.append_http_header(SET_COOKIE, cookies::clear(&services.settings));
+            ctx.append_http_header(SET_COOKIE, cookies::clear(&deps.settings));
         }
         Ok(true)
     }
 
     /// Ends every session of the account, this one included; returns how many ended.
     async fn logout_everywhere(&self, ctx: &Context<'_>) -> ApiResult<u64> {
-        let services = services(ctx)?;
+        let deps = deps(ctx)?;
         let principal = actor(ctx).await?.principal()?;
-        let ended = login::logout_everywhere(services, request(ctx)?.client(), principal).await?;
+        let ended = login::logout_everywhere(deps, request(ctx)?.client(), principal).await?;
         if request(ctx)?.token_source() == Some(TokenSource::Cookie) {
-            ctx.append_http_header(SET_COOKIE, cookies::clear(&services.settings));
+            ctx.append_http_header(SET_COOKIE, cookies::clear(&deps.settings));
         }
         Ok(ended)
     }
@@ -283,11 +283,11 @@ impl AuthMutation {
         ctx: &Context<'_>,
         input: LinkPasswordInput,
     ) -> ApiResult<CredentialPayload> {
-        let services = services(ctx)?;
-        let client = request(ctx)?.admit_credential_check(services)?;
+        let deps = deps(ctx)?;
+        let client = credential_check(ctx)?;
         credential_payload(
             credentials::set_password_with_link(
-                services,
+                deps,
                 client,
                 TokenPurpose::Setup,
                 &input.token,
@@ -303,9 +303,9 @@ impl AuthMutation {
         ctx: &Context<'_>,
         input: RequestPasswordResetInput,
     ) -> ApiResult<RequestPasswordResetPayload> {
-        let services = services(ctx)?;
-        let client = request(ctx)?.admit_credential_check(services)?;
-        credentials::request_reset(services, client, &input.address).await?;
+        let deps = deps(ctx)?;
+        let client = credential_check(ctx)?;
+        credentials::request_reset(deps, client, &input.address).await?;
         Ok(RequestPasswordResetPayload { accepted: true })
     }
 
@@ -316,11 +316,11 @@ impl AuthMutation {
         ctx: &Context<'_>,
         input: LinkPasswordInput,
     ) -> ApiResult<CredentialPayload> {
-        let services = services(ctx)?;
-        let client = request(ctx)?.admit_credential_check(services)?;
+        let deps = deps(ctx)?;
+        let client = credential_check(ctx)?;
         credential_payload(
             credentials::set_password_with_link(
-                services,
+                deps,
                 client,
                 TokenPurpose::Reset,
                 &input.token,
@@ -336,12 +336,12 @@ impl AuthMutation {
         ctx: &Context<'_>,
         input: ChangePasswordInput,
     ) -> ApiResult<CredentialPayload> {
-        let services = services(ctx)?;
+        let deps = deps(ctx)?;
         let principal = actor(ctx).await?.principal()?;
-        let client = request(ctx)?.admit_credential_check(services)?;
+        let client = credential_check(ctx)?;
         credential_payload(
             credentials::change_password(
-                services,
+                deps,
                 client,
                 principal,
                 input.current_password,
@@ -356,9 +356,9 @@ impl AuthMutation {
         &self,
         ctx: &Context<'_>,
     ) -> ApiResult<TwoFactorEnrollment> {
-        let services = services(ctx)?;
+        let deps = deps(ctx)?;
         let principal = actor(ctx).await?.principal()?;
-        let enrollment = credentials::begin_totp(services, principal).await?;
+        let enrollment = credentials::begin_totp(deps, principal).await?;
         Ok(TwoFactorEnrollment {
             secret: enrollment.secret_base32,
             otpauth_uri: enrollment.uri,
@@ -373,10 +373,10 @@ impl AuthMutation {
         ctx: &Context<'_>,
         input: TwoFactorCodeInput,
     ) -> ApiResult<RecoveryCodesPayload> {
-        let services = services(ctx)?;
+        let deps = deps(ctx)?;
         let principal = actor(ctx).await?.principal()?;
-        let client = request(ctx)?.admit_credential_check(services)?;
-        codes_payload(credentials::confirm_totp(services, client, principal, &input.code).await)
+        let client = credential_check(ctx)?;
+        codes_payload(credentials::confirm_totp(deps, client, principal, &input.code).await)
     }
 
     /// Turns two-factor authentication off, with the password and a current code.
@@ -385,12 +385,11 @@ impl AuthMutation {
         ctx: &Context<'_>,
         input: DisableTwoFactorInput,
     ) -> ApiResult<CredentialPayload> {
-        let services = services(ctx)?;
+        let deps = deps(ctx)?;
         let principal = actor(ctx).await?.principal()?;
-        let client = request(ctx)?.admit_credential_check(services)?;
+        let client = credential_check(ctx)?;
         credential_payload(
-            credentials::disable_totp(services, client, principal, input.password, &input.code)
-                .await,
+            credentials::disable_totp(deps, client, principal, input.password, &input.code).await,
         )
     }
 
@@ -400,11 +399,11 @@ impl AuthMutation {
         ctx: &Context<'_>,
         input: TwoFactorCodeInput,
     ) -> ApiResult<RecoveryCodesPayload> {
-        let services = services(ctx)?;
+        let deps = deps(ctx)?;
         let principal = actor(ctx).await?.principal()?;
-        let client = request(ctx)?.admit_credential_check(services)?;
+        let client = credential_check(ctx)?;
         codes_payload(
-            credentials::regenerate_recovery_codes(services, client, principal, &input.code).await,
+            credentials::regenerate_recovery_codes(deps, client, principal, &input.code).await,
         )
     }
 }

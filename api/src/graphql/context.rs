@@ -4,13 +4,15 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use async_graphql::Context;
+use chrono::{DateTime, Utc};
 use tokio::sync::OnceCell;
 
 use crate::auth::login::Client;
+use crate::auth::throttle::AddressLimiter;
 use crate::auth::{Actor, sessions};
+use crate::deps::Deps;
 use crate::error::{ApiError, ApiResult};
 use crate::files::Uploads;
-use crate::state::Services;
 
 /// How the session token reached the server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,19 +64,14 @@ impl RequestContext {
 
     /// The caller, resolved from the session token on first use and then reused for the rest
     /// of the request: a role change applies from the next request.
-    pub async fn actor(&self, services: &Services) -> ApiResult<&Actor> {
+    pub async fn actor(&self, deps: &Deps) -> ApiResult<&Actor> {
         self.actor
             .get_or_try_init(|| async {
                 let Some((token, _)) = &self.token else {
                     return Ok(Actor::Anonymous);
                 };
-                let principal = sessions::resolve(
-                    &services.db,
-                    &services.sessions,
-                    services.clock.now(),
-                    token,
-                )
-                .await?;
+                let principal =
+                    sessions::resolve(&deps.db, &deps.sessions, deps.clock.now(), token).await?;
                 Ok::<_, ApiError>(principal.map_or(Actor::Anonymous, Actor::Person))
             })
             .await
@@ -91,9 +88,13 @@ impl RequestContext {
     /// Admits one credential check (password, code, link) in this request: counted against
     /// the client address's budget, and refused for every check after the first, so aliases
     /// cannot multiply guesses.
-    pub fn admit_credential_check(&self, services: &Services) -> ApiResult<Client> {
+    pub fn admit_credential_check(
+        &self,
+        limiter: &AddressLimiter,
+        now: DateTime<Utc>,
+    ) -> ApiResult<Client> {
         if let Some(addr) = self.client.addr
-            && !services.limiter.allow(addr, services.clock.now())
+            && !limiter.allow(addr, now)
         {
             return Err(ApiError::RateLimited);
         }
@@ -108,9 +109,17 @@ fn missing(what: &str) -> ApiError {
     ApiError::internal(anyhow::anyhow!("{what} missing from the GraphQL context"))
 }
 
-/// The services shared by every request.
-pub fn services<'a>(ctx: &Context<'a>) -> ApiResult<&'a Services> {
-    ctx.data::<Services>().map_err(|_| missing("services"))
+/// What services need, shared by every request.
+pub fn deps<'a>(ctx: &Context<'a>) -> ApiResult<&'a Deps> {
+    ctx.data::<Deps>().map_err(|_| missing("deps"))
+}
+
+/// Admits this request's one credential check (see [`RequestContext::admit_credential_check`]).
+pub fn credential_check(ctx: &Context<'_>) -> ApiResult<Client> {
+    let limiter = ctx
+        .data::<Arc<AddressLimiter>>()
+        .map_err(|_| missing("address limiter"))?;
+    request(ctx)?.admit_credential_check(limiter, deps(ctx)?.clock.now())
 }
 
 /// The per-request context.
@@ -121,5 +130,5 @@ pub fn request<'a>(ctx: &Context<'a>) -> ApiResult<&'a RequestContext> {
 
 /// The caller of this request.
 pub async fn actor<'a>(ctx: &Context<'a>) -> ApiResult<&'a Actor> {
-    request(ctx)?.actor(services(ctx)?).await
+    request(ctx)?.actor(deps(ctx)?).await
 }

@@ -2,35 +2,35 @@
 
 mod admin;
 mod auth;
-mod cache;
 pub mod context;
-pub mod document;
 mod mutation;
 mod query;
-pub mod request;
 pub mod requests;
-pub mod response;
 mod subscription;
 pub mod types;
 pub mod upload;
+
+use std::sync::Arc;
 
 use async_graphql::Schema;
 
 pub use context::{RequestContext, TokenSource};
 pub use mutation::Mutation;
 pub use query::Query;
-pub use request::Engine;
 pub use subscription::Subscription;
 
+use crate::auth::throttle::AddressLimiter;
 use crate::config::Settings;
-use crate::state::Services;
+use crate::deps::Deps;
 
 /// The portal's schema type.
 pub type PortalSchema = Schema<Query, Mutation, Subscription>;
 
-/// Builds the schema with the limits and exposure rules of `settings`.
-fn build_schema(
-    services: Services,
+/// Builds the schema with the limits and exposure rules of `settings`; resolvers reach `deps`
+/// and the per-address credential `limiter` through the schema's data.
+pub fn build_schema(
+    deps: Deps,
+    limiter: Arc<AddressLimiter>,
     settings: &Settings,
     validation: async_graphql::ValidationMode,
 ) -> PortalSchema {
@@ -39,7 +39,8 @@ fn build_schema(
         Mutation::default(),
         Subscription::default(),
     )
-    .data(services)
+    .data(deps)
+    .data(limiter)
     .validation_mode(validation)
     .limit_depth(settings.graphql.max_depth)
     .limit_complexity(settings.graphql.max_complexity)

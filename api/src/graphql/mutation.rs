@@ -4,7 +4,7 @@ use async_graphql::{Context, InputObject, MergedObject, Object, SimpleObject};
 
 use super::admin::AdminMutation;
 use super::auth::AuthMutation;
-use super::context::{actor, services};
+use super::context::{actor, deps};
 use super::types::{Company, InputProblem, LanguageGql};
 use crate::companies::{self, CompanySettings, NewCompany};
 use crate::domain::CompanyName;
@@ -101,7 +101,7 @@ impl CompanyMutation {
         ctx: &Context<'_>,
         input: CreateCompanyInput,
     ) -> ApiResult<CreateCompanyPayload> {
-        let services = services(ctx)?;
+        let deps = deps(ctx)?;
         let operator = actor(ctx).await?.platform_operator()?;
         let mut problems = Problems::default();
         let name = problems.check(CompanyName::parse(&input.name, "name"))?;
@@ -150,7 +150,7 @@ impl CompanyMutation {
             },
             idempotency_key: key,
         };
-        let created = companies::create(services, &operator, new).await?;
+        let created = companies::create(deps, &operator, new).await?;
         Ok(CreateCompanyPayload {
             company: Some(Company(created.company)),
             problems: Vec::new(),

@@ -3,7 +3,7 @@
 use async_graphql::{Context, ID, MergedObject, Object};
 
 use super::admin::AdminQuery;
-use super::context::{actor, services};
+use super::context::{actor, deps};
 use super::types::{
     Account, Company, CompanyConnection, CompanyFilterInput, Contact, Node, Viewer,
 };
@@ -36,19 +36,19 @@ impl NodeQuery {
         #[graphql(desc = "The object's ID.")] id: ID,
     ) -> ApiResult<Option<Node>> {
         let id = NodeId::parse(&id, "id")?;
-        let services = services(ctx)?;
+        let deps = deps(ctx)?;
         let actor = actor(ctx).await?;
         Ok(match id.kind {
-            NodeKind::Company => companies::find_visible(services, actor, id.uuid)
+            NodeKind::Company => companies::find_visible(deps, actor, id.uuid)
                 .await?
                 .map(|c| Node::Company(Company(c))),
-            NodeKind::Contact => contacts::find_visible(services, actor, id.uuid)
+            NodeKind::Contact => contacts::find_visible(deps, actor, id.uuid)
                 .await?
                 .map(|c| Node::Contact(Contact(c))),
             NodeKind::Account => {
                 let own = actor.account_id() == Some(id.uuid);
                 if own || actor.platform_operator().is_ok() {
-                    accounts::repo::find(services.db.reader(), id.uuid)
+                    accounts::repo::find(deps.db.reader(), id.uuid)
                         .await?
                         .map(|a| Node::Account(Account(a)))
                 } else {
@@ -57,7 +57,7 @@ impl NodeQuery {
             }
             NodeKind::Request => match actor.request_worker() {
                 Ok(worker) => {
-                    match crate::requests::service::find_visible(services, &worker, id.uuid).await {
+                    match crate::requests::service::find_visible(deps, &worker, id.uuid).await {
                         Ok(row) => Some(Node::Request(Box::new(super::requests::Request(row)))),
                         Err(crate::error::ApiError::NotFound { .. }) => None,
                         Err(err) => return Err(err),
@@ -98,15 +98,12 @@ impl CompanyQuery {
         #[graphql(desc = "Cursor of the last edge of the previous page.")] after: Option<String>,
         #[graphql(desc = "Which companies to list.")] filter: Option<CompanyFilterInput>,
     ) -> ApiResult<CompanyConnection> {
-        let services = services(ctx)?;
+        let deps = deps(ctx)?;
         let operator = actor(ctx).await?.platform_operator()?;
-        let page = PageRequest::parse(
-            first,
-            after.as_deref(),
-            services.settings.graphql.max_page_size,
-        )?;
+        let page =
+            PageRequest::parse(first, after.as_deref(), deps.settings.graphql.max_page_size)?;
         let search = filter.and_then(|f| f.search);
-        let found = companies::list(services, &operator, search.as_deref(), &page).await?;
+        let found = companies::list(deps, &operator, search.as_deref(), &page).await?;
         Ok(CompanyConnection::new(found))
     }
 }

@@ -11,7 +11,7 @@ use sea_orm::sea_query::Condition;
 use sea_orm::{ColumnTrait, EntityTrait};
 use uuid::Uuid;
 
-use super::context::{actor, services};
+use super::context::{actor, deps};
 use super::types::{Company, Contact, InputProblem, PageInfo};
 use super::upload::{self, Upload};
 use crate::auth::RequestWorker;
@@ -164,7 +164,7 @@ fn request_id(row: &request::Model) -> ID {
 async fn load_contact(ctx: &Context<'_>, id: Option<Uuid>) -> ApiResult<Option<Contact>> {
     let Some(id) = id else { return Ok(None) };
     Ok(contact::Entity::find_by_id(id)
-        .one(services(ctx)?.db.reader())
+        .one(deps(ctx)?.db.reader())
         .await?
         .map(Contact))
 }
@@ -201,7 +201,7 @@ impl Request {
     /// The company the request is for.
     async fn company(&self, ctx: &Context<'_>) -> ApiResult<Option<Company>> {
         Ok(
-            crate::companies::repo::find(services(ctx)?.db.reader(), self.0.company_id)
+            crate::companies::repo::find(deps(ctx)?.db.reader(), self.0.company_id)
                 .await?
                 .map(Company),
         )
@@ -333,7 +333,7 @@ impl Request {
             return Ok(None);
         };
         let company =
-            crate::companies::repo::find(services(ctx)?.db.reader(), self.0.company_id).await?;
+            crate::companies::repo::find(deps(ctx)?.db.reader(), self.0.company_id).await?;
         Ok(company.map(|c| closed_at + chrono::Duration::seconds(c.reopen_window_secs)))
     }
 
@@ -354,7 +354,7 @@ impl Request {
         if self.0.state != entity::RequestState::Draft {
             return Ok(Vec::new());
         }
-        let today = services(ctx)?.clock.now().date_naive();
+        let today = deps(ctx)?.clock.now().date_naive();
         RequestForm::of(&self.0)
             .problems(today)
             .into_iter()
@@ -370,16 +370,12 @@ impl Request {
         #[graphql(desc = "Cursor of the last message seen.")] after: Option<String>,
         #[graphql(desc = "Only this side's messages.")] side: Option<RequestSideGql>,
     ) -> ApiResult<RequestMessageConnection> {
-        let services = services(ctx)?;
-        let page = PageRequest::parse(
-            first,
-            after.as_deref(),
-            services.settings.graphql.max_page_size,
-        )?;
-        let rows =
-            repo::messages(services.db.reader(), self.0.id, side.map(Into::into), &page).await?;
+        let deps = deps(ctx)?;
+        let page =
+            PageRequest::parse(first, after.as_deref(), deps.settings.graphql.max_page_size)?;
+        let rows = repo::messages(deps.db.reader(), self.0.id, side.map(Into::into), &page).await?;
         let ids: Vec<Uuid> = rows.iter().map(|m| m.id).collect();
-        let attached = attachments::of_messages(services.db.reader(), &ids).await?;
+        let attached = attachments::of_messages(deps.db.reader(), &ids).await?;
         let page = Page::from_rows(&page, rows, |m| repo::id_cursor(m.id));
         let node = |row: request_message::Model| RequestMessage {
             attachments: Some(attached.get(&row.id).cloned().unwrap_or_default()),
@@ -397,13 +393,10 @@ impl Request {
         #[graphql(desc = "Page size (1 to 100; default 20).")] first: Option<i32>,
         #[graphql(desc = "Cursor of the last entry seen.")] after: Option<String>,
     ) -> ApiResult<RequestEventConnection> {
-        let services = services(ctx)?;
-        let page = PageRequest::parse(
-            first,
-            after.as_deref(),
-            services.settings.graphql.max_page_size,
-        )?;
-        let rows = repo::history(services.db.reader(), self.0.id, &page).await?;
+        let deps = deps(ctx)?;
+        let page =
+            PageRequest::parse(first, after.as_deref(), deps.settings.graphql.max_page_size)?;
+        let rows = repo::history(deps.db.reader(), self.0.id, &page).await?;
         let page = Page::from_rows(&page, rows, |e| repo::id_cursor(e.id));
         Ok(connection(page, RequestEvent, |edges, page_info| {
             RequestEventConnection { edges, page_info }
@@ -412,13 +405,13 @@ impl Request {
 
     /// Every file attached to the request (to its form or to its messages), oldest first.
     async fn attachments(&self, ctx: &Context<'_>) -> ApiResult<Vec<RequestAttachment>> {
-        let rows = attachments::of_request(services(ctx)?.db.reader(), self.0.id).await?;
+        let rows = attachments::of_request(deps(ctx)?.db.reader(), self.0.id).await?;
         Ok(rows.into_iter().map(RequestAttachment).collect())
     }
 
     /// People following the request besides its requester.
     async fn watchers(&self, ctx: &Context<'_>) -> ApiResult<Vec<RequestWatcher>> {
-        Ok(repo::watchers(services(ctx)?.db.reader(), self.0.id)
+        Ok(repo::watchers(deps(ctx)?.db.reader(), self.0.id)
             .await?
             .into_iter()
             .map(RequestWatcher)
@@ -546,7 +539,7 @@ impl RequestMessage {
     async fn attachments(&self, ctx: &Context<'_>) -> ApiResult<Vec<RequestAttachment>> {
         let rows = match &self.attachments {
             Some(rows) => rows.clone(),
-            None => attachments::of_messages(services(ctx)?.db.reader(), &[self.row.id])
+            None => attachments::of_messages(deps(ctx)?.db.reader(), &[self.row.id])
                 .await?
                 .remove(&self.row.id)
                 .unwrap_or_default(),
@@ -594,11 +587,7 @@ impl RequestAttachment {
 
     /// Where to download it: `GET` with the session cookie or `Authorization: Bearer`.
     async fn url(&self, ctx: &Context<'_>) -> ApiResult<String> {
-        let base = services(ctx)?
-            .settings
-            .http
-            .public_url
-            .trim_end_matches('/');
+        let base = deps(ctx)?.settings.http.public_url.trim_end_matches('/');
         Ok(format!(
             "{base}/attachments/{}",
             attachment_id(&self.0).as_str()
@@ -756,20 +745,20 @@ impl RequestQuery {
         #[graphql(desc = "The request's ID.")] id: Option<ID>,
         #[graphql(desc = "The request's human ID.")] human_id: Option<String>,
     ) -> ApiResult<Option<Request>> {
-        let services = services(ctx)?;
+        let deps = deps(ctx)?;
         let worker = worker(ctx).await?;
         match (id, human_id) {
             (Some(id), None) => {
                 let Ok(id) = NodeId::expect(&id, NodeKind::Request, "id", "request") else {
                     return Ok(None);
                 };
-                match service::find_visible(services, &worker, id).await {
+                match service::find_visible(deps, &worker, id).await {
                     Ok(row) => Ok(Some(Request(row))),
                     Err(ApiError::NotFound { .. }) => Ok(None),
                     Err(err) => Err(err),
                 }
             }
-            (None, Some(human_id)) => Ok(service::find_by_human_id(services, &worker, &human_id)
+            (None, Some(human_id)) => Ok(service::find_by_human_id(deps, &worker, &human_id)
                 .await?
                 .map(Request)),
             _ => Err(ApiError::bad_input(
@@ -790,13 +779,10 @@ impl RequestQuery {
         #[graphql(desc = "Cursor of the last request seen.")] after: Option<String>,
         #[graphql(desc = "Which requests.")] filter: Option<RequestFilterInput>,
     ) -> ApiResult<RequestConnection> {
-        let services = services(ctx)?;
+        let deps = deps(ctx)?;
         let worker = worker(ctx).await?;
-        let page = PageRequest::parse(
-            first,
-            after.as_deref(),
-            services.settings.graphql.max_page_size,
-        )?;
+        let page =
+            PageRequest::parse(first, after.as_deref(), deps.settings.graphql.max_page_size)?;
         let filter = filter.unwrap_or_default();
         let mut condition = Condition::all().add(access::visible(&worker));
         if let Some(states) = filter.states.filter(|s| !s.is_empty()) {
@@ -812,7 +798,7 @@ impl RequestQuery {
         if filter.unassigned {
             condition = condition.add(request::Column::AssigneeContactId.is_null());
         }
-        let rows = repo::list(services.db.reader(), condition, &page).await?;
+        let rows = repo::list(deps.db.reader(), condition, &page).await?;
         let page = Page::from_rows(&page, rows, |r| repo::id_cursor(r.id));
         Ok(connection(page, Request, |edges, page_info| {
             RequestConnection { edges, page_info }
@@ -1108,7 +1094,7 @@ impl RequestMutation {
         ctx: &Context<'_>,
         input: SaveRequestDraftInput,
     ) -> ApiResult<SaveRequestDraftPayload> {
-        let services = services(ctx)?;
+        let deps = deps(ctx)?;
         let worker = worker(ctx).await?;
         let id = input
             .request_id
@@ -1118,8 +1104,8 @@ impl RequestMutation {
         let key = key(input.idempotency_key.as_deref())?;
         let form = input.form.into_form()?;
         let saved =
-            service::save_draft(services, &worker, id, input.version, form, key.as_ref()).await?;
-        let today = services.clock.now().date_naive();
+            service::save_draft(deps, &worker, id, input.version, form, key.as_ref()).await?;
+        let today = deps.clock.now().date_naive();
         let problems = problems(RequestForm::of(&saved).problems(today))?;
         Ok(SaveRequestDraftPayload {
             request: Request(saved),
@@ -1134,11 +1120,11 @@ impl RequestMutation {
         ctx: &Context<'_>,
         input: SubmitRequestInput,
     ) -> ApiResult<SubmitRequestPayload> {
-        let services = services(ctx)?;
+        let deps = deps(ctx)?;
         let worker = worker(ctx).await?;
         let id = parse_request_id(&input.request_id, "requestId")?;
         let (request, problems) =
-            form_outcome(service::submit(services, &worker, id, input.version).await?)?;
+            form_outcome(service::submit(deps, &worker, id, input.version).await?)?;
         Ok(SubmitRequestPayload { request, problems })
     }
 
@@ -1149,22 +1135,14 @@ impl RequestMutation {
         ctx: &Context<'_>,
         input: TransitionRequestInput,
     ) -> ApiResult<RequestPayload> {
-        let services = services(ctx)?;
+        let deps = deps(ctx)?;
         let worker = worker(ctx).await?;
         let id = parse_request_id(&input.request_id, "requestId")?;
         let action: ActionKind = input.action.into();
         let uploads = input.attachments.unwrap_or_default();
         let files = upload::received(ctx, &uploads, "attachments")?;
-        let row = service::transition(
-            services,
-            &worker,
-            id,
-            input.version,
-            action,
-            input.text,
-            &files,
-        )
-        .await?;
+        let row = service::transition(deps, &worker, id, input.version, action, input.text, &files)
+            .await?;
         Ok(RequestPayload {
             request: Request(row),
         })
@@ -1176,14 +1154,14 @@ impl RequestMutation {
         ctx: &Context<'_>,
         input: AddRequestMessageInput,
     ) -> ApiResult<AddRequestMessagePayload> {
-        let services = services(ctx)?;
+        let deps = deps(ctx)?;
         let worker = worker(ctx).await?;
         let id = parse_request_id(&input.request_id, "requestId")?;
         let key = key(input.idempotency_key.as_deref())?;
         let uploads = input.attachments.unwrap_or_default();
         let files = upload::received(ctx, &uploads, "attachments")?;
         let (row, message) =
-            service::add_message(services, &worker, id, &input.body, &files, key.as_ref()).await?;
+            service::add_message(deps, &worker, id, &input.body, &files, key.as_ref()).await?;
         Ok(AddRequestMessagePayload {
             request: Request(row),
             message: RequestMessage::new(message),
@@ -1197,11 +1175,11 @@ impl RequestMutation {
         ctx: &Context<'_>,
         input: AddDraftAttachmentsInput,
     ) -> ApiResult<AddDraftAttachmentsPayload> {
-        let services = services(ctx)?;
+        let deps = deps(ctx)?;
         let worker = worker(ctx).await?;
         let id = parse_request_id(&input.request_id, "requestId")?;
         let files = upload::received(ctx, &input.files, "files")?;
-        let (row, added) = attachments::add_to_draft(services, &worker, id, &files).await?;
+        let (row, added) = attachments::add_to_draft(deps, &worker, id, &files).await?;
         Ok(AddDraftAttachmentsPayload {
             request: Request(row),
             attachments: added.into_iter().map(RequestAttachment).collect(),
@@ -1215,7 +1193,7 @@ impl RequestMutation {
         ctx: &Context<'_>,
         input: RemoveDraftAttachmentInput,
     ) -> ApiResult<RequestPayload> {
-        let services = services(ctx)?;
+        let deps = deps(ctx)?;
         let worker = worker(ctx).await?;
         let id = NodeId::expect(
             &input.attachment_id,
@@ -1223,7 +1201,7 @@ impl RequestMutation {
             "attachmentId",
             "attachment",
         )?;
-        let row = attachments::remove_from_draft(services, &worker, id).await?;
+        let row = attachments::remove_from_draft(deps, &worker, id).await?;
         Ok(RequestPayload {
             request: Request(row),
         })
@@ -1235,7 +1213,7 @@ impl RequestMutation {
         ctx: &Context<'_>,
         input: AssignRequestInput,
     ) -> ApiResult<RequestPayload> {
-        let services = services(ctx)?;
+        let deps = deps(ctx)?;
         let RequestWorker::Staff(staff) = worker(ctx).await? else {
             return Err(ApiError::Forbidden);
         };
@@ -1245,7 +1223,7 @@ impl RequestMutation {
             .as_ref()
             .map(|raw| NodeId::expect(raw, NodeKind::Contact, "agentId", "agent"))
             .transpose()?;
-        let row = service::assign(services, &staff, id, input.version, agent).await?;
+        let row = service::assign(deps, &staff, id, input.version, agent).await?;
         Ok(RequestPayload {
             request: Request(row),
         })
@@ -1258,7 +1236,7 @@ impl RequestMutation {
         ctx: &Context<'_>,
         input: UpdateRequestInput,
     ) -> ApiResult<UpdateRequestPayload> {
-        let services = services(ctx)?;
+        let deps = deps(ctx)?;
         let worker = worker(ctx).await?;
         let id = parse_request_id(&input.request_id, "requestId")?;
         let edit = RequestEdit {
@@ -1271,7 +1249,7 @@ impl RequestMutation {
             notify_emails: input.notify_emails,
         };
         let (request, problems) =
-            form_outcome(service::update(services, &worker, id, input.version, edit).await?)?;
+            form_outcome(service::update(deps, &worker, id, input.version, edit).await?)?;
         Ok(UpdateRequestPayload { request, problems })
     }
 
@@ -1282,11 +1260,11 @@ impl RequestMutation {
         ctx: &Context<'_>,
         input: AddRequestWatcherInput,
     ) -> ApiResult<RequestPayload> {
-        let services = services(ctx)?;
+        let deps = deps(ctx)?;
         let worker = worker(ctx).await?;
         let id = parse_request_id(&input.request_id, "requestId")?;
         let contact = NodeId::expect(&input.contact_id, NodeKind::Contact, "contactId", "contact")?;
-        let row = service::add_watcher(services, &worker, id, contact, input.wants_mail).await?;
+        let row = service::add_watcher(deps, &worker, id, contact, input.wants_mail).await?;
         Ok(RequestPayload {
             request: Request(row),
         })
@@ -1298,11 +1276,11 @@ impl RequestMutation {
         ctx: &Context<'_>,
         input: RemoveRequestWatcherInput,
     ) -> ApiResult<RequestPayload> {
-        let services = services(ctx)?;
+        let deps = deps(ctx)?;
         let worker = worker(ctx).await?;
         let id = parse_request_id(&input.request_id, "requestId")?;
         let contact = NodeId::expect(&input.contact_id, NodeKind::Contact, "contactId", "contact")?;
-        let row = service::remove_watcher(services, &worker, id, contact).await?;
+        let row = service::remove_watcher(deps, &worker, id, contact).await?;
         Ok(RequestPayload {
             request: Request(row),
         })

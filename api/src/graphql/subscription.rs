@@ -6,7 +6,7 @@ use async_graphql::{Context, MergedSubscription, SimpleObject, Subscription};
 use chrono::{DateTime, Utc};
 use futures_util::Stream;
 
-use super::context::services;
+use super::context::deps;
 use crate::error::{ApiError, InputReason};
 
 /// Every subscription field.
@@ -34,7 +34,7 @@ impl ClockSubscription {
         ctx: &Context<'_>,
         #[graphql(default = 1, desc = "Seconds between ticks, 1 to 3600.")] interval_seconds: i32,
     ) -> Result<impl Stream<Item = ServerTime> + use<>, ApiError> {
-        let clock = services(ctx)?.clock.clone();
+        let clock = deps(ctx)?.clock.clone();
         let seconds = u64::try_from(interval_seconds)
             .ok()
             .filter(|s| (1..=3600).contains(s))

@@ -20,9 +20,9 @@ use http::{HeaderMap, HeaderValue};
 use super::graphql::{Rejection, request_context};
 use super::negotiate::ResponseMedia;
 use crate::error::ApiError;
+use crate::http::state::AppState;
 use crate::ids::{NodeId, NodeKind};
 use crate::requests::attachments;
-use crate::state::AppState;
 
 /// Types a browser may show in the page's place (sandboxed).
 const INLINE_TYPES: [&str; 5] = [
@@ -51,19 +51,19 @@ async fn find_and_open(
     peer: SocketAddr,
     raw_id: &str,
 ) -> Result<Response, Rejection> {
-    let services = state.services();
+    let deps = state.deps();
     let context = request_context(state, headers, peer);
     let worker = context
-        .actor(services)
+        .actor(deps)
         .await
         .and_then(|actor| actor.request_worker())
         .map_err(Rejection::from_error)?;
     let id = NodeId::expect(raw_id, NodeKind::Attachment, "id", "attachment")
         .map_err(|_| Rejection::from_error(attachments::not_found()))?;
-    let row = attachments::find_visible(services, &worker, id)
+    let row = attachments::find_visible(deps, &worker, id)
         .await
         .map_err(Rejection::from_error)?;
-    let (size, stream) = services.files.open(&row.storage_key).await.map_err(|err| {
+    let (size, stream) = deps.files.open(&row.storage_key).await.map_err(|err| {
         Rejection::from_error(ApiError::internal(anyhow::anyhow!(
             "the file of attachment {} ({}) cannot be read: {err}",
             row.id,

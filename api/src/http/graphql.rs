@@ -25,11 +25,11 @@ use super::negotiate::{
 use crate::auth::login::Client;
 use crate::config::Settings;
 use crate::error::ErrorCode;
+use crate::execution::executor::GraphqlParams;
+use crate::execution::response::{Outcome, ResponseBody, request_error};
 use crate::graphql::RequestContext;
 use crate::graphql::context::TokenSource;
-use crate::graphql::request::GraphqlParams;
-use crate::graphql::response::{Outcome, ResponseBody, request_error};
-use crate::state::AppState;
+use crate::http::state::AppState;
 
 /// The "294 Partial Success" status recommended by the specification.
 const PARTIAL_SUCCESS: u16 = 294;
@@ -384,7 +384,7 @@ pub(super) async fn run_in(
     media: ResponseMedia,
 ) -> Response {
     let started = Instant::now();
-    let prepared = match state.engine().prepare(params, context) {
+    let prepared = match state.executor().prepare(params, context) {
         Ok(prepared) => prepared,
         Err(refused) => {
             let status = match refused.code {
@@ -416,7 +416,7 @@ pub(super) async fn run_in(
     }
     let timeout = Duration::from_millis(state.settings().graphql.execution_timeout_ms);
     let operation_name = prepared.operation_name.clone();
-    let executed = tokio::time::timeout(timeout, state.engine().execute(prepared)).await;
+    let executed = tokio::time::timeout(timeout, state.executor().execute(prepared)).await;
     let Ok((response, outcome, codes)) = executed else {
         let metrics = state.metrics();
         metrics.observe_operation(

@@ -5,9 +5,11 @@ mod attachments;
 pub mod cookies;
 mod graphiql;
 pub mod graphql;
+pub mod metrics;
 pub mod negotiate;
 mod ops;
 mod pages;
+pub mod state;
 mod upload;
 pub mod ws;
 
@@ -20,7 +22,7 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-use crate::state::AppState;
+use crate::http::state::AppState;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 

@@ -5,7 +5,7 @@ use axum::response::{IntoResponse, Response};
 use http::StatusCode;
 use http::header::CONTENT_TYPE;
 
-use crate::state::AppState;
+use crate::http::state::AppState;
 
 /// `GET /healthz`: the process is alive.
 pub async fn healthz() -> &'static str {
@@ -18,7 +18,7 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
     if state.is_stopping() {
         return (StatusCode::SERVICE_UNAVAILABLE, "shutting down").into_response();
     }
-    let db = &state.services().db;
+    let db = &state.deps().db;
     if let Err(err) = db.ping().await {
         tracing::warn!(%err, "readiness: database unreachable");
         return (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response();
@@ -39,7 +39,7 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
 
 /// `GET /metrics`: Prometheus text exposition.
 pub async fn metrics(State(state): State<AppState>) -> Response {
-    let body = state.metrics().render(&state.services().db);
+    let body = state.metrics().render(&state.deps().db);
     (
         [(
             CONTENT_TYPE,

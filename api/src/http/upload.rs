@@ -27,11 +27,11 @@ use serde_json::Value;
 use super::graphql::{Rejection, not_well_formed, params_from_json, request_context, run_in};
 use super::negotiate::ResponseMedia;
 use crate::error::ErrorCode;
+use crate::execution::executor::GraphqlParams;
 use crate::files::{StoredFile, Uploads, WriteError};
 use crate::graphql::context::RequestContext;
-use crate::graphql::request::GraphqlParams;
 use crate::graphql::upload::Upload;
-use crate::state::AppState;
+use crate::http::state::AppState;
 
 /// Headers that prove the request came from a script, not a plain form.
 const PREFLIGHT_HEADERS: [&str; 2] = ["graphql-require-preflight", "apollo-require-preflight"];
@@ -61,9 +61,9 @@ pub(super) async fn post(
 /// Deletes the received files that no attachment row names: the operation refused them, failed,
 /// replayed an earlier call, or was not a mutation that takes files.
 async fn delete_unrecorded(state: &AppState, keys: Vec<String>) {
-    let services = state.services();
-    match crate::requests::attachments::unreferenced(services.db.reader(), keys).await {
-        Ok(orphans) => services.files.delete_all(orphans).await,
+    let deps = state.deps();
+    match crate::requests::attachments::unreferenced(deps.db.reader(), keys).await {
+        Ok(orphans) => deps.files.delete_all(orphans).await,
         Err(err) => tracing::warn!(%err, "cannot tell which uploaded files to delete; kept"),
     }
 }
@@ -91,7 +91,7 @@ async fn receive(
     }
     // Only people who work on requests send files, before any file byte is read.
     context
-        .actor(state.services())
+        .actor(state.deps())
         .await
         .and_then(|actor| actor.request_worker())
         .map_err(Rejection::from_error)?;
@@ -134,10 +134,10 @@ async fn receive(
             return Err(bad(&format!("the file {name:?} is sent twice")));
         }
         let file_name = field.file_name().unwrap_or_default().to_owned();
-        let services = state.services();
-        let mut writer = services
+        let deps = state.deps();
+        let mut writer = deps
             .files
-            .create(services.clock.now(), max_file)
+            .create(deps.clock.now(), max_file)
             .await
             .map_err(storage_failed)?;
         let written = loop {

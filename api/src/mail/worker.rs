@@ -18,8 +18,8 @@ use tokio_util::sync::CancellationToken;
 
 use super::{MailSignal, message_id_host};
 use crate::config::{Settings, SmtpTls};
+use crate::deps::Deps;
 use crate::sql::placeholders;
-use crate::state::Services;
 
 /// Mails claimed at once.
 const BATCH: u64 = 10;
@@ -152,8 +152,8 @@ WHERE id IN (SELECT id FROM mail_outbox \
 RETURNING *";
 
 /// Claims up to [`BATCH`] due mails for this worker.
-async fn claim(services: &Services, now: DateTime<Utc>) -> Result<Vec<mail_outbox::Model>, DbErr> {
-    let backend = services.db.backend();
+async fn claim(deps: &Deps, now: DateTime<Utc>) -> Result<Vec<mail_outbox::Model>, DbErr> {
+    let backend = deps.db.backend();
     let lock = match backend {
         DatabaseBackend::Postgres => " FOR UPDATE SKIP LOCKED",
         _ => "",
@@ -169,20 +169,20 @@ async fn claim(services: &Services, now: DateTime<Utc>) -> Result<Vec<mail_outbo
             i64::try_from(BATCH).unwrap_or(10).into(),
         ],
     ))
-    .all(services.db.writer())
+    .all(deps.db.writer())
     .await
 }
 
 /// Sends every mail due now, one batch at a time; returns how many were sent.
 pub async fn deliver_due(
-    services: &Services,
+    deps: &Deps,
     transport: &Transport,
     from: &Mailbox,
 ) -> Result<usize, DbErr> {
     let mut sent = 0;
     loop {
-        let now = services.clock.now();
-        let batch = claim(services, now).await?;
+        let now = deps.clock.now();
+        let batch = claim(deps, now).await?;
         if batch.is_empty() {
             return Ok(sent);
         }
@@ -191,7 +191,7 @@ pub async fn deliver_due(
                 Ok(message) => transport.send(row.id, message).await,
                 Err(err) => Err(err),
             };
-            let now = services.clock.now();
+            let now = deps.clock.now();
             let update = mail_outbox::Entity::update_many()
                 .filter(mail_outbox::Column::Id.eq(row.id))
                 .col_expr(
@@ -209,12 +209,12 @@ pub async fn deliver_due(
                             mail_outbox::Column::LastError,
                             Option::<String>::None.into(),
                         )
-                        .exec(services.db.writer())
+                        .exec(deps.db.writer())
                         .await?;
                 }
                 Err(err) => {
                     let give_up = row.attempts
-                        >= i32::try_from(services.settings.mail.max_attempts).unwrap_or(i32::MAX);
+                        >= i32::try_from(deps.settings.mail.max_attempts).unwrap_or(i32::MAX);
                     let status = if give_up {
                         MailStatus::Failed
                     } else {
@@ -234,7 +234,7 @@ pub async fn deliver_due(
                             (now + retry_delay(row.attempts)).into(),
                         )
                         .col_expr(mail_outbox::Column::LastError, Some(err).into())
-                        .exec(services.db.writer())
+                        .exec(deps.db.writer())
                         .await?;
                 }
             }
@@ -245,21 +245,21 @@ pub async fn deliver_due(
 /// Runs until `shutdown`: delivers when woken after a commit, and every poll interval for
 /// retries and mails written by other instances.
 pub async fn run(
-    services: Services,
+    deps: Deps,
     transport: Transport,
     signal: MailSignal,
     shutdown: CancellationToken,
 ) {
-    let from: Mailbox = match services.settings.mail.from.parse() {
+    let from: Mailbox = match deps.settings.mail.from.parse() {
         Ok(from) => from,
         Err(err) => {
             tracing::error!(%err, "mail.from is not an address; the mail worker does not run");
             return;
         }
     };
-    let poll = StdDuration::from_millis(services.settings.mail.poll_interval_ms);
+    let poll = StdDuration::from_millis(deps.settings.mail.poll_interval_ms);
     loop {
-        if let Err(err) = deliver_due(&services, &transport, &from).await {
+        if let Err(err) = deliver_due(&deps, &transport, &from).await {
             tracing::warn!(%err, "the mail worker cannot read the outbox");
         }
         tokio::select! {

@@ -17,10 +17,10 @@ use super::access;
 use super::repo::Author;
 use super::service::{self, commit, lock_visible, not_allowed};
 use crate::auth::RequestWorker;
+use crate::deps::Deps;
 use crate::error::{ApiError, ApiResult, InputReason};
 use crate::files::StoredFile;
 use crate::ids::new_uuid;
-use crate::state::Services;
 
 /// The error for an attachment the caller may not see, identical to an unknown ID's.
 pub fn not_found() -> ApiError {
@@ -120,21 +120,21 @@ pub const ORPHAN_GRACE_HOURS: i64 = 24;
 /// written more than [`ORPHAN_GRACE_HOURS`] before `now`: left by a client that went away while
 /// its operation ran, or by a server that stopped. Safe with several instances (deleting twice
 /// is harmless). Returns how many were deleted.
-pub async fn sweep_orphans(services: &Services, now: DateTime<Utc>) -> ApiResult<usize> {
+pub async fn sweep_orphans(deps: &Deps, now: DateTime<Utc>) -> ApiResult<usize> {
     let before = now - chrono::Duration::hours(ORPHAN_GRACE_HOURS);
     // The last day of the month before, for runs that were missed.
     let last_month = before - chrono::Duration::days(i64::from(before.day()));
     let mut deleted = 0;
     for month in [last_month, before] {
-        let keys = services
+        let keys = deps
             .files
             .written_before(month, before)
             .await
             .map_err(ApiError::internal)?;
         for chunk in keys.chunks(500) {
-            let orphans = unreferenced(services.db.reader(), chunk.to_vec()).await?;
+            let orphans = unreferenced(deps.db.reader(), chunk.to_vec()).await?;
             deleted += orphans.len();
-            services.files.delete_all(orphans).await;
+            deps.files.delete_all(orphans).await;
         }
     }
     Ok(deleted)
@@ -158,13 +158,13 @@ async fn touch<C: ConnectionTrait>(
 
 /// Attaches files to the caller's own draft.
 pub async fn add_to_draft(
-    services: &Services,
+    deps: &Deps,
     worker: &RequestWorker,
     request_id: Uuid,
     files: &[StoredFile],
 ) -> ApiResult<(request::Model, Vec<request_attachment::Model>)> {
-    let now = services.clock.now();
-    let txn = services.db.begin_write().await?;
+    let now = deps.clock.now();
+    let txn = deps.db.begin_write().await?;
     let row = lock_visible(&txn, worker, request_id, None).await?;
     if row.state != RequestState::Draft {
         return Err(not_allowed(
@@ -182,19 +182,19 @@ pub async fn add_to_draft(
     }
     let rows = record(&txn, row.id, None, service::author(worker), now, files).await?;
     let row = touch(&txn, row.id, now).await?;
-    commit(txn, services).await?;
+    commit(txn, deps).await?;
     Ok((row, rows))
 }
 
 /// Removes an attachment from the caller's own draft, then its file. Attachments of submitted
 /// requests are part of their record and are never removed.
 pub async fn remove_from_draft(
-    services: &Services,
+    deps: &Deps,
     worker: &RequestWorker,
     attachment_id: Uuid,
 ) -> ApiResult<request::Model> {
-    let now = services.clock.now();
-    let txn = services.db.begin_write().await?;
+    let now = deps.clock.now();
+    let txn = deps.db.begin_write().await?;
     let attachment = request_attachment::Entity::find_by_id(attachment_id)
         .one(&txn)
         .await?
@@ -216,22 +216,22 @@ pub async fn remove_from_draft(
         .exec(&txn)
         .await?;
     let row = touch(&txn, row.id, now).await?;
-    commit(txn, services).await?;
-    services.files.delete_all([attachment.storage_key]).await;
+    commit(txn, deps).await?;
+    deps.files.delete_all([attachment.storage_key]).await;
     Ok(row)
 }
 
 /// An attachment of a request the worker may see.
 pub async fn find_visible(
-    services: &Services,
+    deps: &Deps,
     worker: &RequestWorker,
     attachment_id: Uuid,
 ) -> ApiResult<request_attachment::Model> {
     let attachment = request_attachment::Entity::find_by_id(attachment_id)
-        .one(services.db.reader())
+        .one(deps.db.reader())
         .await?
         .ok_or_else(not_found)?;
-    let request = super::repo::find(services.db.reader(), attachment.request_id)
+    let request = super::repo::find(deps.db.reader(), attachment.request_id)
         .await?
         .filter(|row| access::can_see(worker, row));
     match request {

@@ -14,9 +14,9 @@ use uuid::Uuid;
 
 use super::form;
 use crate::contacts::roles::account_languages;
+use crate::deps::Deps;
 use crate::domain::Language;
 use crate::mail::{self, OutgoingMail, RequestNotice, Template};
-use crate::state::Services;
 
 /// What to tell.
 #[derive(Debug, Clone, Copy)]
@@ -51,8 +51,8 @@ impl Recipients {
 }
 
 /// The page of a request, for links in mails.
-pub fn request_link(services: &Services, request: &request::Model) -> String {
-    let base = services.settings.http.public_url.trim_end_matches('/');
+pub fn request_link(deps: &Deps, request: &request::Model) -> String {
+    let base = deps.settings.http.public_url.trim_end_matches('/');
     format!(
         "{base}/requests/{}",
         request.human_id.as_deref().unwrap_or_default()
@@ -62,7 +62,7 @@ pub fn request_link(services: &Services, request: &request::Model) -> String {
 /// Mails the customer side about a support-side or system action.
 pub async fn customer_side<C: ConnectionTrait>(
     conn: &C,
-    services: &Services,
+    deps: &Deps,
     now: DateTime<Utc>,
     request: &request::Model,
     notice: Notice<'_>,
@@ -95,14 +95,14 @@ pub async fn customer_side<C: ConnectionTrait>(
             }
         }
     }
-    send(conn, services, now, request, notice, recipients).await
+    send(conn, deps, now, request, notice, recipients).await
 }
 
 /// Mails the support side about a customer action: the assignee, or every active agent and
 /// manager while nobody is assigned.
 pub async fn support_side<C: ConnectionTrait>(
     conn: &C,
-    services: &Services,
+    deps: &Deps,
     now: DateTime<Utc>,
     request: &request::Model,
     notice: Notice<'_>,
@@ -128,13 +128,13 @@ pub async fn support_side<C: ConnectionTrait>(
     for person in &staff {
         recipients.add_contact(person, notice.actor_account_id);
     }
-    send(conn, services, now, request, notice, recipients).await
+    send(conn, deps, now, request, notice, recipients).await
 }
 
 /// Mails one contact (an assignment).
 pub async fn one_contact<C: ConnectionTrait>(
     conn: &C,
-    services: &Services,
+    deps: &Deps,
     now: DateTime<Utc>,
     request: &request::Model,
     contact: &contact::Model,
@@ -142,7 +142,7 @@ pub async fn one_contact<C: ConnectionTrait>(
 ) -> Result<(), DbErr> {
     let mut recipients = Recipients::default();
     recipients.add_contact(contact, notice.actor_account_id);
-    send(conn, services, now, request, notice, recipients).await
+    send(conn, deps, now, request, notice, recipients).await
 }
 
 /// The requester (unless they turned follow-up off) and the watchers who want mail, in one
@@ -166,7 +166,7 @@ async fn followers<C: ConnectionTrait>(
 
 async fn send<C: ConnectionTrait>(
     conn: &C,
-    services: &Services,
+    deps: &Deps,
     now: DateTime<Utc>,
     request: &request::Model,
     notice: Notice<'_>,
@@ -190,7 +190,7 @@ async fn send<C: ConnectionTrait>(
             }),
         false => Language::En,
     };
-    let link = request_link(services, request);
+    let link = request_link(deps, request);
     let human_id = request.human_id.as_deref().unwrap_or_default();
     let title = request.title.as_deref().unwrap_or_default();
     let closes_at = match notice.notice {
@@ -220,5 +220,5 @@ async fn send<C: ConnectionTrait>(
                 .unwrap_or(company_language),
         })
         .collect();
-    mail::enqueue_many(conn, now, &services.settings.http.public_url, mails).await
+    mail::enqueue_many(conn, now, &deps.settings.http.public_url, mails).await
 }

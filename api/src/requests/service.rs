@@ -24,12 +24,12 @@ use super::{action_code, state_code};
 use crate::audit::{self, AuditEntry};
 use crate::auth::{RequestWorker, SupportStaff};
 use crate::clock::seconds;
+use crate::deps::Deps;
 use crate::error::{ApiError, ApiResult, InputReason};
 use crate::files::StoredFile;
 use crate::idempotency::{self, IdempotencyKey};
 use crate::ids::{new_uuid, next_counter_value};
 use crate::mail::RequestNotice;
-use crate::state::Services;
 
 /// Who acts, for history, messages and mail.
 pub(super) fn author(worker: &RequestWorker) -> Author {
@@ -155,9 +155,9 @@ fn state_json(row: &request::Model) -> serde_json::Value {
     })
 }
 
-pub(super) async fn commit(txn: DatabaseTransaction, services: &Services) -> ApiResult<()> {
+pub(super) async fn commit(txn: DatabaseTransaction, deps: &Deps) -> ApiResult<()> {
     txn.commit().await?;
-    services.mail.wake();
+    deps.mail.wake();
     Ok(())
 }
 
@@ -166,19 +166,19 @@ const MESSAGE_SCOPE: &str = "addRequestMessage";
 
 /// The object an earlier call with the same idempotency key made.
 async fn replay(
-    services: &Services,
+    deps: &Deps,
     worker: &RequestWorker,
     scope: &str,
     key: &IdempotencyKey,
 ) -> ApiResult<Option<Uuid>> {
     let account = worker.account_id();
-    Ok(idempotency::find(services.db.writer(), account, scope, key).await?)
+    Ok(idempotency::find(deps.db.writer(), account, scope, key).await?)
 }
 
 /// Saves a new draft (`id` = `None`) or replaces the fields of the caller's own draft. A draft
 /// may miss any field; only sizes far beyond the form's are refused.
 pub async fn save_draft(
-    services: &Services,
+    deps: &Deps,
     worker: &RequestWorker,
     id: Option<Uuid>,
     version: Option<i32>,
@@ -195,12 +195,12 @@ pub async fn save_draft(
     form.within_draft_limits()?;
     if id.is_none()
         && let Some(key) = key
-        && let Some(earlier) = replay(services, worker, DRAFT_SCOPE, key).await?
+        && let Some(earlier) = replay(deps, worker, DRAFT_SCOPE, key).await?
     {
-        return find_visible(services, worker, earlier).await;
+        return find_visible(deps, worker, earlier).await;
     }
-    let now = services.clock.now();
-    let txn = services.db.begin_write().await?;
+    let now = deps.clock.now();
+    let txn = deps.db.begin_write().await?;
     let saved = match id {
         None => {
             let mut row = request::ActiveModel {
@@ -257,20 +257,20 @@ pub async fn save_draft(
             write(&txn, &row, changes).await?
         }
     };
-    commit(txn, services).await?;
+    commit(txn, deps).await?;
     Ok(saved)
 }
 
 /// Submits the caller's draft: every problem of the form comes back at once and nothing
 /// changes, or the request gets its human ID and goes to the support.
 pub async fn submit(
-    services: &Services,
+    deps: &Deps,
     worker: &RequestWorker,
     id: Uuid,
     version: Option<i32>,
 ) -> ApiResult<Result<request::Model, Vec<ApiError>>> {
-    let now = services.clock.now();
-    let txn = services.db.begin_write().await?;
+    let now = deps.clock.now();
+    let txn = deps.db.begin_write().await?;
     let row = lock_visible(&txn, worker, id, version).await?;
     let side = access::side(worker);
     let clock = lifecycle_clock(now, &row, None);
@@ -316,8 +316,8 @@ pub async fn submit(
         text: None,
         actor_account_id: Some(worker.account_id()),
     };
-    notify::support_side(&txn, services, now, &submitted, notice).await?;
-    commit(txn, services).await?;
+    notify::support_side(&txn, deps, now, &submitted, notice).await?;
+    commit(txn, deps).await?;
     Ok(Ok(submitted))
 }
 
@@ -340,7 +340,7 @@ fn lifecycle_clock(
 /// Takes a lifecycle action (everything but submitting and adding a message, which have their
 /// own operations). `text` is the question, answer, reason or final answer.
 pub async fn transition(
-    services: &Services,
+    deps: &Deps,
     worker: &RequestWorker,
     id: Uuid,
     version: Option<i32>,
@@ -362,12 +362,12 @@ pub async fn transition(
             "files go with a text: say what they are",
         ));
     }
-    let now = services.clock.now();
-    let txn = services.db.begin_write().await?;
+    let now = deps.clock.now();
+    let txn = deps.db.begin_write().await?;
     let row = lock_visible(&txn, worker, id, version).await?;
     let done = apply(
         &txn,
-        services,
+        deps,
         now,
         row,
         kind,
@@ -377,7 +377,7 @@ pub async fn transition(
         files,
     )
     .await?;
-    commit(txn, services).await?;
+    commit(txn, deps).await?;
     Ok(done)
 }
 
@@ -409,7 +409,7 @@ fn notice_of(kind: ActionKind, side: Side) -> RequestNotice {
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn apply(
     txn: &DatabaseTransaction,
-    services: &Services,
+    deps: &Deps,
     now: DateTime<Utc>,
     row: request::Model,
     kind: ActionKind,
@@ -428,7 +428,7 @@ pub(crate) async fn apply(
     let decision = lifecycle::decide(from, Action { kind, text }, side, &clock)
         .map_err(|r| refusal(kind, side, r))?;
     let to = decision.to;
-    let settings = &services.settings.requests;
+    let settings = &deps.settings.requests;
     if to == State::SolutionProposed && company.is_none() {
         company = crate::companies::repo::find(txn, row.company_id).await?;
     }
@@ -501,9 +501,9 @@ pub(crate) async fn apply(
     };
     match side {
         Side::Agent | Side::System => {
-            notify::customer_side(txn, services, now, &done, notice).await?;
+            notify::customer_side(txn, deps, now, &done, notice).await?;
         }
-        Side::Customer => notify::support_side(txn, services, now, &done, notice).await?,
+        Side::Customer => notify::support_side(txn, deps, now, &done, notice).await?,
     }
     Ok(done)
 }
@@ -511,7 +511,7 @@ pub(crate) async fn apply(
 /// Adds a message; the state never changes. A customer's message on a request waiting for
 /// their clarification restarts the reminder interval.
 pub async fn add_message(
-    services: &Services,
+    deps: &Deps,
     worker: &RequestWorker,
     id: Uuid,
     body: &str,
@@ -519,18 +519,18 @@ pub async fn add_message(
     key: Option<&IdempotencyKey>,
 ) -> ApiResult<(request::Model, request_message::Model)> {
     if let Some(key) = key
-        && let Some(earlier) = replay(services, worker, MESSAGE_SCOPE, key).await?
+        && let Some(earlier) = replay(deps, worker, MESSAGE_SCOPE, key).await?
     {
-        let row = find_visible(services, worker, id).await?;
+        let row = find_visible(deps, worker, id).await?;
         let message = request_message::Entity::find_by_id(earlier)
-            .one(services.db.reader())
+            .one(deps.db.reader())
             .await?
             .filter(|m| m.request_id == row.id)
             .ok_or(ApiError::NotFound { what: "message" })?;
         return Ok((row, message));
     }
-    let now = services.clock.now();
-    let txn = services.db.begin_write().await?;
+    let now = deps.clock.now();
+    let txn = deps.db.begin_write().await?;
     let row = lock_visible(&txn, worker, id, None).await?;
     let side = access::side(worker);
     let clock = lifecycle_clock(now, &row, None);
@@ -554,7 +554,7 @@ pub async fn add_message(
     if side == Side::Agent && row.first_response_at.is_none() {
         touch = touch.col_expr(request::Column::FirstResponseAt, Some(now).into());
     }
-    let every = services.settings.requests.clarification_reminder_every_secs;
+    let every = deps.settings.requests.clarification_reminder_every_secs;
     if side == Side::Customer && row.state == RequestState::CustomerClarification && every > 0 {
         touch = touch.col_expr(request::Column::RemindAt, Some(now + seconds(every)).into());
     }
@@ -578,13 +578,13 @@ pub async fn add_message(
         actor_account_id: Some(worker.account_id()),
     };
     match side {
-        Side::Customer => notify::support_side(&txn, services, now, &row, notice).await?,
+        Side::Customer => notify::support_side(&txn, deps, now, &row, notice).await?,
         Side::Agent | Side::System => {
-            notify::customer_side(&txn, services, now, &row, notice).await?;
+            notify::customer_side(&txn, deps, now, &row, notice).await?;
         }
     }
     let row = repo::find(&txn, row.id).await?.ok_or_else(not_found)?;
-    commit(txn, services).await?;
+    commit(txn, deps).await?;
     Ok((row, message))
 }
 
@@ -607,7 +607,7 @@ async fn active_staff<C: ConnectionTrait>(
 
 /// Assigns an open request: agents take it themselves, managers give it to any agent.
 pub async fn assign(
-    services: &Services,
+    deps: &Deps,
     staff: &SupportStaff,
     id: Uuid,
     version: Option<i32>,
@@ -618,8 +618,8 @@ pub async fn assign(
         return Err(ApiError::Forbidden);
     }
     let worker = RequestWorker::Staff(*staff);
-    let now = services.clock.now();
-    let txn = services.db.begin_write().await?;
+    let now = deps.clock.now();
+    let txn = deps.db.begin_write().await?;
     let agent = active_staff(&txn, target)
         .await?
         .ok_or(ApiError::NotFound { what: "agent" })?;
@@ -657,8 +657,8 @@ pub async fn assign(
         text: None,
         actor_account_id: Some(staff.account_id),
     };
-    notify::one_contact(&txn, services, now, &done, &agent, notice).await?;
-    commit(txn, services).await?;
+    notify::one_contact(&txn, deps, now, &done, &agent, notice).await?;
+    commit(txn, deps).await?;
     Ok(done)
 }
 
@@ -726,7 +726,7 @@ impl RequestEdit {
 /// Edits a submitted, open request; every changed field goes to the history. Problems with
 /// the resulting form come back all at once and change nothing.
 pub async fn update(
-    services: &Services,
+    deps: &Deps,
     worker: &RequestWorker,
     id: Uuid,
     version: Option<i32>,
@@ -744,8 +744,8 @@ pub async fn update(
             format!("this field is {whose} to edit"),
         ));
     }
-    let now = services.clock.now();
-    let txn = services.db.begin_write().await?;
+    let now = deps.clock.now();
+    let txn = deps.db.begin_write().await?;
     let row = lock_visible(&txn, worker, id, version).await?;
     if !State::from(row.state).is_open() {
         return Err(not_allowed("UPDATE", row.state, side));
@@ -801,7 +801,7 @@ pub async fn update(
         Some(after_json.into()),
     );
     audit::record(&txn, now, entry).await?;
-    commit(txn, services).await?;
+    commit(txn, deps).await?;
     Ok(Ok(done))
 }
 
@@ -830,14 +830,14 @@ async fn watcher_candidate<C: ConnectionTrait>(
 
 /// Adds a watcher, or changes whether an existing one wants mail.
 pub async fn add_watcher(
-    services: &Services,
+    deps: &Deps,
     worker: &RequestWorker,
     id: Uuid,
     contact_id: Uuid,
     wants_mail: bool,
 ) -> ApiResult<request::Model> {
-    let now = services.clock.now();
-    let txn = services.db.begin_write().await?;
+    let now = deps.clock.now();
+    let txn = deps.db.begin_write().await?;
     let row = lock_visible(&txn, worker, id, None).await?;
     if row.state == RequestState::Draft {
         return Err(not_found());
@@ -875,19 +875,19 @@ pub async fn add_watcher(
             repo::record(&txn, row.id, now, author(worker), vec![event]).await?;
         }
     }
-    commit(txn, services).await?;
+    commit(txn, deps).await?;
     Ok(row)
 }
 
 /// Removes a watcher.
 pub async fn remove_watcher(
-    services: &Services,
+    deps: &Deps,
     worker: &RequestWorker,
     id: Uuid,
     contact_id: Uuid,
 ) -> ApiResult<request::Model> {
-    let now = services.clock.now();
-    let txn = services.db.begin_write().await?;
+    let now = deps.clock.now();
+    let txn = deps.db.begin_write().await?;
     let row = lock_visible(&txn, worker, id, None).await?;
     let removed = request_watcher::Entity::delete_many()
         .filter(request_watcher::Column::RequestId.eq(row.id))
@@ -904,17 +904,17 @@ pub async fn remove_watcher(
         ..NewEvent::default()
     };
     repo::record(&txn, row.id, now, author(worker), vec![event]).await?;
-    commit(txn, services).await?;
+    commit(txn, deps).await?;
     Ok(row)
 }
 
 /// A request the worker may see.
 pub async fn find_visible(
-    services: &Services,
+    deps: &Deps,
     worker: &RequestWorker,
     id: Uuid,
 ) -> ApiResult<request::Model> {
-    repo::find(services.db.reader(), id)
+    repo::find(deps.db.reader(), id)
         .await?
         .filter(|row| access::can_see(worker, row))
         .ok_or_else(not_found)
@@ -922,13 +922,13 @@ pub async fn find_visible(
 
 /// A request the worker may see, by its human ID.
 pub async fn find_by_human_id(
-    services: &Services,
+    deps: &Deps,
     worker: &RequestWorker,
     human_id: &str,
 ) -> ApiResult<Option<request::Model>> {
     Ok(request::Entity::find()
         .filter(request::Column::HumanId.eq(human_id.trim().to_uppercase()))
-        .one(services.db.reader())
+        .one(deps.db.reader())
         .await?
         .filter(|row| access::can_see(worker, row)))
 }

@@ -16,9 +16,9 @@ use super::notify::{self, Notice};
 use super::repo::{self, Author, NewEvent};
 use super::service;
 use crate::clock::seconds;
+use crate::deps::Deps;
 use crate::error::ApiResult;
 use crate::mail::RequestNotice;
-use crate::state::Services;
 
 /// Requests handled per batch; the job loops until none is due.
 const BATCH: u64 = 200;
@@ -32,15 +32,15 @@ pub struct Report {
 }
 
 /// Handles everything due at the clock's "now".
-pub async fn run_due(services: &Services) -> ApiResult<Report> {
-    let now = services.clock.now();
+pub async fn run_due(deps: &Deps) -> ApiResult<Report> {
+    let now = deps.clock.now();
     let mut report = Report::default();
     // Reminders first: a reminder due at the same moment as the closure is moot, and the
     // closure clears it.
     loop {
-        let due = due_ids(services, request::Column::RemindAt, None, now).await?;
+        let due = due_ids(deps, request::Column::RemindAt, None, now).await?;
         for id in &due {
-            match remind(services, *id, now).await? {
+            match remind(deps, *id, now).await? {
                 Some(RequestNotice::ClosureReminder) => report.closure_reminders += 1,
                 Some(_) => report.clarification_reminders += 1,
                 None => {}
@@ -52,14 +52,14 @@ pub async fn run_due(services: &Services) -> ApiResult<Report> {
     }
     loop {
         let due = due_ids(
-            services,
+            deps,
             request::Column::AutoCloseAt,
             Some(RequestState::SolutionProposed),
             now,
         )
         .await?;
         for id in &due {
-            if auto_close(services, *id, now).await? {
+            if auto_close(deps, *id, now).await? {
                 report.auto_closed += 1;
             }
         }
@@ -71,7 +71,7 @@ pub async fn run_due(services: &Services) -> ApiResult<Report> {
 }
 
 async fn due_ids(
-    services: &Services,
+    deps: &Deps,
     column: request::Column,
     state: Option<RequestState>,
     now: DateTime<Utc>,
@@ -87,13 +87,13 @@ async fn due_ids(
         .order_by(column, Order::Asc)
         .limit(BATCH)
         .into_tuple()
-        .all(services.db.writer())
+        .all(deps.db.writer())
         .await?)
 }
 
 /// Closes one proposed solution whose time is up; `false` when someone was faster.
-async fn auto_close(services: &Services, id: Uuid, now: DateTime<Utc>) -> ApiResult<bool> {
-    let txn = services.db.begin_write().await?;
+async fn auto_close(deps: &Deps, id: Uuid, now: DateTime<Utc>) -> ApiResult<bool> {
+    let txn = deps.db.begin_write().await?;
     let Some(row) = repo::lock(&txn, id).await? else {
         return Ok(false);
     };
@@ -104,7 +104,7 @@ async fn auto_close(services: &Services, id: Uuid, now: DateTime<Utc>) -> ApiRes
     }
     service::apply(
         &txn,
-        services,
+        deps,
         now,
         row,
         ActionKind::AutoClose,
@@ -115,24 +115,20 @@ async fn auto_close(services: &Services, id: Uuid, now: DateTime<Utc>) -> ApiRes
     )
     .await?;
     txn.commit().await?;
-    services.mail.wake();
+    deps.mail.wake();
     Ok(true)
 }
 
 /// Sends one due reminder and schedules the next; `None` when nothing was due any more.
-async fn remind(
-    services: &Services,
-    id: Uuid,
-    now: DateTime<Utc>,
-) -> ApiResult<Option<RequestNotice>> {
-    let txn = services.db.begin_write().await?;
+async fn remind(deps: &Deps, id: Uuid, now: DateTime<Utc>) -> ApiResult<Option<RequestNotice>> {
+    let txn = deps.db.begin_write().await?;
     let Some(row) = repo::lock(&txn, id).await? else {
         return Ok(None);
     };
     if row.remind_at.is_none_or(|at| at > now) {
         return Ok(None);
     }
-    let every = services.settings.requests.clarification_reminder_every_secs;
+    let every = deps.settings.requests.clarification_reminder_every_secs;
     let closing_now = row.auto_close_at.is_some_and(|at| at <= now);
     let (notice, next) = match row.state {
         RequestState::SolutionProposed if !closing_now => (RequestNotice::ClosureReminder, None),
@@ -162,9 +158,9 @@ async fn remind(
         text: None,
         actor_account_id: None,
     };
-    notify::customer_side(&txn, services, now, &row, notice).await?;
+    notify::customer_side(&txn, deps, now, &row, notice).await?;
     txn.commit().await?;
-    services.mail.wake();
+    deps.mail.wake();
     Ok(Some(notice.notice))
 }
 
@@ -182,10 +178,10 @@ async fn clear_reminder(
 }
 
 /// Runs the job every `requests.job_interval_secs` until `stop`.
-pub async fn run(services: Services, stop: tokio_util::sync::CancellationToken) {
-    let every = std::time::Duration::from_secs(services.settings.requests.job_interval_secs);
+pub async fn run(deps: Deps, stop: tokio_util::sync::CancellationToken) {
+    let every = std::time::Duration::from_secs(deps.settings.requests.job_interval_secs);
     loop {
-        if let Err(err) = run_due(&services).await {
+        if let Err(err) = run_due(&deps).await {
             tracing::warn!(?err, "the request timers job failed; it runs again later");
         }
         tokio::select! {

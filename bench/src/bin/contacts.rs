@@ -22,8 +22,8 @@ use portal_api::clock::SystemClock;
 use portal_api::config::{Secret, Settings};
 use portal_api::contacts::roles::{self, RoleSet};
 use portal_api::db::Db;
+use portal_api::deps::Deps;
 use portal_api::startup::Application;
-use portal_api::state::Services;
 use portal_bench::load::{self, Target, median};
 use portal_bench::raw;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -99,9 +99,9 @@ fn main() -> anyhow::Result<()> {
     }
     let (ours, baseline) = (median(&mut ours), median(&mut baseline));
 
-    let services = setup.services.clone();
+    let deps = setup.deps.clone();
     let (staged, applied, elapsed) =
-        runtime.block_on(async move { batch(&services, &setup.admin_token, args.batch).await })?;
+        runtime.block_on(async move { batch(&deps, &setup.admin_token, args.batch).await })?;
 
     println!();
     println!(
@@ -132,7 +132,7 @@ struct Setup {
     token: String,
     /// Another session of the same administrator, for the batch.
     admin_token: String,
-    services: Services,
+    deps: Deps,
     _dir: tempfile::TempDir,
 }
 
@@ -150,10 +150,10 @@ async fn start(args: &Args) -> anyhow::Result<Setup> {
     portal_api::telemetry::init(&settings.log);
     let db = Db::connect(&settings).await?;
     let app = Application::build_with_db(settings, db.clone(), Arc::new(SystemClock)).await?;
-    let services = app.state().services().clone();
+    let deps = app.state().deps().clone();
     // Groupe Hélios has 240 generated contacts; the rest are extra.
     let loading = Instant::now();
-    portal_api::demo::load(&services, args.contacts.saturating_sub(240)).await?;
+    portal_api::demo::load(&deps, args.contacts.saturating_sub(240)).await?;
     println!(
         "loaded the demo data with {} contacts in Groupe Hélios in {:.1} s",
         args.contacts,
@@ -164,15 +164,15 @@ async fn start(args: &Args) -> anyhow::Result<Setup> {
         .filter(contact::Column::Status.eq(ContactStatus::Active))
         .filter(contact::Column::Email.like("%helios%"))
         .order_by_asc(contact::Column::Id)
-        .one(services.db.reader())
+        .one(deps.db.reader())
         .await?
         .ok_or_else(|| anyhow::anyhow!("no Security Administrator in Groupe Hélios"))?;
     let mut tokens = Vec::new();
     for _ in 0..2 {
         let token = sessions::open(
-            services.db.writer(),
-            &services.sessions,
-            services.clock.now(),
+            deps.db.writer(),
+            &deps.sessions,
+            deps.clock.now(),
             NewSession {
                 account_id: admin.account_id,
                 contact_id: Some(admin.id),
@@ -195,25 +195,16 @@ async fn start(args: &Args) -> anyhow::Result<Setup> {
         raw: raw_addr,
         token,
         admin_token,
-        services,
+        deps,
         _dir: data_dir,
     })
 }
 
 /// Stages `size` role changes (untimed), then times one apply; (staged, applied, time).
-async fn batch(
-    services: &Services,
-    token: &str,
-    size: usize,
-) -> anyhow::Result<(usize, usize, Duration)> {
-    let principal = sessions::resolve(
-        &services.db,
-        &services.sessions,
-        services.clock.now(),
-        token,
-    )
-    .await?
-    .ok_or_else(|| anyhow::anyhow!("admin session missing"))?;
+async fn batch(deps: &Deps, token: &str, size: usize) -> anyhow::Result<(usize, usize, Duration)> {
+    let principal = sessions::resolve(&deps.db, &deps.sessions, deps.clock.now(), token)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("admin session missing"))?;
     let admin = Actor::Person(principal)
         .security_administrator()
         .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -223,7 +214,7 @@ async fn batch(
         .filter(contact::Column::SecurityAdmin.eq(false))
         .order_by_asc(contact::Column::Id)
         .limit(size as u64)
-        .all(services.db.reader())
+        .all(deps.db.reader())
         .await?;
     for target in &targets {
         let to = RoleSet {
@@ -234,12 +225,12 @@ async fn batch(
             }),
             security_admin: false,
         };
-        roles::stage(services, &admin, target.id, to)
+        roles::stage(deps, &admin, target.id, to)
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
     }
     let started = Instant::now();
-    let outcome = roles::apply(services, &admin, None)
+    let outcome = roles::apply(deps, &admin, None)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let elapsed = started.elapsed();

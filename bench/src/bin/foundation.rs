@@ -213,7 +213,7 @@ async fn start_servers(
     portal_api::telemetry::init(&settings.log);
     let db = Db::connect(&settings).await?;
     let app = Application::build_with_db(settings, db.clone(), Arc::new(SystemClock)).await?;
-    let summary = portal_api::demo::load(app.state().services(), 0).await?;
+    let summary = portal_api::demo::load(app.state().deps(), 0).await?;
     let token = summary
         .logins
         .iter()

@@ -20,8 +20,8 @@ use portal_api::auth::sessions::{self, NewSession};
 use portal_api::clock::SystemClock;
 use portal_api::config::{Secret, Settings};
 use portal_api::db::Db;
+use portal_api::deps::Deps;
 use portal_api::startup::Application;
-use portal_api::state::Services;
 use portal_bench::load::{self, Target, median};
 use portal_bench::{compare, raw_lifecycle};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -90,7 +90,7 @@ fn main() -> anyhow::Result<()> {
     raw_resume.body = raw_resume.alternate.clone().unwrap_or_default();
 
     // Both answer alike: one action each way, and the version moves by one each time.
-    let start_version = runtime.block_on(version(&setup.services, setup.request))?.1;
+    let start_version = runtime.block_on(version(&setup.deps, setup.request))?.1;
     let paused = runtime.block_on(compare::fetch(&ours))?;
     let resumed = runtime.block_on(compare::fetch(&raw_resume))?;
     let paused: Value = serde_json::from_slice(&paused)?;
@@ -136,7 +136,7 @@ fn main() -> anyhow::Result<()> {
         raw_p50.push(rates[1].1);
     }
     // Every answer counted was an applied transition: the version says so.
-    let (state, end_version) = runtime.block_on(version(&setup.services, setup.request))?;
+    let (state, end_version) = runtime.block_on(version(&setup.deps, setup.request))?;
     anyhow::ensure!(
         i64::from(end_version - start_version) == applied && state == "SUPPORT_ANALYSIS",
         "{applied} transitions answered but the version moved by {} (state {state})",
@@ -169,14 +169,14 @@ struct Setup {
     raw: SocketAddr,
     agent_token: String,
     request: Uuid,
-    services: Services,
+    deps: Deps,
     _dir: tempfile::TempDir,
 }
 
 /// The request's state and version.
-async fn version(services: &Services, id: Uuid) -> anyhow::Result<(String, i32)> {
+async fn version(deps: &Deps, id: Uuid) -> anyhow::Result<(String, i32)> {
     let row = request::Entity::find_by_id(id)
-        .one(services.db.writer())
+        .one(deps.db.writer())
         .await?
         .ok_or_else(|| anyhow::anyhow!("the request is gone"))?;
     Ok((
@@ -186,11 +186,11 @@ async fn version(services: &Services, id: Uuid) -> anyhow::Result<(String, i32)>
 }
 
 /// A session with a second factor for `contact`.
-async fn session(services: &Services, contact: &contact::Model) -> anyhow::Result<String> {
+async fn session(deps: &Deps, contact: &contact::Model) -> anyhow::Result<String> {
     let token = sessions::open(
-        services.db.writer(),
-        &services.sessions,
-        services.clock.now(),
+        deps.db.writer(),
+        &deps.sessions,
+        deps.clock.now(),
         NewSession {
             account_id: contact.account_id,
             contact_id: Some(contact.id),
@@ -216,14 +216,14 @@ async fn start(args: &Args) -> anyhow::Result<Setup> {
     portal_api::telemetry::init(&settings.log);
     let db = Db::connect(&settings).await?;
     let app = Application::build_with_db(settings, db.clone(), Arc::new(SystemClock)).await?;
-    let services = app.state().services().clone();
+    let deps = app.state().deps().clone();
     let loading = Instant::now();
-    portal_api::demo::load(&services, 0).await?;
+    portal_api::demo::load(&deps, 0).await?;
     println!(
         "loaded the demo data in {:.1} s",
         loading.elapsed().as_secs_f64()
     );
-    let reader = services.db.reader();
+    let reader = deps.db.reader();
     let agent = contact::Entity::find()
         .filter(contact::Column::ProviderRole.eq(ProviderRole::SupportAgent))
         .filter(contact::Column::Status.eq(ContactStatus::Active))
@@ -246,11 +246,11 @@ async fn start(args: &Args) -> anyhow::Result<Setup> {
         .one(reader)
         .await?
         .ok_or_else(|| anyhow::anyhow!("no customer contact in the demo"))?;
-    let agent_token = session(&services, &agent).await?;
-    let customer_token = session(&services, &customer).await?;
+    let agent_token = session(&deps, &agent).await?;
+    let customer_token = session(&deps, &customer).await?;
 
     let graphql = app.local_addr()?;
-    let mail = services.mail.clone();
+    let mail = deps.mail.clone();
     tokio::spawn(app.run_until_stopped(std::future::pending()));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let raw_addr = listener.local_addr()?;
@@ -296,7 +296,7 @@ async fn start(args: &Args) -> anyhow::Result<Setup> {
         raw: raw_addr,
         agent_token,
         request: uuid,
-        services,
+        deps,
         _dir: data_dir,
     })
 }

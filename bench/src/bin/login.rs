@@ -131,16 +131,16 @@ async fn start(
     portal_api::telemetry::init(&settings.log);
     let db = Db::connect(&settings).await?;
     let app = Application::build_with_db(settings, db, Arc::new(SystemClock)).await?;
-    let services = app.state().services().clone();
-    let summary = portal_api::demo::load(&services, 0).await?;
+    let deps = app.state().deps().clone();
+    let summary = portal_api::demo::load(&deps, 0).await?;
     let token = summary
         .logins
         .iter()
         .find(|login| login.login == "camille")
         .map(|login| login.token.clone())
         .ok_or_else(|| anyhow::anyhow!("demo login missing"))?;
-    let hash = services.passwords.hash(PASSWORD.into()).await?;
-    let txn = services.db.begin_write().await?;
+    let hash = deps.passwords.hash(PASSWORD.into()).await?;
+    let txn = deps.db.begin_write().await?;
     let mut bodies = Vec::new();
     for n in 0..args.logins {
         let login = format!("bench{n}@load.example");
@@ -156,7 +156,7 @@ async fn start(
                 password_hash: Some(hash.clone()),
                 must_change_password: false,
             },
-            services.clock.now(),
+            deps.clock.now(),
         )
         .await?;
         bodies.push(

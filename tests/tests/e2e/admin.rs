@@ -128,8 +128,8 @@ on_both_databases! {
         stage(&app, &admin, alice.contact_id, json!("SUPPORT_ADVANCED"), false).await.ok();
         let out = app.graphql_as(Some(&admin.token), "mutation { logout }", json!({})).await;
         assert_eq!(out.ok()["logout"], true);
-        let rows = app.state.services().db.writer().query_one_raw(sea_orm::Statement::from_string(
-            app.state.services().db.backend(), "SELECT COUNT(*) FROM staged_role_changes".to_owned())).await.unwrap().unwrap();
+        let rows = app.state.deps().db.writer().query_one_raw(sea_orm::Statement::from_string(
+            app.state.deps().db.backend(), "SELECT COUNT(*) FROM staged_role_changes".to_owned())).await.unwrap().unwrap();
         assert_eq!(rows.try_get_by_index::<i64>(0).unwrap(), 0);
         assert_eq!(me(&app, &alice).await["contact"]["supportRole"], "SUPPORT_RESTRICTED", "failing to apply reverts");
     }
@@ -273,8 +273,8 @@ on_both_databases! {
         let set = app.graphql_as(Some(&admin.token), policy, json!({})).await;
         assert_eq!(set.ok()["setCompanySecurityPolicy"]["company"]["requireTwoFactor"], true);
         // A session opened without a second factor.
-        let services = app.state.services();
-        let token = portal_api::auth::sessions::open(services.db.writer(), &services.sessions, services.clock.now(),
+        let deps = app.state.deps();
+        let token = portal_api::auth::sessions::open(deps.db.writer(), &deps.sessions, deps.clock.now(),
             portal_api::auth::sessions::NewSession { account_id: support.account_id, contact_id: Some(support.contact_id), security_admin: false, two_factor: false }).await.unwrap();
         let without = Person { token: token.expose().to_owned(), ..support.clone() };
         assert_eq!(me(&app, &without).await["mustEnrollSecondFactor"], true);
@@ -315,7 +315,7 @@ on_both_databases! {
         let anonymous = app.graphql_as(None, JOURNAL, json!({ "f": {} })).await;
         assert_eq!(anonymous.codes(), ["UNAUTHENTICATED"]);
         // No statement can change the journal, not even one run directly on the database.
-        let db = app.state.services().db.writer();
+        let db = app.state.deps().db.writer();
         assert!(db.execute_unprepared("UPDATE audit_events SET action = 'FORGED'").await.is_err());
         assert!(db.execute_unprepared("DELETE FROM audit_events").await.is_err());
     }

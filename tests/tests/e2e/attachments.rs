@@ -284,18 +284,18 @@ on_both_databases! {
         let kept = attach(&app, &bastien, &id, &[("kept.png", PNG)]).await;
         let kept_path = path_of(kept.ok()["addDraftAttachments"]["attachments"][0]["url"].as_str().unwrap());
         // What a client that went away mid-operation leaves: a file no row names.
-        let services = app.state.services();
-        services.files.put_bytes(chrono::Utc::now(), "orphan.txt", b"left behind".to_vec().into()).await.unwrap();
+        let deps = app.state.deps();
+        deps.files.put_bytes(chrono::Utc::now(), "orphan.txt", b"left behind".to_vec().into()).await.unwrap();
         assert_eq!(stored_files(&app).len(), 2);
 
         let sweep = portal_api::requests::attachments::sweep_orphans;
-        assert_eq!(sweep(services, chrono::Utc::now()).await.unwrap(), 0, "younger than a day");
+        assert_eq!(sweep(deps, chrono::Utc::now()).await.unwrap(), 0, "younger than a day");
         assert_eq!(stored_files(&app).len(), 2);
         let tomorrow = chrono::Utc::now() + chrono::Duration::hours(25);
-        assert_eq!(sweep(services, tomorrow).await.unwrap(), 1);
+        assert_eq!(sweep(deps, tomorrow).await.unwrap(), 1);
         assert_eq!(stored_files(&app).len(), 1);
         assert_eq!(download(&app, Some(&bastien), &kept_path).await.2, PNG);
-        assert_eq!(sweep(services, tomorrow).await.unwrap(), 0);
+        assert_eq!(sweep(deps, tomorrow).await.unwrap(), 0);
     }
 
     async fn uploads_need_the_preflight_header_a_session_and_a_well_formed_body(app) {
@@ -393,7 +393,7 @@ async fn attachments_live_in_an_s3_bucket_when_configured(backend: portal_tests:
     else {
         return;
     };
-    let files = &app.state.services().files;
+    let files = &app.state.deps().files;
     let company = app.customer_company("Pièces Auto").await;
     let bastien = app.person(Role::Restricted, company.id).await;
     let id = draft(&app, &bastien).await;

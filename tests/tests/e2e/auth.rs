@@ -103,7 +103,7 @@ fn align(app: &TestApp) {
 }
 
 async fn count(app: &TestApp, sql: &str) -> i64 {
-    let db = app.state.services().db.writer();
+    let db = app.state.deps().db.writer();
     let row = db
         .query_one_raw(Statement::from_string(
             db.get_database_backend(),
@@ -188,7 +188,7 @@ on_both_databases! {
         let company = app.customer_company("Acme").await;
         let person = app.person_with_password(Role::Restricted, company.id, PASSWORD).await;
         let disabled = app.person_with_password(Role::Advanced, company.id, PASSWORD).await;
-        app.state.services().db.writer().execute_unprepared(&format!(
+        app.state.deps().db.writer().execute_unprepared(&format!(
             "UPDATE accounts SET state = 'DISABLED' WHERE email = '{}'", disabled.email)).await.unwrap();
         // Each failure costs exactly one Argon2 check, unknown logins included (a dummy hash):
         // no timing difference tells an existing login from an unknown one.
@@ -567,7 +567,7 @@ on_both_databases! {
         app.smtp.set_available(true);
         app.clock.advance(Duration::minutes(2));
         let mail = app.smtp.wait_for("waiting@client.example", 1).await.remove(0);
-        let db = app.state.services().db.writer();
+        let db = app.state.deps().db.writer();
         let row = db.query_one_raw(Statement::from_string(db.get_database_backend(),
             "SELECT message_id FROM mail_outbox".to_owned())).await.unwrap().unwrap();
         let stored: String = row.try_get_by_index(0).unwrap();
@@ -632,9 +632,9 @@ on_both_databases! {
     }
 
     async fn a_rolled_back_change_sends_nothing_and_names_cannot_add_headers(app) {
-        let services = app.state.services();
-        let txn = services.db.begin_write().await.unwrap();
-        portal_api::mail::enqueue(&txn, services.clock.now(), "http://localhost", portal_api::mail::OutgoingMail {
+        let deps = app.state.deps();
+        let txn = deps.db.begin_write().await.unwrap();
+        portal_api::mail::enqueue(&txn, deps.clock.now(), "http://localhost", portal_api::mail::OutgoingMail {
             template: portal_api::mail::Template::PasswordChanged,
             account_id: None,
             to_address: "ghost@client.example",

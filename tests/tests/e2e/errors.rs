@@ -35,7 +35,7 @@ on_both_databases! {
         let company = app.customer_company("Broken Storage").await;
         let admin = app.person(Role::SupportAdministrator, company.id).await;
         // Break the storage under the running server.
-        let db = &app.state.services().db;
+        let db = &app.state.deps().db;
         let txn = db.begin_write().await.unwrap();
         txn.execute_unprepared("ALTER TABLE contacts RENAME COLUMN name_key TO gone").await.unwrap();
         txn.commit().await.unwrap();

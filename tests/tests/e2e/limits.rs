@@ -96,7 +96,7 @@ on_both_databases! {
         s.graphql.execution_timeout_ms = 300;
     }; {
         let operator = app.person(Role::Operator, uuid::Uuid::nil()).await;
-        let db = &app.state.services().db;
+        let db = &app.state.deps().db;
         // Hold what the mutation needs: the writer on SQLite, a table lock on PostgreSQL.
         let blocker = db.begin_write().await.unwrap();
         if app.backend == Backend::Postgres {

@@ -11,7 +11,7 @@ on_both_databases! {
         assert_eq!(ready.status(), 200);
         assert_eq!(ready.text().await.unwrap(), "ready");
         // Forget that the last migration ran: the server is no longer ready.
-        let db = &app.state.services().db;
+        let db = &app.state.deps().db;
         let txn = db.begin_write().await.unwrap();
         txn.execute_unprepared("DELETE FROM seaql_migrations").await.unwrap();
         txn.commit().await.unwrap();

@@ -81,7 +81,7 @@ async fn outbox(app: &TestApp, address: &str) -> Vec<String> {
         .filter(entity::mail_outbox::Column::ToAddress.eq(address))
         .filter(entity::mail_outbox::Column::Kind.eq("REQUEST_NOTICE"))
         .order_by_asc(entity::mail_outbox::Column::Id)
-        .all(app.state.services().db.reader())
+        .all(app.state.deps().db.reader())
         .await
         .unwrap()
         .into_iter()
@@ -90,7 +90,7 @@ async fn outbox(app: &TestApp, address: &str) -> Vec<String> {
 }
 
 async fn run_timers(app: &TestApp) -> portal_api::requests::timers::Report {
-    portal_api::requests::timers::run_due(app.state.services())
+    portal_api::requests::timers::run_due(app.state.deps())
         .await
         .unwrap()
 }
@@ -215,7 +215,7 @@ on_both_databases! {
         let journal: Vec<String> = entity::audit_event::Entity::find()
             .filter(entity::audit_event::Column::Action.starts_with("REQUEST_"))
             .order_by_asc(entity::audit_event::Column::Id)
-            .all(app.state.services().db.reader()).await.unwrap()
+            .all(app.state.deps().db.reader()).await.unwrap()
             .into_iter().map(|e| e.action).collect();
         assert_eq!(journal, [
             "REQUEST_DRAFT_CREATED", "REQUEST_SUBMITTED", "REQUEST_ASSIGNED", "REQUEST_CLARIFICATION_REQUESTED",
@@ -485,7 +485,7 @@ on_both_databases! {
             .col_expr(entity::contact::Column::SupportRole, sea_orm::sea_query::Expr::value(Option::<String>::None))
             .col_expr(entity::contact::Column::Status, sea_orm::sea_query::Expr::value("OBSOLETE"))
             .filter(entity::contact::Column::Id.eq(leaving.contact_id))
-            .exec(app.state.services().db.writer()).await.unwrap();
+            .exec(app.state.deps().db.writer()).await.unwrap();
 
         act(&app, &agent, &id, "REQUEST_CLARIFICATION", Some("Which version?")).await.ok();
         assert_eq!(outbox(&app, &author.email).await, Vec::<String>::new(), "follow-up off");

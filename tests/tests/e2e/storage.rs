@@ -27,7 +27,7 @@ on_both_databases! {
     async fn invalid_role_combinations_cannot_be_stored(app) {
         let company = app.customer_company("Constraints SA").await;
         let person = app.person(Role::Restricted, company.id).await;
-        let db = &app.state.services().db;
+        let db = &app.state.deps().db;
         let backend = db.backend();
         let contact = sea_orm::Value::from(person.contact_id);
         for (assignment, why) in [
@@ -101,7 +101,7 @@ mod instances_starting_together_migrate_once {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_embedded_database_runs_in_wal_mode_with_foreign_keys() {
     let app = portal_tests::spawn_app(Backend::Sqlite).await;
-    let db = &app.state.services().db;
+    let db = &app.state.deps().db;
     for (pragma, expected) in [("journal_mode", "wal"), ("foreign_keys", "1")] {
         let row = db
             .reader()

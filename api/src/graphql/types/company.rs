@@ -8,7 +8,7 @@ use super::enums::{CompanyKindGql, LanguageGql};
 use crate::contacts;
 use crate::domain::Language;
 use crate::error::{ApiError, ApiResult};
-use crate::graphql::context::{actor, services};
+use crate::graphql::context::{actor, deps};
 use crate::ids::{NodeId, NodeKind};
 use crate::paging::PageRequest;
 
@@ -82,19 +82,16 @@ impl Company {
         #[graphql(desc = "Which contacts to list.")] filter: Option<ContactFilterInput>,
         #[graphql(desc = "Sort order (default: by name).")] order_by: Option<ContactOrderInput>,
     ) -> ApiResult<ContactConnection> {
-        let services = services(ctx)?;
+        let deps = deps(ctx)?;
         let directory = actor(ctx).await?.contact_directory()?;
         if directory.company_id() != self.0.id {
             return Err(ApiError::Forbidden);
         }
-        let page = PageRequest::parse(
-            first,
-            after.as_deref(),
-            services.settings.graphql.max_page_size,
-        )?;
+        let page =
+            PageRequest::parse(first, after.as_deref(), deps.settings.graphql.max_page_size)?;
         let filter = filter.map(Into::into).unwrap_or_default();
         let order = order_by.map(Into::into).unwrap_or_default();
-        let found = contacts::list(services, &directory, &filter, order, &page).await?;
+        let found = contacts::list(deps, &directory, &filter, order, &page).await?;
         Ok(ContactConnection::new(found, directory, filter))
     }
 }

@@ -9,7 +9,7 @@ use super::contact::Contact;
 use crate::auth::ContactDirectory;
 use crate::contacts::{ContactFilter, repo as contact_repo};
 use crate::error::ApiResult;
-use crate::graphql::context::services;
+use crate::graphql::context::deps;
 use crate::paging::Page;
 
 /// Where a page is in its list.
@@ -86,13 +86,10 @@ impl ContactConnection {
 impl ContactConnection {
     /// Number of contacts matching the filter, over all pages.
     async fn total_count(&self, ctx: &Context<'_>) -> ApiResult<i32> {
-        let services = services(ctx)?;
-        let count = contact_repo::count(
-            services.db.reader(),
-            self.directory.company_id(),
-            &self.filter,
-        )
-        .await?;
+        let deps = deps(ctx)?;
+        let count =
+            contact_repo::count(deps.db.reader(), self.directory.company_id(), &self.filter)
+                .await?;
         Ok(i32::try_from(count).unwrap_or(i32::MAX))
     }
 }

@@ -22,9 +22,9 @@ impl Contact {
         &self,
         ctx: &async_graphql::Context<'_>,
     ) -> crate::error::ApiResult<Option<super::Company>> {
-        let services = crate::graphql::context::services(ctx)?;
+        let deps = crate::graphql::context::deps(ctx)?;
         Ok(
-            crate::companies::repo::find(services.db.reader(), self.0.company_id)
+            crate::companies::repo::find(deps.db.reader(), self.0.company_id)
                 .await?
                 .map(super::Company),
         )

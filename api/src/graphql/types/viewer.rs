@@ -1,7 +1,7 @@
 use super::{Account, Company, Contact};
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
-use crate::graphql::context::services;
+use crate::graphql::context::deps;
 use crate::{accounts, companies, contacts};
 use async_graphql::Context;
 
@@ -13,8 +13,8 @@ pub struct Viewer(pub Principal);
 impl Viewer {
     /// The person's account.
     async fn account(&self, ctx: &Context<'_>) -> ApiResult<Account> {
-        let services = services(ctx)?;
-        accounts::repo::find(services.db.reader(), self.0.account_id)
+        let deps = deps(ctx)?;
+        accounts::repo::find(deps.db.reader(), self.0.account_id)
             .await?
             .map(Account)
             .ok_or_else(|| ApiError::internal(anyhow::anyhow!("session without account")))
@@ -25,9 +25,9 @@ impl Viewer {
         let Some(membership) = &self.0.membership else {
             return Ok(None);
         };
-        let services = services(ctx)?;
+        let deps = deps(ctx)?;
         Ok(
-            contacts::repo::find(services.db.reader(), membership.contact_id)
+            contacts::repo::find(deps.db.reader(), membership.contact_id)
                 .await?
                 .map(Contact),
         )
@@ -38,9 +38,9 @@ impl Viewer {
         let Some(membership) = &self.0.membership else {
             return Ok(None);
         };
-        let services = services(ctx)?;
+        let deps = deps(ctx)?;
         Ok(
-            companies::repo::find(services.db.reader(), membership.company_id)
+            companies::repo::find(deps.db.reader(), membership.company_id)
                 .await?
                 .map(Company),
         )
@@ -49,8 +49,8 @@ impl Viewer {
     /// The companies the person can act for (their active contacts), by company name; switch
     /// with `switchCompany`.
     async fn memberships(&self, ctx: &Context<'_>) -> ApiResult<Vec<Contact>> {
-        let services = services(ctx)?;
-        crate::graphql::admin::viewer_memberships(services, self).await
+        let deps = deps(ctx)?;
+        crate::graphql::admin::viewer_memberships(deps, self).await
     }
 
     /// Whether the company the person acts for requires a second factor that this session
@@ -69,15 +69,15 @@ impl Viewer {
 
     /// Whether the account has two-factor authentication on.
     async fn two_factor_enabled(&self, ctx: &Context<'_>) -> ApiResult<bool> {
-        let services = services(ctx)?;
-        crate::auth::login::has_second_factor(services.db.reader(), self.0.account_id).await
+        let deps = deps(ctx)?;
+        crate::auth::login::has_second_factor(deps.db.reader(), self.0.account_id).await
     }
 
     /// Recovery codes not used yet.
     async fn recovery_codes_left(&self, ctx: &Context<'_>) -> ApiResult<u64> {
-        let services = services(ctx)?;
+        let deps = deps(ctx)?;
         Ok(
-            accounts::credentials::unused_recovery_codes(services.db.reader(), self.0.account_id)
+            accounts::credentials::unused_recovery_codes(deps.db.reader(), self.0.account_id)
                 .await?,
         )
     }

@@ -14,10 +14,10 @@ use super::protocol::{self, Incoming, Outgoing, Protocol};
 use crate::auth::login::Client;
 use crate::auth::sessions;
 use crate::error::ErrorCode;
-use crate::graphql::request::{GraphqlParams, Prepared, finish};
-use crate::graphql::response::{Outcome, ResponseBody};
+use crate::execution::executor::{GraphqlParams, Prepared, finish};
+use crate::execution::response::{Outcome, ResponseBody};
 use crate::graphql::{RequestContext, TokenSource};
-use crate::state::AppState;
+use crate::http::state::AppState;
 use async_graphql::parser::types::OperationType;
 
 const INVALID_MESSAGE: u16 = 4400;
@@ -194,7 +194,7 @@ impl Connection {
         self.operations.remove(&id);
         let error_id = uuid::Uuid::now_v7().simple().to_string();
         tracing::error!(error_id = %error_id, "a WebSocket operation panicked");
-        let mut error = crate::graphql::response::request_error(
+        let mut error = crate::execution::response::request_error(
             ErrorCode::InternalServerError,
             format!("Internal server error (error id {error_id})"),
         );
@@ -251,14 +251,9 @@ impl Connection {
             self.token = Some((token, TokenSource::Bearer));
         }
         if let Some((token, _)) = &self.token {
-            let services = self.state.services();
-            let principal = sessions::resolve(
-                &services.db,
-                &services.sessions,
-                services.clock.now(),
-                token,
-            )
-            .await;
+            let deps = self.state.deps();
+            let principal =
+                sessions::resolve(&deps.db, &deps.sessions, deps.clock.now(), token).await;
             match principal {
                 Ok(Some(_)) => {}
                 Ok(None) => return Err(Stop::Close(FORBIDDEN, "Forbidden")),
@@ -306,7 +301,7 @@ impl Connection {
             return self.send(socket, &Outgoing::Error { id, errors }).await;
         }
         let context = RequestContext::with_client(self.token.clone(), self.client);
-        let prepared = match self.state.engine().prepare(params, context) {
+        let prepared = match self.state.executor().prepare(params, context) {
             Ok(prepared) => prepared,
             Err(refused) => {
                 self.state.metrics().observe_error(refused.code);
@@ -344,7 +339,7 @@ fn token_from_payload(payload: &serde_json::Map<String, serde_json::Value>) -> O
 }
 
 fn error_array(code: ErrorCode, message: &str) -> String {
-    let errors = [crate::graphql::response::request_error(code, message)];
+    let errors = [crate::execution::response::request_error(code, message)];
     serde_json::to_string(&errors).unwrap_or_else(|_| "[]".into())
 }
 
@@ -379,7 +374,7 @@ async fn run_operation(
     // Queries and mutations get the execution timeout of HTTP; subscriptions live on.
     let deadline = (prepared.operation_type != OperationType::Subscription)
         .then(|| started + Duration::from_millis(state.settings().graphql.execution_timeout_ms));
-    let mut stream = state.engine().execute_stream(prepared);
+    let mut stream = state.executor().execute_stream(prepared);
     let mut first = true;
     loop {
         let next = match deadline {

@@ -20,7 +20,7 @@ use self::protocol::Protocol;
 use crate::auth::login::Client;
 use crate::config::Settings;
 use crate::graphql::TokenSource;
-use crate::state::AppState;
+use crate::http::state::AppState;
 
 /// `GET /graphql/ws`: upgrades to a WebSocket speaking the client's preferred sub-protocol.
 ///

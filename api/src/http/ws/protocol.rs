@@ -5,7 +5,7 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::graphql::request::GraphqlParams;
+use crate::execution::executor::GraphqlParams;
 
 /// A negotiated sub-protocol.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

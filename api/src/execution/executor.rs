@@ -1,4 +1,4 @@
-//! The steps every transport shares, gathered in the [`Engine`]: turning request parameters
+//! The steps every transport shares, gathered in the [`Executor`]: turning request parameters
 //! into a checked `async_graphql::Request`, running it, and classifying the response.
 
 use async_graphql::parser::parse_query;
@@ -6,14 +6,16 @@ use async_graphql::parser::types::{ExecutableDocument, OperationType};
 use async_graphql::{Request, Response, ServerError, Variables};
 use futures_util::stream::BoxStream;
 
+use std::sync::Arc;
+
 use super::cache::DocumentCache;
-use super::context::RequestContext;
 use super::document::{check_limits, check_variables, select_operation};
 use super::response::{Outcome, finish_errors, request_error};
-use super::{PortalSchema, build_schema};
+use crate::auth::throttle::AddressLimiter;
 use crate::config::Settings;
+use crate::deps::Deps;
 use crate::error::ErrorCode;
-use crate::state::Services;
+use crate::graphql::{PortalSchema, RequestContext, build_schema};
 
 /// Parsed documents kept by the engine.
 const CACHED_DOCUMENTS: usize = 256;
@@ -48,7 +50,7 @@ pub struct Refused {
 }
 
 /// Runs GraphQL requests for every transport.
-pub struct Engine {
+pub struct Executor {
     schema: PortalSchema,
     /// The same schema without re-validation, for documents known to be valid.
     known_valid_schema: PortalSchema,
@@ -56,16 +58,18 @@ pub struct Engine {
     max_aliases: usize,
 }
 
-impl Engine {
-    pub fn new(services: Services, settings: &Settings) -> Self {
+impl Executor {
+    pub fn new(deps: Deps, limiter: Arc<AddressLimiter>, settings: &Settings) -> Self {
         Self {
             schema: build_schema(
-                services.clone(),
+                deps.clone(),
+                Arc::clone(&limiter),
                 settings,
                 async_graphql::ValidationMode::Strict,
             ),
             known_valid_schema: build_schema(
-                services,
+                deps,
+                limiter,
                 settings,
                 async_graphql::ValidationMode::Fast,
             ),
