@@ -87,8 +87,8 @@ pub async fn run(deps: &Deps, input: BootstrapInput) -> Result<Bootstrapped, Boo
         }
     })?;
     let contact = NewContact {
-        company_id: provider.id,
-        account_id: account.id,
+        company_id: crate::ids::CompanyId::from_uuid(provider.id),
+        account_id: crate::ids::AccountId::from_uuid(account.id),
         last_name: "Operator".into(),
         first_name: "Platform".into(),
         email: account.email.clone(),

@@ -275,7 +275,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             deps.db.close().await;
             let staff = created?;
             let role = match staff.provider_role {
-                Some(entity::ProviderRole::SupportManager) => "Support manager",
+                Some(crate::contacts::ProviderRole::SupportManager) => "Support manager",
                 _ => "Support agent",
             };
             out(&format!(
@@ -304,11 +304,11 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
 async fn create_company(
     deps: &Deps,
     args: CreateCompanyArgs,
-) -> anyhow::Result<(entity::company::Model, entity::contact::Model)> {
+) -> anyhow::Result<(crate::companies::Company, crate::contacts::Contact)> {
     let bad =
         |flag: &'static str| move |e: crate::error::ApiError| anyhow::anyhow!("--{flag}: {e}");
     let name = CompanyName::parse(&args.name, "name").map_err(bad("name"))?;
-    let person = crate::contacts::admin::NewPerson {
+    let person = crate::contacts::NewPerson {
         last_name: crate::domain::PersonName::parse(&args.admin_last_name, "admin-last-name")
             .map_err(bad("admin-last-name"))?,
         first_name: crate::domain::PersonName::parse(&args.admin_first_name, "admin-first-name")
@@ -327,7 +327,7 @@ async fn create_company(
         },
         idempotency_key: None,
     };
-    crate::contacts::admin::create_company_with_security_administrator(deps, &operator, new, person)
+    crate::contacts::create_company_with_security_administrator(deps, &operator, new, person)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))
 }
@@ -336,10 +336,10 @@ async fn create_company(
 async fn create_staff(
     deps: &Deps,
     args: CreateStaffArgs,
-) -> anyhow::Result<entity::contact::Model> {
+) -> anyhow::Result<crate::contacts::Contact> {
     let bad =
         |flag: &'static str| move |e: crate::error::ApiError| anyhow::anyhow!("--{flag}: {e}");
-    let person = crate::contacts::admin::NewPerson {
+    let person = crate::contacts::NewPerson {
         last_name: crate::domain::PersonName::parse(&args.last_name, "last-name")
             .map_err(bad("last-name"))?,
         first_name: crate::domain::PersonName::parse(&args.first_name, "first-name")
@@ -350,11 +350,11 @@ async fn create_staff(
         .await?
         .context("no platform operator yet: run `portal bootstrap` first")?;
     let role = if args.manager {
-        entity::ProviderRole::SupportManager
+        crate::contacts::ProviderRole::SupportManager
     } else {
-        entity::ProviderRole::SupportAgent
+        crate::contacts::ProviderRole::SupportAgent
     };
-    crate::contacts::admin::add_support_staff(deps, &operator, person, role)
+    crate::contacts::add_support_staff(deps, &operator, person, role)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))
 }

@@ -149,6 +149,28 @@ pub fn contact_name_key(last: &str, first: &str) -> String {
     fold(&format!("{last} {first}"))
 }
 
+/// A client-chosen key: 1 to 128 printable ASCII characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdempotencyKey(String);
+
+impl IdempotencyKey {
+    /// The key as the client sent it.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn parse(raw: &str, field: &str) -> Result<Self, ApiError> {
+        if raw.is_empty() || raw.len() > 128 || !raw.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(ApiError::bad_input(
+                field,
+                InputReason::InvalidFormat,
+                "must be 1 to 128 printable ASCII characters",
+            ));
+        }
+        Ok(Self(raw.to_owned()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -194,5 +216,16 @@ mod tests {
         assert_eq!(fold("Élodie  DURAND"), "elodie durand");
         assert_eq!(contact_name_key("Lefèvre", "Zoé"), "lefevre zoe");
         assert!(contact_name_key("Émile", "A") < contact_name_key("Zola", "A"));
+    }
+
+    #[test]
+    fn keys_are_short_printable_ascii() {
+        assert!(IdempotencyKey::parse("3f1c-retry-1", "idempotencyKey").is_ok());
+        for bad in ["", "with space", "é", &"k".repeat(129)] {
+            assert!(
+                IdempotencyKey::parse(bad, "idempotencyKey").is_err(),
+                "{bad}"
+            );
+        }
     }
 }

@@ -237,3 +237,30 @@ impl From<sea_orm::TransactionError<ApiError>> for ApiError {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// What an operation on a form gives: its result, or every problem with the input at once (each
+/// a `BAD_USER_INPUT` naming its field), in which case nothing changed.
+#[derive(Debug)]
+#[must_use]
+pub enum FormOutcome<T> {
+    Done(T),
+    Problems(Vec<ApiError>),
+}
+
+impl<T> FormOutcome<T> {
+    /// `Done` when `problems` is empty, else the problems.
+    pub fn check(problems: Vec<ApiError>, done: impl FnOnce() -> T) -> Self {
+        if problems.is_empty() {
+            Self::Done(done())
+        } else {
+            Self::Problems(problems)
+        }
+    }
+
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> FormOutcome<U> {
+        match self {
+            Self::Done(value) => FormOutcome::Done(f(value)),
+            Self::Problems(problems) => FormOutcome::Problems(problems),
+        }
+    }
+}

@@ -1,13 +1,11 @@
-//! Identifiers: opaque typed node IDs for the API, readable human IDs for people, and the
-//! counters behind the latter.
+//! Identifiers: typed IDs for the services, opaque node IDs for the API, and readable human
+//! IDs for people (their numbers come from `counters`).
 
 use std::fmt;
 
-use sea_orm::{ConnectionTrait, DbErr, Statement};
 use uuid::Uuid;
 
 use crate::error::{ApiError, InputReason};
-use crate::sql::placeholders;
 
 /// The kinds of object that can be fetched by `node(id:)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,6 +89,105 @@ impl NodeId {
     }
 }
 
+impl NodeId {
+    /// The typed ID of an API ID that must be of `T`'s kind; another kind answers `NOT_FOUND`
+    /// exactly as an unknown ID (see [`NodeId::expect`]).
+    pub fn typed<T: TypedId>(raw: &str, field: &str) -> Result<T, ApiError> {
+        Self::expect(raw, T::KIND, field, T::WHAT).map(T::from_uuid)
+    }
+
+    /// The API ID of a typed ID.
+    pub fn of<T: TypedId>(id: T) -> Self {
+        Self::new(T::KIND, id.uuid())
+    }
+}
+
+/// An ID that names one kind of object: a contact ID cannot be passed where a request ID is
+/// expected. Services take these; the API's node IDs are parsed into them at the edge.
+pub trait TypedId: Copy {
+    /// The kind of node it is in the API.
+    const KIND: NodeKind;
+    /// What a `NOT_FOUND` for it names.
+    const WHAT: &'static str;
+
+    fn from_uuid(uuid: Uuid) -> Self;
+    fn uuid(self) -> Uuid;
+}
+
+macro_rules! typed_id {
+    ($(#[$meta:meta])* $name:ident, $kind:ident, $what:literal) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(Uuid);
+
+        impl $name {
+            pub const fn from_uuid(uuid: Uuid) -> Self {
+                Self(uuid)
+            }
+
+            pub const fn uuid(self) -> Uuid {
+                self.0
+            }
+        }
+
+        impl TypedId for $name {
+            const KIND: NodeKind = NodeKind::$kind;
+            const WHAT: &'static str = $what;
+
+            fn from_uuid(uuid: Uuid) -> Self {
+                Self(uuid)
+            }
+
+            fn uuid(self) -> Uuid {
+                self.0
+            }
+        }
+
+        impl From<$name> for sea_orm::Value {
+            fn from(id: $name) -> Self {
+                id.0.into()
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+    };
+}
+
+typed_id!(
+    /// A company (customer or provider).
+    CompanyId,
+    Company,
+    "company"
+);
+typed_id!(
+    /// A contact: one person's membership of one company.
+    ContactId,
+    Contact,
+    "contact"
+);
+typed_id!(
+    /// An account: a person's identity and credentials.
+    AccountId,
+    Account,
+    "account"
+);
+typed_id!(
+    /// A support request.
+    RequestId,
+    Request,
+    "request"
+);
+typed_id!(
+    /// A file attached to a request.
+    AttachmentId,
+    Attachment,
+    "attachment"
+);
+
 impl fmt::Display for NodeId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}_{}", self.kind.prefix(), self.uuid.simple())
@@ -100,24 +197,6 @@ impl fmt::Display for NodeId {
 /// A fresh, time-ordered primary key.
 pub fn new_uuid() -> Uuid {
     Uuid::now_v7()
-}
-
-/// Takes the next value of a named counter inside the caller's transaction.
-///
-/// The upsert locks the counter row until the transaction ends, so concurrent transactions get
-/// distinct values and a rolled-back one gives its number back.
-pub async fn next_counter_value<C: ConnectionTrait>(conn: &C, name: &str) -> Result<i64, DbErr> {
-    let backend = conn.get_database_backend();
-    let sql = placeholders(
-        backend,
-        "INSERT INTO counters (name, value) VALUES (?, 1) \
-         ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value",
-    );
-    let row = conn
-        .query_one_raw(Statement::from_sql_and_values(backend, sql, [name.into()]))
-        .await?
-        .ok_or_else(|| DbErr::RecordNotFound(format!("counter {name}")))?;
-    row.try_get_by_index(0)
 }
 
 /// `ACC-004217`: the human ID of the company numbered 4217.
@@ -150,6 +229,15 @@ mod tests {
             let err = NodeId::parse(raw, "companyId").unwrap_err();
             assert_eq!(err.field(), Some("companyId"), "{raw}");
         }
+    }
+
+    #[test]
+    fn typed_ids_accept_their_own_kind_only() {
+        let contact = ContactId::from_uuid(new_uuid());
+        let text = NodeId::of(contact).to_string();
+        assert_eq!(NodeId::typed::<ContactId>(&text, "id").unwrap(), contact);
+        let err = NodeId::typed::<RequestId>(&text, "id").unwrap_err();
+        assert_eq!(err.code(), crate::error::ErrorCode::NotFound);
     }
 
     #[test]

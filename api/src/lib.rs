@@ -7,14 +7,18 @@
 //! tables.
 
 pub mod accounts;
+#[cfg(test)]
+mod architecture;
 pub mod audit;
 pub mod auth;
 pub mod bootstrap;
 pub mod cli;
 pub mod clock;
+mod codes;
 pub mod companies;
 pub mod config;
 pub mod contacts;
+pub mod counters;
 pub mod db;
 pub mod demo;
 pub mod deps;

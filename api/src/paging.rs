@@ -101,6 +101,19 @@ impl<T> Page<T> {
             has_previous_page: request.after.is_some(),
         }
     }
+
+    /// The same page with each item turned into another, cursors kept.
+    pub fn map<U>(self, mut f: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            items: self
+                .items
+                .into_iter()
+                .map(|(cursor, item)| (cursor, f(item)))
+                .collect(),
+            has_next_page: self.has_next_page,
+            has_previous_page: self.has_previous_page,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -138,7 +138,9 @@ async fn maintenance(deps: Deps, stop: CancellationToken) {
             tracing::warn!(%err, "cannot purge old credential attempts");
         }
         let now = deps.clock.now();
-        if let Err(err) = auth::sessions::drop_dead_staging(deps.db.writer(), now).await {
+        if let Err(err) =
+            crate::contacts::staged_repo::drop_of_dead_sessions(deps.db.writer(), now).await
+        {
             tracing::warn!(%err, "cannot drop the staged role changes of ended sessions");
         }
         match crate::requests::attachments::sweep_orphans(&deps, now).await {

@@ -9,6 +9,7 @@ use portal_api::companies::repo as companies;
 use portal_api::contacts::repo::{self as contacts, NewContact};
 use portal_api::demo;
 use portal_api::domain::{CompanyName, Email, Language};
+use portal_api::ids::{AccountId, CompanyId, ContactId};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
@@ -96,8 +97,8 @@ impl TestApp {
         let tag = Uuid::now_v7().simple().to_string();
         let email = format!("{role:?}.{tag}@example.com").to_lowercase();
         let contact = NewContact {
-            company_id,
-            account_id: Uuid::nil(),
+            company_id: CompanyId::from_uuid(company_id),
+            account_id: AccountId::from_uuid(Uuid::nil()),
             last_name: format!("{role:?}"),
             first_name: "Test".into(),
             email: email.clone(),
@@ -115,8 +116,8 @@ impl TestApp {
             &deps.sessions,
             deps.clock.now(),
             NewSession {
-                account_id,
-                contact_id: Some(contact_id),
+                account_id: AccountId::from_uuid(account_id),
+                contact_id: Some(ContactId::from_uuid(contact_id)),
                 security_admin: security,
                 two_factor: true,
             },
@@ -142,8 +143,8 @@ impl TestApp {
         email: &str,
     ) -> Uuid {
         let contact = NewContact {
-            company_id,
-            account_id: Uuid::nil(),
+            company_id: CompanyId::from_uuid(company_id),
+            account_id: AccountId::from_uuid(Uuid::nil()),
             last_name: last_name.to_owned(),
             first_name: first_name.to_owned(),
             email: email.to_owned(),
@@ -171,12 +172,13 @@ impl TestApp {
             must_change_password: false,
         };
         let account = accounts::insert(&txn, new_account, now).await.unwrap();
-        contact.account_id = account.id;
+        let account_id = AccountId::from_uuid(account.id);
+        contact.account_id = account_id;
         let company_id = contact.company_id;
         contacts::insert_many(&txn, vec![contact], now)
             .await
             .unwrap();
-        let contact = contacts::find_by_account(&txn, company_id, account.id)
+        let contact = contacts::find_by_account(&txn, company_id, account_id)
             .await
             .unwrap()
             .unwrap();
@@ -263,8 +265,8 @@ impl TestApp {
             .iter()
             .zip(&inserted)
             .map(|(p, account)| NewContact {
-                company_id,
-                account_id: account.id,
+                company_id: CompanyId::from_uuid(company_id),
+                account_id: AccountId::from_uuid(account.id),
                 last_name: p.last_name.clone(),
                 first_name: p.first_name.clone(),
                 email: p.email.clone(),

@@ -1,14 +1,16 @@
 //! Choosing, changing and resetting passwords, and turning the second factor on and off.
 //!
 //! Every change that ends sessions or sends a notice does both in the transaction of the
-//! change; mails go through the outbox.
+//! change; mails go through the outbox. The limits are in `auth::limits`.
 
 use chrono::{DateTime, Duration, Utc};
-use entity::{AccountState, AttemptKind, TokenPurpose, account, recovery_code, second_factor};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
-use uuid::Uuid;
+use entity::{AccountState, AttemptKind, TokenPurpose, account};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr};
 
-use crate::audit::{self, AuditEntry};
+use super::factors::{self, StoredCode};
+use super::repo;
+use crate::audit::{self, AuditAction, AuditEntry};
+use crate::auth::limits::RESETS_PER_HOUR;
 use crate::auth::login::{Client, check_totp};
 use crate::auth::sessions::{self, SessionToken};
 use crate::auth::totp::{self, Enrollment};
@@ -17,11 +19,8 @@ use crate::clock::seconds;
 use crate::deps::Deps;
 use crate::domain::Language;
 use crate::error::{ApiError, ApiResult, InputReason};
-use crate::ids::new_uuid;
+use crate::ids::AccountId;
 use crate::mail::{self, OutgoingMail, Template};
-
-/// Reset mails per account per hour.
-pub const RESETS_PER_HOUR: u64 = 3;
 
 fn link(deps: &Deps, path: &str, token: &SessionToken) -> String {
     format!(
@@ -29,6 +28,10 @@ fn link(deps: &Deps, path: &str, token: &SessionToken) -> String {
         deps.settings.http.public_url.trim_end_matches('/'),
         token.expose()
     )
+}
+
+fn id_of(account: &account::Model) -> AccountId {
+    AccountId::from_uuid(account.id)
 }
 
 async fn notify<C: ConnectionTrait>(
@@ -63,17 +66,11 @@ pub async fn send_setup_link<C: ConnectionTrait>(
     account: &account::Model,
 ) -> Result<String, DbErr> {
     let valid_for = seconds(deps.settings.auth.setup_link_secs);
-    let token = links::issue(conn, account.id, TokenPurpose::Setup, now, valid_for).await?;
+    let token = links::issue(conn, id_of(account), TokenPurpose::Setup, now, valid_for).await?;
     let url = link(deps, "/account/setup", &token);
     let hours = deps.settings.auth.setup_link_secs.div_ceil(3600);
-    notify(
-        conn,
-        deps,
-        now,
-        account,
-        Template::Welcome { link: &url, hours },
-    )
-    .await?;
+    let template = Template::Welcome { link: &url, hours };
+    notify(conn, deps, now, account, template).await?;
     Ok(url)
 }
 
@@ -93,17 +90,12 @@ fn wrong(field: &str, what: &str) -> ApiError {
     )
 }
 
-fn personal_words(account: &account::Model) -> Vec<String> {
-    vec![
-        account.login.clone(),
-        account.email.clone(),
-        account.display_name.clone(),
-    ]
-}
-
 fn check_policy(account: &account::Model, password: &str, field: &str) -> ApiResult<()> {
-    let words = personal_words(account);
-    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    let words = [
+        account.login.as_str(),
+        account.email.as_str(),
+        account.display_name.as_str(),
+    ];
     password_policy::check(password, &words, field)
 }
 
@@ -117,16 +109,30 @@ async fn link_account(
     let account_id = links::peek(deps.db.reader(), token, purpose, now)
         .await?
         .ok_or_else(invalid_link)?;
-    account::Entity::find_by_id(account_id)
-        .one(deps.db.reader())
+    repo::find(deps.db.reader(), account_id)
         .await?
         .filter(|a| a.state != AccountState::Disabled)
         .ok_or_else(invalid_link)
 }
 
-/// Sets the password chosen through a set-up or reset link. Does not log in; ends every
-/// session of the account; a reset also mails a notice. The second factor stays as it is.
-pub async fn set_password_with_link(
+/// Chooses the first password through the welcome link: the account becomes active. Does not
+/// log in; ends every session of the account.
+pub async fn activate(deps: &Deps, client: Client, token: &str, password: String) -> ApiResult<()> {
+    set_password_with_link(deps, client, TokenPurpose::Setup, token, password).await
+}
+
+/// Chooses a new password through a reset link and mails a notice. Does not log in; ends
+/// every session of the account; the second factor stays as it is.
+pub async fn reset_password(
+    deps: &Deps,
+    client: Client,
+    token: &str,
+    password: String,
+) -> ApiResult<()> {
+    set_password_with_link(deps, client, TokenPurpose::Reset, token, password).await
+}
+
+async fn set_password_with_link(
     deps: &Deps,
     client: Client,
     purpose: TokenPurpose,
@@ -138,34 +144,24 @@ pub async fn set_password_with_link(
     check_policy(&account, &password, "password")?;
     let hash = deps.passwords.hash(password).await?;
     let txn = deps.db.begin_write().await?;
-    if links::consume(&txn, token, purpose, now).await? != Some(account.id) {
+    let account_id = id_of(&account);
+    if links::consume(&txn, token, purpose, now).await? != Some(account_id) {
         return Err(invalid_link());
     }
-    let before = account.state;
-    account::Entity::update_many()
-        .col_expr(account::Column::PasswordHash, Some(hash).into())
-        .col_expr(account::Column::State, AccountState::Active.into())
-        .col_expr(account::Column::MustChangePassword, false.into())
-        .col_expr(account::Column::UpdatedAt, now.into())
-        .col_expr(account::Column::Version, (account.version + 1).into())
-        .filter(account::Column::Id.eq(account.id))
-        .filter(account::Column::State.ne(AccountState::Disabled))
-        .exec(&txn)
-        .await?;
-    sessions::revoke_all(&txn, account.id, None, now).await?;
+    repo::write_password(&txn, &account, hash, true, now).await?;
+    sessions::revoke_all(&txn, account_id, None, now).await?;
     let action = match purpose {
-        TokenPurpose::Setup => "ACCOUNT_ACTIVATED",
-        TokenPurpose::Reset => "PASSWORD_RESET",
+        TokenPurpose::Setup => AuditAction::AccountActivated,
+        TokenPurpose::Reset => AuditAction::PasswordReset,
     };
-    let mut entry = AuditEntry::on_account(action, account.id, client.addr);
-    entry.before = Some(serde_json::json!({ "state": format!("{before:?}").to_uppercase() }));
-    entry.after = Some(serde_json::json!({ "state": "ACTIVE" }));
+    let before = serde_json::json!({ "state": format!("{:?}", account.state).to_uppercase() });
+    let entry = AuditEntry::on_account(action, account_id, client.addr)
+        .change(Some(before), Some(serde_json::json!({ "state": "ACTIVE" })));
     audit::record(&txn, now, entry).await?;
     if purpose == TokenPurpose::Reset {
         notify(&txn, deps, now, &account, Template::PasswordChanged).await?;
     }
-    txn.commit().await?;
-    deps.mail.wake();
+    deps.commit(txn).await?;
     Ok(())
 }
 
@@ -173,38 +169,29 @@ pub async fn set_password_with_link(
 /// [`RESETS_PER_HOUR`] times an hour; answers the same in every case.
 pub async fn request_reset(deps: &Deps, client: Client, address: &str) -> ApiResult<()> {
     let now = deps.clock.now();
-    let key = address.trim().to_lowercase();
-    if key.is_empty() || key.len() > 254 {
-        return Ok(());
-    }
     let txn = deps.db.begin_write().await?;
-    let found = account::Entity::find()
-        .filter(
-            sea_orm::Condition::any()
-                .add(account::Column::Email.eq(key.clone()))
-                .add(account::Column::Login.eq(key)),
-        )
-        .one(&txn)
+    let found = repo::find_by_login_or_email(&txn, address)
         .await?
         .filter(|a| a.state == AccountState::Active);
     let Some(account) = found else {
         return Ok(());
     };
-    let recent = links::issued_since(
-        &txn,
-        account.id,
-        TokenPurpose::Reset,
-        now - Duration::hours(1),
-    )
-    .await?;
+    let account_id = id_of(&account);
+    let since = now - Duration::hours(1);
+    let recent = links::issued_since(&txn, account_id, TokenPurpose::Reset, since).await?;
     if recent >= RESETS_PER_HOUR {
-        let entry = AuditEntry::on_account("PASSWORD_RESET_THROTTLED", account.id, client.addr);
-        audit::record(&txn, now, entry).await?;
+        let action = AuditAction::PasswordResetThrottled;
+        audit::record(
+            &txn,
+            now,
+            AuditEntry::on_account(action, account_id, client.addr),
+        )
+        .await?;
         txn.commit().await?;
         return Ok(());
     }
     let valid_for = seconds(deps.settings.auth.reset_link_secs);
-    let token = links::issue(&txn, account.id, TokenPurpose::Reset, now, valid_for).await?;
+    let token = links::issue(&txn, account_id, TokenPurpose::Reset, now, valid_for).await?;
     let url = link(deps, "/account/reset", &token);
     let minutes = deps.settings.auth.reset_link_secs.div_ceil(60);
     let template = Template::PasswordReset {
@@ -212,16 +199,19 @@ pub async fn request_reset(deps: &Deps, client: Client, address: &str) -> ApiRes
         minutes,
     };
     notify(&txn, deps, now, &account, template).await?;
-    let entry = AuditEntry::on_account("PASSWORD_RESET_REQUESTED", account.id, client.addr);
-    audit::record(&txn, now, entry).await?;
-    txn.commit().await?;
-    deps.mail.wake();
+    let action = AuditAction::PasswordResetRequested;
+    audit::record(
+        &txn,
+        now,
+        AuditEntry::on_account(action, account_id, client.addr),
+    )
+    .await?;
+    deps.commit(txn).await?;
     Ok(())
 }
 
-async fn load(deps: &Deps, account_id: Uuid) -> ApiResult<account::Model> {
-    account::Entity::find_by_id(account_id)
-        .one(deps.db.reader())
+async fn load(deps: &Deps, account_id: AccountId) -> ApiResult<account::Model> {
+    repo::find(deps.db.reader(), account_id)
         .await?
         .ok_or(ApiError::Unauthenticated)
 }
@@ -235,7 +225,7 @@ async fn check_current_password(
 ) -> ApiResult<()> {
     let now = deps.clock.now();
     let txn = deps.db.begin_write().await?;
-    let reservation = throttle::reserve(&txn, account.id, AttemptKind::Password, now).await?;
+    let reservation = throttle::reserve(&txn, id_of(account), AttemptKind::Password, now).await?;
     txn.commit().await?;
     let matches = deps
         .passwords
@@ -265,20 +255,17 @@ pub async fn change_password(
     let hash = deps.passwords.hash(new).await?;
     let now = deps.clock.now();
     let txn = deps.db.begin_write().await?;
-    account::Entity::update_many()
-        .col_expr(account::Column::PasswordHash, Some(hash).into())
-        .col_expr(account::Column::MustChangePassword, false.into())
-        .col_expr(account::Column::UpdatedAt, now.into())
-        .col_expr(account::Column::Version, (account.version + 1).into())
-        .filter(account::Column::Id.eq(account.id))
-        .exec(&txn)
-        .await?;
-    sessions::revoke_all(&txn, account.id, Some(principal.session_id), now).await?;
-    let entry = AuditEntry::on_account("PASSWORD_CHANGED", account.id, client.addr);
-    audit::record(&txn, now, entry).await?;
+    repo::write_password(&txn, &account, hash, false, now).await?;
+    sessions::revoke_all(&txn, id_of(&account), Some(principal.session_id), now).await?;
+    let action = AuditAction::PasswordChanged;
+    audit::record(
+        &txn,
+        now,
+        AuditEntry::on_account(action, id_of(&account), client.addr),
+    )
+    .await?;
     notify(&txn, deps, now, &account, Template::PasswordChanged).await?;
-    txn.commit().await?;
-    deps.mail.wake();
+    deps.commit(txn).await?;
     Ok(())
 }
 
@@ -292,58 +279,37 @@ pub async fn begin_totp(deps: &Deps, principal: &Principal) -> ApiResult<Enrollm
         .seal(account.id, &secret)
         .map_err(ApiError::internal)?;
     let txn = deps.db.begin_write().await?;
-    let existing = second_factor::Entity::find_by_id(account.id)
-        .one(&txn)
-        .await?;
-    if existing.as_ref().is_some_and(|f| f.confirmed_at.is_some()) {
+    if !factors::start(&txn, id_of(&account), sealed, now).await? {
         return Err(ApiError::Conflict {
             field: None,
             message: "Two-factor authentication is already on: turn it off first".into(),
         });
     }
-    second_factor::Entity::delete_by_id(account.id)
-        .exec(&txn)
-        .await?;
-    second_factor::Entity::insert(second_factor::ActiveModel {
-        account_id: Set(account.id),
-        secret: Set(sealed),
-        confirmed_at: Set(None),
-        last_step: Set(None),
-        created_at: Set(now),
-    })
-    .exec_without_returning(&txn)
-    .await?;
     txn.commit().await?;
     totp::enrollment(&secret, &deps.settings.auth.totp_issuer, &account.login)
 }
 
+/// New recovery codes for the account, replacing the old ones; the codes as shown, once.
 async fn replace_recovery_codes<C: ConnectionTrait>(
     conn: &C,
-    account_id: Uuid,
+    account_id: AccountId,
     now: DateTime<Utc>,
 ) -> Result<Vec<String>, DbErr> {
-    recovery_code::Entity::delete_many()
-        .filter(recovery_code::Column::AccountId.eq(account_id))
-        .exec(conn)
-        .await?;
     let codes: Vec<String> = (0..totp::RECOVERY_CODES)
         .map(|_| totp::generate_recovery_code())
         .collect();
-    let rows = codes.iter().map(|code| {
-        let salt = totp::generate_salt();
-        let canonical = totp::normalize_recovery_code(code).unwrap_or_default();
-        recovery_code::ActiveModel {
-            id: Set(new_uuid()),
-            account_id: Set(account_id),
-            salt: Set(salt.to_vec()),
-            code_hash: Set(totp::hash_recovery_code(&salt, &canonical)),
-            created_at: Set(now),
-            used_at: Set(None),
-        }
-    });
-    recovery_code::Entity::insert_many(rows)
-        .exec_without_returning(conn)
-        .await?;
+    let stored = codes
+        .iter()
+        .map(|code| {
+            let salt = totp::generate_salt();
+            let canonical = totp::normalize_recovery_code(code).unwrap_or_default();
+            StoredCode {
+                hash: totp::hash_recovery_code(&salt, &canonical),
+                salt: salt.to_vec(),
+            }
+        })
+        .collect();
+    factors::replace_recovery_codes(conn, account_id, stored, now).await?;
     Ok(codes)
 }
 
@@ -351,10 +317,10 @@ async fn replace_recovery_codes<C: ConnectionTrait>(
 async fn check_code(
     deps: &Deps,
     client: Client,
-    account_id: Uuid,
+    account_id: AccountId,
     code: &str,
     confirmed: bool,
-) -> ApiResult<sea_orm::DatabaseTransaction> {
+) -> ApiResult<DatabaseTransaction> {
     let now = deps.clock.now();
     let txn = deps.db.begin_write().await?;
     let Some(reservation) =
@@ -364,8 +330,13 @@ async fn check_code(
         return Err(ApiError::InvalidCredentials);
     };
     if !check_totp(&txn, deps, account_id, code, now, confirmed).await? {
-        let entry = AuditEntry::on_account("SECOND_FACTOR_FAILED", account_id, client.addr);
-        audit::record(&txn, now, entry).await?;
+        let action = AuditAction::SecondFactorFailed;
+        audit::record(
+            &txn,
+            now,
+            AuditEntry::on_account(action, account_id, client.addr),
+        )
+        .await?;
         txn.commit().await?;
         return Err(wrong("code", "code"));
     }
@@ -382,16 +353,21 @@ pub async fn confirm_totp(
     code: &str,
 ) -> ApiResult<Vec<String>> {
     let account = load(deps, principal.account_id).await?;
-    let txn = check_code(deps, client, account.id, code, false).await?;
+    let account_id = id_of(&account);
+    let txn = check_code(deps, client, account_id, code, false).await?;
     let now = deps.clock.now();
-    let codes = replace_recovery_codes(&txn, account.id, now).await?;
-    sessions::revoke_all(&txn, account.id, Some(principal.session_id), now).await?;
+    let codes = replace_recovery_codes(&txn, account_id, now).await?;
+    sessions::revoke_all(&txn, account_id, Some(principal.session_id), now).await?;
     sessions::set_two_factor(&txn, principal.session_id, true).await?;
-    let entry = AuditEntry::on_account("TWO_FACTOR_ENABLED", account.id, client.addr);
-    audit::record(&txn, now, entry).await?;
+    let action = AuditAction::TwoFactorEnabled;
+    audit::record(
+        &txn,
+        now,
+        AuditEntry::on_account(action, account_id, client.addr),
+    )
+    .await?;
     notify(&txn, deps, now, &account, Template::TwoFactorEnabled).await?;
-    txn.commit().await?;
-    deps.mail.wake();
+    deps.commit(txn).await?;
     Ok(codes)
 }
 
@@ -404,23 +380,22 @@ pub async fn disable_totp(
     code: &str,
 ) -> ApiResult<()> {
     let account = load(deps, principal.account_id).await?;
+    let account_id = id_of(&account);
     check_current_password(deps, &account, password, "password").await?;
-    let txn = check_code(deps, client, account.id, code, true).await?;
+    let txn = check_code(deps, client, account_id, code, true).await?;
     let now = deps.clock.now();
-    second_factor::Entity::delete_by_id(account.id)
-        .exec(&txn)
-        .await?;
-    recovery_code::Entity::delete_many()
-        .filter(recovery_code::Column::AccountId.eq(account.id))
-        .exec(&txn)
-        .await?;
-    sessions::revoke_all(&txn, account.id, Some(principal.session_id), now).await?;
+    factors::remove(&txn, account_id).await?;
+    sessions::revoke_all(&txn, account_id, Some(principal.session_id), now).await?;
     sessions::set_two_factor(&txn, principal.session_id, false).await?;
-    let entry = AuditEntry::on_account("TWO_FACTOR_DISABLED", account.id, client.addr);
-    audit::record(&txn, now, entry).await?;
+    let action = AuditAction::TwoFactorDisabled;
+    audit::record(
+        &txn,
+        now,
+        AuditEntry::on_account(action, account_id, client.addr),
+    )
+    .await?;
     notify(&txn, deps, now, &account, Template::TwoFactorDisabled).await?;
-    txn.commit().await?;
-    deps.mail.wake();
+    deps.commit(txn).await?;
     Ok(())
 }
 
@@ -432,11 +407,17 @@ pub async fn regenerate_recovery_codes(
     code: &str,
 ) -> ApiResult<Vec<String>> {
     let account = load(deps, principal.account_id).await?;
-    let txn = check_code(deps, client, account.id, code, true).await?;
+    let account_id = id_of(&account);
+    let txn = check_code(deps, client, account_id, code, true).await?;
     let now = deps.clock.now();
-    let codes = replace_recovery_codes(&txn, account.id, now).await?;
-    let entry = AuditEntry::on_account("RECOVERY_CODES_REGENERATED", account.id, client.addr);
-    audit::record(&txn, now, entry).await?;
+    let codes = replace_recovery_codes(&txn, account_id, now).await?;
+    let action = AuditAction::RecoveryCodesRegenerated;
+    audit::record(
+        &txn,
+        now,
+        AuditEntry::on_account(action, account_id, client.addr),
+    )
+    .await?;
     notify(
         &txn,
         deps,
@@ -445,20 +426,16 @@ pub async fn regenerate_recovery_codes(
         Template::RecoveryCodesRegenerated,
     )
     .await?;
-    txn.commit().await?;
-    deps.mail.wake();
+    deps.commit(txn).await?;
     Ok(codes)
 }
 
-/// Recovery codes not used yet.
-pub async fn unused_recovery_codes<C: ConnectionTrait>(
-    conn: &C,
-    account_id: Uuid,
-) -> Result<u64, DbErr> {
-    use sea_orm::PaginatorTrait;
-    recovery_code::Entity::find()
-        .filter(recovery_code::Column::AccountId.eq(account_id))
-        .filter(recovery_code::Column::UsedAt.is_null())
-        .count(conn)
-        .await
+/// Whether the caller's account has two-factor authentication on.
+pub async fn two_factor_enabled(deps: &Deps, principal: &Principal) -> ApiResult<bool> {
+    Ok(factors::is_enabled(deps.db.reader(), principal.account_id).await?)
+}
+
+/// How many of the caller's recovery codes are still unused.
+pub async fn recovery_codes_left(deps: &Deps, principal: &Principal) -> ApiResult<u64> {
+    Ok(factors::count_unused(deps.db.reader(), principal.account_id).await?)
 }

@@ -1,4 +1,16 @@
 //! Accounts: people's identities and credentials.
+//!
+//! `credentials` holds the operations (passwords, the second factor), `reads` what callers may
+//! see; `repo` and `factors` are the only code touching `accounts`, `second_factors` and
+//! `recovery_codes`.
 
 pub mod credentials;
+pub mod factors;
+mod reads;
 pub mod repo;
+
+pub use entity::AccountState;
+pub use reads::{find_visible, own};
+
+/// An account as stored.
+pub type Account = entity::account::Model;

@@ -1,15 +1,91 @@
 //! The only place that reads and writes `accounts`.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use entity::{AccountState, account};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
+    QuerySelect,
+};
 use uuid::Uuid;
 
+use crate::auth::limits::MAX_LOGIN_CHARS;
 use crate::domain::{Email, Language};
-use crate::ids::new_uuid;
+use crate::ids::{AccountId, new_uuid};
 
-pub async fn find<C: ConnectionTrait>(conn: &C, id: Uuid) -> Result<Option<account::Model>, DbErr> {
-    account::Entity::find_by_id(id).one(conn).await
+pub async fn find<C: ConnectionTrait>(
+    conn: &C,
+    id: AccountId,
+) -> Result<Option<account::Model>, DbErr> {
+    account::Entity::find_by_id(id.uuid()).one(conn).await
+}
+
+/// The account a login name or e-mail address designates (compared lower-case).
+pub async fn find_by_login_or_email<C: ConnectionTrait>(
+    conn: &C,
+    login: &str,
+) -> Result<Option<account::Model>, DbErr> {
+    let key = login.trim().to_lowercase();
+    if key.is_empty() || key.len() > MAX_LOGIN_CHARS {
+        return Ok(None);
+    }
+    account::Entity::find()
+        .filter(
+            Condition::any()
+                .add(account::Column::Login.eq(key.clone()))
+                .add(account::Column::Email.eq(key)),
+        )
+        .one(conn)
+        .await
+}
+
+/// Stores a new password hash (and, with `activate`, makes a pending account active; never a
+/// disabled one), bumping the version.
+pub async fn write_password<C: ConnectionTrait>(
+    conn: &C,
+    account: &account::Model,
+    hash: String,
+    activate: bool,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let mut update = account::Entity::update_many()
+        .col_expr(account::Column::PasswordHash, Some(hash).into())
+        .col_expr(account::Column::MustChangePassword, false.into())
+        .col_expr(account::Column::UpdatedAt, now.into())
+        .col_expr(account::Column::Version, (account.version + 1).into())
+        .filter(account::Column::Id.eq(account.id));
+    if activate {
+        update = update
+            .col_expr(account::Column::State, AccountState::Active.into())
+            .filter(account::Column::State.ne(AccountState::Disabled));
+    }
+    update.exec(conn).await?;
+    Ok(())
+}
+
+/// The language of each account, for mails to many people (chunks of 500 IDs).
+pub async fn languages<C: ConnectionTrait>(
+    conn: &C,
+    ids: impl Iterator<Item = Uuid>,
+) -> Result<HashMap<Uuid, Language>, DbErr> {
+    let ids: Vec<Uuid> = ids.collect();
+    let mut languages = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let rows: Vec<(Uuid, String)> = account::Entity::find()
+            .select_only()
+            .column(account::Column::Id)
+            .column(account::Column::Language)
+            .filter(account::Column::Id.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(conn)
+            .await?;
+        languages.extend(
+            rows.into_iter()
+                .map(|(id, code)| (id, Language::from_code(&code))),
+        );
+    }
+    Ok(languages)
 }
 
 pub async fn find_by_email<C: ConnectionTrait>(

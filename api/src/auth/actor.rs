@@ -4,6 +4,7 @@ use entity::{CompanyKind, ProviderRole, SupportRole};
 use uuid::Uuid;
 
 use crate::error::{ApiError, ApiResult};
+use crate::ids::{AccountId, CompanyId, ContactId};
 
 /// The caller of one request.
 #[derive(Debug, Clone)]
@@ -16,7 +17,7 @@ pub enum Actor {
 /// An authenticated person.
 #[derive(Debug, Clone)]
 pub struct Principal {
-    pub account_id: Uuid,
+    pub account_id: AccountId,
     pub session_id: Uuid,
     /// Whether the session was opened with a second factor.
     pub two_factor: bool,
@@ -29,8 +30,8 @@ pub struct Principal {
 /// request, so a role change applies from the person's very next request.
 #[derive(Debug, Clone)]
 pub struct Membership {
-    pub contact_id: Uuid,
-    pub company_id: Uuid,
+    pub contact_id: ContactId,
+    pub company_id: CompanyId,
     pub company_kind: CompanyKind,
     pub support_role: Option<SupportRole>,
     pub security_admin: bool,
@@ -52,11 +53,11 @@ impl Membership {
 /// Proof that the caller is the platform operator.
 #[derive(Debug, Clone, Copy)]
 pub struct PlatformOperator {
-    account_id: Uuid,
+    account_id: AccountId,
 }
 
 impl PlatformOperator {
-    pub fn account_id(&self) -> Uuid {
+    pub fn account_id(&self) -> AccountId {
         self.account_id
     }
 
@@ -66,16 +67,9 @@ impl PlatformOperator {
     pub(crate) async fn from_command_line(
         deps: &crate::deps::Deps,
     ) -> Result<Option<Self>, sea_orm::DbErr> {
-        use entity::{ContactStatus, contact};
-        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-        let found = contact::Entity::find()
-            .filter(contact::Column::ProviderRole.eq(ProviderRole::PlatformOperator))
-            .filter(contact::Column::Status.eq(ContactStatus::Active))
-            .order_by_asc(contact::Column::CreatedAt)
-            .one(deps.db.reader())
-            .await?;
+        let found = crate::contacts::repo::first_platform_operator(deps.db.reader()).await?;
         Ok(found.map(|c| Self {
-            account_id: c.account_id,
+            account_id: AccountId::from_uuid(c.account_id),
         }))
     }
 }
@@ -84,17 +78,17 @@ impl PlatformOperator {
 /// (Support Administrators and Security Administrators).
 #[derive(Debug, Clone, Copy)]
 pub struct ContactDirectory {
-    company_id: Uuid,
-    account_id: Uuid,
+    company_id: CompanyId,
+    account_id: AccountId,
 }
 
 impl ContactDirectory {
-    pub fn company_id(&self) -> Uuid {
+    pub fn company_id(&self) -> CompanyId {
         self.company_id
     }
 
     /// Who acts, for the journal.
-    pub fn account_id(&self) -> Uuid {
+    pub fn account_id(&self) -> AccountId {
         self.account_id
     }
 }
@@ -104,23 +98,23 @@ impl ContactDirectory {
 /// Role batches, obsolete marking, the security policy and the company's journal take it.
 #[derive(Debug, Clone, Copy)]
 pub struct SecurityAdministrator {
-    company_id: Uuid,
-    contact_id: Uuid,
-    account_id: Uuid,
+    company_id: CompanyId,
+    contact_id: ContactId,
+    account_id: AccountId,
     session_id: Uuid,
 }
 
 impl SecurityAdministrator {
-    pub fn company_id(&self) -> Uuid {
+    pub fn company_id(&self) -> CompanyId {
         self.company_id
     }
 
     /// The administrator's own contact, re-checked inside the transactions that need it.
-    pub fn contact_id(&self) -> Uuid {
+    pub fn contact_id(&self) -> ContactId {
         self.contact_id
     }
 
-    pub fn account_id(&self) -> Uuid {
+    pub fn account_id(&self) -> AccountId {
         self.account_id
     }
 
@@ -149,34 +143,70 @@ pub enum RequestWorker {
 /// A customer contact with a support role, or a Security Administrator (team view only).
 #[derive(Debug, Clone, Copy)]
 pub struct CustomerWorker {
-    pub company_id: Uuid,
-    pub contact_id: Uuid,
-    pub account_id: Uuid,
+    company_id: CompanyId,
+    contact_id: ContactId,
+    account_id: AccountId,
+    team: bool,
+    can_create: bool,
+}
+
+impl CustomerWorker {
+    pub fn company_id(&self) -> CompanyId {
+        self.company_id
+    }
+
+    pub fn contact_id(&self) -> ContactId {
+        self.contact_id
+    }
+
+    pub fn account_id(&self) -> AccountId {
+        self.account_id
+    }
+
     /// Sees and acts on every submitted request of the company (Support Advanced and above,
     /// Security Administrators).
-    pub team: bool,
+    pub fn team(&self) -> bool {
+        self.team
+    }
+
     /// May open requests (needs a support role).
-    pub can_create: bool,
+    pub fn can_create(&self) -> bool {
+        self.can_create
+    }
 }
 
 /// A support agent or manager of the provider organisation, in a two-factor session.
 #[derive(Debug, Clone, Copy)]
 pub struct SupportStaff {
-    pub contact_id: Uuid,
-    pub account_id: Uuid,
+    contact_id: ContactId,
+    account_id: AccountId,
+    manager: bool,
+}
+
+impl SupportStaff {
+    pub fn contact_id(&self) -> ContactId {
+        self.contact_id
+    }
+
+    pub fn account_id(&self) -> AccountId {
+        self.account_id
+    }
+
     /// Managers dispatch requests to other agents.
-    pub manager: bool,
+    pub fn manager(&self) -> bool {
+        self.manager
+    }
 }
 
 impl RequestWorker {
-    pub fn account_id(&self) -> Uuid {
+    pub fn account_id(&self) -> AccountId {
         match self {
             Self::Customer(c) => c.account_id,
             Self::Staff(s) => s.account_id,
         }
     }
 
-    pub fn contact_id(&self) -> Uuid {
+    pub fn contact_id(&self) -> ContactId {
         match self {
             Self::Customer(c) => c.contact_id,
             Self::Staff(s) => s.contact_id,
@@ -300,7 +330,7 @@ impl Actor {
 
     /// Whether the caller may see this company at all: its own members, and provider staff
     /// (who work on every company's requests).
-    pub fn can_see_company(&self, company_id: Uuid) -> bool {
+    pub fn can_see_company(&self, company_id: CompanyId) -> bool {
         match self.membership() {
             Ok(m) => m.company_id == company_id || m.is_provider_staff(),
             Err(_) => false,
@@ -308,7 +338,7 @@ impl Actor {
     }
 
     /// The account ID of the caller, if any.
-    pub fn account_id(&self) -> Option<Uuid> {
+    pub fn account_id(&self) -> Option<AccountId> {
         match self {
             Self::Person(principal) => Some(principal.account_id),
             Self::Anonymous => None,
@@ -327,12 +357,12 @@ mod tests {
         provider: Option<ProviderRole>,
     ) -> Actor {
         Actor::Person(Principal {
-            account_id: Uuid::nil(),
+            account_id: AccountId::from_uuid(Uuid::nil()),
             session_id: Uuid::nil(),
             two_factor: true,
             membership: Some(Membership {
-                contact_id: Uuid::nil(),
-                company_id: Uuid::from_u128(7),
+                contact_id: ContactId::from_uuid(Uuid::nil()),
+                company_id: CompanyId::from_uuid(Uuid::from_u128(7)),
                 company_kind: kind,
                 support_role: support,
                 security_admin: security,
@@ -466,8 +496,8 @@ mod tests {
 
     #[test]
     fn companies_are_visible_to_their_members_and_to_provider_staff_only() {
-        let own = Uuid::from_u128(7);
-        let other = Uuid::from_u128(8);
+        let own = CompanyId::from_uuid(Uuid::from_u128(7));
+        let other = CompanyId::from_uuid(Uuid::from_u128(8));
         let customer = person(
             CompanyKind::Customer,
             Some(SupportRole::Restricted),

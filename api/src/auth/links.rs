@@ -1,20 +1,20 @@
 //! Single-use links (account set-up, password reset): 256-bit random tokens, stored as SHA-256,
-//! with an expiry; issuing a new one voids the older unused ones of the same purpose.
+//! with an expiry; issuing a new one voids the older unused ones of the same purpose. The only
+//! code touching `auth_tokens`.
 
 use chrono::{DateTime, Duration, Utc};
 use entity::{TokenPurpose, auth_token};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
 };
-use uuid::Uuid;
 
 use super::sessions::{SessionToken, token_hash};
-use crate::ids::new_uuid;
+use crate::ids::{AccountId, new_uuid};
 
 /// Issues a link token for the account, voiding its older unused ones of this purpose.
 pub async fn issue<C: ConnectionTrait>(
     conn: &C,
-    account_id: Uuid,
+    account_id: AccountId,
     purpose: TokenPurpose,
     now: DateTime<Utc>,
     valid_for: Duration,
@@ -29,7 +29,7 @@ pub async fn issue<C: ConnectionTrait>(
     let token = SessionToken::generate();
     auth_token::Entity::insert(auth_token::ActiveModel {
         id: Set(new_uuid()),
-        account_id: Set(account_id),
+        account_id: Set(account_id.uuid()),
         purpose: Set(purpose),
         token_hash: Set(token_hash(token.expose())),
         created_at: Set(now),
@@ -44,7 +44,7 @@ pub async fn issue<C: ConnectionTrait>(
 /// How many links of this purpose the account was sent since `since`.
 pub async fn issued_since<C: ConnectionTrait>(
     conn: &C,
-    account_id: Uuid,
+    account_id: AccountId,
     purpose: TokenPurpose,
     since: DateTime<Utc>,
 ) -> Result<u64, DbErr> {
@@ -63,7 +63,7 @@ pub async fn consume<C: ConnectionTrait>(
     token: &str,
     purpose: TokenPurpose,
     now: DateTime<Utc>,
-) -> Result<Option<Uuid>, DbErr> {
+) -> Result<Option<AccountId>, DbErr> {
     let Some(row) = auth_token::Entity::find()
         .filter(auth_token::Column::TokenHash.eq(token_hash(token)))
         .one(conn)
@@ -80,7 +80,7 @@ pub async fn consume<C: ConnectionTrait>(
         .filter(auth_token::Column::UsedAt.is_null())
         .exec(conn)
         .await?;
-    Ok((used.rows_affected == 1).then_some(row.account_id))
+    Ok((used.rows_affected == 1).then_some(AccountId::from_uuid(row.account_id)))
 }
 
 /// The account of a usable link (known, unused, unexpired, of this purpose), without using it:
@@ -90,11 +90,11 @@ pub async fn peek<C: ConnectionTrait>(
     token: &str,
     purpose: TokenPurpose,
     now: DateTime<Utc>,
-) -> Result<Option<Uuid>, DbErr> {
+) -> Result<Option<AccountId>, DbErr> {
     Ok(auth_token::Entity::find()
         .filter(auth_token::Column::TokenHash.eq(token_hash(token)))
         .one(conn)
         .await?
         .filter(|row| row.purpose == purpose && row.used_at.is_none() && now < row.expires_at)
-        .map(|row| row.account_id))
+        .map(|row| AccountId::from_uuid(row.account_id)))
 }

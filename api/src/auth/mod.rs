@@ -5,6 +5,9 @@
 //! `Actor` methods can produce, so a service cannot be called without the check.
 
 pub mod actor;
+pub mod address_limit;
+pub mod challenges;
+pub mod limits;
 pub mod links;
 pub mod login;
 pub mod password_policy;

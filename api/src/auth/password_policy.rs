@@ -1,12 +1,11 @@
-//! Which passwords may be chosen: 12 to 128 characters, no composition rules, and not easy to
-//! guess (zxcvbn estimate of at least 10^8 guesses, counting the person's own names).
+//! Which passwords may be chosen: a length range, no composition rules, and not easy to guess
+//! (a zxcvbn estimate, counting the person's own names). The figures are in `limits`.
 
+use super::limits::{
+    PASSWORD_MAX_CHARS as MAX_CHARS, PASSWORD_MIN_CHARS as MIN_CHARS,
+    PASSWORD_MIN_GUESSES_LOG10 as MIN_GUESSES_LOG10,
+};
 use crate::error::{ApiError, ApiResult, InputReason};
-
-pub const MIN_CHARS: usize = 12;
-pub const MAX_CHARS: usize = 128;
-/// zxcvbn's score 3 ("safely unguessable: moderate protection from offline slow-hash attacks").
-const MIN_GUESSES_LOG10: f64 = 8.0;
 
 /// Accepts a new password for a person known by `personal` words (login, e-mail, names).
 pub fn check(password: &str, personal: &[&str], field: &str) -> ApiResult<()> {

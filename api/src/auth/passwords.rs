@@ -23,8 +23,7 @@ fn argon2() -> ApiResult<Argon2<'static>> {
 
 type Job = Box<dyn FnOnce() + Send>;
 
-/// Jobs that may wait per hashing thread: about 0.8 s of work at 25 ms a hash.
-const QUEUED_PER_THREAD: usize = 32;
+use super::limits::HASHES_QUEUED_PER_THREAD as QUEUED_PER_THREAD;
 
 /// Hashes and checks passwords on `parallelism` dedicated threads; the threads end when the
 /// last clone of the hasher is dropped.

@@ -3,10 +3,7 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Duration, Utc};
-use entity::{
-    AccountState, CompanyKind, ContactStatus, ProviderRole, SupportRole, session,
-    staged_role_change,
-};
+use entity::{AccountState, CompanyKind, ContactStatus, ProviderRole, SupportRole, session};
 use rand::RngCore;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
@@ -17,8 +14,9 @@ use uuid::Uuid;
 
 use super::actor::{Membership, Principal};
 use crate::config::Settings;
+use crate::contacts::staged_repo;
 use crate::db::Db;
-use crate::ids::new_uuid;
+use crate::ids::{AccountId, CompanyId, ContactId, new_uuid};
 use crate::sql::placeholders;
 
 /// `last_seen_at` is written at most this often per session, not on every request.
@@ -57,9 +55,9 @@ impl SessionPolicy {
 /// What a new session is for.
 #[derive(Debug, Clone, Copy)]
 pub struct NewSession {
-    pub account_id: Uuid,
+    pub account_id: AccountId,
     /// The contact (and so the company) the person acts as.
-    pub contact_id: Option<Uuid>,
+    pub contact_id: Option<ContactId>,
     /// Whether that contact is a Security Administrator (shorter idle expiry).
     pub security_admin: bool,
     /// Whether a second factor was presented.
@@ -107,8 +105,8 @@ pub async fn open<C: ConnectionTrait>(
     session::Entity::insert(session::ActiveModel {
         id: Set(new_uuid()),
         token_hash: Set(token_hash(token.expose())),
-        account_id: Set(new.account_id),
-        contact_id: Set(new.contact_id),
+        account_id: Set(new.account_id.uuid()),
+        contact_id: Set(new.contact_id.map(|id| id.uuid())),
         two_factor: Set(new.two_factor),
         created_at: Set(now),
         last_seen_at: Set(now),
@@ -200,8 +198,8 @@ pub async fn resolve(
     ) {
         (Some(contact_id), Some(company_id), Some(company_kind), Some(ContactStatus::Active)) => {
             Some(Membership {
-                contact_id,
-                company_id,
+                contact_id: ContactId::from_uuid(contact_id),
+                company_id: CompanyId::from_uuid(company_id),
                 company_kind,
                 support_role: row.support_role,
                 security_admin: row.security_admin.unwrap_or(false),
@@ -212,7 +210,7 @@ pub async fn resolve(
         _ => None,
     };
     Ok(Some(Principal {
-        account_id: row.account_id,
+        account_id: AccountId::from_uuid(row.account_id),
         session_id: row.session_id,
         two_factor: row.two_factor,
         membership,
@@ -247,46 +245,17 @@ pub async fn revoke<C: ConnectionTrait>(
         .filter(session::Column::RevokedAt.is_null())
         .exec(conn)
         .await?;
-    staged_role_change::Entity::delete_many()
-        .filter(staged_role_change::Column::SessionId.eq(session_id))
-        .exec(conn)
-        .await?;
-    Ok(())
-}
-
-/// Deletes the staged role changes of sessions that have ended (revoked, idle or expired):
-/// changes never applied are dropped with the session that staged them. Logout drops them at
-/// once; this catches sessions that simply expired (run by the hourly maintenance).
-pub async fn drop_dead_staging<C: ConnectionTrait>(
-    conn: &C,
-    now: DateTime<Utc>,
-) -> Result<u64, DbErr> {
-    use sea_orm::sea_query::{Expr, ExprTrait, Query};
-    let dead = Query::select()
-        .column(session::Column::Id)
-        .from(session::Entity)
-        .cond_where(
-            Expr::col(session::Column::RevokedAt)
-                .is_not_null()
-                .or(Expr::col(session::Column::ExpiresAt).lte(now))
-                .or(Expr::col(session::Column::IdleExpiresAt).lte(now)),
-        )
-        .to_owned();
-    let deleted = staged_role_change::Entity::delete_many()
-        .filter(staged_role_change::Column::SessionId.in_subquery(dead))
-        .exec(conn)
-        .await?;
-    Ok(deleted.rows_affected)
+    staged_repo::drop_of_session(conn, session_id).await
 }
 
 /// Makes a session act as another contact of the same account (another company).
 pub async fn switch_contact<C: ConnectionTrait>(
     conn: &C,
     session_id: Uuid,
-    contact_id: Uuid,
+    contact_id: ContactId,
 ) -> Result<(), DbErr> {
     session::Entity::update_many()
-        .col_expr(session::Column::ContactId, Some(contact_id).into())
+        .col_expr(session::Column::ContactId, Some(contact_id.uuid()).into())
         .filter(session::Column::Id.eq(session_id))
         .exec(conn)
         .await?;
@@ -296,7 +265,7 @@ pub async fn switch_contact<C: ConnectionTrait>(
 /// Ends every live session of an account except `keep`; returns how many were ended.
 pub async fn revoke_all<C: ConnectionTrait>(
     conn: &C,
-    account_id: Uuid,
+    account_id: AccountId,
     keep: Option<Uuid>,
     now: DateTime<Utc>,
 ) -> Result<u64, DbErr> {
@@ -310,12 +279,7 @@ pub async fn revoke_all<C: ConnectionTrait>(
         update = update.filter(session::Column::Id.ne(keep));
     }
     let ended = update.exec(conn).await?.rows_affected;
-    let mut staged = staged_role_change::Entity::delete_many()
-        .filter(staged_role_change::Column::StagedByAccountId.eq(account_id));
-    if let Some(keep) = keep {
-        staged = staged.filter(staged_role_change::Column::SessionId.ne(keep));
-    }
-    staged.exec(conn).await?;
+    staged_repo::drop_of_account(conn, account_id, keep).await?;
     Ok(ended)
 }
 

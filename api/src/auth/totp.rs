@@ -1,19 +1,17 @@
 //! Time-based one-time passwords (RFC 6238: SHA-1, 6 digits, 30 s steps, ±1 step) and
-//! recovery codes.
+//! recovery codes. Pure: no storage. The sizes and the accepted drift are in `limits`.
 
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use totp_rs::{Algorithm, Builder, Secret, Totp};
 
+use super::limits::{
+    RECOVERY_CODE_CHARS as RECOVERY_CODE_LEN, TOTP_SECRET_BYTES as SECRET_LEN, TOTP_SKEW_STEPS,
+    TOTP_STEP_SECS as STEP_SECS,
+};
 use crate::error::{ApiError, ApiResult};
 
-/// Bytes of a TOTP secret (160 bits).
-pub const SECRET_LEN: usize = 20;
-pub const STEP_SECS: u64 = 30;
-/// Recovery codes issued at once.
-pub const RECOVERY_CODES: usize = 10;
-/// Characters of a recovery code: 16 base32 symbols, 80 bits.
-const RECOVERY_CODE_LEN: usize = 16;
+pub use super::limits::RECOVERY_CODES;
 const BASE32: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
 /// A fresh random secret.
@@ -65,7 +63,8 @@ pub fn enrollment(secret: &[u8], issuer: &str, account: &str) -> ApiResult<Enrol
     })
 }
 
-/// The time step (previous, current or next) whose code `code` is, if any.
+/// The time step (the current one, or one within the accepted drift) whose code `code` is, if
+/// any.
 pub fn matching_step(secret: &[u8], code: &str, unix_time: u64) -> ApiResult<Option<u64>> {
     let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
     if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
@@ -73,7 +72,7 @@ pub fn matching_step(secret: &[u8], code: &str, unix_time: u64) -> ApiResult<Opt
     }
     let totp = totp(secret, "portal", "account")?;
     let current = unix_time / STEP_SECS;
-    let steps = [current.saturating_sub(1), current, current + 1];
+    let steps = current.saturating_sub(TOTP_SKEW_STEPS)..=current + TOTP_SKEW_STEPS;
     Ok(steps
         .into_iter()
         .find(|step| totp.check(&code, step * STEP_SECS).is_some()))

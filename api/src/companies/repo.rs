@@ -9,19 +9,19 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use super::settings::CompanySettings;
+use crate::counters::next_counter_value;
 use crate::domain::{CompanyName, Language, fold};
 use crate::error::ApiError;
-use crate::ids::{company_human_id, new_uuid, next_counter_value};
+use crate::ids::{CompanyId, company_human_id, new_uuid};
 use crate::paging::{Cursor, PageRequest};
 use crate::sql::escape_like;
 
-/// Default time after which a proposed solution nobody answered closes the request: 5 days.
-pub const DEFAULT_AUTO_CLOSE_AFTER_SECS: i64 = 5 * 24 * 3600;
-/// Default time after closing during which a request can be reopened: 183 days (6 months).
-pub const DEFAULT_REOPEN_WINDOW_SECS: i64 = 183 * 24 * 3600;
-
-pub async fn find<C: ConnectionTrait>(conn: &C, id: Uuid) -> Result<Option<company::Model>, DbErr> {
-    company::Entity::find_by_id(id).one(conn).await
+pub async fn find<C: ConnectionTrait>(
+    conn: &C,
+    id: CompanyId,
+) -> Result<Option<company::Model>, DbErr> {
+    company::Entity::find_by_id(id.uuid()).one(conn).await
 }
 
 pub async fn find_provider<C: ConnectionTrait>(conn: &C) -> Result<Option<company::Model>, DbErr> {
@@ -48,8 +48,8 @@ pub async fn insert<C: ConnectionTrait>(
         kind,
         language: language.code().to_owned(),
         require_two_factor: false,
-        auto_close_after_secs: DEFAULT_AUTO_CLOSE_AFTER_SECS,
-        reopen_window_secs: DEFAULT_REOPEN_WINDOW_SECS,
+        auto_close_after_secs: CompanySettings::default().auto_close_after_secs,
+        reopen_window_secs: CompanySettings::default().reopen_window_secs,
         version: 1,
         created_at: now,
         updated_at: now,
@@ -71,24 +71,6 @@ pub async fn insert<C: ConnectionTrait>(
     .exec_without_returning(conn)
     .await?;
     Ok(model)
-}
-
-/// The settings a customer company can be created with, and that change afterwards.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CompanySettings {
-    pub require_two_factor: bool,
-    pub auto_close_after_secs: i64,
-    pub reopen_window_secs: i64,
-}
-
-impl Default for CompanySettings {
-    fn default() -> Self {
-        Self {
-            require_two_factor: false,
-            auto_close_after_secs: DEFAULT_AUTO_CLOSE_AFTER_SECS,
-            reopen_window_secs: DEFAULT_REOPEN_WINDOW_SECS,
-        }
-    }
 }
 
 /// Writes a company's settings and bumps its version; the updated company.
@@ -132,8 +114,11 @@ pub async fn write_settings<C: ConnectionTrait>(
 /// Takes the company's row lock until the transaction ends (PostgreSQL; SQLite has one writer
 /// anyway): role batches, obsolete marking and first administrators of one company run one at
 /// a time, so "at least one Security Administrator" cannot be broken by two at once.
-pub async fn lock<C: ConnectionTrait>(conn: &C, id: Uuid) -> Result<Option<company::Model>, DbErr> {
-    let mut query = company::Entity::find_by_id(id);
+pub async fn lock<C: ConnectionTrait>(
+    conn: &C,
+    id: CompanyId,
+) -> Result<Option<company::Model>, DbErr> {
+    let mut query = company::Entity::find_by_id(id.uuid());
     if conn.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
         query = query.lock_exclusive();
     }

@@ -2,14 +2,16 @@
 
 use entity::{CompanyKind, company};
 
-use super::repo::{self, CompanySettings};
-use crate::audit::{self, AuditEntry};
-use crate::auth::{Actor, PlatformOperator, SecurityAdministrator};
+use super::repo;
+use super::settings::CompanySettings;
+use crate::audit::{self, AuditAction, AuditEntry, Target};
+use crate::auth::{PlatformOperator, SecurityAdministrator};
 use crate::deps::Deps;
+use crate::domain::IdempotencyKey;
 use crate::domain::{CompanyName, Language};
 use crate::error::{ApiError, ApiResult};
-use crate::idempotency::{self, IdempotencyKey};
-use crate::paging::{Page, PageRequest};
+use crate::idempotency;
+use crate::ids::{AccountId, CompanyId};
 
 const CREATE_SCOPE: &str = "createCompany";
 
@@ -67,7 +69,7 @@ pub async fn create(
 
 async fn replay(
     deps: &Deps,
-    account_id: uuid::Uuid,
+    account_id: AccountId,
     key: Option<&IdempotencyKey>,
 ) -> ApiResult<Option<CreatedCompany>> {
     let Some(key) = key else { return Ok(None) };
@@ -75,7 +77,7 @@ async fn replay(
     let Some(target) = idempotency::find(db, account_id, CREATE_SCOPE, key).await? else {
         return Ok(None);
     };
-    let company = repo::find(db, target)
+    let company = repo::find(db, CompanyId::from_uuid(target))
         .await?
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("idempotency key points at nothing")))?;
     Ok(Some(CreatedCompany {
@@ -84,36 +86,10 @@ async fn replay(
     }))
 }
 
-/// A company the caller may see; another company answers exactly like an unknown ID.
-pub async fn find_visible(
-    deps: &Deps,
-    actor: &Actor,
-    id: uuid::Uuid,
-) -> ApiResult<Option<company::Model>> {
-    let operator = actor.platform_operator().is_ok();
-    if !operator && !actor.can_see_company(id) {
-        return Ok(None);
-    }
-    Ok(repo::find(deps.db.reader(), id).await?)
-}
-
-/// Every company, for the platform operator.
-pub async fn list(
-    deps: &Deps,
-    _operator: &PlatformOperator,
-    search: Option<&str>,
-    page: &PageRequest,
-) -> ApiResult<Page<company::Model>> {
-    let after = page.after.as_ref().map(repo::parse_cursor).transpose()?;
-    let search = search.map(str::trim).filter(|s| !s.is_empty());
-    let rows = repo::list(deps.db.reader(), search, after, page).await?;
-    Ok(Page::from_rows(page, rows, repo::cursor))
-}
-
 /// Inserts a customer company with its settings and journals it, in the caller's transaction.
 pub(crate) async fn insert_in<C: sea_orm::ConnectionTrait>(
     txn: &C,
-    operator_account_id: uuid::Uuid,
+    operator_account_id: AccountId,
     input: &NewCompany,
     now: chrono::DateTime<chrono::Utc>,
 ) -> ApiResult<company::Model> {
@@ -124,15 +100,10 @@ pub(crate) async fn insert_in<C: sea_orm::ConnectionTrait>(
     } else {
         repo::write_settings(txn, &created, input.settings, now).await?
     };
-    let entry = AuditEntry {
-        action: "COMPANY_CREATED",
-        actor_account_id: Some(operator_account_id),
-        company_id: Some(created.id),
-        target_kind: Some("COMPANY"),
-        target_id: Some(created.id),
-        after: Some(company_json(&created)),
-        ..AuditEntry::default()
-    };
+    let id = CompanyId::from_uuid(created.id);
+    let entry = AuditEntry::new(AuditAction::CompanyCreated, Some(operator_account_id))
+        .about(id, Target::Company(id))
+        .change(None, Some(company_json(&created)));
     audit::record(txn, now, entry).await?;
     Ok(created)
 }
@@ -169,16 +140,13 @@ pub async fn set_security_policy(
         reopen_window_secs: company.reopen_window_secs,
     };
     let updated = repo::write_settings(&txn, &company, settings, now).await?;
-    let entry = AuditEntry {
-        action: "SECURITY_POLICY_CHANGED",
-        actor_account_id: Some(admin.account_id()),
-        company_id: Some(company.id),
-        target_kind: Some("COMPANY"),
-        target_id: Some(company.id),
-        before: Some(serde_json::json!({ "requireTwoFactor": company.require_two_factor })),
-        after: Some(serde_json::json!({ "requireTwoFactor": require_two_factor })),
-        ..AuditEntry::default()
-    };
+    let id = admin.company_id();
+    let entry = AuditEntry::new(AuditAction::SecurityPolicyChanged, Some(admin.account_id()))
+        .about(id, Target::Company(id))
+        .change(
+            Some(serde_json::json!({ "requireTwoFactor": company.require_two_factor })),
+            Some(serde_json::json!({ "requireTwoFactor": require_two_factor })),
+        );
     audit::record(&txn, now, entry).await?;
     txn.commit().await?;
     Ok(updated)

@@ -1,15 +1,20 @@
 //! The only place that reads and writes `contacts`.
 
-use entity::{ContactStatus, contact};
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use entity::{ContactStatus, ProviderRole, company, contact};
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, Order, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Select,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, JoinType, Order, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, RelationTrait, Select,
 };
 use uuid::Uuid;
 
+use super::rules::RoleSet;
 use crate::domain::fold;
 use crate::error::ApiError;
+use crate::ids::{AccountId, CompanyId, ContactId};
 use crate::paging::{Cursor, PageRequest};
 use crate::sql::escape_like;
 
@@ -78,11 +83,30 @@ impl ContactOrder {
     }
 }
 
-pub async fn find<C: ConnectionTrait>(conn: &C, id: Uuid) -> Result<Option<contact::Model>, DbErr> {
-    contact::Entity::find_by_id(id).one(conn).await
+pub async fn find<C: ConnectionTrait>(
+    conn: &C,
+    id: ContactId,
+) -> Result<Option<contact::Model>, DbErr> {
+    contact::Entity::find_by_id(id.uuid()).one(conn).await
 }
 
-fn filtered(company_id: Uuid, filter: &ContactFilter) -> Select<contact::Entity> {
+/// Contacts by ID, read in chunks of 500 (SQLite bounds the parameters of a statement).
+pub async fn find_many<C: ConnectionTrait>(
+    conn: &C,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, contact::Model>, DbErr> {
+    let mut found = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let rows = contact::Entity::find()
+            .filter(contact::Column::Id.is_in(chunk.iter().copied()))
+            .all(conn)
+            .await?;
+        found.extend(rows.into_iter().map(|c| (c.id, c)));
+    }
+    Ok(found)
+}
+
+fn filtered(company_id: CompanyId, filter: &ContactFilter) -> Select<contact::Entity> {
     let mut query = contact::Entity::find().filter(contact::Column::CompanyId.eq(company_id));
     if !filter.statuses.is_empty() {
         query = query.filter(contact::Column::Status.is_in(filter.statuses.iter().copied()));
@@ -119,7 +143,7 @@ pub struct After {
 /// One page of a company's contacts in `order`, starting after `after`.
 pub async fn list<C: ConnectionTrait>(
     conn: &C,
-    company_id: Uuid,
+    company_id: CompanyId,
     filter: &ContactFilter,
     order: ContactOrder,
     after: Option<After>,
@@ -169,7 +193,7 @@ pub fn parse_cursor(order: ContactOrder, cursor: &Cursor) -> Result<After, ApiEr
 /// How many contacts match the filter.
 pub async fn count<C: ConnectionTrait>(
     conn: &C,
-    company_id: Uuid,
+    company_id: CompanyId,
     filter: &ContactFilter,
 ) -> Result<u64, DbErr> {
     filtered(company_id, filter).count(conn).await
@@ -178,8 +202,8 @@ pub async fn count<C: ConnectionTrait>(
 /// What a new contact starts with.
 #[derive(Debug, Clone)]
 pub struct NewContact {
-    pub company_id: Uuid,
-    pub account_id: Uuid,
+    pub company_id: CompanyId,
+    pub account_id: AccountId,
     pub last_name: String,
     pub first_name: String,
     pub email: String,
@@ -193,8 +217,8 @@ fn active_model(new: NewContact, now: chrono::DateTime<chrono::Utc>) -> contact:
     use sea_orm::ActiveValue::Set;
     contact::ActiveModel {
         id: Set(crate::ids::new_uuid()),
-        company_id: Set(new.company_id),
-        account_id: Set(new.account_id),
+        company_id: Set(new.company_id.uuid()),
+        account_id: Set(new.account_id.uuid()),
         name_key: Set(crate::domain::contact_name_key(
             &new.last_name,
             &new.first_name,
@@ -251,8 +275,8 @@ pub async fn insert_many<C: ConnectionTrait>(
 /// The contact of an account in a company, if any.
 pub async fn find_by_account<C: ConnectionTrait>(
     conn: &C,
-    company_id: Uuid,
-    account_id: Uuid,
+    company_id: CompanyId,
+    account_id: AccountId,
 ) -> Result<Option<contact::Model>, DbErr> {
     contact::Entity::find()
         .filter(contact::Column::CompanyId.eq(company_id))
@@ -261,10 +285,10 @@ pub async fn find_by_account<C: ConnectionTrait>(
         .await
 }
 
-/// The oldest contact of an account (the company a new session acts for by default).
+/// The oldest contact of an account, active or not.
 pub async fn first_of_account<C: ConnectionTrait>(
     conn: &C,
-    account_id: Uuid,
+    account_id: AccountId,
 ) -> Result<Option<contact::Model>, DbErr> {
     contact::Entity::find()
         .filter(contact::Column::AccountId.eq(account_id))
@@ -272,4 +296,178 @@ pub async fn first_of_account<C: ConnectionTrait>(
         .order_by(contact::Column::Id, Order::Asc)
         .one(conn)
         .await
+}
+
+/// The oldest active contact of an account: the company a new session acts for.
+pub async fn default_of_account<C: ConnectionTrait>(
+    conn: &C,
+    account_id: AccountId,
+) -> Result<Option<contact::Model>, DbErr> {
+    contact::Entity::find()
+        .filter(contact::Column::AccountId.eq(account_id))
+        .filter(contact::Column::Status.eq(ContactStatus::Active))
+        .order_by(contact::Column::CreatedAt, Order::Asc)
+        .order_by(contact::Column::Id, Order::Asc)
+        .one(conn)
+        .await
+}
+
+/// An active contact, if `id` is one.
+pub async fn find_active<C: ConnectionTrait>(
+    conn: &C,
+    id: ContactId,
+) -> Result<Option<contact::Model>, DbErr> {
+    Ok(find(conn, id)
+        .await?
+        .filter(|c| c.status == ContactStatus::Active))
+}
+
+/// The active contacts of an account (the companies the person can act for), by company name.
+pub async fn memberships<C: ConnectionTrait>(
+    conn: &C,
+    account_id: AccountId,
+) -> Result<Vec<contact::Model>, DbErr> {
+    contact::Entity::find()
+        .filter(contact::Column::AccountId.eq(account_id))
+        .filter(contact::Column::Status.eq(ContactStatus::Active))
+        .join(JoinType::InnerJoin, contact::Relation::Company.def())
+        .order_by_asc(company::Column::NameKey)
+        .order_by_asc(contact::Column::Id)
+        .all(conn)
+        .await
+}
+
+/// The first active platform operator (the command line acts as them).
+pub async fn first_platform_operator<C: ConnectionTrait>(
+    conn: &C,
+) -> Result<Option<contact::Model>, DbErr> {
+    contact::Entity::find()
+        .filter(contact::Column::ProviderRole.eq(ProviderRole::PlatformOperator))
+        .filter(contact::Column::Status.eq(ContactStatus::Active))
+        .order_by_asc(contact::Column::CreatedAt)
+        .one(conn)
+        .await
+}
+
+/// Whether a contact of the company already has this e-mail address.
+pub async fn email_taken<C: ConnectionTrait>(
+    conn: &C,
+    company_id: CompanyId,
+    email: &str,
+) -> Result<bool, DbErr> {
+    let found = contact::Entity::find()
+        .filter(contact::Column::CompanyId.eq(company_id))
+        .filter(contact::Column::Email.eq(email))
+        .count(conn)
+        .await?;
+    Ok(found > 0)
+}
+
+/// Active Security Administrators of a company.
+pub async fn active_security_admins<C: ConnectionTrait>(
+    conn: &C,
+    company_id: CompanyId,
+) -> Result<u64, DbErr> {
+    contact::Entity::find()
+        .filter(contact::Column::CompanyId.eq(company_id))
+        .filter(contact::Column::SecurityAdmin.eq(true))
+        .filter(contact::Column::Status.eq(ContactStatus::Active))
+        .count(conn)
+        .await
+}
+
+/// An active support agent or manager, if `id` is one.
+pub async fn active_staff<C: ConnectionTrait>(
+    conn: &C,
+    id: ContactId,
+) -> Result<Option<contact::Model>, DbErr> {
+    Ok(find_active(conn, id).await?.filter(|c| {
+        matches!(
+            c.provider_role,
+            Some(ProviderRole::SupportAgent | ProviderRole::SupportManager)
+        )
+    }))
+}
+
+/// Every active support agent and manager.
+pub async fn all_active_staff<C: ConnectionTrait>(conn: &C) -> Result<Vec<contact::Model>, DbErr> {
+    contact::Entity::find()
+        .filter(
+            contact::Column::ProviderRole
+                .is_in([ProviderRole::SupportAgent, ProviderRole::SupportManager]),
+        )
+        .filter(contact::Column::Status.eq(ContactStatus::Active))
+        .all(conn)
+        .await
+}
+
+/// Which of `emails` belong to obsolete contacts of the company.
+pub async fn obsolete_emails<C: ConnectionTrait>(
+    conn: &C,
+    company_id: CompanyId,
+    emails: &[String],
+) -> Result<Vec<String>, DbErr> {
+    contact::Entity::find()
+        .select_only()
+        .column(contact::Column::Email)
+        .filter(contact::Column::CompanyId.eq(company_id))
+        .filter(contact::Column::Status.eq(ContactStatus::Obsolete))
+        .filter(contact::Column::Email.is_in(emails.iter().cloned()))
+        .into_tuple()
+        .all(conn)
+        .await
+}
+
+/// Writes `changed` over the contact if it still has `expected_version` (bumping it); whether
+/// it did.
+pub async fn write_if_unchanged<C: ConnectionTrait>(
+    conn: &C,
+    changed: &contact::Model,
+    expected_version: i32,
+) -> Result<bool, DbErr> {
+    let updated = contact::Entity::update_many()
+        .col_expr(contact::Column::LastName, changed.last_name.clone().into())
+        .col_expr(
+            contact::Column::FirstName,
+            changed.first_name.clone().into(),
+        )
+        .col_expr(contact::Column::Email, changed.email.clone().into())
+        .col_expr(contact::Column::NameKey, changed.name_key.clone().into())
+        .col_expr(contact::Column::SupportRole, changed.support_role.into())
+        .col_expr(
+            contact::Column::SecurityAdmin,
+            changed.security_admin.into(),
+        )
+        .col_expr(contact::Column::Status, changed.status.into())
+        .col_expr(
+            contact::Column::Version,
+            Expr::col(contact::Column::Version).add(1),
+        )
+        .col_expr(contact::Column::UpdatedAt, changed.updated_at.into())
+        .filter(contact::Column::Id.eq(changed.id))
+        .filter(contact::Column::Version.eq(expected_version))
+        .exec(conn)
+        .await?;
+    Ok(updated.rows_affected == 1)
+}
+
+/// Writes the roles `to` on these contacts (bumping their versions); how many rows changed.
+pub async fn write_roles<C: ConnectionTrait>(
+    conn: &C,
+    ids: &[ContactId],
+    to: RoleSet,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    let result = contact::Entity::update_many()
+        .col_expr(contact::Column::SupportRole, to.support_role.into())
+        .col_expr(contact::Column::SecurityAdmin, to.security_admin.into())
+        .col_expr(
+            contact::Column::Version,
+            Expr::col(contact::Column::Version).add(1),
+        )
+        .col_expr(contact::Column::UpdatedAt, now.into())
+        .filter(contact::Column::Id.is_in(ids.iter().map(|id| id.uuid())))
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected)
 }

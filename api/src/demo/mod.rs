@@ -7,7 +7,7 @@ mod requests;
 use std::collections::HashMap;
 
 use entity::{AccountState, CompanyKind, ContactStatus, ProviderRole, SupportRole};
-use sea_orm::{ConnectionTrait, EntityTrait};
+use sea_orm::ConnectionTrait;
 use uuid::Uuid;
 
 use crate::accounts::repo::{self as accounts, NewAccount};
@@ -18,6 +18,7 @@ use crate::contacts::repo::{self as contacts, NewContact};
 use crate::deps::Deps;
 use crate::domain::{CompanyName, Email, Language};
 use crate::error::{ApiError, ApiResult};
+use crate::ids::{AccountId, CompanyId, ContactId};
 
 pub use names::{Person, people};
 
@@ -296,15 +297,15 @@ pub async fn load_with(
 /// `stagedRoleChanges` for that token, and vanish when the session ends, as any staged change.
 async fn stage_pending_changes(deps: &Deps, logins: &[DemoLogin]) -> ApiResult<()> {
     use crate::auth::Actor;
-    use crate::contacts::roles::{self, RoleSet};
+    use crate::contacts::{self as roles, RoleSet};
     let Some(julien) = logins.iter().find(|l| l.login == "julien") else {
         return Ok(());
     };
-    let now = deps.clock.now();
-    let principal = sessions::resolve(&deps.db, &deps.sessions, now, &julien.token)
-        .await?
-        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("demo session missing")))?;
-    let admin = Actor::Person(principal).security_administrator()?;
+    let actor = crate::auth::login::authenticate(deps, Some(&julien.token)).await?;
+    if matches!(actor, Actor::Anonymous) {
+        return Err(ApiError::internal(anyhow::anyhow!("demo session missing")));
+    }
+    let admin = actor.security_administrator()?;
     let changes = [
         (
             "camille",
@@ -326,10 +327,11 @@ async fn stage_pending_changes(deps: &Deps, logins: &[DemoLogin]) -> ApiResult<(
         let Some(account) = accounts::find_by_email(deps.db.reader(), &email).await? else {
             continue;
         };
-        let Some(contact) = contacts::first_of_account(deps.db.reader(), account.id).await? else {
+        let account_id = AccountId::from_uuid(account.id);
+        let Some(contact) = contacts::first_of_account(deps.db.reader(), account_id).await? else {
             continue;
         };
-        roles::stage(deps, &admin, contact.id, to).await?;
+        roles::stage(deps, &admin, ContactId::from_uuid(contact.id), to).await?;
     }
     Ok(())
 }
@@ -376,8 +378,8 @@ async fn create(deps: &Deps, extra_contacts: usize) -> ApiResult<()> {
         new_contacts.push((
             new_accounts.len() - 1,
             NewContact {
-                company_id: company_ids[named.company],
-                account_id: Uuid::nil(),
+                company_id: CompanyId::from_uuid(company_ids[named.company]),
+                account_id: AccountId::from_uuid(Uuid::nil()),
                 last_name: named.last.to_owned(),
                 first_name: named.first.to_owned(),
                 email: demo_email(named.login, named.company)?.as_str().to_owned(),
@@ -396,8 +398,8 @@ async fn create(deps: &Deps, extra_contacts: usize) -> ApiResult<()> {
     new_contacts.push((
         sophie,
         NewContact {
-            company_id: company_ids[company],
-            account_id: Uuid::nil(),
+            company_id: CompanyId::from_uuid(company_ids[company]),
+            account_id: AccountId::from_uuid(Uuid::nil()),
             last_name: NAMED[sophie].last.to_owned(),
             first_name: NAMED[sophie].first.to_owned(),
             email: demo_email(login, company)?.as_str().to_owned(),
@@ -426,8 +428,8 @@ async fn create(deps: &Deps, extra_contacts: usize) -> ApiResult<()> {
             new_contacts.push((
                 new_accounts.len() - 1,
                 NewContact {
-                    company_id: company_ids[index],
-                    account_id: Uuid::nil(),
+                    company_id: CompanyId::from_uuid(company_ids[index]),
+                    account_id: AccountId::from_uuid(Uuid::nil()),
                     last_name: person.last_name,
                     first_name: person.first_name,
                     email: person.email,
@@ -443,7 +445,7 @@ async fn create(deps: &Deps, extra_contacts: usize) -> ApiResult<()> {
     let contacts_to_insert = new_contacts
         .into_iter()
         .map(|(account, mut contact)| {
-            contact.account_id = inserted[account].id;
+            contact.account_id = AccountId::from_uuid(inserted[account].id);
             contact
         })
         .collect();
@@ -472,12 +474,13 @@ async fn issue_sessions(deps: &Deps) -> ApiResult<Vec<DemoLogin>> {
             .ok_or_else(|| {
                 ApiError::internal(anyhow::anyhow!("demo account {} missing", named.login))
             })?;
-        let contact = contacts::first_of_account(&txn, account.id).await?;
+        let account_id = AccountId::from_uuid(account.id);
+        let contact = contacts::first_of_account(&txn, account_id).await?;
         let Some(contact) = contact else { continue };
         // Security Administrators and provider staff work only in two-factor sessions.
         let needs_second_factor = named.security || named.provider.is_some();
         let totp_secret = if needs_second_factor {
-            Some(ensure_second_factor(deps, &txn, account.id, named.login, now).await?)
+            Some(ensure_second_factor(deps, &txn, account_id, named.login, now).await?)
         } else {
             None
         };
@@ -486,8 +489,8 @@ async fn issue_sessions(deps: &Deps) -> ApiResult<Vec<DemoLogin>> {
             &deps.sessions,
             now,
             NewSession {
-                account_id: account.id,
-                contact_id: Some(contact.id),
+                account_id,
+                contact_id: Some(ContactId::from_uuid(contact.id)),
                 security_admin: contact.security_admin,
                 // Demo tokens stand for a complete login, second factor included.
                 two_factor: needs_second_factor,
@@ -519,38 +522,27 @@ async fn issue_sessions(deps: &Deps) -> ApiResult<Vec<DemoLogin>> {
 async fn ensure_second_factor<C: ConnectionTrait>(
     deps: &Deps,
     conn: &C,
-    account_id: Uuid,
+    account_id: AccountId,
     login: &str,
     now: chrono::DateTime<chrono::Utc>,
 ) -> ApiResult<String> {
     use sha2::Digest as _;
     let digest = sha2::Sha256::digest(format!("demo-totp:{login}").as_bytes());
-    let secret = digest.get(..totp::SECRET_LEN).unwrap_or_default().to_vec();
-    if entity::second_factor::Entity::find_by_id(account_id)
-        .one(conn)
-        .await?
-        .is_none()
-    {
-        let sealed = deps
-            .secrets
-            .seal(account_id, &secret)
-            .map_err(ApiError::internal)?;
-        entity::second_factor::Entity::insert(entity::second_factor::ActiveModel {
-            account_id: sea_orm::ActiveValue::Set(account_id),
-            secret: sea_orm::ActiveValue::Set(sealed),
-            confirmed_at: sea_orm::ActiveValue::Set(Some(now)),
-            last_step: sea_orm::ActiveValue::Set(None),
-            created_at: sea_orm::ActiveValue::Set(now),
-        })
-        .exec_without_returning(conn)
-        .await?;
-    }
+    let secret = digest
+        .get(..crate::auth::limits::TOTP_SECRET_BYTES)
+        .unwrap_or_default()
+        .to_vec();
+    let sealed = deps
+        .secrets
+        .seal(account_id.uuid(), &secret)
+        .map_err(ApiError::internal)?;
+    crate::accounts::factors::ensure_confirmed(conn, account_id, sealed, now).await?;
     let issuer = &deps.settings.auth.totp_issuer;
     Ok(totp::enrollment(&secret, issuer, login)?.secret_base32)
 }
 
 async fn company_name<C: ConnectionTrait>(conn: &C, id: Uuid) -> ApiResult<String> {
-    Ok(companies::find(conn, id)
+    Ok(companies::find(conn, CompanyId::from_uuid(id))
         .await?
         .map(|c| format!("{} ({})", c.name, c.human_id))
         .unwrap_or_default())

@@ -17,11 +17,12 @@ use uuid::Uuid;
 
 use crate::deps::Deps;
 use crate::error::{ApiError, ApiResult};
+use crate::ids::RequestId;
 use crate::ids::new_uuid;
+use crate::requests::history::{Author, EventAction, NewEvent, OtherAction};
 use crate::requests::lifecycle::{self, Action, ActionKind, Side, State};
-use crate::requests::repo::{Author, NewEvent, event_row, message_row};
-use crate::requests::service::human_id;
-use crate::requests::{action_code, form::RequestForm};
+use crate::requests::repo::{event_row, message_row};
+use crate::requests::{action_code, form::RequestForm, human_id};
 use crate::sql::placeholders;
 
 /// Requests per transaction.
@@ -185,9 +186,9 @@ async fn attach_logs(
             .await
             .map_err(ApiError::internal)?;
         written.push(file.key.clone());
-        crate::requests::attachments::record(
+        crate::requests::repo::insert_attachments(
             &txn,
-            *request_id,
+            RequestId::from_uuid(*request_id),
             Some(*message_id),
             *author,
             *at,
@@ -304,15 +305,15 @@ pub async fn generate(deps: &Deps, count: usize, seed: u64) -> ApiResult<usize> 
                 side: RequestSide::Support,
             };
             events.push(event_row(
-                id,
+                RequestId::from_uuid(id),
                 created,
                 customer,
-                NewEvent {
-                    kind: "STATE_CHANGED",
-                    action: Some("SAVE_DRAFT"),
-                    to_state: Some(RequestState::Draft),
-                    ..NewEvent::default()
-                },
+                NewEvent::state_change(
+                    EventAction::Other(OtherAction::SaveDraft),
+                    None,
+                    RequestState::Draft,
+                    None,
+                ),
             ));
             let mut state = State::Draft;
             let mut at = created;
@@ -352,7 +353,7 @@ pub async fn generate(deps: &Deps, count: usize, seed: u64) -> ApiResult<usize> 
                 // closes are the customer's.
                 if let Some(text) = text {
                     messages.push(message_row(
-                        id,
+                        RequestId::from_uuid(id),
                         at,
                         author,
                         Some(action_code(*action)),
@@ -378,22 +379,20 @@ pub async fn generate(deps: &Deps, count: usize, seed: u64) -> ApiResult<usize> 
                 })?;
                 let to = decided.to;
                 events.push(event_row(
-                    id,
+                    RequestId::from_uuid(id),
                     at,
                     author,
-                    NewEvent {
-                        kind: "STATE_CHANGED",
-                        action: Some(action_code(*action)),
-                        from_state: Some(state.into()),
-                        to_state: Some(to.into()),
-                        comment: text.map(str::to_owned),
-                        ..NewEvent::default()
-                    },
+                    NewEvent::state_change(
+                        EventAction::Lifecycle(*action),
+                        Some(state.into()),
+                        to.into(),
+                        text.map(str::to_owned),
+                    ),
                 ));
                 if rng.random_bool(0.25) && to.is_open() {
                     at += Duration::minutes(rng.random_range(5..600));
                     let line = CUSTOMER_LINES[rng.random_range(0..CUSTOMER_LINES.len())];
-                    let message = message_row(id, at, customer, None, line);
+                    let message = message_row(RequestId::from_uuid(id), at, customer, None, line);
                     if log_due
                         && logs.len() < ATTACHED_LOGS
                         && let Set(message_id) = &message.id

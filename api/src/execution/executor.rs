@@ -11,7 +11,7 @@ use std::sync::Arc;
 use super::cache::DocumentCache;
 use super::document::{check_limits, check_variables, select_operation};
 use super::response::{Outcome, finish_errors, request_error};
-use crate::auth::throttle::AddressLimiter;
+use crate::auth::address_limit::AddressLimiter;
 use crate::config::Settings;
 use crate::deps::Deps;
 use crate::error::ErrorCode;

@@ -3,18 +3,18 @@
 //! Fields that check a credential (password, code, link) run at most once per request and
 //! count against the client address's budget (`RATE_LIMITED`).
 
-use async_graphql::{Context, Enum, InputObject, Object, SimpleObject};
+use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
-use entity::TokenPurpose;
 use http::header::SET_COOKIE;
 
 use super::context::{TokenSource, actor, credential_check, deps, request};
-use super::types::InputProblem;
+use super::types::{Contact, InputProblem, or_problem};
 use crate::accounts::credentials;
 use crate::auth::login::{self, LoginOutcome, SecondFactor};
 use crate::deps::Deps;
 use crate::error::{ApiError, ApiResult, InputReason};
 use crate::http::cookies;
+use crate::ids::{CompanyId, NodeId};
 
 #[derive(Default)]
 pub struct AuthMutation;
@@ -178,29 +178,19 @@ fn deliver(
 
 /// A credential change's outcome: form problems in the payload, other errors as errors.
 fn credential_payload(result: ApiResult<()>) -> ApiResult<CredentialPayload> {
-    match result {
-        Ok(()) => Ok(CredentialPayload {
-            done: true,
-            problems: Vec::new(),
-        }),
-        Err(err) => Ok(CredentialPayload {
-            done: false,
-            problems: vec![InputProblem::from_error(err)?],
-        }),
-    }
+    let (done, problems) = or_problem(result)?;
+    Ok(CredentialPayload {
+        done: done.is_some(),
+        problems,
+    })
 }
 
 fn codes_payload(result: ApiResult<Vec<String>>) -> ApiResult<RecoveryCodesPayload> {
-    match result {
-        Ok(codes) => Ok(RecoveryCodesPayload {
-            recovery_codes: codes,
-            problems: Vec::new(),
-        }),
-        Err(err) => Ok(RecoveryCodesPayload {
-            recovery_codes: Vec::new(),
-            problems: vec![InputProblem::from_error(err)?],
-        }),
-    }
+    let (codes, problems) = or_problem(result)?;
+    Ok(RecoveryCodesPayload {
+        recovery_codes: codes.unwrap_or_default(),
+        problems,
+    })
 }
 
 #[Object]
@@ -285,16 +275,7 @@ impl AuthMutation {
     ) -> ApiResult<CredentialPayload> {
         let deps = deps(ctx)?;
         let client = credential_check(ctx)?;
-        credential_payload(
-            credentials::set_password_with_link(
-                deps,
-                client,
-                TokenPurpose::Setup,
-                &input.token,
-                input.password,
-            )
-            .await,
-        )
+        credential_payload(credentials::activate(deps, client, &input.token, input.password).await)
     }
 
     /// Mails a reset link if the address is an account's; answers the same in every case.
@@ -318,16 +299,8 @@ impl AuthMutation {
     ) -> ApiResult<CredentialPayload> {
         let deps = deps(ctx)?;
         let client = credential_check(ctx)?;
-        credential_payload(
-            credentials::set_password_with_link(
-                deps,
-                client,
-                TokenPurpose::Reset,
-                &input.token,
-                input.password,
-            )
-            .await,
-        )
+        let reset = credentials::reset_password(deps, client, &input.token, input.password).await;
+        credential_payload(reset)
     }
 
     /// Changes the password; every other session ends.
@@ -405,5 +378,40 @@ impl AuthMutation {
         codes_payload(
             credentials::regenerate_recovery_codes(deps, client, principal, &input.code).await,
         )
+    }
+}
+
+/// The company to act for.
+#[derive(InputObject, Debug)]
+pub struct SwitchCompanyInput {
+    /// One of the companies listed in `viewer.memberships`.
+    pub company_id: ID,
+}
+
+/// The session after switching.
+#[derive(SimpleObject)]
+pub struct SwitchCompanyPayload {
+    /// The contact the session now acts as.
+    pub contact: Contact,
+}
+
+#[derive(Default)]
+pub struct SwitchCompanyMutation;
+
+#[Object]
+impl SwitchCompanyMutation {
+    /// Makes this session act for another company the person is an active contact of.
+    async fn switch_company(
+        &self,
+        ctx: &Context<'_>,
+        input: SwitchCompanyInput,
+    ) -> ApiResult<SwitchCompanyPayload> {
+        let deps = deps(ctx)?;
+        let principal = actor(ctx).await?.principal()?;
+        let company = NodeId::typed::<CompanyId>(&input.company_id, "companyId")?;
+        let contact = login::switch_company(deps, principal, company).await?;
+        Ok(SwitchCompanyPayload {
+            contact: Contact(contact),
+        })
     }
 }

@@ -7,9 +7,9 @@ use async_graphql::Context;
 use chrono::{DateTime, Utc};
 use tokio::sync::OnceCell;
 
-use crate::auth::login::Client;
-use crate::auth::throttle::AddressLimiter;
-use crate::auth::{Actor, sessions};
+use crate::auth::address_limit::AddressLimiter;
+use crate::auth::login::{self, Client};
+use crate::auth::{Actor, RequestWorker};
 use crate::deps::Deps;
 use crate::error::{ApiError, ApiResult};
 use crate::files::Uploads;
@@ -65,15 +65,9 @@ impl RequestContext {
     /// The caller, resolved from the session token on first use and then reused for the rest
     /// of the request: a role change applies from the next request.
     pub async fn actor(&self, deps: &Deps) -> ApiResult<&Actor> {
+        let token = self.token.as_ref().map(|(token, _)| token.as_str());
         self.actor
-            .get_or_try_init(|| async {
-                let Some((token, _)) = &self.token else {
-                    return Ok(Actor::Anonymous);
-                };
-                let principal =
-                    sessions::resolve(&deps.db, &deps.sessions, deps.clock.now(), token).await?;
-                Ok::<_, ApiError>(principal.map_or(Actor::Anonymous, Actor::Person))
-            })
+            .get_or_try_init(|| login::authenticate(deps, token))
             .await
     }
 
@@ -131,4 +125,9 @@ pub fn request<'a>(ctx: &Context<'a>) -> ApiResult<&'a RequestContext> {
 /// The caller of this request.
 pub async fn actor<'a>(ctx: &Context<'a>) -> ApiResult<&'a Actor> {
     request(ctx)?.actor(deps(ctx)?).await
+}
+
+/// The caller's capability to work on support requests.
+pub async fn worker(ctx: &Context<'_>) -> ApiResult<RequestWorker> {
+    actor(ctx).await?.request_worker()
 }

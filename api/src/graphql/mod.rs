@@ -1,7 +1,9 @@
 //! The GraphQL schema: thin resolvers that parse input, call one service and map the output.
 
-mod admin;
+mod audit;
 mod auth;
+mod companies;
+mod contacts;
 pub mod context;
 mod mutation;
 mod query;
@@ -19,7 +21,7 @@ pub use mutation::Mutation;
 pub use query::Query;
 pub use subscription::Subscription;
 
-use crate::auth::throttle::AddressLimiter;
+use crate::auth::address_limit::AddressLimiter;
 use crate::config::Settings;
 use crate::deps::Deps;
 

@@ -1,17 +1,18 @@
-//! Root query fields.
+//! Root query fields: `node` and `viewer` here, the others in their area's module. The merge
+//! order is the order of the fields in the schema.
 
 use async_graphql::{Context, ID, MergedObject, Object};
 
-use super::admin::AdminQuery;
+use super::audit::AuditQuery;
+use super::companies::CompanyQuery;
+use super::contacts::ContactQuery;
 use super::context::{actor, deps};
-use super::types::{
-    Account, Company, CompanyConnection, CompanyFilterInput, Contact, Node, Viewer,
-};
+use super::requests::{Request, RequestQuery};
+use super::types::{Account, Company, Contact, Node, Viewer};
 use crate::auth::Actor;
-use crate::error::ApiResult;
-use crate::ids::{NodeId, NodeKind};
-use crate::paging::PageRequest;
-use crate::{accounts, companies, contacts};
+use crate::error::{ApiError, ApiResult};
+use crate::ids::{AccountId, CompanyId, ContactId, NodeId, NodeKind, RequestId};
+use crate::{accounts, companies, contacts, requests};
 
 /// Every query field.
 #[derive(MergedObject, Default)]
@@ -19,8 +20,9 @@ pub struct Query(
     NodeQuery,
     ViewerQuery,
     CompanyQuery,
-    AdminQuery,
-    super::requests::RequestQuery,
+    ContactQuery,
+    AuditQuery,
+    RequestQuery,
 );
 
 #[derive(Default)]
@@ -39,27 +41,22 @@ impl NodeQuery {
         let deps = deps(ctx)?;
         let actor = actor(ctx).await?;
         Ok(match id.kind {
-            NodeKind::Company => companies::find_visible(deps, actor, id.uuid)
-                .await?
-                .map(|c| Node::Company(Company(c))),
-            NodeKind::Contact => contacts::find_visible(deps, actor, id.uuid)
+            NodeKind::Company => {
+                companies::find_visible(deps, actor, CompanyId::from_uuid(id.uuid))
+                    .await?
+                    .map(|c| Node::Company(Company(c)))
+            }
+            NodeKind::Contact => contacts::find_visible(deps, actor, ContactId::from_uuid(id.uuid))
                 .await?
                 .map(|c| Node::Contact(Contact(c))),
-            NodeKind::Account => {
-                let own = actor.account_id() == Some(id.uuid);
-                if own || actor.platform_operator().is_ok() {
-                    accounts::repo::find(deps.db.reader(), id.uuid)
-                        .await?
-                        .map(|a| Node::Account(Account(a)))
-                } else {
-                    None
-                }
-            }
+            NodeKind::Account => accounts::find_visible(deps, actor, AccountId::from_uuid(id.uuid))
+                .await?
+                .map(|a| Node::Account(Account(a))),
             NodeKind::Request => match actor.request_worker() {
                 Ok(worker) => {
-                    match crate::requests::service::find_visible(deps, &worker, id.uuid).await {
-                        Ok(row) => Some(Node::Request(Box::new(super::requests::Request(row)))),
-                        Err(crate::error::ApiError::NotFound { .. }) => None,
+                    match requests::find(deps, &worker, RequestId::from_uuid(id.uuid)).await {
+                        Ok(row) => Some(Node::Request(Box::new(Request(row)))),
+                        Err(ApiError::NotFound { .. }) => None,
                         Err(err) => return Err(err),
                     }
                 }
@@ -81,29 +78,5 @@ impl ViewerQuery {
             Actor::Person(principal) => Some(Viewer(principal.clone())),
             Actor::Anonymous => None,
         })
-    }
-}
-
-#[derive(Default)]
-pub struct CompanyQuery;
-
-#[Object]
-impl CompanyQuery {
-    /// Every company, for the platform operator, in creation order.
-    #[graphql(complexity = "first.unwrap_or(20).clamp(1, 100) as usize * child_complexity + 1")]
-    async fn companies(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
-        #[graphql(desc = "Cursor of the last edge of the previous page.")] after: Option<String>,
-        #[graphql(desc = "Which companies to list.")] filter: Option<CompanyFilterInput>,
-    ) -> ApiResult<CompanyConnection> {
-        let deps = deps(ctx)?;
-        let operator = actor(ctx).await?.platform_operator()?;
-        let page =
-            PageRequest::parse(first, after.as_deref(), deps.settings.graphql.max_page_size)?;
-        let search = filter.and_then(|f| f.search);
-        let found = companies::list(deps, &operator, search.as_deref(), &page).await?;
-        Ok(CompanyConnection::new(found))
     }
 }

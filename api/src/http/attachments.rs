@@ -19,9 +19,8 @@ use http::{HeaderMap, HeaderValue};
 
 use super::graphql::{Rejection, request_context};
 use super::negotiate::ResponseMedia;
-use crate::error::ApiError;
 use crate::http::state::AppState;
-use crate::ids::{NodeId, NodeKind};
+use crate::ids::{AttachmentId, NodeId};
 use crate::requests::attachments;
 
 /// Types a browser may show in the page's place (sandboxed).
@@ -58,18 +57,13 @@ async fn find_and_open(
         .await
         .and_then(|actor| actor.request_worker())
         .map_err(Rejection::from_error)?;
-    let id = NodeId::expect(raw_id, NodeKind::Attachment, "id", "attachment")
+    let id = NodeId::typed::<AttachmentId>(raw_id, "id")
         .map_err(|_| Rejection::from_error(attachments::not_found()))?;
-    let row = attachments::find_visible(deps, &worker, id)
+    let download = attachments::download(deps, &worker, id)
         .await
         .map_err(Rejection::from_error)?;
-    let (size, stream) = deps.files.open(&row.storage_key).await.map_err(|err| {
-        Rejection::from_error(ApiError::internal(anyhow::anyhow!(
-            "the file of attachment {} ({}) cannot be read: {err}",
-            row.id,
-            row.storage_key
-        )))
-    })?;
+    let row = download.attachment.get();
+    let (size, stream) = (download.size, download.bytes);
     let content_type = if row.content_type == "text/plain" {
         "text/plain; charset=utf-8".to_owned()
     } else {

@@ -8,7 +8,7 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use super::metrics::Metrics;
-use crate::auth::throttle::AddressLimiter;
+use crate::auth::address_limit::AddressLimiter;
 use crate::config::Settings;
 use crate::deps::Deps;
 use crate::execution::Executor;

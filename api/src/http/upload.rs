@@ -62,9 +62,8 @@ pub(super) async fn post(
 /// replayed an earlier call, or was not a mutation that takes files.
 async fn delete_unrecorded(state: &AppState, keys: Vec<String>) {
     let deps = state.deps();
-    match crate::requests::attachments::unreferenced(deps.db.reader(), keys).await {
-        Ok(orphans) => deps.files.delete_all(orphans).await,
-        Err(err) => tracing::warn!(%err, "cannot tell which uploaded files to delete; kept"),
+    if let Err(err) = crate::requests::attachments::discard_unrecorded(deps, keys).await {
+        tracing::warn!(%err, "cannot tell which uploaded files to delete; kept");
     }
 }
 

@@ -109,6 +109,14 @@ pub struct Clock {
     pub reopen_window: Duration,
 }
 
+impl Clock {
+    /// Until when a closed request can be reopened; `None` while it is not closed.
+    pub fn reopenable_until(&self) -> Option<DateTime<Utc>> {
+        self.closed_at
+            .map(|closed_at| closed_at + self.reopen_window)
+    }
+}
+
 /// Why an action is refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refusal {
@@ -301,8 +309,8 @@ pub fn decide(
         return Err(Refusal::TextRequired);
     }
     if action.kind == ActionKind::Reopen
-        && let Some(closed_at) = clock.closed_at
-        && clock.now > closed_at + clock.reopen_window
+        && let (Some(closed_at), Some(until)) = (clock.closed_at, clock.reopenable_until())
+        && clock.now > until
     {
         return Err(Refusal::ReopenWindowOver { closed_at });
     }

@@ -1,19 +1,59 @@
 //! Support requests (SPEC §5): the form and its drafts, the lifecycle on both sides, messages,
-//! history, watchers, notifications and the time-based rules.
+//! history, watchers, attachments, notifications and the time-based rules.
+//!
+//! The rules are pure: `lifecycle` (who may do what in which state), `form` (what a draft holds
+//! and what submission needs), `access` (who sees which request), `history` (what an entry
+//! records). Each operation has its module (`drafts`, `transitions`, `messages`,
+//! `assignment`, `edits`, `watchers`, `attachments`, `timers`) and runs in one transaction
+//! built with `writing`; `reads` hands out what callers may see; `notify` decides who is
+//! mailed; `repo` is the only code running queries on the request tables.
 
 pub mod access;
+mod assignment;
 pub mod attachments;
+mod drafts;
+mod edits;
 pub mod form;
+pub mod history;
 pub mod lifecycle;
-pub mod notify;
+mod messages;
+mod notify;
+mod reads;
 pub mod repo;
-pub mod service;
 pub mod timers;
+mod transitions;
+mod watchers;
+mod writing;
 
-use entity::RequestState;
+pub use access::Visible;
+pub use assignment::assign;
+pub use drafts::{human_id, save_draft, submit};
+pub use edits::{RequestEdit, update};
+pub use entity::{RequestCategory, RequestKind, RequestSide, RequestState, Urgency};
+pub use messages::add_message;
+pub use reads::{
+    RequestFilter, actor, allowed_actions, assignee, attachments_of, author, company, find,
+    find_by_human_id, history, list, message_attachments, messages, reopenable_until, requester,
+    submission_problems, uploader, watcher_contact, watchers,
+};
+pub use transitions::transition;
+pub use watchers::{add_watcher, remove_watcher};
+
 use sea_orm::ActiveEnum as _;
 
 use self::lifecycle::{ActionKind, State};
+use crate::audit::AuditAction;
+
+/// A request as stored.
+pub type Request = entity::request::Model;
+/// A message on a request.
+pub type Message = entity::request_message::Model;
+/// A file attached to a request or to one of its messages.
+pub type Attachment = entity::request_attachment::Model;
+/// An entry of a request's history.
+pub type HistoryEntry = entity::request_event::Model;
+/// Someone following a request.
+pub type Watcher = entity::request_watcher::Model;
 
 impl From<RequestState> for State {
     fn from(state: RequestState) -> Self {
@@ -68,23 +108,23 @@ pub fn action_code(action: ActionKind) -> &'static str {
     }
 }
 
-/// The journal's name of an action, e.g. `REQUEST_CLARIFICATION_REQUESTED`.
-pub fn audit_action(action: ActionKind) -> &'static str {
+/// The journal's action for a lifecycle action.
+pub fn audit_action(action: ActionKind) -> AuditAction {
     match action {
-        ActionKind::Submit => "REQUEST_SUBMITTED",
-        ActionKind::RequestClarification => "REQUEST_CLARIFICATION_REQUESTED",
-        ActionKind::Clarify => "REQUEST_CLARIFIED",
-        ActionKind::PauseForExternal => "REQUEST_PAUSED",
-        ActionKind::Resume => "REQUEST_RESUMED",
-        ActionKind::SendToRnd => "REQUEST_SENT_TO_RND",
-        ActionKind::CorrectionDelivered => "REQUEST_CORRECTION_DELIVERED",
-        ActionKind::ProposeClosure => "REQUEST_CLOSURE_PROPOSED",
-        ActionKind::Validate => "REQUEST_CLOSURE_VALIDATED",
-        ActionKind::Refuse => "REQUEST_CLOSURE_REFUSED",
-        ActionKind::AutoClose => "REQUEST_AUTO_CLOSED",
-        ActionKind::Close => "REQUEST_CLOSED",
-        ActionKind::Reopen => "REQUEST_REOPENED",
-        ActionKind::AddMessage => "REQUEST_MESSAGE_ADDED",
+        ActionKind::Submit => AuditAction::RequestSubmitted,
+        ActionKind::RequestClarification => AuditAction::RequestClarificationRequested,
+        ActionKind::Clarify => AuditAction::RequestClarified,
+        ActionKind::PauseForExternal => AuditAction::RequestPaused,
+        ActionKind::Resume => AuditAction::RequestResumed,
+        ActionKind::SendToRnd => AuditAction::RequestSentToRnd,
+        ActionKind::CorrectionDelivered => AuditAction::RequestCorrectionDelivered,
+        ActionKind::ProposeClosure => AuditAction::RequestClosureProposed,
+        ActionKind::Validate => AuditAction::RequestClosureValidated,
+        ActionKind::Refuse => AuditAction::RequestClosureRefused,
+        ActionKind::AutoClose => AuditAction::RequestAutoClosed,
+        ActionKind::Close => AuditAction::RequestClosed,
+        ActionKind::Reopen => AuditAction::RequestReopened,
+        ActionKind::AddMessage => AuditAction::RequestMessageAdded,
     }
 }
 
@@ -112,5 +152,7 @@ mod tests {
         for action in ActionKind::ALL {
             assert_eq!(action_of_code(action_code(action)), Some(action));
         }
+        let journal = ActionKind::ALL.into_iter().map(|a| audit_action(a).code());
+        assert!(crate::codes::distinct(journal));
     }
 }

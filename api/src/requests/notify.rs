@@ -7,15 +7,17 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use entity::{ContactStatus, ProviderRole, contact, request, request_watcher};
-use sea_orm::sea_query::{Condition, Query};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+use entity::{ContactStatus, contact, request};
+use sea_orm::{ConnectionTrait, DbErr};
 use uuid::Uuid;
 
-use super::form;
-use crate::contacts::roles::account_languages;
+use super::{form, repo};
+use crate::accounts;
+use crate::companies;
+use crate::contacts;
 use crate::deps::Deps;
 use crate::domain::Language;
+use crate::ids::{CompanyId, ContactId};
 use crate::mail::{self, OutgoingMail, RequestNotice, Template};
 
 /// What to tell.
@@ -68,21 +70,14 @@ pub async fn customer_side<C: ConnectionTrait>(
     notice: Notice<'_>,
 ) -> Result<(), DbErr> {
     let mut recipients = Recipients::default();
-    for follower in followers(conn, request).await? {
+    for follower in repo::followers(conn, request).await? {
         recipients.add_contact(&follower, notice.actor_account_id);
     }
     let extra = form::notify_emails(request);
     if !extra.is_empty() {
         // An address that belongs to an obsolete contact of the company gets nothing.
-        let obsolete: Vec<String> = contact::Entity::find()
-            .filter(contact::Column::CompanyId.eq(request.company_id))
-            .filter(contact::Column::Status.eq(ContactStatus::Obsolete))
-            .filter(contact::Column::Email.is_in(extra.iter().cloned()))
-            .all(conn)
-            .await?
-            .into_iter()
-            .map(|c| c.email)
-            .collect();
+        let company = CompanyId::from_uuid(request.company_id);
+        let obsolete = contacts::repo::obsolete_emails(conn, company, &extra).await?;
         for address in extra {
             if !obsolete.contains(&address) && !recipients.0.contains_key(&address) {
                 recipients.0.insert(
@@ -109,21 +104,11 @@ pub async fn support_side<C: ConnectionTrait>(
 ) -> Result<(), DbErr> {
     let mut recipients = Recipients::default();
     let staff = match request.assignee_contact_id {
-        Some(assignee) => contact::Entity::find_by_id(assignee)
-            .one(conn)
+        Some(assignee) => contacts::repo::find(conn, ContactId::from_uuid(assignee))
             .await?
             .into_iter()
             .collect(),
-        None => {
-            contact::Entity::find()
-                .filter(
-                    contact::Column::ProviderRole
-                        .is_in([ProviderRole::SupportAgent, ProviderRole::SupportManager]),
-                )
-                .filter(contact::Column::Status.eq(ContactStatus::Active))
-                .all(conn)
-                .await?
-        }
+        None => contacts::repo::all_active_staff(conn).await?,
     };
     for person in &staff {
         recipients.add_contact(person, notice.actor_account_id);
@@ -145,25 +130,6 @@ pub async fn one_contact<C: ConnectionTrait>(
     send(conn, deps, now, request, notice, recipients).await
 }
 
-/// The requester (unless they turned follow-up off) and the watchers who want mail, in one
-/// query.
-async fn followers<C: ConnectionTrait>(
-    conn: &C,
-    request: &request::Model,
-) -> Result<Vec<contact::Model>, DbErr> {
-    let watching = Query::select()
-        .column(request_watcher::Column::ContactId)
-        .from(request_watcher::Entity)
-        .and_where(request_watcher::Column::RequestId.eq(request.id))
-        .and_where(request_watcher::Column::WantsMail.eq(true))
-        .to_owned();
-    let mut who = Condition::any().add(contact::Column::Id.in_subquery(watching));
-    if request.follow_up {
-        who = who.add(contact::Column::Id.eq(request.requester_contact_id));
-    }
-    contact::Entity::find().filter(who).all(conn).await
-}
-
 async fn send<C: ConnectionTrait>(
     conn: &C,
     deps: &Deps,
@@ -175,15 +141,15 @@ async fn send<C: ConnectionTrait>(
     if recipients.0.is_empty() {
         return Ok(());
     }
-    let languages =
-        account_languages(conn, recipients.0.values().filter_map(|r| r.account_id)).await?;
+    let accounts = recipients.0.values().filter_map(|r| r.account_id);
+    let languages = accounts::repo::languages(conn, accounts).await?;
     // The company's language, for addresses without an account, read only when one is there.
     let without_account = recipients
         .0
         .values()
         .any(|r| r.account_id.is_none_or(|id| !languages.contains_key(&id)));
     let company_language = match without_account {
-        true => crate::companies::repo::find(conn, request.company_id)
+        true => companies::repo::find(conn, CompanyId::from_uuid(request.company_id))
             .await?
             .map_or(Language::En, |company| {
                 Language::from_code(&company.language)

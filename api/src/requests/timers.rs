@@ -7,17 +7,17 @@
 //! whoever comes second finds nothing left to do.
 
 use chrono::{DateTime, Utc};
-use entity::{RequestState, request};
-use sea_orm::{ColumnTrait, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect};
-use uuid::Uuid;
+use entity::RequestState;
 
-use super::lifecycle::{ActionKind, Side};
+use super::history::{Author, NewEvent, OtherAction};
+use super::lifecycle::ActionKind;
 use super::notify::{self, Notice};
-use super::repo::{self, Author, NewEvent};
-use super::service;
+use super::repo::{self, Due};
+use super::transitions::{self, Acting};
 use crate::clock::seconds;
 use crate::deps::Deps;
 use crate::error::ApiResult;
+use crate::ids::RequestId;
 use crate::mail::RequestNotice;
 
 /// Requests handled per batch; the job loops until none is due.
@@ -38,7 +38,7 @@ pub async fn run_due(deps: &Deps) -> ApiResult<Report> {
     // Reminders first: a reminder due at the same moment as the closure is moot, and the
     // closure clears it.
     loop {
-        let due = due_ids(deps, request::Column::RemindAt, None, now).await?;
+        let due = repo::due(deps.db.writer(), Due::Reminder, now, BATCH).await?;
         for id in &due {
             match remind(deps, *id, now).await? {
                 Some(RequestNotice::ClosureReminder) => report.closure_reminders += 1,
@@ -51,13 +51,7 @@ pub async fn run_due(deps: &Deps) -> ApiResult<Report> {
         }
     }
     loop {
-        let due = due_ids(
-            deps,
-            request::Column::AutoCloseAt,
-            Some(RequestState::SolutionProposed),
-            now,
-        )
-        .await?;
+        let due = repo::due(deps.db.writer(), Due::AutoClose, now, BATCH).await?;
         for id in &due {
             if auto_close(deps, *id, now).await? {
                 report.auto_closed += 1;
@@ -70,29 +64,8 @@ pub async fn run_due(deps: &Deps) -> ApiResult<Report> {
     Ok(report)
 }
 
-async fn due_ids(
-    deps: &Deps,
-    column: request::Column,
-    state: Option<RequestState>,
-    now: DateTime<Utc>,
-) -> ApiResult<Vec<Uuid>> {
-    let mut query = request::Entity::find()
-        .select_only()
-        .column(request::Column::Id)
-        .filter(column.lte(now));
-    if let Some(state) = state {
-        query = query.filter(request::Column::State.eq(state));
-    }
-    Ok(query
-        .order_by(column, Order::Asc)
-        .limit(BATCH)
-        .into_tuple()
-        .all(deps.db.writer())
-        .await?)
-}
-
 /// Closes one proposed solution whose time is up; `false` when someone was faster.
-async fn auto_close(deps: &Deps, id: Uuid, now: DateTime<Utc>) -> ApiResult<bool> {
+async fn auto_close(deps: &Deps, id: RequestId, now: DateTime<Utc>) -> ApiResult<bool> {
     let txn = deps.db.begin_write().await?;
     let Some(row) = repo::lock(&txn, id).await? else {
         return Ok(false);
@@ -102,25 +75,18 @@ async fn auto_close(deps: &Deps, id: Uuid, now: DateTime<Utc>) -> ApiResult<bool
     if !due {
         return Ok(false);
     }
-    service::apply(
-        &txn,
-        deps,
-        now,
-        row,
-        ActionKind::AutoClose,
-        Side::System,
-        Author::SYSTEM,
-        None,
-        &[],
-    )
-    .await?;
-    txn.commit().await?;
-    deps.mail.wake();
+    let kind = ActionKind::AutoClose;
+    transitions::apply(&txn, deps, now, row, kind, Acting::SYSTEM, None, &[]).await?;
+    deps.commit(txn).await?;
     Ok(true)
 }
 
 /// Sends one due reminder and schedules the next; `None` when nothing was due any more.
-async fn remind(deps: &Deps, id: Uuid, now: DateTime<Utc>) -> ApiResult<Option<RequestNotice>> {
+async fn remind(
+    deps: &Deps,
+    id: RequestId,
+    now: DateTime<Utc>,
+) -> ApiResult<Option<RequestNotice>> {
     let txn = deps.db.begin_write().await?;
     let Some(row) = repo::lock(&txn, id).await? else {
         return Ok(None);
@@ -138,43 +104,25 @@ async fn remind(deps: &Deps, id: Uuid, now: DateTime<Utc>) -> ApiResult<Option<R
         ),
         _ => {
             // A leftover from an earlier state: nothing to remind.
-            clear_reminder(&txn, &row, None).await?;
+            repo::set_remind_at(&txn, id, None).await?;
             txn.commit().await?;
             return Ok(None);
         }
     };
-    clear_reminder(&txn, &row, next).await?;
-    let event = NewEvent {
-        kind: "REMINDER_SENT",
-        action: Some(match notice {
-            RequestNotice::ClosureReminder => "CLOSURE_REMINDER",
-            _ => "CLARIFICATION_REMINDER",
-        }),
-        ..NewEvent::default()
-    };
-    repo::record(&txn, row.id, now, Author::SYSTEM, vec![event]).await?;
+    repo::set_remind_at(&txn, id, next).await?;
+    let event = NewEvent::reminder(match notice {
+        RequestNotice::ClosureReminder => OtherAction::ClosureReminder,
+        _ => OtherAction::ClarificationReminder,
+    });
+    repo::record(&txn, id, now, Author::SYSTEM, vec![event]).await?;
     let notice = Notice {
         notice,
         text: None,
         actor_account_id: None,
     };
     notify::customer_side(&txn, deps, now, &row, notice).await?;
-    txn.commit().await?;
-    deps.mail.wake();
+    deps.commit(txn).await?;
     Ok(Some(notice.notice))
-}
-
-async fn clear_reminder(
-    txn: &sea_orm::DatabaseTransaction,
-    row: &request::Model,
-    next: Option<DateTime<Utc>>,
-) -> ApiResult<()> {
-    request::Entity::update_many()
-        .col_expr(request::Column::RemindAt, next.into())
-        .filter(request::Column::Id.eq(row.id))
-        .exec(txn)
-        .await?;
-    Ok(())
 }
 
 /// Runs the job every `requests.job_interval_secs` until `stop`.

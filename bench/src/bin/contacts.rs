@@ -20,7 +20,7 @@ use portal_api::auth::Actor;
 use portal_api::auth::sessions::{self, NewSession};
 use portal_api::clock::SystemClock;
 use portal_api::config::{Secret, Settings};
-use portal_api::contacts::roles::{self, RoleSet};
+use portal_api::contacts::{self as roles, RoleSet};
 use portal_api::db::Db;
 use portal_api::deps::Deps;
 use portal_api::startup::Application;
@@ -174,8 +174,8 @@ async fn start(args: &Args) -> anyhow::Result<Setup> {
             &deps.sessions,
             deps.clock.now(),
             NewSession {
-                account_id: admin.account_id,
-                contact_id: Some(admin.id),
+                account_id: portal_api::ids::AccountId::from_uuid(admin.account_id),
+                contact_id: Some(portal_api::ids::ContactId::from_uuid(admin.id)),
                 security_admin: true,
                 two_factor: true,
             },
@@ -225,9 +225,14 @@ async fn batch(deps: &Deps, token: &str, size: usize) -> anyhow::Result<(usize, 
             }),
             security_admin: false,
         };
-        roles::stage(deps, &admin, target.id, to)
-            .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        roles::stage(
+            deps,
+            &admin,
+            portal_api::ids::ContactId::from_uuid(target.id),
+            to,
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     }
     let started = Instant::now();
     let outcome = roles::apply(deps, &admin, None)

@@ -192,8 +192,8 @@ async fn session(deps: &Deps, contact: &contact::Model) -> anyhow::Result<String
         &deps.sessions,
         deps.clock.now(),
         NewSession {
-            account_id: contact.account_id,
-            contact_id: Some(contact.id),
+            account_id: portal_api::ids::AccountId::from_uuid(contact.account_id),
+            contact_id: Some(portal_api::ids::ContactId::from_uuid(contact.id)),
             security_admin: contact.security_admin,
             two_factor: true,
         },

@@ -275,7 +275,7 @@ on_both_databases! {
         // A session opened without a second factor.
         let deps = app.state.deps();
         let token = portal_api::auth::sessions::open(deps.db.writer(), &deps.sessions, deps.clock.now(),
-            portal_api::auth::sessions::NewSession { account_id: support.account_id, contact_id: Some(support.contact_id), security_admin: false, two_factor: false }).await.unwrap();
+            portal_api::auth::sessions::NewSession { account_id: portal_api::ids::AccountId::from_uuid(support.account_id), contact_id: Some(portal_api::ids::ContactId::from_uuid(support.contact_id)), security_admin: false, two_factor: false }).await.unwrap();
         let without = Person { token: token.expose().to_owned(), ..support.clone() };
         assert_eq!(me(&app, &without).await["mustEnrollSecondFactor"], true);
         assert_eq!(app.contacts(&without.token, json!({})).await.codes(), ["TWO_FACTOR_REQUIRED"]);

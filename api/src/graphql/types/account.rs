@@ -1,14 +1,14 @@
 use async_graphql::{ID, Object};
 use chrono::{DateTime, Utc};
-use entity::account;
 
 use super::enums::{AccountStateGql, LanguageGql};
+use crate::accounts;
 use crate::domain::Language;
-use crate::ids::{NodeId, NodeKind};
+use crate::ids::{AccountId, NodeId};
 
 /// A person's identity: login, e-mail and credentials, shared by every company they are a
 /// contact of. Only its owner (and the platform operator) can read it.
-pub struct Account(pub account::Model);
+pub struct Account(pub accounts::Account);
 
 /// A person's identity: login, e-mail and credentials, shared by every company they are a
 /// contact of. Only its owner (and the platform operator) can read it.
@@ -16,7 +16,9 @@ pub struct Account(pub account::Model);
 impl Account {
     /// Opaque ID.
     pub async fn id(&self) -> ID {
-        NodeId::new(NodeKind::Account, self.0.id).to_string().into()
+        NodeId::of(AccountId::from_uuid(self.0.id))
+            .to_string()
+            .into()
     }
 
     /// Login name (lower-case).

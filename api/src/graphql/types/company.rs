@@ -1,19 +1,18 @@
 use async_graphql::{Context, ID, InputObject, Object};
 use chrono::{DateTime, Utc};
-use entity::company;
 
 use super::connection::ContactConnection;
 use super::contact::{ContactFilterInput, ContactOrderInput};
 use super::enums::{CompanyKindGql, LanguageGql};
-use crate::contacts;
+use super::page_request;
 use crate::domain::Language;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::graphql::context::{actor, deps};
-use crate::ids::{NodeId, NodeKind};
-use crate::paging::PageRequest;
+use crate::ids::{CompanyId, NodeId};
+use crate::{companies, contacts};
 
 /// A customer company (a "site" or "entity"), or the provider organisation.
-pub struct Company(pub company::Model);
+pub struct Company(pub companies::Company);
 
 fn seconds(value: i64) -> i32 {
     i32::try_from(value).unwrap_or(i32::MAX)
@@ -24,7 +23,9 @@ fn seconds(value: i64) -> i32 {
 impl Company {
     /// Opaque ID.
     pub async fn id(&self) -> ID {
-        NodeId::new(NodeKind::Company, self.0.id).to_string().into()
+        NodeId::of(CompanyId::from_uuid(self.0.id))
+            .to_string()
+            .into()
     }
 
     /// Unique, human-readable ID that people quote, e.g. `ACC-004217`.
@@ -84,14 +85,11 @@ impl Company {
     ) -> ApiResult<ContactConnection> {
         let deps = deps(ctx)?;
         let directory = actor(ctx).await?.contact_directory()?;
-        if directory.company_id() != self.0.id {
-            return Err(ApiError::Forbidden);
-        }
-        let page =
-            PageRequest::parse(first, after.as_deref(), deps.settings.graphql.max_page_size)?;
+        let page = page_request(deps, first, after)?;
         let filter = filter.map(Into::into).unwrap_or_default();
         let order = order_by.map(Into::into).unwrap_or_default();
-        let found = contacts::list(deps, &directory, &filter, order, &page).await?;
+        let company = CompanyId::from_uuid(self.0.id);
+        let found = contacts::list(deps, &directory, company, &filter, order, &page).await?;
         Ok(ContactConnection::new(found, directory, filter))
     }
 }

@@ -2,12 +2,12 @@
 //! when asked for.
 
 use async_graphql::{ComplexObject, Context, SimpleObject};
-use entity::{company, contact};
 
 use super::company::Company;
 use super::contact::Contact;
 use crate::auth::ContactDirectory;
-use crate::contacts::{ContactFilter, repo as contact_repo};
+use crate::companies;
+use crate::contacts::{self, ContactFilter};
 use crate::error::ApiResult;
 use crate::graphql::context::deps;
 use crate::paging::Page;
@@ -25,7 +25,8 @@ pub struct PageInfo {
     pub end_cursor: Option<String>,
 }
 
-fn page_parts<T, N>(page: Page<T>, node: impl Fn(T) -> N) -> (Vec<(String, N)>, PageInfo) {
+/// The edges (cursor, node) and paging information of a page.
+pub fn page_parts<T, N>(page: Page<T>, node: impl Fn(T) -> N) -> (Vec<(String, N)>, PageInfo) {
     let edges: Vec<(String, N)> = page
         .items
         .into_iter()
@@ -65,7 +66,7 @@ pub struct ContactConnection {
 
 impl ContactConnection {
     pub fn new(
-        page: Page<contact::Model>,
+        page: Page<contacts::Contact>,
         directory: ContactDirectory,
         filter: ContactFilter,
     ) -> Self {
@@ -86,10 +87,7 @@ impl ContactConnection {
 impl ContactConnection {
     /// Number of contacts matching the filter, over all pages.
     async fn total_count(&self, ctx: &Context<'_>) -> ApiResult<i32> {
-        let deps = deps(ctx)?;
-        let count =
-            contact_repo::count(deps.db.reader(), self.directory.company_id(), &self.filter)
-                .await?;
+        let count = contacts::count(deps(ctx)?, &self.directory, &self.filter).await?;
         Ok(i32::try_from(count).unwrap_or(i32::MAX))
     }
 }
@@ -113,7 +111,7 @@ pub struct CompanyConnection {
 }
 
 impl CompanyConnection {
-    pub fn new(page: Page<company::Model>) -> Self {
+    pub fn new(page: Page<companies::Company>) -> Self {
         let (edges, page_info) = page_parts(page, Company);
         Self {
             edges: edges

@@ -1,33 +1,31 @@
-use async_graphql::{Enum, ID, InputObject, Object};
+use async_graphql::{Context, Enum, ID, InputObject, Object};
 use chrono::{DateTime, Utc};
-use entity::contact;
 
 use super::enums::{ContactStatusGql, ProviderRoleGql, SupportRoleGql};
-use crate::contacts::{ContactFilter, ContactOrder, ContactSortField, SortDirection};
-use crate::ids::{NodeId, NodeKind};
+use crate::companies;
+use crate::contacts::{self, ContactFilter, ContactOrder, ContactSortField, SortDirection};
+use crate::error::ApiResult;
+use crate::graphql::context::deps;
+use crate::ids::{ContactId, NodeId};
 
 /// A person's membership of one company, with their roles there.
-pub struct Contact(pub contact::Model);
+pub struct Contact(pub contacts::Contact);
 
 /// A person's membership of one company, with their roles there.
 #[Object]
 impl Contact {
     /// Opaque ID.
     pub async fn id(&self) -> ID {
-        NodeId::new(NodeKind::Contact, self.0.id).to_string().into()
+        NodeId::of(ContactId::from_uuid(self.0.id))
+            .to_string()
+            .into()
     }
 
     /// The company this contact belongs to.
-    async fn company(
-        &self,
-        ctx: &async_graphql::Context<'_>,
-    ) -> crate::error::ApiResult<Option<super::Company>> {
-        let deps = crate::graphql::context::deps(ctx)?;
-        Ok(
-            crate::companies::repo::find(deps.db.reader(), self.0.company_id)
-                .await?
-                .map(super::Company),
-        )
+    async fn company(&self, ctx: &Context<'_>) -> ApiResult<Option<super::Company>> {
+        Ok(companies::of_contact(deps(ctx)?, &self.0)
+            .await?
+            .map(super::Company))
     }
 
     /// Last name.

@@ -1,8 +1,10 @@
 //! GraphQL enums mirroring the stored string enums.
 
 use async_graphql::Enum;
-use entity::{AccountState, CompanyKind, ContactStatus, ProviderRole, SupportRole};
 
+use crate::accounts::AccountState;
+use crate::companies::CompanyKind;
+use crate::contacts::{ContactStatus, ProviderRole, SupportRole};
 use crate::domain::Language;
 
 /// Which side of the support relationship a company is on.

@@ -11,11 +11,24 @@ mod viewer;
 
 pub use account::Account;
 pub use company::{Company, CompanyFilterInput};
-pub use connection::{CompanyConnection, ContactConnection, PageInfo};
+pub use connection::{CompanyConnection, ContactConnection, PageInfo, page_parts};
 pub use contact::{Contact, ContactFilterInput, ContactOrderInput};
 pub use enums::{
     AccountStateGql, CompanyKindGql, ContactStatusGql, LanguageGql, ProviderRoleGql, SupportRoleGql,
 };
 pub use node::Node;
-pub use problem::InputProblem;
+pub use problem::{InputProblem, Problems, or_problem, outcome};
 pub use viewer::Viewer;
+
+use crate::deps::Deps;
+use crate::error::ApiResult;
+use crate::paging::PageRequest;
+
+/// The page a list field asks for: `first` (within the configured maximum) after `after`.
+pub fn page_request(
+    deps: &Deps,
+    first: Option<i32>,
+    after: Option<String>,
+) -> ApiResult<PageRequest> {
+    PageRequest::parse(first, after.as_deref(), deps.settings.graphql.max_page_size)
+}

@@ -1,9 +1,11 @@
-use super::{Account, Company, Contact};
-use crate::auth::Principal;
-use crate::error::{ApiError, ApiResult};
-use crate::graphql::context::deps;
-use crate::{accounts, companies, contacts};
 use async_graphql::Context;
+
+use super::{Account, Company, Contact};
+use crate::accounts::{self, credentials};
+use crate::auth::Principal;
+use crate::error::ApiResult;
+use crate::graphql::context::deps;
+use crate::{companies, contacts};
 
 /// The person making the request and the company they act for.
 pub struct Viewer(pub Principal);
@@ -13,44 +15,24 @@ pub struct Viewer(pub Principal);
 impl Viewer {
     /// The person's account.
     async fn account(&self, ctx: &Context<'_>) -> ApiResult<Account> {
-        let deps = deps(ctx)?;
-        accounts::repo::find(deps.db.reader(), self.0.account_id)
-            .await?
-            .map(Account)
-            .ok_or_else(|| ApiError::internal(anyhow::anyhow!("session without account")))
+        Ok(Account(accounts::own(deps(ctx)?, &self.0).await?))
     }
 
     /// The contact the person acts as; `null` when they act for no company.
     async fn contact(&self, ctx: &Context<'_>) -> ApiResult<Option<Contact>> {
-        let Some(membership) = &self.0.membership else {
-            return Ok(None);
-        };
-        let deps = deps(ctx)?;
-        Ok(
-            contacts::repo::find(deps.db.reader(), membership.contact_id)
-                .await?
-                .map(Contact),
-        )
+        Ok(contacts::acting(deps(ctx)?, &self.0).await?.map(Contact))
     }
 
     /// The company the person acts for; `null` when none.
     async fn company(&self, ctx: &Context<'_>) -> ApiResult<Option<Company>> {
-        let Some(membership) = &self.0.membership else {
-            return Ok(None);
-        };
-        let deps = deps(ctx)?;
-        Ok(
-            companies::repo::find(deps.db.reader(), membership.company_id)
-                .await?
-                .map(Company),
-        )
+        Ok(companies::acting(deps(ctx)?, &self.0).await?.map(Company))
     }
 
     /// The companies the person can act for (their active contacts), by company name; switch
     /// with `switchCompany`.
     async fn memberships(&self, ctx: &Context<'_>) -> ApiResult<Vec<Contact>> {
-        let deps = deps(ctx)?;
-        crate::graphql::admin::viewer_memberships(deps, self).await
+        let contacts = contacts::memberships(deps(ctx)?, &self.0).await?;
+        Ok(contacts.into_iter().map(Contact).collect())
     }
 
     /// Whether the company the person acts for requires a second factor that this session
@@ -69,16 +51,11 @@ impl Viewer {
 
     /// Whether the account has two-factor authentication on.
     async fn two_factor_enabled(&self, ctx: &Context<'_>) -> ApiResult<bool> {
-        let deps = deps(ctx)?;
-        crate::auth::login::has_second_factor(deps.db.reader(), self.0.account_id).await
+        credentials::two_factor_enabled(deps(ctx)?, &self.0).await
     }
 
     /// Recovery codes not used yet.
     async fn recovery_codes_left(&self, ctx: &Context<'_>) -> ApiResult<u64> {
-        let deps = deps(ctx)?;
-        Ok(
-            accounts::credentials::unused_recovery_codes(deps.db.reader(), self.0.account_id)
-                .await?,
-        )
+        credentials::recovery_codes_left(deps(ctx)?, &self.0).await
     }
 }

@@ -11,8 +11,8 @@ use tokio::task::{AbortHandle, JoinSet};
 use tokio::time::{Instant as TokioInstant, MissedTickBehavior, interval_at, sleep_until};
 
 use super::protocol::{self, Incoming, Outgoing, Protocol};
-use crate::auth::login::Client;
-use crate::auth::sessions;
+use crate::auth::Actor;
+use crate::auth::login::{self, Client};
 use crate::error::ErrorCode;
 use crate::execution::executor::{GraphqlParams, Prepared, finish};
 use crate::execution::response::{Outcome, ResponseBody};
@@ -251,12 +251,9 @@ impl Connection {
             self.token = Some((token, TokenSource::Bearer));
         }
         if let Some((token, _)) = &self.token {
-            let deps = self.state.deps();
-            let principal =
-                sessions::resolve(&deps.db, &deps.sessions, deps.clock.now(), token).await;
-            match principal {
-                Ok(Some(_)) => {}
-                Ok(None) => return Err(Stop::Close(FORBIDDEN, "Forbidden")),
+            match login::authenticate(self.state.deps(), Some(token)).await {
+                Ok(Actor::Person(_)) => {}
+                Ok(Actor::Anonymous) => return Err(Stop::Close(FORBIDDEN, "Forbidden")),
                 Err(err) => {
                     tracing::error!(%err, "cannot check WebSocket credentials");
                     return Err(Stop::Close(1011, "Internal error"));

@@ -1,0 +1,75 @@
+//! Reading the journal: the platform operator reads everything, a Security Administrator their
+//! own company's entries only.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::{AuditEvent, repo};
+use crate::auth::Actor;
+use crate::deps::Deps;
+use crate::error::ApiResult;
+use crate::ids::CompanyId;
+use crate::paging::{Cursor, Page, PageRequest};
+
+/// Which journal entries to list.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    /// Only these action codes (all when empty).
+    pub actions: Vec<String>,
+    /// Only entries by this account.
+    pub actor_account_id: Option<Uuid>,
+    /// Only entries about this object.
+    pub target_id: Option<Uuid>,
+    /// Only this company's entries (the platform operator; Security Administrators always get
+    /// their own company's).
+    pub company_id: Option<CompanyId>,
+    /// Only entries at or after this time.
+    pub since: Option<DateTime<Utc>>,
+    /// Only entries before this time.
+    pub until: Option<DateTime<Utc>>,
+}
+
+/// One page of the journal, newest first.
+pub async fn list(
+    deps: &Deps,
+    actor: &Actor,
+    filter: AuditFilter,
+    page: &PageRequest,
+) -> ApiResult<Page<AuditEvent>> {
+    let company = if actor.platform_operator().is_ok() {
+        filter.company_id
+    } else {
+        Some(actor.security_administrator()?.company_id())
+    };
+    let after = page.after.as_ref().map(parse_cursor).transpose()?;
+    let rows = repo::page(
+        deps.db.reader(),
+        company,
+        &filter,
+        after,
+        page.fetch_limit(),
+    )
+    .await?;
+    Ok(Page::from_rows(page, rows, cursor))
+}
+
+fn cursor(event: &AuditEvent) -> Cursor {
+    Cursor::new(vec![
+        "audit".to_owned(),
+        event.occurred_at.to_rfc3339(),
+        event.id.to_string(),
+    ])
+}
+
+fn parse_cursor(cursor: &Cursor) -> ApiResult<(DateTime<Utc>, Uuid)> {
+    let invalid = Cursor::invalid;
+    let [tag, at, id] = cursor.parts() else {
+        return Err(invalid());
+    };
+    if tag != "audit" {
+        return Err(invalid());
+    }
+    let at = DateTime::parse_from_rfc3339(at).map_err(|_| invalid())?;
+    let id = Uuid::try_parse(id).map_err(|_| invalid())?;
+    Ok((at.with_timezone(&Utc), id))
+}

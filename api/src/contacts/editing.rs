@@ -1,0 +1,167 @@
+//! Editing a contact's identity, marking it obsolete and reactivating it: each under the
+//! company's lock (role batches rely on it), at the version the caller read, and journaled.
+
+use entity::ContactStatus;
+use sea_orm::ConnectionTrait;
+
+use super::adding::unique_to_taken;
+use super::journal::contact_entry;
+use super::rules::{ContactProblem, obsolete_refusal};
+use super::{Contact, repo};
+use crate::audit::{self, AuditAction};
+use crate::auth::{ContactDirectory, SecurityAdministrator};
+use crate::companies;
+use crate::deps::Deps;
+use crate::domain::{Email, PersonName};
+use crate::error::{ApiError, ApiResult};
+use crate::ids::{CompanyId, ContactId};
+
+/// Changes to a contact's identity; `None` keeps the value.
+#[derive(Debug, Clone, Default)]
+pub struct ContactEdit {
+    pub last_name: Option<PersonName>,
+    pub first_name: Option<PersonName>,
+    pub email: Option<Email>,
+}
+
+/// The outcome of marking a contact obsolete or reactivating it.
+#[derive(Debug)]
+pub enum StatusChange {
+    Done(Contact),
+    Refused(ContactProblem),
+}
+
+fn not_found() -> ApiError {
+    ApiError::NotFound { what: "contact" }
+}
+
+/// A contact of `company_id`, or `NOT_FOUND` exactly as for an unknown ID.
+async fn own_contact<C: ConnectionTrait>(
+    conn: &C,
+    company_id: CompanyId,
+    id: ContactId,
+) -> ApiResult<Contact> {
+    repo::find(conn, id)
+        .await?
+        .filter(|c| c.company_id == company_id.uuid())
+        .ok_or_else(not_found)
+}
+
+/// `CONFLICT` naming the current version.
+fn stale(current: &Contact) -> ApiError {
+    ApiError::Conflict {
+        field: Some("version".into()),
+        message: format!(
+            "The contact changed since you read it (now version {}): reload and retry",
+            current.version
+        ),
+    }
+}
+
+/// Writes `changed` over the contact if it still has `expected_version`; `CONFLICT` otherwise.
+async fn write_if_unchanged<C: ConnectionTrait>(
+    conn: &C,
+    changed: &Contact,
+    expected_version: i32,
+) -> ApiResult<()> {
+    let written = repo::write_if_unchanged(conn, changed, expected_version)
+        .await
+        .map_err(|err| unique_to_taken(err, "email"))?;
+    if written {
+        Ok(())
+    } else {
+        let id = ContactId::from_uuid(changed.id);
+        let current = repo::find(conn, id).await?.ok_or_else(not_found)?;
+        Err(stale(&current))
+    }
+}
+
+/// Edits a contact's names or e-mail, if it still has `version`.
+pub async fn edit(
+    deps: &Deps,
+    directory: &ContactDirectory,
+    id: ContactId,
+    version: i32,
+    edit: ContactEdit,
+) -> ApiResult<Contact> {
+    let now = deps.clock.now();
+    let txn = deps.db.begin_write().await?;
+    companies::repo::lock(&txn, directory.company_id()).await?;
+    let before = own_contact(&txn, directory.company_id(), id).await?;
+    if before.version != version {
+        return Err(stale(&before));
+    }
+    let mut after = before.clone();
+    if let Some(last) = edit.last_name {
+        after.last_name = last.as_str().to_owned();
+    }
+    if let Some(first) = edit.first_name {
+        after.first_name = first.as_str().to_owned();
+    }
+    if let Some(email) = edit.email {
+        after.email = email.as_str().to_owned();
+    }
+    if after == before {
+        return Ok(before);
+    }
+    after.name_key = crate::domain::contact_name_key(&after.last_name, &after.first_name);
+    after.updated_at = now;
+    write_if_unchanged(&txn, &after, version).await?;
+    after.version = version + 1;
+    let actor = directory.account_id();
+    let entry = contact_entry(AuditAction::ContactEdited, actor, Some(&before), &after);
+    audit::record(&txn, now, entry).await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+/// Marks a contact obsolete; refused while it holds an applied role, naming those roles.
+pub async fn mark_obsolete(
+    deps: &Deps,
+    admin: &SecurityAdministrator,
+    id: ContactId,
+) -> ApiResult<StatusChange> {
+    set_status(deps, admin, id, ContactStatus::Obsolete).await
+}
+
+/// Makes an obsolete contact active again (without roles: they are staged as usual).
+pub async fn reactivate(
+    deps: &Deps,
+    admin: &SecurityAdministrator,
+    id: ContactId,
+) -> ApiResult<StatusChange> {
+    set_status(deps, admin, id, ContactStatus::Active).await
+}
+
+async fn set_status(
+    deps: &Deps,
+    admin: &SecurityAdministrator,
+    id: ContactId,
+    status: ContactStatus,
+) -> ApiResult<StatusChange> {
+    let now = deps.clock.now();
+    let txn = deps.db.begin_write().await?;
+    companies::repo::lock(&txn, admin.company_id()).await?;
+    let before = own_contact(&txn, admin.company_id(), id).await?;
+    if before.status == status {
+        return Ok(StatusChange::Done(before));
+    }
+    if status == ContactStatus::Obsolete
+        && let Some(refusal) = obsolete_refusal(&before)
+    {
+        return Ok(StatusChange::Refused(refusal));
+    }
+    let mut after = before.clone();
+    after.status = status;
+    after.updated_at = now;
+    write_if_unchanged(&txn, &after, before.version).await?;
+    after.version = before.version + 1;
+    let action = match status {
+        ContactStatus::Obsolete => AuditAction::ContactObsoleted,
+        ContactStatus::Active => AuditAction::ContactReactivated,
+    };
+    let entry = contact_entry(action, admin.account_id(), Some(&before), &after);
+    audit::record(&txn, now, entry).await?;
+    txn.commit().await?;
+    Ok(StatusChange::Done(after))
+}

@@ -1,0 +1,209 @@
+//! What callers may see of requests. Lists and lookups take the caller's [`RequestWorker`] and
+//! hand out [`Visible`] requests; the reads of a request's parts take a visible request (or
+//! part) as proof, so none of them can reach another company's data.
+
+use chrono::{DateTime, Utc};
+use entity::{RequestSide, RequestState};
+use uuid::Uuid;
+
+use super::access::{self, Visible, not_found};
+use super::form::RequestForm;
+use super::lifecycle::{self, ActionKind};
+use super::transitions::lifecycle_clock;
+use super::writing::id_of;
+use super::{Attachment, HistoryEntry, Message, Request, Watcher, repo};
+use crate::auth::RequestWorker;
+use crate::companies::{self, Company};
+use crate::contacts::{self, Contact};
+use crate::deps::Deps;
+use crate::error::{ApiError, ApiResult};
+use crate::ids::{CompanyId, ContactId, RequestId};
+use crate::paging::{Page, PageRequest};
+
+/// A request the worker may see; `NOT_FOUND` otherwise, exactly as for an unknown ID.
+pub async fn find(
+    deps: &Deps,
+    worker: &RequestWorker,
+    id: RequestId,
+) -> ApiResult<Visible<Request>> {
+    repo::find(deps.db.reader(), id)
+        .await?
+        .filter(|row| access::can_see(worker, row))
+        .map(|row| Visible::new(row, *worker))
+        .ok_or_else(not_found)
+}
+
+/// A request the worker may see, by its human ID (`SR-2026-000123`, any case).
+pub async fn find_by_human_id(
+    deps: &Deps,
+    worker: &RequestWorker,
+    human_id: &str,
+) -> ApiResult<Option<Visible<Request>>> {
+    let human_id = human_id.trim().to_uppercase();
+    Ok(repo::find_by_human_id(deps.db.reader(), &human_id)
+        .await?
+        .filter(|row| access::can_see(worker, row))
+        .map(|row| Visible::new(row, *worker)))
+}
+
+/// Which requests to list, within what the caller may see.
+#[derive(Debug, Clone, Default)]
+pub struct RequestFilter {
+    /// Only these states (all when empty).
+    pub states: Vec<RequestState>,
+    /// Only the caller's own requests.
+    pub mine: bool,
+    /// Only requests assigned to the caller.
+    pub assigned_to_me: bool,
+    /// Only requests nobody is assigned to.
+    pub unassigned: bool,
+}
+
+/// A page of the requests the worker may see, newest first.
+pub async fn list(
+    deps: &Deps,
+    worker: &RequestWorker,
+    filter: &RequestFilter,
+    page: &PageRequest,
+) -> ApiResult<Page<Visible<Request>>> {
+    let me = worker.contact_id().uuid();
+    let filter = repo::ListFilter {
+        states: filter.states.clone(),
+        requester: filter.mine.then_some(me),
+        assignee: filter.assigned_to_me.then_some(me),
+        unassigned: filter.unassigned,
+    };
+    let rows = repo::list(deps.db.reader(), access::visible(worker), &filter, page).await?;
+    let page = Page::from_rows(page, rows, |r| repo::id_cursor(r.id));
+    Ok(page.map(|row| Visible::new(row, *worker)))
+}
+
+/// The company a visible request is for.
+pub async fn company(deps: &Deps, request: &Visible<Request>) -> ApiResult<Option<Company>> {
+    let id = CompanyId::from_uuid(request.get().company_id);
+    Ok(companies::repo::find(deps.db.reader(), id).await?)
+}
+
+async fn contact(deps: &Deps, id: Option<Uuid>) -> ApiResult<Option<Contact>> {
+    let Some(id) = id else { return Ok(None) };
+    Ok(contacts::repo::find(deps.db.reader(), ContactId::from_uuid(id)).await?)
+}
+
+/// Who opened a visible request.
+pub async fn requester(deps: &Deps, request: &Visible<Request>) -> ApiResult<Option<Contact>> {
+    contact(deps, Some(request.get().requester_contact_id)).await
+}
+
+/// The agent a visible request is assigned to.
+pub async fn assignee(deps: &Deps, request: &Visible<Request>) -> ApiResult<Option<Contact>> {
+    contact(deps, request.get().assignee_contact_id).await
+}
+
+/// Who wrote a visible message.
+pub async fn author(deps: &Deps, message: &Visible<Message>) -> ApiResult<Option<Contact>> {
+    contact(deps, message.get().author_contact_id).await
+}
+
+/// Who acted in a visible history entry.
+pub async fn actor(deps: &Deps, entry: &Visible<HistoryEntry>) -> ApiResult<Option<Contact>> {
+    contact(deps, entry.get().actor_contact_id).await
+}
+
+/// Who uploaded a visible attachment.
+pub async fn uploader(deps: &Deps, file: &Visible<Attachment>) -> ApiResult<Option<Contact>> {
+    contact(deps, file.get().uploaded_by_contact_id).await
+}
+
+/// The contact of a visible watcher.
+pub async fn watcher_contact(
+    deps: &Deps,
+    watcher: &Visible<Watcher>,
+) -> ApiResult<Option<Contact>> {
+    contact(deps, Some(watcher.get().contact_id)).await
+}
+
+/// Until when a visible closed request can be reopened (its company's reopen window).
+pub async fn reopenable_until(
+    deps: &Deps,
+    request: &Visible<Request>,
+) -> ApiResult<Option<DateTime<Utc>>> {
+    if request.get().closed_at.is_none() {
+        return Ok(None);
+    }
+    let Some(company) = company(deps, request).await? else {
+        return Ok(None);
+    };
+    let clock = lifecycle_clock(deps.clock.now(), request.get(), Some(&company));
+    Ok(clock.reopenable_until())
+}
+
+/// The actions the caller may take now on a visible request (the reopen window aside).
+pub fn allowed_actions(request: &Visible<Request>) -> Vec<ActionKind> {
+    let side = access::side(request.worker());
+    lifecycle::allowed(request.get().state.into(), side)
+}
+
+/// The recap check of a visible draft: every missing or invalid field (none once submitted).
+pub fn submission_problems(deps: &Deps, request: &Visible<Request>) -> Vec<ApiError> {
+    if request.get().state != RequestState::Draft {
+        return Vec::new();
+    }
+    RequestForm::of(request.get()).problems(deps.clock.now().date_naive())
+}
+
+/// A page of a visible request's messages, oldest first (one side's with `side`), each with
+/// its attachments (read in one query for the page).
+pub async fn messages(
+    deps: &Deps,
+    request: &Visible<Request>,
+    side: Option<RequestSide>,
+    page: &PageRequest,
+) -> ApiResult<Page<(Visible<Message>, Vec<Visible<Attachment>>)>> {
+    let db = deps.db.reader();
+    let rows = repo::messages(db, id_of(request.get()), side, page).await?;
+    let ids: Vec<Uuid> = rows.iter().map(|m| m.id).collect();
+    let mut attached = repo::of_messages(db, &ids).await?;
+    let page = Page::from_rows(page, rows, |m| repo::id_cursor(m.id));
+    Ok(page.map(|message| {
+        let files = attached.remove(&message.id).unwrap_or_default();
+        let files = files.into_iter().map(|f| request.part(f)).collect();
+        (request.part(message), files)
+    }))
+}
+
+/// The attachments of a visible message, in upload order.
+pub async fn message_attachments(
+    deps: &Deps,
+    message: &Visible<Message>,
+) -> ApiResult<Vec<Visible<Attachment>>> {
+    let id = message.get().id;
+    let mut attached = repo::of_messages(deps.db.reader(), &[id]).await?;
+    let files = attached.remove(&id).unwrap_or_default();
+    Ok(files.into_iter().map(|f| message.part(f)).collect())
+}
+
+/// A page of a visible request's history, oldest first.
+pub async fn history(
+    deps: &Deps,
+    request: &Visible<Request>,
+    page: &PageRequest,
+) -> ApiResult<Page<Visible<HistoryEntry>>> {
+    let rows = repo::history(deps.db.reader(), id_of(request.get()), page).await?;
+    let page = Page::from_rows(page, rows, |e| repo::id_cursor(e.id));
+    Ok(page.map(|entry| request.part(entry)))
+}
+
+/// Every file of a visible request (its form's and its messages'), oldest first.
+pub async fn attachments_of(
+    deps: &Deps,
+    request: &Visible<Request>,
+) -> ApiResult<Vec<Visible<Attachment>>> {
+    let rows = repo::of_request(deps.db.reader(), id_of(request.get())).await?;
+    Ok(rows.into_iter().map(|f| request.part(f)).collect())
+}
+
+/// The watchers of a visible request, in the order they were added.
+pub async fn watchers(deps: &Deps, request: &Visible<Request>) -> ApiResult<Vec<Visible<Watcher>>> {
+    let rows = repo::watchers(deps.db.reader(), id_of(request.get())).await?;
+    Ok(rows.into_iter().map(|w| request.part(w)).collect())
+}
