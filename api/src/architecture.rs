@@ -1,8 +1,8 @@
 //! The layering, checked on the sources (tests only).
 //!
 //! - The domain (each area and the low-level modules) never names the schema or the transports:
-//!   `graphql`, `http`, `execution`, nor the composition modules (`startup`, `cli`, `demo`,
-//!   `bootstrap`).
+//!   `graphql`, `http`, `execution`, the GraphQL library, nor the composition modules
+//!   (`startup`, `cli`, `demo`, `bootstrap`).
 //! - The schema and the transports never touch storage: no `sea_orm`, no `entity`, no reader or
 //!   writer connection, and no module that runs queries (found by what it contains). They reach
 //!   data only through services, which take a capability value.
@@ -15,8 +15,9 @@ use std::path::{Path, PathBuf};
 const TRANSPORT: [&str; 3] = ["graphql", "http", "execution"];
 /// Top-level modules that build and run the whole: they may use everything.
 const COMPOSITION: [&str; 5] = ["startup", "cli", "demo", "bootstrap", "main"];
-/// What the domain may not name.
-const FORBIDDEN_IN_DOMAIN: [&str; 7] = [
+/// What the domain may not name (nor the GraphQL library: its types are the schema's).
+const FORBIDDEN_IN_DOMAIN: [&str; 8] = [
+    "async_graphql",
     "crate::graphql",
     "crate::http",
     "crate::execution",

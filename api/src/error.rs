@@ -1,78 +1,14 @@
-//! The two kinds of error.
+//! The errors of the domain, in two kinds.
 //!
-//! Expected failures are [`ApiError`] variants with a stable machine code that clients read from
-//! `extensions.code`. Unexpected ones become [`ApiError::Internal`]: their detail is logged with
-//! an error id and clients see only a generic message with that id.
+//! Expected failures are [`ApiError`] variants: what went wrong, with the field and the facts a
+//! client needs. The transport gives each one its stable wire code (`execution::codes`).
+//! Unexpected ones become [`ApiError::Internal`]: their detail is logged with an error id and
+//! clients see only a generic message with that id.
 
-use std::fmt;
 use std::sync::Arc;
 
-/// Stable codes sent in `extensions.code`. Clients translate these; never rename one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ErrorCode {
-    BadUserInput,
-    NotFound,
-    Forbidden,
-    Unauthenticated,
-    Conflict,
-    Timeout,
-    InternalServerError,
-    GraphqlParseFailed,
-    GraphqlValidationFailed,
-    BadRequest,
-    OperationResolutionFailure,
-    QueryTooDeep,
-    QueryTooComplex,
-    TooManyAliases,
-    InvalidCredentials,
-    RateLimited,
-    TwoFactorRequired,
-    TooManyCredentialChecks,
-    ServerBusy,
-    ActionNotAllowed,
-    ReopenWindowOver,
-    AttachmentTooLarge,
-    PreflightHeaderRequired,
-}
-
-impl ErrorCode {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::BadUserInput => "BAD_USER_INPUT",
-            Self::NotFound => "NOT_FOUND",
-            Self::Forbidden => "FORBIDDEN",
-            Self::Unauthenticated => "UNAUTHENTICATED",
-            Self::Conflict => "CONFLICT",
-            Self::Timeout => "TIMEOUT",
-            Self::InternalServerError => "INTERNAL_SERVER_ERROR",
-            Self::GraphqlParseFailed => "GRAPHQL_PARSE_FAILED",
-            Self::GraphqlValidationFailed => "GRAPHQL_VALIDATION_FAILED",
-            Self::BadRequest => "BAD_REQUEST",
-            Self::OperationResolutionFailure => "OPERATION_RESOLUTION_FAILURE",
-            Self::QueryTooDeep => "QUERY_TOO_DEEP",
-            Self::QueryTooComplex => "QUERY_TOO_COMPLEX",
-            Self::TooManyAliases => "TOO_MANY_ALIASES",
-            Self::InvalidCredentials => "INVALID_CREDENTIALS",
-            Self::RateLimited => "RATE_LIMITED",
-            Self::TwoFactorRequired => "TWO_FACTOR_REQUIRED",
-            Self::TooManyCredentialChecks => "TOO_MANY_CREDENTIAL_CHECKS",
-            Self::ServerBusy => "SERVER_BUSY",
-            Self::ActionNotAllowed => "ACTION_NOT_ALLOWED",
-            Self::ReopenWindowOver => "REOPEN_WINDOW_OVER",
-            Self::AttachmentTooLarge => "ATTACHMENT_TOO_LARGE",
-            Self::PreflightHeaderRequired => "PREFLIGHT_HEADER_REQUIRED",
-        }
-    }
-}
-
-impl fmt::Display for ErrorCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 /// Why an input value was refused; sent as `extensions.reason` and in form problems.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, async_graphql::Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum InputReason {
     /// The value is missing or empty.
     Required,
@@ -190,25 +126,6 @@ impl ApiError {
 
     pub fn internal(err: impl Into<anyhow::Error>) -> Self {
         Self::Internal(Arc::new(err.into()))
-    }
-
-    pub fn code(&self) -> ErrorCode {
-        match self {
-            Self::BadUserInput { .. } => ErrorCode::BadUserInput,
-            Self::NotFound { .. } => ErrorCode::NotFound,
-            Self::Forbidden => ErrorCode::Forbidden,
-            Self::Unauthenticated => ErrorCode::Unauthenticated,
-            Self::Conflict { .. } => ErrorCode::Conflict,
-            Self::InvalidCredentials => ErrorCode::InvalidCredentials,
-            Self::RateLimited => ErrorCode::RateLimited,
-            Self::TwoFactorRequired => ErrorCode::TwoFactorRequired,
-            Self::TooManyCredentialChecks => ErrorCode::TooManyCredentialChecks,
-            Self::ServerBusy => ErrorCode::ServerBusy,
-            Self::StaleRequest { .. } => ErrorCode::Conflict,
-            Self::ActionNotAllowed { .. } => ErrorCode::ActionNotAllowed,
-            Self::ReopenWindowOver { .. } => ErrorCode::ReopenWindowOver,
-            Self::Internal(_) => ErrorCode::InternalServerError,
-        }
     }
 
     /// The input field the error is about, if any.

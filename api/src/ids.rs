@@ -237,7 +237,7 @@ mod tests {
         let text = NodeId::of(contact).to_string();
         assert_eq!(NodeId::typed::<ContactId>(&text, "id").unwrap(), contact);
         let err = NodeId::typed::<RequestId>(&text, "id").unwrap_err();
-        assert_eq!(err.code(), crate::error::ErrorCode::NotFound);
+        assert!(matches!(err, ApiError::NotFound { what: "request" }));
     }
 
     #[test]

@@ -10,7 +10,7 @@ use async_graphql::parser::types::{
 };
 use async_graphql::{Name, Positioned};
 
-use crate::error::ErrorCode;
+use super::codes::ErrorCode;
 
 /// Selections a document may expand to, fragments included.
 pub const MAX_EXPANDED_SELECTIONS: usize = 10_000;

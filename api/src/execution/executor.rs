@@ -9,12 +9,12 @@ use futures_util::stream::BoxStream;
 use std::sync::Arc;
 
 use super::cache::DocumentCache;
+use super::codes::ErrorCode;
 use super::document::{check_limits, check_variables, select_operation};
 use super::response::{Outcome, finish_errors, request_error};
 use crate::auth::address_limit::AddressLimiter;
 use crate::config::Settings;
 use crate::deps::Deps;
-use crate::error::ErrorCode;
 use crate::graphql::{PortalSchema, RequestContext, build_schema};
 
 /// Parsed documents kept by the engine.

@@ -6,8 +6,10 @@
 //! the schema itself is `graphql/`.
 
 mod cache;
+pub mod codes;
 pub mod document;
 pub mod executor;
 pub mod response;
 
+pub use codes::ErrorCode;
 pub use executor::{Executor, GraphqlParams, Prepared};

@@ -9,7 +9,8 @@ use std::collections::BTreeMap;
 use async_graphql::{ServerError, Value};
 use serde::Serialize;
 
-use crate::error::{ApiError, ErrorCode};
+use super::codes::{ErrorCode, code_of};
+use crate::error::ApiError;
 
 /// A GraphQL response as sent: `data` is absent for request errors.
 #[derive(Debug, Serialize)]
@@ -57,7 +58,7 @@ fn apply_api_error(error: &mut ServerError, api: &ApiError) -> ErrorCode {
     if let ApiError::Internal(detail) = api {
         return hide_internal(error, &format!("{detail:#}"));
     }
-    let code = api.code();
+    let code = code_of(api);
     set_code(error, code);
     let extensions = error.extensions.get_or_insert_with(Default::default);
     if let Some(field) = api.field() {

@@ -24,7 +24,7 @@ use super::negotiate::{
 };
 use crate::auth::login::Client;
 use crate::config::Settings;
-use crate::error::ErrorCode;
+use crate::execution::codes::{ErrorCode, code_of};
 use crate::execution::executor::GraphqlParams;
 use crate::execution::response::{Outcome, ResponseBody, request_error};
 use crate::graphql::RequestContext;
@@ -59,7 +59,7 @@ impl Rejection {
     /// The answer to a service error, with the HTTP status its code calls for; internal
     /// errors are logged with an error id that alone is answered.
     pub(super) fn from_error(err: crate::error::ApiError) -> Self {
-        let status = match err.code() {
+        let status = match code_of(&err) {
             ErrorCode::Unauthenticated => StatusCode::UNAUTHORIZED,
             ErrorCode::Forbidden | ErrorCode::TwoFactorRequired => StatusCode::FORBIDDEN,
             ErrorCode::NotFound => StatusCode::NOT_FOUND,
@@ -76,7 +76,7 @@ impl Rejection {
             )
             .with("errorId", error_id);
         }
-        Self::new(status, err.code(), err.to_string())
+        Self::new(status, code_of(&err), err.to_string())
     }
 
     /// Adds an `extensions` entry.

@@ -14,7 +14,7 @@ use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 
 use crate::db::Db;
-use crate::error::ErrorCode;
+use crate::execution::ErrorCode;
 
 /// Distinct operation names kept as label values; later ones are counted as `other`, so a
 /// client cannot grow the metrics without bound.

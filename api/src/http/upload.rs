@@ -26,7 +26,7 @@ use serde_json::Value;
 
 use super::graphql::{Rejection, not_well_formed, params_from_json, request_context, run_in};
 use super::negotiate::ResponseMedia;
-use crate::error::ErrorCode;
+use crate::execution::ErrorCode;
 use crate::execution::executor::GraphqlParams;
 use crate::files::{StoredFile, Uploads, WriteError};
 use crate::graphql::context::RequestContext;

@@ -157,3 +157,31 @@ impl From<AccountState> for AccountStateGql {
         }
     }
 }
+
+/// Why an input value was refused; sent as `extensions.reason` and in form problems.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(name = "InputReason", remote = "crate::error::InputReason")]
+pub enum InputReasonGql {
+    /// The value is missing or empty.
+    Required,
+    /// The value is longer than allowed.
+    TooLong,
+    /// The value does not have the expected form.
+    InvalidFormat,
+    /// The value is outside the allowed range.
+    OutOfRange,
+    /// The value is already used by another object.
+    Taken,
+    /// The value is shorter than allowed.
+    TooShort,
+    /// The password is too easy to guess (common, or made of the person's own names).
+    TooGuessable,
+    /// The link or code has expired, was already used, or never existed.
+    InvalidOrExpired,
+    /// The password or code given to confirm the change is wrong.
+    WrongCredential,
+    /// The contact is obsolete: reactivate it first.
+    Obsolete,
+    /// The caller's side may not change this field.
+    NotEditable,
+}

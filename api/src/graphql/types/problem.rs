@@ -3,7 +3,8 @@
 
 use async_graphql::SimpleObject;
 
-use crate::error::{ApiError, ApiResult, FormOutcome, InputReason};
+use super::enums::InputReasonGql;
+use crate::error::{ApiError, ApiResult, FormOutcome};
 
 /// A problem with one field of a form, to show next to that field.
 #[derive(SimpleObject, Debug, Clone)]
@@ -11,7 +12,7 @@ pub struct InputProblem {
     /// The input field, as named in the schema (e.g. `name`).
     pub field: String,
     /// Why the value was refused.
-    pub reason: InputReason,
+    pub reason: InputReasonGql,
     /// An English explanation; clients translate by `reason`.
     pub message: String,
 }
@@ -26,7 +27,7 @@ impl InputProblem {
                 message,
             } => Ok(Self {
                 field,
-                reason,
+                reason: reason.into(),
                 message,
             }),
             other => Err(other),

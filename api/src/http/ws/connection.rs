@@ -13,7 +13,7 @@ use tokio::time::{Instant as TokioInstant, MissedTickBehavior, interval_at, slee
 use super::protocol::{self, Incoming, Outgoing, Protocol};
 use crate::auth::Actor;
 use crate::auth::login::{self, Client};
-use crate::error::ErrorCode;
+use crate::execution::ErrorCode;
 use crate::execution::executor::{GraphqlParams, Prepared, finish};
 use crate::execution::response::{Outcome, ResponseBody};
 use crate::graphql::{RequestContext, TokenSource};
