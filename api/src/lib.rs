@@ -1,10 +1,12 @@
 //! The support portal server.
 //!
-//! Layout: `config` (typed settings), `startup` (build and run), `http` (routes and the GraphQL
-//! transports), `graphql` (the schema: thin resolvers), `auth` (actors, capabilities,
-//! sessions, passwords), and one module per area (`companies`, `contacts`, `accounts`), each
-//! with a service that owns its transactions and a repo that is the only code touching its
-//! tables.
+//! Four layers, each using only those below it (`architecture.rs` checks it): composition
+//! (`startup`, `cli`, `demo`, `bootstrap`), transport (`http`, `execution`), schema (`graphql`:
+//! thin resolvers), and the domain: one module per area (`accounts`, `audit`, `auth`,
+//! `companies`, `contacts`, `requests`, `mail`, `files`) with services that own their
+//! transactions, pure rules beside them and repos that run the queries, over the low-level
+//! modules (`deps`, `config`, `db`, `clock`, `error`, `ids`, `domain`, `paging`, `counters`,
+//! `idempotency`). The README's "How it is built" says where each rule lives.
 
 pub mod accounts;
 #[cfg(test)]
