@@ -169,6 +169,9 @@ async fn set_password_with_link(
 /// [`RESETS_PER_HOUR`] times an hour; answers the same in every case.
 pub async fn request_reset(deps: &Deps, client: Client, address: &str) -> ApiResult<()> {
     let now = deps.clock.now();
+    if !repo::could_name_account(address) {
+        return Ok(());
+    }
     let txn = deps.db.begin_write().await?;
     let found = repo::find_by_login_or_email(&txn, address)
         .await?

@@ -21,15 +21,25 @@ pub async fn find<C: ConnectionTrait>(
     account::Entity::find_by_id(id.uuid()).one(conn).await
 }
 
+/// The key a login name or e-mail address is looked up by, if it could name an account.
+fn login_key(login: &str) -> Option<String> {
+    let key = login.trim().to_lowercase();
+    (!key.is_empty() && key.len() <= MAX_LOGIN_CHARS).then_some(key)
+}
+
+/// Whether `login` could name an account at all (not empty, not too long).
+pub fn could_name_account(login: &str) -> bool {
+    login_key(login).is_some()
+}
+
 /// The account a login name or e-mail address designates (compared lower-case).
 pub async fn find_by_login_or_email<C: ConnectionTrait>(
     conn: &C,
     login: &str,
 ) -> Result<Option<account::Model>, DbErr> {
-    let key = login.trim().to_lowercase();
-    if key.is_empty() || key.len() > MAX_LOGIN_CHARS {
+    let Some(key) = login_key(login) else {
         return Ok(None);
-    }
+    };
     account::Entity::find()
         .filter(
             Condition::any()

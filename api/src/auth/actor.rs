@@ -87,6 +87,15 @@ impl ContactDirectory {
         self.company_id
     }
 
+    /// The directory of `company` itself: `FORBIDDEN` for any other company.
+    pub fn of_company(self, company: CompanyId) -> ApiResult<Self> {
+        if self.company_id == company {
+            Ok(self)
+        } else {
+            Err(ApiError::Forbidden)
+        }
+    }
+
     /// Who acts, for the journal.
     pub fn account_id(&self) -> AccountId {
         self.account_id
@@ -404,6 +413,24 @@ mod tests {
         assert!(matches!(
             Actor::Anonymous.contact_directory(),
             Err(ApiError::Unauthenticated)
+        ));
+    }
+
+    #[test]
+    fn a_contact_directory_opens_its_own_company_only() {
+        let admin = person(
+            CompanyKind::Customer,
+            Some(SupportRole::Administrator),
+            false,
+            None,
+        );
+        let directory = admin.contact_directory().unwrap();
+        let own = CompanyId::from_uuid(Uuid::from_u128(7));
+        assert!(directory.of_company(own).is_ok());
+        let other = CompanyId::from_uuid(Uuid::from_u128(8));
+        assert!(matches!(
+            directory.of_company(other),
+            Err(ApiError::Forbidden)
         ));
     }
 

@@ -4,22 +4,19 @@ use super::Contact;
 use super::repo::{self, ContactFilter, ContactOrder};
 use crate::auth::{Actor, ContactDirectory, Principal};
 use crate::deps::Deps;
-use crate::error::{ApiError, ApiResult};
-use crate::ids::{CompanyId, ContactId};
+use crate::error::ApiResult;
+use crate::ids::ContactId;
 use crate::paging::{Page, PageRequest};
 
-/// One page of the contacts of `company`, which must be the directory's company.
+/// One page of the contacts of the directory's company.
 pub async fn list(
     deps: &Deps,
     directory: &ContactDirectory,
-    company: CompanyId,
     filter: &ContactFilter,
     order: ContactOrder,
     page: &PageRequest,
 ) -> ApiResult<Page<Contact>> {
-    if directory.company_id() != company {
-        return Err(ApiError::Forbidden);
-    }
+    let company = directory.company_id();
     let after = page
         .after
         .as_ref()

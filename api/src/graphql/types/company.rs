@@ -84,12 +84,12 @@ impl Company {
         #[graphql(desc = "Sort order (default: by name).")] order_by: Option<ContactOrderInput>,
     ) -> ApiResult<ContactConnection> {
         let deps = deps(ctx)?;
-        let directory = actor(ctx).await?.contact_directory()?;
+        let company = CompanyId::from_uuid(self.0.id);
+        let directory = actor(ctx).await?.contact_directory()?.of_company(company)?;
         let page = page_request(deps, first, after)?;
         let filter = filter.map(Into::into).unwrap_or_default();
         let order = order_by.map(Into::into).unwrap_or_default();
-        let company = CompanyId::from_uuid(self.0.id);
-        let found = contacts::list(deps, &directory, company, &filter, order, &page).await?;
+        let found = contacts::list(deps, &directory, &filter, order, &page).await?;
         Ok(ContactConnection::new(found, directory, filter))
     }
 }
