@@ -8,9 +8,10 @@ use async_graphql::parser::types::{
     DocumentOperations, ExecutableDocument, FragmentDefinition, OperationDefinition, Selection,
     SelectionSet,
 };
-use async_graphql::{Name, Positioned};
+use async_graphql::{Name, Pos, Positioned};
 
 use super::codes::ErrorCode;
+use crate::graphql::INTROSPECTION_MAX_DEPTH;
 
 /// Selections a document may expand to, fragments included.
 pub const MAX_EXPANDED_SELECTIONS: usize = 10_000;
@@ -72,24 +73,37 @@ pub fn check_variables(
     Ok(())
 }
 
+/// The limits a document is checked against before validation.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_aliases: usize,
+    /// Levels of fields, the root fields being level 1; introspection has its own bound.
+    pub max_depth: usize,
+}
+
 /// Walks every operation of the document with fragments expanded (async-graphql walks them
 /// all, selected or not, before validating), refusing a document that expands past
 /// [`MAX_EXPANDED_SELECTIONS`], has a fragment cycle, or whose selected operation uses more
-/// than `max_aliases` aliases.
+/// than `max_aliases` aliases or nests data fields deeper than `max_depth` (introspection
+/// fields deeper than [`INTROSPECTION_MAX_DEPTH`]).
 pub fn check_limits(
     doc: &ExecutableDocument,
     selected: &Positioned<OperationDefinition>,
-    max_aliases: usize,
+    limits: Limits,
 ) -> Result<(), Refusal> {
+    let max_aliases = limits.max_aliases;
     let mut walk = Walk {
         fragments: &doc.fragments,
         path: Vec::new(),
         aliases: 0,
         selections: 0,
-        counting_aliases: false,
+        selected: false,
+        depth: 0,
+        introspection: false,
+        max_depth: limits.max_depth,
     };
     for (_, op) in doc.operations.iter() {
-        walk.counting_aliases = std::ptr::eq(op, selected);
+        walk.selected = std::ptr::eq(op, selected);
         walk.selection_set(&op.node.selection_set)?;
     }
     if walk.aliases > max_aliases {
@@ -104,13 +118,71 @@ pub fn check_limits(
     Ok(())
 }
 
+/// Where each argument of an operation sits in the document, so that a value that fails to
+/// coerce while the operation runs (an `Int` beyond 32 bits…) is reported against its
+/// argument. Built after [`check_limits`], which bounds the walk and refuses fragment cycles.
+#[derive(Debug, Default, Clone)]
+pub struct ArgumentPositions(Vec<(Pos, String)>);
+
+impl ArgumentPositions {
+    pub fn of(doc: &ExecutableDocument, op: &Positioned<OperationDefinition>) -> Self {
+        let mut found = Self::default();
+        found.selection_set(&doc.fragments, &op.node.selection_set, 0);
+        found
+    }
+
+    /// The argument whose value starts at `pos`.
+    pub fn name_at(&self, pos: Pos) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(at, _)| *at == pos)
+            .map(|(_, name)| name.as_str())
+    }
+
+    fn selection_set(
+        &mut self,
+        fragments: &HashMap<Name, Positioned<FragmentDefinition>>,
+        set: &Positioned<SelectionSet>,
+        depth: usize,
+    ) {
+        // Fragment cycles were refused before; the depth bound is a second guard.
+        if depth > 64 {
+            return;
+        }
+        for selection in &set.node.items {
+            match &selection.node {
+                Selection::Field(field) => {
+                    for (name, value) in &field.node.arguments {
+                        self.0.push((value.pos, name.node.to_string()));
+                    }
+                    self.selection_set(fragments, &field.node.selection_set, depth + 1);
+                }
+                Selection::InlineFragment(inline) => {
+                    self.selection_set(fragments, &inline.node.selection_set, depth + 1);
+                }
+                Selection::FragmentSpread(spread) => {
+                    if let Some(fragment) = fragments.get(&spread.node.fragment_name.node) {
+                        self.selection_set(fragments, &fragment.node.selection_set, depth + 1);
+                    }
+                }
+            }
+        }
+    }
+}
+
 struct Walk<'d> {
     fragments: &'d HashMap<Name, Positioned<FragmentDefinition>>,
     /// The fragments being expanded, outermost first.
     path: Vec<&'d str>,
     aliases: usize,
     selections: usize,
-    counting_aliases: bool,
+    /// Whether this is the operation that runs: its aliases and depth are checked.
+    selected: bool,
+    /// Levels of fields around the current selection set.
+    depth: usize,
+    /// Whether the current selection set is inside `__schema` or `__type`.
+    introspection: bool,
+    max_depth: usize,
 }
 
 impl<'d> Walk<'d> {
@@ -127,10 +199,31 @@ impl<'d> Walk<'d> {
             }
             match &selection.node {
                 Selection::Field(field) => {
-                    if field.node.alias.is_some() && self.counting_aliases {
+                    if field.node.alias.is_some() && self.selected {
                         self.aliases += 1;
                     }
-                    self.selection_set(&field.node.selection_set)?;
+                    let name = field.node.name.node.as_str();
+                    let introspection =
+                        self.introspection || name == "__schema" || name == "__type";
+                    let depth = self.depth + 1;
+                    let limit = if introspection {
+                        INTROSPECTION_MAX_DEPTH
+                    } else {
+                        self.max_depth
+                    };
+                    if self.selected && depth > limit {
+                        return Err(Refusal {
+                            code: ErrorCode::QueryTooDeep,
+                            message: format!(
+                                "The operation nests fields {depth} deep; at most {limit} are allowed"
+                            ),
+                        });
+                    }
+                    let outer = (self.depth, self.introspection);
+                    (self.depth, self.introspection) = (depth, introspection);
+                    let walked = self.selection_set(&field.node.selection_set);
+                    (self.depth, self.introspection) = outer;
+                    walked?;
                 }
                 Selection::InlineFragment(inline) => {
                     self.selection_set(&inline.node.selection_set)?;
@@ -168,8 +261,61 @@ mod tests {
     ) -> Result<OperationType, Refusal> {
         let doc = parse_query(query).unwrap();
         let op = select_operation(&doc, name)?;
-        check_limits(&doc, op, max_aliases)?;
+        let limits = Limits {
+            max_aliases,
+            max_depth: 12,
+        };
+        check_limits(&doc, op, limits)?;
         Ok(op.node.ty)
+    }
+
+    fn depth_of(query: &str, max_depth: usize) -> Result<(), Refusal> {
+        let doc = parse_query(query).unwrap();
+        let op = select_operation(&doc, None)?;
+        let limits = Limits {
+            max_aliases: 30,
+            max_depth,
+        };
+        check_limits(&doc, op, limits)
+    }
+
+    #[test]
+    fn data_depth_is_bounded_through_fragments_and_introspection_has_its_own_bound() {
+        assert!(depth_of("{ a { b { c } } }", 3).is_ok());
+        let deep = depth_of("{ a { b { c { d } } } }", 3).unwrap_err();
+        assert_eq!(deep.code, ErrorCode::QueryTooDeep);
+        let through_fragment = "{ a { ...F } } fragment F on A { b { c { d } } }";
+        assert!(depth_of(through_fragment, 3).is_err());
+        let mut type_ref = String::from("name");
+        for _ in 0..9 {
+            type_ref = format!("kind name ofType {{ {type_ref} }}");
+        }
+        let introspection = format!(
+            "{{ __schema {{ types {{ fields {{ args {{ type {{ {type_ref} }} }} }} }} }} }}"
+        );
+        assert!(
+            depth_of(&introspection, 3).is_ok(),
+            "the standard query's depth"
+        );
+        let mut endless = String::from("name");
+        for _ in 0..INTROSPECTION_MAX_DEPTH {
+            endless = format!("ofType {{ {endless} }}");
+        }
+        let endless = format!("{{ __type(name: \"A\") {{ {endless} }} }}");
+        assert_eq!(
+            depth_of(&endless, 3).unwrap_err().code,
+            ErrorCode::QueryTooDeep
+        );
+        let doc = parse_query("query A { a { b { c { d } } } } query B { a }").unwrap();
+        let b = select_operation(&doc, Some("B")).unwrap();
+        let limits = Limits {
+            max_aliases: 30,
+            max_depth: 3,
+        };
+        assert!(
+            check_limits(&doc, b, limits).is_ok(),
+            "only the operation that runs is checked"
+        );
     }
 
     #[test]

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use super::cache::DocumentCache;
 use super::codes::ErrorCode;
-use super::document::{check_limits, check_variables, select_operation};
+use super::document::{ArgumentPositions, Limits, check_limits, check_variables, select_operation};
 use super::response::{Outcome, finish_errors, request_error};
 use crate::auth::address_limit::AddressLimiter;
 use crate::config::Settings;
@@ -40,6 +40,15 @@ pub struct Prepared {
     variable_free: bool,
     /// Whether this document and operation already passed validation.
     known_valid: bool,
+    /// Where the operation's arguments are, to name one whose value fails to coerce.
+    arguments: ArgumentPositions,
+}
+
+impl Prepared {
+    /// Where the operation's arguments are (see [`finish`]).
+    pub fn arguments(&self) -> &ArgumentPositions {
+        &self.arguments
+    }
 }
 
 /// Why a request was refused before validation.
@@ -55,7 +64,7 @@ pub struct Executor {
     /// The same schema without re-validation, for documents known to be valid.
     known_valid_schema: PortalSchema,
     documents: DocumentCache,
-    max_aliases: usize,
+    limits: Limits,
 }
 
 impl Executor {
@@ -74,7 +83,10 @@ impl Executor {
                 async_graphql::ValidationMode::Fast,
             ),
             documents: DocumentCache::new(CACHED_DOCUMENTS),
-            max_aliases: settings.graphql.max_aliases,
+            limits: Limits {
+                max_aliases: settings.graphql.max_aliases,
+                max_depth: settings.graphql.max_depth,
+            },
         }
     }
 
@@ -112,8 +124,9 @@ impl Executor {
             error: Box::new(request_error(refusal.code, refusal.message)),
         };
         let op = select_operation(&document, params.operation_name.as_deref()).map_err(refuse)?;
-        check_limits(&document, op, self.max_aliases).map_err(refuse)?;
+        check_limits(&document, op, self.limits).map_err(refuse)?;
         check_variables(op, params.variables.as_ref()).map_err(refuse)?;
+        let arguments = ArgumentPositions::of(&document, op);
         let operation_type = op.node.ty;
         let variable_free = op.node.variable_definitions.is_empty();
         let operation_name = params
@@ -138,6 +151,7 @@ impl Executor {
             key: (params.query, params.operation_name),
             variable_free,
             known_valid,
+            arguments,
         })
     }
 
@@ -148,8 +162,9 @@ impl Executor {
         } else {
             &self.schema
         };
+        let arguments = prepared.arguments;
         let mut response = schema.execute(prepared.request).await;
-        let (outcome, codes) = finish(&mut response);
+        let (outcome, codes) = finish(&mut response, &arguments);
         if outcome == Outcome::Executed && prepared.variable_free && !prepared.known_valid {
             let (query, operation) = &prepared.key;
             self.documents.mark_validated(query, operation.as_deref());
@@ -177,7 +192,7 @@ fn single_operation_name(document: &ExecutableDocument) -> Option<String> {
 /// async-graphql answers a request it refused (validation, variables) with `data: null` and
 /// errors that have no path; once execution starts, every error belongs to a field and has a
 /// path, and `data` is present (null only when a non-null root field failed, with a path).
-pub fn finish(response: &mut Response) -> (Outcome, Vec<ErrorCode>) {
+pub fn finish(response: &mut Response, arguments: &ArgumentPositions) -> (Outcome, Vec<ErrorCode>) {
     let refused = response.data == async_graphql::Value::Null
         && !response.errors.is_empty()
         && response.errors.iter().all(|error| error.path.is_empty());
@@ -186,7 +201,7 @@ pub fn finish(response: &mut Response) -> (Outcome, Vec<ErrorCode>) {
     } else {
         Outcome::Executed
     };
-    let codes = finish_errors(&mut response.errors, outcome);
+    let codes = finish_errors(&mut response.errors, outcome, arguments);
     (outcome, codes)
 }
 
@@ -199,14 +214,23 @@ mod tests {
     #[test]
     fn pathless_errors_without_data_are_request_errors_and_field_errors_are_not() {
         let mut refused = Response::from_errors(vec![ServerError::new("Unknown field", None)]);
-        assert_eq!(finish(&mut refused).0, Outcome::RequestError);
+        assert_eq!(
+            finish(&mut refused, &ArgumentPositions::default()).0,
+            Outcome::RequestError
+        );
 
         let mut field_error = ServerError::new("boom", None);
         field_error.path = vec![PathSegment::Field("node".into())];
         let mut root_null = Response::from_errors(vec![field_error]);
-        assert_eq!(finish(&mut root_null).0, Outcome::Executed);
+        assert_eq!(
+            finish(&mut root_null, &ArgumentPositions::default()).0,
+            Outcome::Executed
+        );
 
         let mut ok = Response::new(Value::from_json(serde_json::json!({ "a": 1 })).unwrap());
-        assert_eq!(finish(&mut ok).0, Outcome::Executed);
+        assert_eq!(
+            finish(&mut ok, &ArgumentPositions::default()).0,
+            Outcome::Executed
+        );
     }
 }

@@ -10,7 +10,8 @@ use async_graphql::{ServerError, Value};
 use serde::Serialize;
 
 use super::codes::{ErrorCode, code_of};
-use crate::error::ApiError;
+use super::document::ArgumentPositions;
+use crate::error::{ApiError, InputReason};
 
 /// A GraphQL response as sent: `data` is absent for request errors.
 #[derive(Debug, Serialize)]
@@ -34,16 +35,40 @@ pub enum Outcome {
 
 /// Sets `extensions.code` (and `field`, `reason` where known) on each error and hides the
 /// detail of unexpected ones. Returns the codes, for metrics.
-pub fn finish_errors(errors: &mut [ServerError], outcome: Outcome) -> Vec<ErrorCode> {
+pub fn finish_errors(
+    errors: &mut [ServerError],
+    outcome: Outcome,
+    arguments: &ArgumentPositions,
+) -> Vec<ErrorCode> {
     errors
         .iter_mut()
-        .map(|error| finish_error(error, outcome))
+        .map(|error| finish_error(error, outcome, arguments))
         .collect()
 }
 
-fn finish_error(error: &mut ServerError, outcome: Outcome) -> ErrorCode {
+fn finish_error(
+    error: &mut ServerError,
+    outcome: Outcome,
+    arguments: &ArgumentPositions,
+) -> ErrorCode {
     if let Some(api) = error.source::<ApiError>().cloned() {
         return apply_api_error(error, &api);
+    }
+    if outcome == Outcome::Executed
+        && let Some(reason) = coercion_failure(&error.message)
+    {
+        let argument = error
+            .locations
+            .first()
+            .and_then(|pos| arguments.name_at(*pos))
+            .map(str::to_owned);
+        set_code(error, ErrorCode::BadUserInput);
+        let extensions = error.extensions.get_or_insert_with(Default::default);
+        if let Some(argument) = argument {
+            extensions.set("field", argument);
+        }
+        extensions.set("reason", reason.as_str());
+        return ErrorCode::BadUserInput;
     }
     let code = match outcome {
         Outcome::RequestError => request_error_code(&error.message),
@@ -102,6 +127,20 @@ fn set_code(error: &mut ServerError, code: ErrorCode) {
         .set("code", code.as_str());
 }
 
+/// Why an argument value failed to coerce to its type while the operation ran (validation
+/// lets an `Int` literal or variable beyond 32 bits through), if that is what `message` says.
+fn coercion_failure(message: &str) -> Option<InputReason> {
+    if !(message.starts_with("Failed to parse \"") || message.starts_with("Expected input type \""))
+    {
+        return None;
+    }
+    Some(if message.contains("Only integers from") {
+        InputReason::OutOfRange
+    } else {
+        InputReason::InvalidFormat
+    })
+}
+
 /// The code of an error async-graphql raised while validating a document.
 fn request_error_code(message: &str) -> ErrorCode {
     match message {
@@ -122,7 +161,6 @@ pub fn request_error(code: ErrorCode, message: impl Into<String>) -> ServerError
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::InputReason;
 
     fn code_of(error: &ServerError) -> String {
         let json = serde_json::to_value(error).unwrap();
@@ -138,7 +176,11 @@ mod tests {
         );
         let mut errors =
             vec![async_graphql::Error::from(api).into_server_error(Default::default())];
-        let codes = finish_errors(&mut errors, Outcome::Executed);
+        let codes = finish_errors(
+            &mut errors,
+            Outcome::Executed,
+            &ArgumentPositions::default(),
+        );
         assert_eq!(codes, vec![ErrorCode::BadUserInput]);
         let json = serde_json::to_value(&errors[0]).unwrap();
         assert_eq!(json["message"], "must be between 1 and 100");
@@ -153,7 +195,11 @@ mod tests {
         let api = ApiError::from(db_error);
         let mut errors =
             vec![async_graphql::Error::from(api).into_server_error(Default::default())];
-        finish_errors(&mut errors, Outcome::Executed);
+        finish_errors(
+            &mut errors,
+            Outcome::Executed,
+            &ArgumentPositions::default(),
+        );
         let json = serde_json::to_value(&errors[0]).unwrap();
         let message = json["message"].as_str().unwrap();
         assert!(
@@ -168,7 +214,11 @@ mod tests {
     #[test]
     fn untyped_field_errors_are_treated_as_internal() {
         let mut errors = vec![ServerError::new("Data `Foo` does not exist.", None)];
-        finish_errors(&mut errors, Outcome::Executed);
+        finish_errors(
+            &mut errors,
+            Outcome::Executed,
+            &ArgumentPositions::default(),
+        );
         assert_eq!(code_of(&errors[0]), "INTERNAL_SERVER_ERROR");
         assert!(!errors[0].message.contains("Foo"));
     }
@@ -180,7 +230,11 @@ mod tests {
             ServerError::new("Query is nested too deep.", None),
             ServerError::new("Query is too complex.", None),
         ];
-        let codes = finish_errors(&mut errors, Outcome::RequestError);
+        let codes = finish_errors(
+            &mut errors,
+            Outcome::RequestError,
+            &ArgumentPositions::default(),
+        );
         assert_eq!(
             codes,
             vec![

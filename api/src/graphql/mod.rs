@@ -25,6 +25,11 @@ use crate::auth::address_limit::AddressLimiter;
 use crate::config::Settings;
 use crate::deps::Deps;
 
+/// How deep introspection (`__schema`, `__type`) may go, whatever the depth limit of data:
+/// the standard introspection query of graphql-js and graphql-core nests its `TypeRef`
+/// fragment nine `ofType` deep, about 15 levels in all.
+pub const INTROSPECTION_MAX_DEPTH: usize = 20;
+
 /// The portal's schema type.
 pub type PortalSchema = Schema<Query, Mutation, Subscription>;
 
@@ -44,7 +49,9 @@ pub fn build_schema(
     .data(deps)
     .data(limiter)
     .validation_mode(validation)
-    .limit_depth(settings.graphql.max_depth)
+    // The executor checks data depth before validation (`execution::document`), with its own
+    // bound for introspection; this is the backstop.
+    .limit_depth(settings.graphql.max_depth.max(INTROSPECTION_MAX_DEPTH))
     .limit_complexity(settings.graphql.max_complexity)
     .limit_recursive_depth(32)
     .limit_directives(16);

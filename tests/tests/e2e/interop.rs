@@ -57,6 +57,15 @@ on_both_databases! {
         }
     }
 
+    async fn the_standard_introspection_query_of_graphql_js_loads_the_schema(app) {
+        let result = node("introspect.mjs", &app.url("/graphql")).await;
+        assert_eq!(result["status"], 200, "{result}");
+        assert_eq!(result["errors"], Value::Null, "{result}");
+        assert!(result["types"].as_u64().is_some_and(|n| n > 50), "{result}");
+        let fields = result["queryFields"].as_array().unwrap();
+        assert!(fields.iter().any(|f| f == "requests"), "{result}");
+    }
+
     async fn third_party_websocket_clients_subscribe_and_query(app) {
         let url = format!("ws://{}/graphql/ws", app.addr);
         let results = node("clients.mjs", &url).await;

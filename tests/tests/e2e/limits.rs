@@ -5,7 +5,7 @@ use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 
 /// Six levels deep.
-const DEEP: &str = "{ __schema { queryType { fields { type { ofType { name } } } } } }";
+const DEEP: &str = "{ viewer { company { contacts { edges { node { id } } } } } }";
 /// Three levels deep.
 const SHALLOW: &str = "{ viewer { account { id } } }";
 
@@ -79,6 +79,69 @@ on_both_databases! {
             assert_eq!(answer.codes(), vec!["BAD_USER_INPUT"], "first: {first}");
             assert_eq!(answer.error()["extensions"]["field"], "first");
         }
+    }
+
+    async fn integers_beyond_32_bits_are_bad_input_on_their_argument(app) {
+        let company = app.customer_company("Int Overflow SA").await;
+        let customer = app.person(Role::Restricted, company.id).await;
+        let draft = app
+            .graphql_as(
+                Some(&customer.token),
+                "mutation { saveRequestDraft(input: { form: { title: \"t\" } }) { request { id } } }",
+                Value::Null,
+            )
+            .await;
+        let id = draft.ok()["saveRequestDraft"]["request"]["id"].as_str().unwrap().to_owned();
+        // Not an integer of any width: validation refuses it before execution.
+        let huge = app
+            .graphql_as(Some(&customer.token), "{ requests(first: 99999999999999999999) { edges { cursor } } }", Value::Null)
+            .await;
+        assert_eq!(huge.status, 422, "{:#}", huge.body);
+        assert_eq!(huge.codes(), vec!["GRAPHQL_VALIDATION_FAILED"]);
+        for value in ["2147483648", "-2147483649"] {
+            let literal = format!("{{ requests(first: {value}) {{ edges {{ cursor }} }} }}");
+            let nested = format!(
+                "{{ request(id: \"{id}\") {{ messages(first: {value}) {{ edges {{ cursor }} }} history(first: {value}) {{ edges {{ cursor }} }} }} }}"
+            );
+            for query in [literal, nested] {
+                let answer = app.graphql_as(Some(&customer.token), &query, Value::Null).await;
+                assert!(answer.status < 500, "{value}: {:#}", answer.body);
+                let errors = answer.body["errors"].as_array().cloned().unwrap_or_default();
+                assert!(!errors.is_empty(), "{value}: {:#}", answer.body);
+                for error in errors {
+                    assert_eq!(error["extensions"]["code"], "BAD_USER_INPUT", "{value}: {error}");
+                    assert_eq!(error["extensions"]["field"], "first", "{value}: {error}");
+                }
+            }
+        }
+        let variable = app
+            .graphql_as(
+                Some(&customer.token),
+                "query($n: Int) { requests(first: $n) { edges { cursor } } }",
+                json!({ "n": 2_147_483_648_i64 }),
+            )
+            .await;
+        assert!(variable.status < 500, "{:#}", variable.body);
+        assert_eq!(variable.codes(), vec!["BAD_USER_INPUT"], "{:#}", variable.body);
+    }
+
+    async fn the_depth_limit_stops_deep_data_but_not_introspection(app) with |s: &mut portal_tests::Settings| {
+        s.graphql.max_depth = 4;
+    }; {
+        let deep_data = "{ viewer { company { contacts { edges { node { id } } } } } }";
+        let refused = app.graphql(deep_data).await;
+        assert_eq!(refused.status, 422, "{:#}", refused.body);
+        assert_eq!(refused.codes(), vec!["QUERY_TOO_DEEP"]);
+        let mut type_ref = String::from("name");
+        for _ in 0..9 {
+            type_ref = format!("kind name ofType {{ {type_ref} }}");
+        }
+        let introspection = format!(
+            "{{ __schema {{ types {{ fields {{ args {{ type {{ {type_ref} }} }} }} }} }} }}"
+        );
+        let answer = app.graphql(&introspection).await;
+        assert_eq!(answer.status, 200, "{:#}", answer.body);
+        assert!(answer.ok()["__schema"]["types"].as_array().is_some_and(|t| t.len() > 50));
     }
 
     async fn oversized_bodies_are_413(app) with |s: &mut portal_tests::Settings| {
