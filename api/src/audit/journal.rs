@@ -7,7 +7,7 @@ use uuid::Uuid;
 use super::{AuditEvent, repo};
 use crate::auth::Actor;
 use crate::deps::Deps;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult, InputReason};
 use crate::ids::CompanyId;
 use crate::paging::{Cursor, Page, PageRequest};
 
@@ -29,6 +29,9 @@ pub struct AuditFilter {
     pub until: Option<DateTime<Utc>>,
 }
 
+/// Most actions a filter may name (there are fewer than 50).
+const MAX_ACTIONS: usize = 100;
+
 /// One page of the journal, newest first.
 pub async fn list(
     deps: &Deps,
@@ -41,6 +44,13 @@ pub async fn list(
     } else {
         Some(actor.security_administrator()?.company_id())
     };
+    if filter.actions.len() > MAX_ACTIONS || filter.actions.iter().any(|a| a.len() > 64) {
+        return Err(ApiError::bad_input(
+            "actions",
+            InputReason::TooLong,
+            format!("give at most {MAX_ACTIONS} actions of at most 64 characters"),
+        ));
+    }
     let after = page.after.as_ref().map(parse_cursor).transpose()?;
     let rows = repo::page(
         deps.db.reader(),

@@ -2,9 +2,10 @@
 
 use super::{Company, repo};
 use crate::auth::{Actor, PlatformOperator, Principal};
+use crate::contacts;
 use crate::contacts::Contact;
 use crate::deps::Deps;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult, InputReason};
 use crate::ids::CompanyId;
 use crate::paging::{Page, PageRequest};
 
@@ -26,6 +27,13 @@ pub async fn list(
 ) -> ApiResult<Page<Company>> {
     let after = page.after.as_ref().map(repo::parse_cursor).transpose()?;
     let search = search.map(str::trim).filter(|s| !s.is_empty());
+    if search.is_some_and(|s| s.chars().count() > contacts::repo::SEARCH_MAX) {
+        return Err(ApiError::bad_input(
+            "search",
+            InputReason::TooLong,
+            format!("must be at most {} characters", contacts::repo::SEARCH_MAX),
+        ));
+    }
     let rows = repo::list(deps.db.reader(), search, after, page).await?;
     Ok(Page::from_rows(page, rows, repo::cursor))
 }

@@ -16,6 +16,7 @@ pub async fn list(
     order: ContactOrder,
     page: &PageRequest,
 ) -> ApiResult<Page<Contact>> {
+    filter.check()?;
     let company = directory.company_id();
     let after = page
         .after
@@ -32,6 +33,7 @@ pub async fn count(
     directory: &ContactDirectory,
     filter: &ContactFilter,
 ) -> ApiResult<u64> {
+    filter.check()?;
     Ok(repo::count(deps.db.reader(), directory.company_id(), filter).await?)
 }
 

@@ -31,6 +31,23 @@ pub struct ContactFilter {
     pub security_admin: Option<bool>,
 }
 
+impl ContactFilter {
+    /// `TOO_LONG` on `search` past [`SEARCH_MAX`] characters.
+    pub fn check(&self) -> Result<(), ApiError> {
+        match &self.search {
+            Some(search) if search.chars().count() > SEARCH_MAX => Err(ApiError::bad_input(
+                "search",
+                crate::error::InputReason::TooLong,
+                format!("must be at most {SEARCH_MAX} characters"),
+            )),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Longest search text.
+pub const SEARCH_MAX: usize = 200;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ContactSortField {
     /// Last name, then first name.

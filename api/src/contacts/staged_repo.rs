@@ -56,14 +56,22 @@ pub async fn delete_of_session<C: ConnectionTrait>(
     company_id: CompanyId,
     contacts: Option<&[ContactId]>,
 ) -> Result<u64, DbErr> {
-    let mut delete = staged_role_change::Entity::delete_many()
-        .filter(staged_role_change::Column::SessionId.eq(session_id))
-        .filter(staged_role_change::Column::CompanyId.eq(company_id));
-    if let Some(ids) = contacts {
-        delete = delete
-            .filter(staged_role_change::Column::ContactId.is_in(ids.iter().map(|id| id.uuid())));
+    let mine = || {
+        staged_role_change::Entity::delete_many()
+            .filter(staged_role_change::Column::SessionId.eq(session_id))
+            .filter(staged_role_change::Column::CompanyId.eq(company_id))
+    };
+    let Some(ids) = contacts else {
+        return Ok(mine().exec(conn).await?.rows_affected);
+    };
+    let mut deleted = 0;
+    // SQLite bounds the parameters of a statement.
+    for chunk in ids.chunks(500) {
+        let chunk = chunk.iter().map(|id| id.uuid());
+        let delete = mine().filter(staged_role_change::Column::ContactId.is_in(chunk));
+        deleted += delete.exec(conn).await?.rows_affected;
     }
-    Ok(delete.exec(conn).await?.rows_affected)
+    Ok(deleted)
 }
 
 /// Deletes exactly these staged changes (the ones a batch applied).

@@ -8,7 +8,7 @@ use async_graphql::parser::types::{
     DocumentOperations, ExecutableDocument, FragmentDefinition, OperationDefinition, Selection,
     SelectionSet,
 };
-use async_graphql::{Name, Pos, Positioned};
+use async_graphql::{Name, Positioned, Value};
 
 use super::codes::ErrorCode;
 use crate::graphql::INTROSPECTION_MAX_DEPTH;
@@ -20,6 +20,13 @@ pub const MAX_EXPANDED_SELECTIONS: usize = 10_000;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refusal {
     pub code: ErrorCode,
+    pub message: String,
+}
+
+/// The argument an integer beyond 32 bits was given to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IntegerOutOfRange {
+    pub argument: String,
     pub message: String,
 }
 
@@ -118,55 +125,80 @@ pub fn check_limits(
     Ok(())
 }
 
-/// Where each argument of an operation sits in the document, so that a value that fails to
-/// coerce while the operation runs (an `Int` beyond 32 bits…) is reported against its
-/// argument. Built after [`check_limits`], which bounds the walk and refuses fragment cycles.
-#[derive(Debug, Default, Clone)]
-pub struct ArgumentPositions(Vec<(Pos, String)>);
-
-impl ArgumentPositions {
-    pub fn of(doc: &ExecutableDocument, op: &Positioned<OperationDefinition>) -> Self {
-        let mut found = Self::default();
-        found.selection_set(&doc.fragments, &op.node.selection_set, 0);
-        found
-    }
-
-    /// The argument whose value starts at `pos`.
-    pub fn name_at(&self, pos: Pos) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(at, _)| *at == pos)
-            .map(|(_, name)| name.as_str())
-    }
-
-    fn selection_set(
-        &mut self,
-        fragments: &HashMap<Name, Positioned<FragmentDefinition>>,
-        set: &Positioned<SelectionSet>,
-        depth: usize,
-    ) {
+/// Refuses an integer beyond 32 bits given to an argument of the operation, as a literal, inside
+/// an input object or list, or through a variable. The schema has no `Float`, so no argument
+/// accepts one, and async-graphql would notice only while running the operation. Call after
+/// [`check_limits`], which bounds the walk and refuses fragment cycles.
+pub fn check_integers(
+    doc: &ExecutableDocument,
+    op: &Positioned<OperationDefinition>,
+    variables: Option<&serde_json::Value>,
+) -> Result<(), IntegerOutOfRange> {
+    let mut fields = vec![(&op.node.selection_set, 0_usize)];
+    while let Some((set, depth)) = fields.pop() {
         // Fragment cycles were refused before; the depth bound is a second guard.
         if depth > 64 {
-            return;
+            continue;
         }
         for selection in &set.node.items {
             match &selection.node {
                 Selection::Field(field) => {
                     for (name, value) in &field.node.arguments {
-                        self.0.push((value.pos, name.node.to_string()));
+                        // Variables are replaced by their values (an absent one by null).
+                        let resolved = value.node.clone().into_const_with(|variable| {
+                            let given = variables.and_then(|vars| vars.get(variable.as_str()));
+                            Ok::<_, std::convert::Infallible>(
+                                given
+                                    .and_then(|json| Value::from_json(json.clone()).ok())
+                                    .unwrap_or(Value::Null),
+                            )
+                        });
+                        if resolved.is_ok_and(|resolved| !integers_fit(&resolved)) {
+                            return Err(IntegerOutOfRange {
+                                argument: name.node.to_string(),
+                                message: format!(
+                                    "\"{}\" takes integers from {} to {}",
+                                    name.node,
+                                    i32::MIN,
+                                    i32::MAX
+                                ),
+                            });
+                        }
                     }
-                    self.selection_set(fragments, &field.node.selection_set, depth + 1);
+                    fields.push((&field.node.selection_set, depth + 1));
                 }
                 Selection::InlineFragment(inline) => {
-                    self.selection_set(fragments, &inline.node.selection_set, depth + 1);
+                    fields.push((&inline.node.selection_set, depth + 1));
                 }
                 Selection::FragmentSpread(spread) => {
-                    if let Some(fragment) = fragments.get(&spread.node.fragment_name.node) {
-                        self.selection_set(fragments, &fragment.node.selection_set, depth + 1);
+                    if let Some(fragment) = doc.fragments.get(&spread.node.fragment_name.node) {
+                        fields.push((&fragment.node.selection_set, depth + 1));
                     }
                 }
             }
         }
+    }
+    Ok(())
+}
+
+/// Whether every integer in an argument value fits 32 bits.
+fn integers_fit(value: &Value) -> bool {
+    match value {
+        Value::Number(n) => json_integer_fits(n),
+        Value::List(items) => items.iter().all(integers_fit),
+        Value::Object(fields) => fields.values().all(integers_fit),
+        Value::Null | Value::String(_) | Value::Boolean(_) | Value::Binary(_) | Value::Enum(_) => {
+            true
+        }
+    }
+}
+
+/// An integer fits when it is an `i32`; a number that is no integer is validation's to refuse.
+fn json_integer_fits(n: &serde_json::Number) -> bool {
+    match (n.as_i64(), n.as_u64()) {
+        (Some(i), _) => i32::try_from(i).is_ok(),
+        (None, Some(_)) => false,
+        (None, None) => true,
     }
 }
 
@@ -277,6 +309,38 @@ mod tests {
             max_depth,
         };
         check_limits(&doc, op, limits)
+    }
+
+    #[test]
+    fn integers_beyond_32_bits_are_found_in_literals_objects_fragments_and_variables() {
+        let integers = |query: &str, vars: serde_json::Value| {
+            let doc = parse_query(query).unwrap();
+            let op = select_operation(&doc, None).unwrap();
+            check_integers(&doc, op, Some(&vars)).map_err(|e| e.argument)
+        };
+        let none = serde_json::Value::Null;
+        assert_eq!(
+            integers("{ a(first: 2147483647) { b } }", none.clone()),
+            Ok(())
+        );
+        assert_eq!(integers("{ a(first: -2147483648) }", none.clone()), Ok(()));
+        assert_eq!(
+            integers("{ a(first: 2147483648) }", none.clone()),
+            Err("first".into())
+        );
+        assert_eq!(
+            integers("{ a { b(last: -2147483649) } }", none.clone()),
+            Err("last".into())
+        );
+        let object = "{ a(input: { n: [1, 3000000000] }) }";
+        assert_eq!(integers(object, none.clone()), Err("input".into()));
+        let fragment = "{ ...F } fragment F on Q { a(first: 4294967296) }";
+        assert_eq!(integers(fragment, none.clone()), Err("first".into()));
+        let variable = "query($n: Int) { a(first: $n) }";
+        let too_big = serde_json::json!({ "n": 2_147_483_648_i64 });
+        assert_eq!(integers(variable, too_big), Err("first".into()));
+        assert_eq!(integers(variable, serde_json::json!({ "n": 7 })), Ok(()));
+        assert_eq!(integers("{ a(x: 1.5, s: \"9999999999\") }", none), Ok(()));
     }
 
     #[test]

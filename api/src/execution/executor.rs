@@ -10,11 +10,12 @@ use std::sync::Arc;
 
 use super::cache::DocumentCache;
 use super::codes::ErrorCode;
-use super::document::{ArgumentPositions, Limits, check_limits, check_variables, select_operation};
-use super::response::{Outcome, finish_errors, request_error};
+use super::document::{Limits, check_integers, check_limits, check_variables, select_operation};
+use super::response::{Outcome, bad_argument, finish_errors, request_error};
 use crate::auth::address_limit::AddressLimiter;
 use crate::config::Settings;
 use crate::deps::Deps;
+use crate::error::InputReason;
 use crate::graphql::{PortalSchema, RequestContext, build_schema};
 
 /// Parsed documents kept by the engine.
@@ -40,15 +41,6 @@ pub struct Prepared {
     variable_free: bool,
     /// Whether this document and operation already passed validation.
     known_valid: bool,
-    /// Where the operation's arguments are, to name one whose value fails to coerce.
-    arguments: ArgumentPositions,
-}
-
-impl Prepared {
-    /// Where the operation's arguments are (see [`finish`]).
-    pub fn arguments(&self) -> &ArgumentPositions {
-        &self.arguments
-    }
 }
 
 /// Why a request was refused before validation.
@@ -126,7 +118,14 @@ impl Executor {
         let op = select_operation(&document, params.operation_name.as_deref()).map_err(refuse)?;
         check_limits(&document, op, self.limits).map_err(refuse)?;
         check_variables(op, params.variables.as_ref()).map_err(refuse)?;
-        let arguments = ArgumentPositions::of(&document, op);
+        check_integers(&document, op, params.variables.as_ref()).map_err(|out| Refused {
+            code: ErrorCode::BadUserInput,
+            error: Box::new(bad_argument(
+                &out.argument,
+                InputReason::OutOfRange,
+                out.message,
+            )),
+        })?;
         let operation_type = op.node.ty;
         let variable_free = op.node.variable_definitions.is_empty();
         let operation_name = params
@@ -151,7 +150,6 @@ impl Executor {
             key: (params.query, params.operation_name),
             variable_free,
             known_valid,
-            arguments,
         })
     }
 
@@ -162,9 +160,8 @@ impl Executor {
         } else {
             &self.schema
         };
-        let arguments = prepared.arguments;
         let mut response = schema.execute(prepared.request).await;
-        let (outcome, codes) = finish(&mut response, &arguments);
+        let (outcome, codes) = finish(&mut response);
         if outcome == Outcome::Executed && prepared.variable_free && !prepared.known_valid {
             let (query, operation) = &prepared.key;
             self.documents.mark_validated(query, operation.as_deref());
@@ -192,7 +189,7 @@ fn single_operation_name(document: &ExecutableDocument) -> Option<String> {
 /// async-graphql answers a request it refused (validation, variables) with `data: null` and
 /// errors that have no path; once execution starts, every error belongs to a field and has a
 /// path, and `data` is present (null only when a non-null root field failed, with a path).
-pub fn finish(response: &mut Response, arguments: &ArgumentPositions) -> (Outcome, Vec<ErrorCode>) {
+pub fn finish(response: &mut Response) -> (Outcome, Vec<ErrorCode>) {
     let refused = response.data == async_graphql::Value::Null
         && !response.errors.is_empty()
         && response.errors.iter().all(|error| error.path.is_empty());
@@ -201,7 +198,7 @@ pub fn finish(response: &mut Response, arguments: &ArgumentPositions) -> (Outcom
     } else {
         Outcome::Executed
     };
-    let codes = finish_errors(&mut response.errors, outcome, arguments);
+    let codes = finish_errors(&mut response.errors, outcome);
     (outcome, codes)
 }
 
@@ -214,23 +211,14 @@ mod tests {
     #[test]
     fn pathless_errors_without_data_are_request_errors_and_field_errors_are_not() {
         let mut refused = Response::from_errors(vec![ServerError::new("Unknown field", None)]);
-        assert_eq!(
-            finish(&mut refused, &ArgumentPositions::default()).0,
-            Outcome::RequestError
-        );
+        assert_eq!(finish(&mut refused).0, Outcome::RequestError);
 
         let mut field_error = ServerError::new("boom", None);
         field_error.path = vec![PathSegment::Field("node".into())];
         let mut root_null = Response::from_errors(vec![field_error]);
-        assert_eq!(
-            finish(&mut root_null, &ArgumentPositions::default()).0,
-            Outcome::Executed
-        );
+        assert_eq!(finish(&mut root_null).0, Outcome::Executed);
 
         let mut ok = Response::new(Value::from_json(serde_json::json!({ "a": 1 })).unwrap());
-        assert_eq!(
-            finish(&mut ok, &ArgumentPositions::default()).0,
-            Outcome::Executed
-        );
+        assert_eq!(finish(&mut ok).0, Outcome::Executed);
     }
 }

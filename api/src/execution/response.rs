@@ -10,7 +10,6 @@ use async_graphql::{ServerError, Value};
 use serde::Serialize;
 
 use super::codes::{ErrorCode, code_of};
-use super::document::ArgumentPositions;
 use crate::error::{ApiError, InputReason};
 
 /// A GraphQL response as sent: `data` is absent for request errors.
@@ -35,38 +34,24 @@ pub enum Outcome {
 
 /// Sets `extensions.code` (and `field`, `reason` where known) on each error and hides the
 /// detail of unexpected ones. Returns the codes, for metrics.
-pub fn finish_errors(
-    errors: &mut [ServerError],
-    outcome: Outcome,
-    arguments: &ArgumentPositions,
-) -> Vec<ErrorCode> {
+pub fn finish_errors(errors: &mut [ServerError], outcome: Outcome) -> Vec<ErrorCode> {
     errors
         .iter_mut()
-        .map(|error| finish_error(error, outcome, arguments))
+        .map(|error| finish_error(error, outcome))
         .collect()
 }
 
-fn finish_error(
-    error: &mut ServerError,
-    outcome: Outcome,
-    arguments: &ArgumentPositions,
-) -> ErrorCode {
+fn finish_error(error: &mut ServerError, outcome: Outcome) -> ErrorCode {
     if let Some(api) = error.source::<ApiError>().cloned() {
         return apply_api_error(error, &api);
     }
+    // Integers are checked before execution; any other value async-graphql fails to coerce
+    // while running is still the client's input, not a server fault.
     if outcome == Outcome::Executed
         && let Some(reason) = coercion_failure(&error.message)
     {
-        let argument = error
-            .locations
-            .first()
-            .and_then(|pos| arguments.name_at(*pos))
-            .map(str::to_owned);
         set_code(error, ErrorCode::BadUserInput);
         let extensions = error.extensions.get_or_insert_with(Default::default);
-        if let Some(argument) = argument {
-            extensions.set("field", argument);
-        }
         extensions.set("reason", reason.as_str());
         return ErrorCode::BadUserInput;
     }
@@ -151,6 +136,15 @@ fn request_error_code(message: &str) -> ErrorCode {
     }
 }
 
+/// A request error naming the argument whose value is refused.
+pub fn bad_argument(argument: &str, reason: InputReason, message: String) -> ServerError {
+    let mut error = request_error(ErrorCode::BadUserInput, message);
+    let extensions = error.extensions.get_or_insert_with(Default::default);
+    extensions.set("field", argument);
+    extensions.set("reason", reason.as_str());
+    error
+}
+
 /// A request error raised by the transport itself (parsing, operation choice, limits).
 pub fn request_error(code: ErrorCode, message: impl Into<String>) -> ServerError {
     let mut error = ServerError::new(message, None);
@@ -176,11 +170,7 @@ mod tests {
         );
         let mut errors =
             vec![async_graphql::Error::from(api).into_server_error(Default::default())];
-        let codes = finish_errors(
-            &mut errors,
-            Outcome::Executed,
-            &ArgumentPositions::default(),
-        );
+        let codes = finish_errors(&mut errors, Outcome::Executed);
         assert_eq!(codes, vec![ErrorCode::BadUserInput]);
         let json = serde_json::to_value(&errors[0]).unwrap();
         assert_eq!(json["message"], "must be between 1 and 100");
@@ -195,11 +185,7 @@ mod tests {
         let api = ApiError::from(db_error);
         let mut errors =
             vec![async_graphql::Error::from(api).into_server_error(Default::default())];
-        finish_errors(
-            &mut errors,
-            Outcome::Executed,
-            &ArgumentPositions::default(),
-        );
+        finish_errors(&mut errors, Outcome::Executed);
         let json = serde_json::to_value(&errors[0]).unwrap();
         let message = json["message"].as_str().unwrap();
         assert!(
@@ -214,11 +200,7 @@ mod tests {
     #[test]
     fn untyped_field_errors_are_treated_as_internal() {
         let mut errors = vec![ServerError::new("Data `Foo` does not exist.", None)];
-        finish_errors(
-            &mut errors,
-            Outcome::Executed,
-            &ArgumentPositions::default(),
-        );
+        finish_errors(&mut errors, Outcome::Executed);
         assert_eq!(code_of(&errors[0]), "INTERNAL_SERVER_ERROR");
         assert!(!errors[0].message.contains("Foo"));
     }
@@ -230,11 +212,7 @@ mod tests {
             ServerError::new("Query is nested too deep.", None),
             ServerError::new("Query is too complex.", None),
         ];
-        let codes = finish_errors(
-            &mut errors,
-            Outcome::RequestError,
-            &ArgumentPositions::default(),
-        );
+        let codes = finish_errors(&mut errors, Outcome::RequestError);
         assert_eq!(
             codes,
             vec![

@@ -104,7 +104,7 @@ pub struct AuditEventConnection {
 /// Which journal entries to list.
 #[derive(InputObject, Debug, Default)]
 pub struct AuditEventFilterInput {
-    /// Only these actions.
+    /// Only these actions (at most 100).
     pub actions: Option<Vec<String>>,
     /// Only entries by this account (an account node ID).
     pub actor_id: Option<ID>,

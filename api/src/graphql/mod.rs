@@ -92,6 +92,14 @@ mod tests {
         );
     }
 
+    /// The executor refuses integers beyond 32 bits in any argument before running an operation
+    /// (`execution::document::check_integers`), which holds only while no argument takes a
+    /// `Float`: adding one means checking integers by their argument's type instead.
+    #[test]
+    fn no_argument_takes_a_float() {
+        assert!(!super::sdl().contains("Float"));
+    }
+
     /// Every type, field, argument and enum value of the schema is documented.
     #[test]
     fn every_schema_element_has_a_description() {

@@ -14,6 +14,9 @@ use crate::error::{ApiError, InputReason};
 pub const TITLE_MAX: usize = 200;
 /// Longest description accepted at submission.
 pub const DESCRIPTION_MAX: usize = 20_000;
+/// Longest message, and longest text of a lifecycle action (a question, an answer, a reason, a
+/// final answer).
+pub const MESSAGE_MAX: usize = 20_000;
 /// Longest short text (product, environment, reference).
 pub const SHORT_MAX: usize = 200;
 /// Longest tag.
@@ -289,6 +292,18 @@ impl RequestForm {
             })
             .collect()
     }
+}
+
+/// `TOO_LONG` on `field` when `text` has more than `max` characters.
+pub fn within(text: &str, max: usize, field: &str) -> Result<(), ApiError> {
+    if text.chars().count() > max {
+        return Err(problem(
+            field,
+            InputReason::TooLong,
+            format!("must be at most {max} characters"),
+        ));
+    }
+    Ok(())
 }
 
 /// The extra addresses a request notifies.

@@ -5,6 +5,7 @@
 use entity::RequestState;
 
 use super::access::{self, Visible};
+use super::form;
 use super::lifecycle::{self, Action, ActionKind, Side};
 use super::notify::{self, Notice};
 use super::transitions::{lifecycle_clock, notice_of, refusal};
@@ -32,6 +33,7 @@ pub async fn add_message(
     files: &[StoredFile],
     key: Option<&IdempotencyKey>,
 ) -> ApiResult<(Visible<Request>, Visible<Message>)> {
+    form::within(body, form::MESSAGE_MAX, "body")?;
     let account = worker.account_id();
     if let Some(key) = key
         && let Some(earlier) =

@@ -7,6 +7,7 @@ use sea_orm::ActiveValue::Set;
 use sea_orm::DatabaseTransaction;
 
 use super::access::{self, Visible};
+use super::form;
 use super::history::{Author, EventAction, NewEvent};
 use super::lifecycle::{self, Action, ActionKind, Refusal, Side, State};
 use super::notify::{self, Notice};
@@ -74,6 +75,9 @@ pub async fn transition(
             InputReason::InvalidFormat,
             "submit with submitRequest and write with addRequestMessage",
         ));
+    }
+    if let Some(text) = &text {
+        form::within(text, form::MESSAGE_MAX, "text")?;
     }
     if !files.is_empty() && text.as_deref().is_none_or(|t| t.trim().is_empty()) {
         return Err(ApiError::bad_input(

@@ -208,12 +208,11 @@ on_both! {
         // Some customer messages come with a log file, which downloads.
         let mut after = String::new();
         let log = loop {
-            let query = format!("{{ requests(first: 100{after}) {{ pageInfo {{ hasNextPage endCursor }} edges {{ node {{ messages(first: 20) {{ edges {{ node {{ attachments {{ url fileName contentType }} }} }} }} }} }} }} }}");
+            let query = format!("{{ requests(first: 40{after}) {{ pageInfo {{ hasNextPage endCursor }} edges {{ node {{ attachments {{ url fileName contentType messageId }} }} }} }} }}");
             let page = graphql(&server.base_url, &lionel, &query).await;
             let found = page["data"]["requests"]["edges"].as_array().unwrap().iter()
-                .flat_map(|e| e["node"]["messages"]["edges"].as_array().unwrap().clone())
-                .flat_map(|m| m["node"]["attachments"].as_array().unwrap().clone())
-                .next();
+                .flat_map(|e| e["node"]["attachments"].as_array().unwrap().clone())
+                .find(|a| !a["messageId"].is_null());
             if let Some(found) = found {
                 break found;
             }

@@ -24,7 +24,7 @@ pub struct RequestFormInput {
     pub title: Option<String>,
     /// Description, up to 20,000 characters.
     pub description: Option<String>,
-    /// Product or equipment concerned.
+    /// Product or equipment concerned, up to 200 characters.
     pub product: Option<String>,
     /// The environment the problem happens in.
     pub environment: Option<Environment>,
@@ -37,9 +37,9 @@ pub struct RequestFormInput {
     pub happened_before: Option<bool>,
     /// How many users are affected (at least 1).
     pub affected_users: Option<i32>,
-    /// An identifier in the product (e.g. an envelope ID).
+    /// An identifier in the product (e.g. an envelope ID), up to 200 characters.
     pub external_reference: Option<String>,
-    /// The customer's internal reference.
+    /// The customer's internal reference, up to 100 characters.
     pub tag: Option<String>,
     /// Extra addresses told about support-side actions (up to 20).
     #[graphql(default)]
@@ -139,7 +139,8 @@ pub struct TransitionRequestInput {
     pub version: Option<i32>,
     /// The action.
     pub action: RequestActionGql,
-    /// The question, answer, reason or final answer (required where the action needs one).
+    /// The question, answer, reason or final answer (required where the action needs one),
+    /// up to 20,000 characters.
     pub text: Option<String>,
     /// Files that go with the text (multipart requests only).
     pub attachments: Option<Vec<Upload>>,
@@ -157,7 +158,7 @@ pub struct RequestPayload {
 pub struct AddRequestMessageInput {
     /// The request.
     pub request_id: ID,
-    /// The text.
+    /// The text, up to 20,000 characters.
     pub body: String,
     /// Files sent with the message (multipart requests only).
     pub attachments: Option<Vec<Upload>>,
@@ -224,9 +225,9 @@ pub struct UpdateRequestInput {
     pub kind: Option<RequestKindGql>,
     /// Support: the urgency.
     pub urgency: Option<UrgencyGql>,
-    /// Support: the product or equipment.
+    /// Support: the product or equipment (up to 200 characters).
     pub product: Option<String>,
-    /// Customer: the internal reference (empty to clear).
+    /// Customer: the internal reference (empty to clear), up to 100 characters.
     pub tag: Option<String>,
     /// Requester: whether they get mail.
     pub follow_up: Option<bool>,

@@ -7,7 +7,7 @@ use super::enums::RequestStateGql;
 use super::request::Request;
 use crate::error::{ApiError, ApiResult, InputReason};
 use crate::graphql::context::{deps, worker};
-use crate::graphql::types::page_request;
+use crate::graphql::types::{distinct, page_request};
 use crate::ids::{NodeId, RequestId};
 use crate::requests::{self, RequestFilter};
 
@@ -30,12 +30,7 @@ pub struct RequestFilterInput {
 impl From<RequestFilterInput> for RequestFilter {
     fn from(input: RequestFilterInput) -> Self {
         Self {
-            states: input
-                .states
-                .unwrap_or_default()
-                .into_iter()
-                .map(Into::into)
-                .collect(),
+            states: distinct(input.states).into_iter().map(Into::into).collect(),
             mine: input.mine,
             assigned_to_me: input.assigned_to_me,
             unassigned: input.unassigned,
@@ -83,6 +78,7 @@ impl RequestQuery {
     /// The requests the caller may see, newest first: customers their own (and, with a team
     /// role, their company's submitted ones), the support every submitted request. Drafts
     /// only to their author.
+    #[graphql(complexity = "first.unwrap_or(20).clamp(1, 100) as usize * child_complexity + 1")]
     async fn requests(
         &self,
         ctx: &Context<'_>,

@@ -20,13 +20,13 @@ use crate::requests::{self, Visible, form};
 #[derive(SimpleObject, InputObject, Debug, Clone, Default)]
 #[graphql(input_name = "EnvironmentInput")]
 pub struct Environment {
-    /// Product module.
+    /// Product module (up to 200 characters).
     pub module: Option<String>,
-    /// Operating system.
+    /// Operating system (up to 200 characters).
     pub os: Option<String>,
-    /// Browser.
+    /// Browser (up to 200 characters).
     pub browser: Option<String>,
-    /// Product version.
+    /// Product version (up to 200 characters).
     pub version: Option<String>,
 }
 
@@ -206,6 +206,7 @@ impl Request {
     }
 
     /// Messages, oldest first; `side` keeps one side's.
+    #[graphql(complexity = "first.unwrap_or(20).clamp(1, 100) as usize * child_complexity + 1")]
     async fn messages(
         &self,
         ctx: &Context<'_>,
@@ -223,6 +224,7 @@ impl Request {
     }
 
     /// Every state change and field edit, oldest first.
+    #[graphql(complexity = "first.unwrap_or(20).clamp(1, 100) as usize * child_complexity + 1")]
     async fn history(
         &self,
         ctx: &Context<'_>,
@@ -238,12 +240,14 @@ impl Request {
     }
 
     /// Every file attached to the request (to its form or to its messages), oldest first.
+    #[graphql(complexity = "10 * child_complexity + 1")]
     async fn attachments(&self, ctx: &Context<'_>) -> ApiResult<Vec<RequestAttachment>> {
         let files = requests::attachments_of(deps(ctx)?, &self.0).await?;
         Ok(files.into_iter().map(RequestAttachment).collect())
     }
 
     /// People following the request besides its requester.
+    #[graphql(complexity = "10 * child_complexity + 1")]
     async fn watchers(&self, ctx: &Context<'_>) -> ApiResult<Vec<RequestWatcher>> {
         let watchers = requests::watchers(deps(ctx)?, &self.0).await?;
         Ok(watchers.into_iter().map(RequestWatcher).collect())

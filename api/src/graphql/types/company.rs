@@ -97,6 +97,7 @@ impl Company {
 /// Which companies to list.
 #[derive(InputObject, Debug, Default)]
 pub struct CompanyFilterInput {
-    /// Name or human ID contains this text (ignoring case and accents).
+    /// Name or human ID contains this text (ignoring case and accents), up to 200
+    /// characters.
     pub search: Option<String>,
 }

@@ -84,7 +84,8 @@ impl Contact {
 pub struct ContactFilterInput {
     /// Only contacts with one of these statuses (all when absent or empty).
     pub statuses: Option<Vec<ContactStatusGql>>,
-    /// Name or e-mail contains this text (ignoring case and accents).
+    /// Name or e-mail contains this text (ignoring case and accents), up to 200
+    /// characters.
     pub search: Option<String>,
     /// Only contacts with one of these support roles (all when absent or empty).
     pub support_roles: Option<Vec<SupportRoleGql>>,
@@ -95,16 +96,12 @@ pub struct ContactFilterInput {
 impl From<ContactFilterInput> for ContactFilter {
     fn from(input: ContactFilterInput) -> Self {
         Self {
-            statuses: input
-                .statuses
-                .unwrap_or_default()
+            statuses: super::distinct(input.statuses)
                 .into_iter()
                 .map(Into::into)
                 .collect(),
             search: input.search,
-            support_roles: input
-                .support_roles
-                .unwrap_or_default()
+            support_roles: super::distinct(input.support_roles)
                 .into_iter()
                 .map(Into::into)
                 .collect(),

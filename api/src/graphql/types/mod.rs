@@ -32,3 +32,15 @@ pub fn page_request(
 ) -> ApiResult<PageRequest> {
     PageRequest::parse(first, after.as_deref(), deps.settings.graphql.max_page_size)
 }
+
+/// The distinct values of a list of enum values, in first-seen order: repeating a value cannot
+/// make a query grow.
+pub fn distinct<T: PartialEq>(values: Option<Vec<T>>) -> Vec<T> {
+    let mut kept: Vec<T> = Vec::new();
+    for value in values.unwrap_or_default() {
+        if !kept.contains(&value) {
+            kept.push(value);
+        }
+    }
+    kept
+}

@@ -371,7 +371,6 @@ async fn run_operation(
     // Queries and mutations get the execution timeout of HTTP; subscriptions live on.
     let deadline = (prepared.operation_type != OperationType::Subscription)
         .then(|| started + Duration::from_millis(state.settings().graphql.execution_timeout_ms));
-    let arguments = prepared.arguments().clone();
     let mut stream = state.executor().execute_stream(prepared);
     let mut first = true;
     loop {
@@ -403,7 +402,7 @@ async fn run_operation(
             None => stream.next().await,
         };
         let Some(mut response) = next else { break };
-        let (outcome, codes) = finish(&mut response, &arguments);
+        let (outcome, codes) = finish(&mut response);
         if first {
             state.metrics().observe_operation(
                 operation_name.as_deref(),
