@@ -182,6 +182,14 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// The demo data set (known passwords, printed tokens) is for development only.
+fn refuse_demo_in_production(settings: &Settings, demo: bool) -> anyhow::Result<()> {
+    if demo && settings.profile == crate::config::Profile::Production {
+        anyhow::bail!("the demo data set is for development: refused under the production profile");
+    }
+    Ok(())
+}
+
 /// Writes to standard output. A closed output (`portal demo | head`) is not an error worth a
 /// crash: what could not be written is dropped.
 fn out(text: &str) {
@@ -288,6 +296,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             extra_contacts,
             requests,
         } => {
+            refuse_demo_in_production(&settings, true)?;
             let deps = open_services(settings).await?;
             let summary = demo::load_with(&deps, extra_contacts, requests).await?;
             print_demo(&summary);
@@ -360,6 +369,7 @@ async fn create_staff(
 }
 
 async fn serve(settings: Settings, with_demo: bool) -> anyhow::Result<()> {
+    refuse_demo_in_production(&settings, with_demo)?;
     let public_url = settings.http.public_url.clone();
     let app = Application::build(settings, Arc::new(SystemClock)).await?;
     if with_demo {

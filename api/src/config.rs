@@ -129,6 +129,9 @@ pub struct HttpSettings {
     pub public_url: String,
     /// How long in-flight requests may run after a shutdown signal.
     pub shutdown_grace_secs: u64,
+    /// `/metrics` answers only requests with `Authorization: Bearer <token>`. Without one it is
+    /// open in development and off (404) in production.
+    pub metrics_token: Option<Secret>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -254,6 +257,7 @@ impl Default for Settings {
                 bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
                 public_url: "http://localhost:8080".into(),
                 shutdown_grace_secs: 30,
+                metrics_token: None,
             },
             database: DatabaseSettings {
                 url: None,
@@ -420,6 +424,9 @@ impl Settings {
         if self.profile == Profile::Production && auth.cookie_secure == Some(false) {
             return invalid("auth.cookie_secure cannot be false in production");
         }
+        if self.profile == Profile::Production && self.mail.smtp.is_none() {
+            return invalid("mail.smtp is required in production (.eml files are for development)");
+        }
         if self.mail.from.parse::<lettre::message::Mailbox>().is_err() {
             return invalid("mail.from must be an address such as `Portal <portal@example.com>`");
         }
@@ -537,6 +544,12 @@ mod tests {
                 "PORTAL_AUTH__SECRET_KEY",
                 "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
             );
+            let refused = Settings::load(None, &overrides).unwrap_err().to_string();
+            assert!(refused.contains("mail.smtp is required"), "{refused}");
+            jail.set_env("PORTAL_MAIL__SMTP__HOST", "smtp.example.com");
+            jail.set_env("PORTAL_MAIL__SMTP__PORT", "587");
+            jail.set_env("PORTAL_MAIL__SMTP__TLS", "starttls");
+            jail.set_env("PORTAL_MAIL__SMTP__TIMEOUT_SECS", "10");
             let settings = Settings::load(None, &overrides).unwrap();
             assert_eq!(settings.profile, Profile::Production);
             assert_eq!(settings.http.public_url, "https://support.example.com");

@@ -1,37 +1,75 @@
 //! Credential checks per client address (in memory, per server instance): a fixed number a
 //! minute, then `RATE_LIMITED`. The transport admits each credential check through it.
+//!
+//! An IPv6 client is counted by its /64 (one subscriber's network), since changing the last
+//! 64 bits is free. The table holds at most [`MAX_TRACKED`] networks: when that many are
+//! active in the same minute, checks from networks not yet tracked are refused (fail closed;
+//! the per-account limits in the database still apply to everyone).
 
 use std::collections::HashMap;
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv6Addr};
 use std::sync::Mutex;
 
 use chrono::{DateTime, Utc};
 
-/// Credential checks per client address per minute (fixed windows), in memory.
+/// Client networks tracked at once.
+pub const MAX_TRACKED: usize = 100_000;
+
+/// The key a client address is counted under: IPv4 addresses whole, IPv6 by their /64.
+pub fn network_of(addr: IpAddr) -> IpAddr {
+    match addr {
+        IpAddr::V4(_) => addr,
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let [a, b, c, d, ..] = v6.segments();
+                IpAddr::V6(Ipv6Addr::new(a, b, c, d, 0, 0, 0, 0))
+            }
+        },
+    }
+}
+
+/// Credential checks per client network per minute (fixed windows), in memory.
 #[derive(Debug)]
 pub struct AddressLimiter {
     per_minute: u32,
+    max_tracked: usize,
     windows: Mutex<HashMap<IpAddr, (i64, u32)>>,
 }
 
 impl AddressLimiter {
     pub fn new(per_minute: u32) -> Self {
+        Self::bounded(per_minute, MAX_TRACKED)
+    }
+
+    /// A limiter that tracks at most `max_tracked` networks.
+    pub fn bounded(per_minute: u32, max_tracked: usize) -> Self {
         Self {
             per_minute,
+            max_tracked: max_tracked.max(1),
             windows: Mutex::new(HashMap::new()),
         }
     }
 
-    /// Counts one check from `addr`; `false` when the address is over its limit.
+    /// Counts one check from `addr`; `false` when its network is over its limit, or the table
+    /// is full of networks active this minute.
     pub fn allow(&self, addr: IpAddr, now: DateTime<Utc>) -> bool {
+        let key = network_of(addr);
         let minute = now.timestamp().div_euclid(60);
         let Ok(mut windows) = self.windows.lock() else {
             return false;
         };
-        if windows.len() > 100_000 {
+        if !windows.contains_key(&key) && windows.len() >= self.max_tracked {
             windows.retain(|_, (window, _)| *window == minute);
+            if windows.len() >= self.max_tracked {
+                tracing::warn!(
+                    tracked = windows.len(),
+                    "address limiter full: refusing new networks"
+                );
+                return false;
+            }
         }
-        let entry = windows.entry(addr).or_insert((minute, 0));
+        let entry = windows.entry(key).or_insert((minute, 0));
         if entry.0 != minute {
             *entry = (minute, 0);
         }
@@ -46,15 +84,49 @@ mod tests {
 
     use super::*;
 
+    fn at(secs: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(1_800_000_000 + secs, 0).unwrap()
+    }
+
     #[test]
     fn addresses_get_their_own_budget_per_minute() {
         let limiter = AddressLimiter::new(3);
-        let now = DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+        let now = at(0);
         let a: IpAddr = "192.0.2.1".parse().unwrap();
         let b: IpAddr = "192.0.2.2".parse().unwrap();
         assert!((0..3).all(|_| limiter.allow(a, now)));
         assert!(!limiter.allow(a, now));
         assert!(limiter.allow(b, now));
         assert!(limiter.allow(a, now + Duration::seconds(60)));
+    }
+
+    #[test]
+    fn an_ipv6_network_shares_one_budget_whatever_its_last_64_bits() {
+        let limiter = AddressLimiter::new(2);
+        let first: IpAddr = "2001:db8:1:2::1".parse().unwrap();
+        let sibling: IpAddr = "2001:db8:1:2:ffff:ffff:ffff:ffff".parse().unwrap();
+        let neighbour: IpAddr = "2001:db8:1:3::1".parse().unwrap();
+        assert!(limiter.allow(first, at(0)));
+        assert!(limiter.allow(sibling, at(0)));
+        assert!(!limiter.allow(first, at(0)));
+        assert!(limiter.allow(neighbour, at(0)));
+        let mapped: IpAddr = "::ffff:192.0.2.9".parse().unwrap();
+        assert_eq!(network_of(mapped), "192.0.2.9".parse::<IpAddr>().unwrap());
+    }
+
+    #[test]
+    fn the_table_is_bounded_and_refuses_new_networks_when_full() {
+        let limiter = AddressLimiter::bounded(5, 2);
+        let a: IpAddr = "192.0.2.1".parse().unwrap();
+        let b: IpAddr = "192.0.2.2".parse().unwrap();
+        let c: IpAddr = "192.0.2.3".parse().unwrap();
+        assert!(limiter.allow(a, at(0)));
+        assert!(limiter.allow(b, at(0)));
+        assert!(
+            !limiter.allow(c, at(0)),
+            "full of networks active this minute"
+        );
+        assert!(limiter.allow(a, at(0)), "tracked networks go on");
+        assert!(limiter.allow(c, at(60)), "a new minute frees the table");
     }
 }

@@ -44,7 +44,12 @@ pub fn router(state: AppState) -> Router {
         })
         .on_response(DefaultOnResponse::new().level(Level::INFO));
     Router::new()
-        .route("/graphql", get(graphql::get).post(graphql::post))
+        .route(
+            "/graphql",
+            get(graphql::get)
+                .post(graphql::post)
+                .layer(axum::middleware::map_response(no_store)),
+        )
         .route("/graphql/ws", get(ws::upgrade))
         .route("/attachments/{id}", get(attachments::download))
         .route("/account/setup", get(pages::setup))
@@ -60,6 +65,15 @@ pub fn router(state: AppState) -> Router {
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID))
                 .layer(CatchPanicLayer::custom(panic_response)),
         )
+}
+
+/// GraphQL answers are personal and current: no cache keeps them.
+async fn no_store(mut response: axum::response::Response) -> axum::response::Response {
+    response.headers_mut().insert(
+        http::header::CACHE_CONTROL,
+        http::HeaderValue::from_static("no-store"),
+    );
+    response
 }
 
 /// A handler panicked: log it with an error id and answer 500 with only that id.

@@ -2,9 +2,12 @@
 
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use http::StatusCode;
 use http::header::CONTENT_TYPE;
+use http::{HeaderMap, StatusCode};
+use sha2::{Digest, Sha256};
 
+use super::graphql::bearer_token;
+use crate::config::Profile;
 use crate::http::state::AppState;
 
 /// `GET /healthz`: the process is alive.
@@ -37,8 +40,19 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
     }
 }
 
-/// `GET /metrics`: Prometheus text exposition.
-pub async fn metrics(State(state): State<AppState>) -> Response {
+/// `GET /metrics`: Prometheus text exposition, for the bearer of `http.metrics_token` (open
+/// in development without one, off in production).
+pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let settings = state.settings();
+    let allowed = match &settings.http.metrics_token {
+        // Digests are compared, so the time taken says nothing about the token.
+        Some(token) => bearer_token(&headers)
+            .is_some_and(|given| Sha256::digest(given) == Sha256::digest(token.expose())),
+        None => settings.profile != Profile::Production,
+    };
+    if !allowed {
+        return StatusCode::NOT_FOUND.into_response();
+    }
     let body = state.metrics().render(&state.deps().db);
     (
         [(

@@ -57,6 +57,38 @@ fn bad_configuration_is_refused_with_exit_code_2() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("max_page_size"));
 }
 
+#[tokio::test]
+async fn the_demo_data_set_is_refused_under_the_production_profile() {
+    let portal = Portal::new(Backend::Sqlite).await.unwrap();
+    for args in [&["serve", "--demo"][..], &["demo"][..]] {
+        let output = portal
+            .command()
+            .env("PORTAL_PROFILE", "production")
+            .env(
+                "PORTAL_AUTH__SECRET_KEY",
+                "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+            )
+            .env("PORTAL_MAIL__SMTP__HOST", "smtp.example.com")
+            .env("PORTAL_MAIL__SMTP__PORT", "587")
+            .env("PORTAL_MAIL__SMTP__TLS", "starttls")
+            .env("PORTAL_MAIL__SMTP__TIMEOUT_SECS", "10")
+            .args(args)
+            .output()
+            .await
+            .unwrap();
+        assert!(!output.status.success(), "{args:?} succeeded");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("refused under the production profile"),
+            "{args:?}: {stderr}"
+        );
+        assert!(
+            !portal.data_dir.path().join("portal.db").exists(),
+            "{args:?} opened the database"
+        );
+    }
+}
+
 macro_rules! on_both {
     ($($name:ident($backend:ident) $body:block)*) => {$(
         mod $name {

@@ -36,6 +36,34 @@ on_both_databases! {
         assert!(text.contains("portal_db_pool_connections{"), "{text}");
     }
 
+    async fn metrics_need_the_configured_token(app) with |s: &mut portal_tests::Settings| {
+        s.http.metrics_token = Some(portal_api::config::Secret::new("scrape-me-0123456789"));
+    }; {
+        assert_eq!(app.get("/metrics").await.status(), 404);
+        assert_eq!(app.get_as(Some("wrong-token"), "/metrics").await.status(), 404);
+        let scraped = app.get_as(Some("scrape-me-0123456789"), "/metrics").await;
+        assert_eq!(scraped.status(), 200);
+        assert!(scraped.text().await.unwrap().contains("portal_db_pool_connections{"));
+    }
+
+    async fn production_keeps_metrics_off_without_a_token(app) with |s: &mut portal_tests::Settings| {
+        s.profile = portal_api::config::Profile::Production;
+    }; {
+        assert_eq!(app.get("/metrics").await.status(), 404);
+        assert_eq!(app.get("/healthz").await.status(), 200);
+    }
+
+    async fn graphql_answers_are_never_cached(app) {
+        let answer = app.post_raw(&[("content-type", "application/json")], r#"{"query":"{ __typename }"}"#).await;
+        assert_eq!(answer.status(), 200);
+        assert_eq!(answer.headers()["cache-control"], "no-store");
+        let refused = app.post_raw(&[("content-type", "application/json")], "{").await;
+        assert_eq!(refused.status(), 400);
+        assert_eq!(refused.headers()["cache-control"], "no-store");
+        let get = app.get_raw("query=%7B__typename%7D", &[]).await;
+        assert_eq!(get.headers()["cache-control"], "no-store");
+    }
+
     async fn every_response_carries_a_request_id_and_keeps_the_callers(app) {
         let generated = app.get("/healthz").await;
         let id = generated.headers()["x-request-id"].to_str().unwrap().to_owned();
