@@ -54,11 +54,17 @@ impl Membership {
 #[derive(Debug, Clone, Copy)]
 pub struct PlatformOperator {
     account_id: AccountId,
+    contact_id: ContactId,
 }
 
 impl PlatformOperator {
     pub fn account_id(&self) -> AccountId {
         self.account_id
+    }
+
+    /// The operator's own contact, re-checked inside the transactions that need it.
+    pub fn contact_id(&self) -> ContactId {
+        self.contact_id
     }
 
     /// The operator's capability for the `portal` command line, which runs with access to the
@@ -70,6 +76,7 @@ impl PlatformOperator {
         let found = crate::contacts::repo::first_platform_operator(deps.db.reader()).await?;
         Ok(found.map(|c| Self {
             account_id: AccountId::from_uuid(c.account_id),
+            contact_id: ContactId::from_uuid(c.id),
         }))
     }
 }
@@ -79,12 +86,26 @@ impl PlatformOperator {
 #[derive(Debug, Clone, Copy)]
 pub struct ContactDirectory {
     company_id: CompanyId,
+    contact_id: ContactId,
     account_id: AccountId,
+    security_admin: bool,
 }
 
 impl ContactDirectory {
     pub fn company_id(&self) -> CompanyId {
         self.company_id
+    }
+
+    /// The holder's own contact, re-checked inside the transactions that need it.
+    pub fn contact_id(&self) -> ContactId {
+        self.contact_id
+    }
+
+    /// Whether the holder acts as a Security Administrator (in a two-factor session), who may
+    /// edit every contact; a Support Administrator edits neither another contact's e-mail nor
+    /// a Security Administrator.
+    pub fn security_admin(&self) -> bool {
+        self.security_admin
     }
 
     /// The directory of `company` itself: `FORBIDDEN` for any other company.
@@ -136,7 +157,9 @@ impl SecurityAdministrator {
     pub fn directory(&self) -> ContactDirectory {
         ContactDirectory {
             company_id: self.company_id,
+            contact_id: self.contact_id,
             account_id: self.account_id,
+            security_admin: true,
         }
     }
 }
@@ -313,6 +336,7 @@ impl Actor {
                 self.require_two_factor()?;
                 Ok(PlatformOperator {
                     account_id: principal.account_id,
+                    contact_id: m.contact_id,
                 })
             }
             _ => Err(ApiError::Forbidden),
@@ -328,9 +352,13 @@ impl Actor {
             if m.security_admin && m.support_role != Some(SupportRole::Administrator) {
                 return self.security_administrator().map(|admin| admin.directory());
             }
+            let principal = self.principal()?;
             Ok(ContactDirectory {
                 company_id: m.company_id,
-                account_id: self.principal()?.account_id,
+                contact_id: m.contact_id,
+                account_id: principal.account_id,
+                // With both roles, the Security Administrator's rights need a second factor.
+                security_admin: m.security_admin && principal.two_factor,
             })
         } else {
             Err(ApiError::Forbidden)
@@ -338,10 +366,12 @@ impl Actor {
     }
 
     /// Whether the caller may see this company at all: its own members, and provider staff
-    /// (who work on every company's requests).
+    /// (who work on every company's requests) in a session opened with a second factor, like
+    /// everything else they do.
     pub fn can_see_company(&self, company_id: CompanyId) -> bool {
         match self.membership() {
-            Ok(m) => m.company_id == company_id || m.is_provider_staff(),
+            Ok(m) if m.company_id == company_id => true,
+            Ok(m) => m.is_provider_staff() && self.require_two_factor().is_ok(),
             Err(_) => false,
         }
     }
@@ -541,5 +571,41 @@ mod tests {
         );
         assert!(agent.can_see_company(other));
         assert!(!Actor::Anonymous.can_see_company(own));
+        let Actor::Person(mut without) = agent else {
+            unreachable!()
+        };
+        without.two_factor = false;
+        let without = Actor::Person(without);
+        assert!(
+            !without.can_see_company(other),
+            "staff need a second factor"
+        );
+    }
+
+    #[test]
+    fn a_support_administrator_directory_lacks_security_administrator_rights() {
+        let support = person(
+            CompanyKind::Customer,
+            Some(SupportRole::Administrator),
+            false,
+            None,
+        );
+        assert!(!support.contact_directory().unwrap().security_admin());
+        let both = person(
+            CompanyKind::Customer,
+            Some(SupportRole::Administrator),
+            true,
+            None,
+        );
+        assert!(both.contact_directory().unwrap().security_admin());
+        let Actor::Person(mut without) = both else {
+            unreachable!()
+        };
+        without.two_factor = false;
+        let directory = Actor::Person(without).contact_directory().unwrap();
+        assert!(
+            !directory.security_admin(),
+            "a second factor is needed for those rights"
+        );
     }
 }

@@ -6,6 +6,7 @@ use super::repo;
 use super::settings::CompanySettings;
 use crate::audit::{self, AuditAction, AuditEntry, Target};
 use crate::auth::{PlatformOperator, SecurityAdministrator};
+use crate::contacts;
 use crate::deps::Deps;
 use crate::domain::IdempotencyKey;
 use crate::domain::{CompanyName, Language};
@@ -44,6 +45,7 @@ pub async fn create(
     }
     let now = deps.clock.now();
     let txn = deps.db.begin_write().await?;
+    contacts::rights::operator(&txn, operator).await?;
     let created = insert_in(&txn, account_id, &input, now).await?;
     if let Some(key) = key {
         let recorded =
@@ -131,6 +133,7 @@ pub async fn set_security_policy(
     let company = repo::lock(&txn, admin.company_id())
         .await?
         .ok_or(ApiError::NotFound { what: "company" })?;
+    contacts::rights::security_admin(&txn, admin).await?;
     if company.require_two_factor == require_two_factor {
         return Ok(company);
     }

@@ -8,7 +8,7 @@ use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr};
 
 use super::journal::{contact_entry, mail_contact};
 use super::repo::{self, NewContact};
-use super::{Contact, taken_email};
+use super::{Contact, rights, taken_email};
 use crate::accounts::credentials;
 use crate::accounts::repo::{self as accounts, NewAccount};
 use crate::audit::{self, AuditAction};
@@ -47,6 +47,7 @@ pub async fn add(
     let company = companies::repo::lock(&txn, directory.company_id())
         .await?
         .ok_or(ApiError::NotFound { what: "company" })?;
+    rights::directory(&txn, directory).await?;
     let created = add_in(&txn, deps, now, &company, person, Grant::Nothing).await?;
     let action = AuditAction::ContactAdded;
     journal_and_commit(txn, deps, now, action, directory.account_id(), created).await
@@ -66,6 +67,7 @@ pub async fn add_first_security_administrator(
         .await?
         .filter(|c| c.kind == CompanyKind::Customer)
         .ok_or(ApiError::NotFound { what: "company" })?;
+    rights::operator(&txn, operator).await?;
     if repo::active_security_admins(&txn, company_id).await? > 0 {
         return Err(ApiError::Conflict {
             field: Some("companyId".into()),
@@ -101,6 +103,7 @@ pub async fn add_support_staff(
     let provider = companies::repo::lock(&txn, CompanyId::from_uuid(provider.id))
         .await?
         .ok_or(ApiError::NotFound { what: "company" })?;
+    rights::operator(&txn, operator).await?;
     let created = add_in(&txn, deps, now, &provider, person, Grant::Staff(role)).await?;
     let action = AuditAction::SupportStaffCreated;
     journal_and_commit(txn, deps, now, action, operator.account_id(), created).await
@@ -116,6 +119,7 @@ pub async fn create_company_with_security_administrator(
 ) -> ApiResult<(Company, Contact)> {
     let now = deps.clock.now();
     let txn = deps.db.begin_write().await?;
+    rights::operator(&txn, operator).await?;
     let company = companies::insert_in(&txn, operator.account_id(), &new, now).await?;
     let grant = Grant::SecurityAdministrator;
     let created = add_in(&txn, deps, now, &company, person, grant).await?;

@@ -6,8 +6,8 @@ use sea_orm::ConnectionTrait;
 
 use super::adding::unique_to_taken;
 use super::journal::contact_entry;
-use super::rules::{ContactProblem, obsolete_refusal};
-use super::{Contact, repo};
+use super::rules::{ContactProblem, edit_refusal, obsolete_refusal};
+use super::{Contact, repo, rights};
 use crate::audit::{self, AuditAction};
 use crate::auth::{ContactDirectory, SecurityAdministrator};
 use crate::companies;
@@ -87,9 +87,17 @@ pub async fn edit(
     let now = deps.clock.now();
     let txn = deps.db.begin_write().await?;
     companies::repo::lock(&txn, directory.company_id()).await?;
+    rights::directory(&txn, directory).await?;
     let before = own_contact(&txn, directory.company_id(), id).await?;
     if before.version != version {
         return Err(stale(&before));
+    }
+    let changes_email = edit
+        .email
+        .as_ref()
+        .is_some_and(|e| e.as_str() != before.email);
+    if let Some(refusal) = edit_refusal(directory, &before, changes_email) {
+        return Err(refusal);
     }
     let mut after = before.clone();
     if let Some(last) = edit.last_name {
@@ -142,6 +150,7 @@ async fn set_status(
     let now = deps.clock.now();
     let txn = deps.db.begin_write().await?;
     companies::repo::lock(&txn, admin.company_id()).await?;
+    rights::security_admin(&txn, admin).await?;
     let before = own_contact(&txn, admin.company_id(), id).await?;
     if before.status == status {
         return Ok(StatusChange::Done(before));

@@ -10,6 +10,7 @@ mod editing;
 mod journal;
 mod reads;
 pub mod repo;
+pub(crate) mod rights;
 mod roles;
 pub mod rules;
 pub mod staged_repo;

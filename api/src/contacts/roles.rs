@@ -10,7 +10,7 @@ use entity::ContactStatus;
 use super::journal::contact_entry;
 use super::rules::{self, ContactProblem, RoleSet, roles_of};
 use super::staged_repo::{self, StagedChange};
-use super::{Contact, repo};
+use super::{Contact, repo, rights};
 use crate::accounts;
 use crate::audit::{self, AuditAction, AuditEntry, Target};
 use crate::auth::SecurityAdministrator;
@@ -53,6 +53,7 @@ pub async fn stage(
     // Serialised with `apply` of the same company, so a change staged while a batch is being
     // applied is neither written with stale roles nor deleted unseen.
     companies::repo::lock(&txn, admin.company_id()).await?;
+    rights::security_admin(&txn, admin).await?;
     let contact = repo::find(&txn, contact_id)
         .await?
         .filter(|c| c.company_id == admin.company_id().uuid())
@@ -99,6 +100,7 @@ pub async fn discard(
 ) -> ApiResult<u64> {
     let txn = deps.db.begin_write().await?;
     companies::repo::lock(&txn, admin.company_id()).await?;
+    rights::security_admin(&txn, admin).await?;
     let discarded =
         staged_repo::delete_of_session(&txn, admin.session_id(), admin.company_id(), contacts)
             .await?;
@@ -133,12 +135,7 @@ pub async fn apply(
     let company = companies::repo::lock(&txn, admin.company_id())
         .await?
         .ok_or(ApiError::NotFound { what: "company" })?;
-    let still_admin = repo::find_active(&txn, admin.contact_id())
-        .await?
-        .is_some_and(|me| me.company_id == company.id && me.security_admin);
-    if !still_admin {
-        return Err(ApiError::Forbidden);
-    }
+    rights::security_admin(&txn, admin).await?;
     let staged = staged_repo::of_session(&txn, admin.session_id(), admin.company_id()).await?;
     if staged.is_empty() {
         return Ok(ApplyOutcome::default());

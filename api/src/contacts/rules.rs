@@ -1,5 +1,5 @@
 //! The rules of roles and statuses (SPEC §3), pure: what a contact's roles can be, which staged
-//! changes a batch can apply, and when a contact can be marked obsolete. The services load
+//! changes a batch can apply, when a contact can be marked obsolete, and who may edit whom. The services load
 //! the facts, call these inside their transaction, and write what they allow.
 
 use std::collections::{HashMap, HashSet};
@@ -9,6 +9,8 @@ use sea_orm::ActiveEnum as _;
 use uuid::Uuid;
 
 use super::staged_repo::StagedChange;
+use crate::auth::ContactDirectory;
+use crate::error::{ApiError, InputReason};
 use crate::ids::{CompanyId, ContactId};
 
 /// A contact's customer roles: at most one support role, and optionally Security
@@ -183,6 +185,30 @@ pub fn obsolete_refusal(contact: &contact::Model) -> Option<ContactProblem> {
             roles.codes().join(", ")
         ),
         roles,
+    })
+}
+
+/// Why the holder of `directory` may not make `edit` to `target`, if they may not: a Support
+/// Administrator edits neither a Security Administrator nor another contact's e-mail address
+/// (SPEC §3); a Security Administrator edits every contact of the company.
+pub fn edit_refusal(
+    directory: &ContactDirectory,
+    target: &contact::Model,
+    changes_email: bool,
+) -> Option<ApiError> {
+    if directory.security_admin() {
+        return None;
+    }
+    if target.security_admin {
+        return Some(ApiError::Forbidden);
+    }
+    let own = target.id == directory.contact_id().uuid();
+    (changes_email && !own).then(|| {
+        ApiError::bad_input(
+            "email",
+            InputReason::NotEditable,
+            "Only a Security Administrator changes another contact's e-mail address",
+        )
     })
 }
 

@@ -265,6 +265,81 @@ on_both_databases! {
         assert_eq!(me(&app, &alice).await["contact"]["securityAdministrator"], false);
     }
 
+    async fn a_support_administrator_edits_neither_another_contacts_email_nor_a_security_administrator(app) {
+        let company = app.customer_company("Acme").await;
+        let support = app.person(Role::SupportAdministrator, company.id).await;
+        let security = app.person(Role::SecurityAdministrator, company.id).await;
+        let alice = app.person(Role::Restricted, company.id).await;
+        let update = |id: Uuid, changes: Value| {
+            let mut input = json!({ "id": ct(id), "version": 1 });
+            input.as_object_mut().unwrap().extend(changes.as_object().unwrap().clone());
+            json!({ "i": input })
+        };
+        let renamed = app.graphql_as(Some(&support.token), UPDATE, update(alice.contact_id, json!({ "lastName": "Renamed" }))).await;
+        assert_eq!(renamed.ok()["updateContact"]["contact"]["lastName"], "Renamed");
+        let email = app.graphql_as(Some(&support.token), UPDATE, update(alice.contact_id, json!({ "version": 2, "email": "other@acme.example" }))).await;
+        assert_eq!(email.ok()["updateContact"]["problems"], json!([{ "field": "email", "reason": "NOT_EDITABLE" }]));
+        let own = app.graphql_as(Some(&support.token), UPDATE, update(support.contact_id, json!({ "email": "support.new@acme.example" }))).await;
+        assert_eq!(own.ok()["updateContact"]["problems"], json!([]), "their own address is theirs to change");
+        let admin = app.graphql_as(Some(&support.token), UPDATE, update(security.contact_id, json!({ "lastName": "Hijacked" }))).await;
+        assert_eq!(admin.codes(), ["FORBIDDEN"]);
+        let by_security = app.graphql_as(Some(&security.token), UPDATE, update(alice.contact_id, json!({ "version": 2, "email": "alice.new@acme.example" }))).await;
+        assert_eq!(by_security.ok()["updateContact"]["problems"], json!([]));
+    }
+
+    async fn administrative_changes_check_the_callers_right_inside_their_transaction(app) {
+        let company = app.customer_company("Acme").await;
+        let admin = app.person(Role::SecurityAdministrator, company.id).await;
+        app.person(Role::SecurityAdministrator, company.id).await;
+        let db = &app.state.deps().db;
+        // Hold the company (the writer on SQLite, its row lock on PostgreSQL) while the
+        // administrator's request, already past its capability check, waits; then demote them.
+        let blocker = db.begin_write().await.unwrap();
+        if app.backend == portal_tests::Backend::Postgres {
+            blocker.execute_unprepared(&format!("SELECT id FROM companies WHERE id = '{}' FOR UPDATE", company.id)).await.unwrap();
+        }
+        let policy = app.graphql_as(
+            Some(&admin.token),
+            "mutation { setCompanySecurityPolicy(input: { requireTwoFactor: true }) { company { requireTwoFactor } } }",
+            json!({}),
+        );
+        let demote = async move {
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            let backend = blocker.get_database_backend();
+            let sql = portal_api::sql::placeholders(backend, "UPDATE contacts SET security_admin = ? WHERE id = ?");
+            let values: [sea_orm::Value; 2] = [false.into(), admin.contact_id.into()];
+            let demoted = blocker.execute_raw(sea_orm::Statement::from_sql_and_values(backend, sql, values)).await.unwrap();
+            assert_eq!(demoted.rows_affected(), 1);
+            blocker.commit().await.unwrap();
+        };
+        let (answer, ()) = tokio::join!(policy, demote);
+        assert_eq!(answer.codes(), ["FORBIDDEN"], "{:#}", answer.body);
+        let company_now = app.graphql_as(
+            Some(&app.person(Role::SecurityAdministrator, company.id).await.token),
+            "{ viewer { company { requireTwoFactor } } }",
+            json!({}),
+        ).await;
+        assert_eq!(company_now.ok()["viewer"]["company"]["requireTwoFactor"], false, "nothing written");
+    }
+
+    async fn provider_staff_without_a_second_factor_read_no_company(app) {
+        let company = app.customer_company("Acme").await;
+        let agent = app.person(Role::Agent, Uuid::nil()).await;
+        let node = "query($id: ID!) { node(id: $id) { id } }";
+        let with = app.graphql_as(Some(&agent.token), node, json!({ "id": co(company.id) })).await;
+        assert_eq!(with.ok()["node"]["id"], co(company.id));
+        let deps = app.state.deps();
+        let session = portal_api::auth::sessions::open(deps.db.writer(), &deps.sessions, deps.clock.now(),
+            portal_api::auth::sessions::NewSession {
+                account_id: portal_api::ids::AccountId::from_uuid(agent.account_id),
+                contact_id: Some(portal_api::ids::ContactId::from_uuid(agent.contact_id)),
+                security_admin: false,
+                two_factor: false,
+            }).await.unwrap();
+        let without = app.graphql_as(Some(session.expose()), node, json!({ "id": co(company.id) })).await;
+        assert_eq!(without.ok()["node"], Value::Null);
+    }
+
     async fn a_company_requiring_two_factor_leads_contacts_to_enrol_first(app) {
         let company = app.customer_company("Acme").await;
         let admin = app.person(Role::SecurityAdministrator, company.id).await;
