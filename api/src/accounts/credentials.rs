@@ -12,9 +12,9 @@ use super::repo;
 use crate::audit::{self, AuditAction, AuditEntry};
 use crate::auth::limits::RESETS_PER_HOUR;
 use crate::auth::login::{Client, check_totp};
-use crate::auth::sessions::{self, SessionToken};
+use crate::auth::sessions::{self, NewSession, SessionToken};
 use crate::auth::totp::{self, Enrollment};
-use crate::auth::{Principal, links, password_policy, throttle};
+use crate::auth::{Principal, challenges, links, password_policy, throttle};
 use crate::clock::seconds;
 use crate::deps::Deps;
 use crate::domain::Language;
@@ -150,6 +150,7 @@ async fn set_password_with_link(
     }
     repo::write_password(&txn, &account, hash, true, now).await?;
     sessions::revoke_all(&txn, account_id, None, now).await?;
+    challenges::void_for_account(&txn, account_id, now).await?;
     let action = match purpose {
         TokenPurpose::Setup => AuditAction::AccountActivated,
         TokenPurpose::Reset => AuditAction::PasswordReset,
@@ -244,22 +245,76 @@ async fn check_current_password(
     }
 }
 
-/// Changes the caller's password; every other session ends and a notice is mailed.
+/// What proves the caller is the account's owner, not just someone holding its session: the
+/// current password, and a current code when the account has a second factor.
+#[derive(Debug, Clone)]
+pub struct Reauthentication {
+    pub password: String,
+    /// Required when the account has a second factor.
+    pub code: Option<String>,
+}
+
+/// Checks the password (counted like a login) and that a code is given where the account has a
+/// second factor; the code is checked by [`Reauthenticated::transaction`], which opens the
+/// write transaction the change is made in (so the code's step is used only by a change made).
+async fn reauthenticate(
+    deps: &Deps,
+    account: &account::Model,
+    proof: Reauthentication,
+    password_field: &str,
+) -> ApiResult<Reauthenticated> {
+    check_current_password(deps, account, proof.password, password_field).await?;
+    if !factors::is_enabled(deps.db.reader(), id_of(account)).await? {
+        return Ok(Reauthenticated { code: None });
+    }
+    match proof.code.filter(|c| !c.trim().is_empty()) {
+        Some(code) => Ok(Reauthenticated { code: Some(code) }),
+        None => Err(ApiError::bad_input(
+            "code",
+            InputReason::Required,
+            "Give the current code of your authenticator app",
+        )),
+    }
+}
+
+/// A password checked, and the code still to check where the account has a second factor.
+struct Reauthenticated {
+    code: Option<String>,
+}
+
+impl Reauthenticated {
+    async fn transaction(
+        self,
+        deps: &Deps,
+        client: Client,
+        account_id: AccountId,
+    ) -> ApiResult<DatabaseTransaction> {
+        match self.code {
+            Some(code) => check_code(deps, client, account_id, &code, true).await,
+            None => Ok(deps.db.begin_write().await?),
+        }
+    }
+}
+
+/// Changes the caller's password, proven by the current one (and a code where the account has
+/// a second factor); every other session and pending login challenge ends and a notice is
+/// mailed.
 pub async fn change_password(
     deps: &Deps,
     client: Client,
     principal: &Principal,
-    current: String,
+    proof: Reauthentication,
     new: String,
 ) -> ApiResult<()> {
     let account = load(deps, principal.account_id).await?;
-    check_current_password(deps, &account, current, "currentPassword").await?;
+    let proven = reauthenticate(deps, &account, proof, "currentPassword").await?;
     check_policy(&account, &new, "newPassword")?;
     let hash = deps.passwords.hash(new).await?;
+    let txn = proven.transaction(deps, client, id_of(&account)).await?;
     let now = deps.clock.now();
-    let txn = deps.db.begin_write().await?;
     repo::write_password(&txn, &account, hash, false, now).await?;
     sessions::revoke_all(&txn, id_of(&account), Some(principal.session_id), now).await?;
+    challenges::void_for_account(&txn, id_of(&account), now).await?;
     let action = AuditAction::PasswordChanged;
     audit::record(
         &txn,
@@ -272,9 +327,16 @@ pub async fn change_password(
     Ok(())
 }
 
-/// Starts TOTP enrolment: a new secret, waiting for its first code.
-pub async fn begin_totp(deps: &Deps, principal: &Principal) -> ApiResult<Enrollment> {
+/// Starts TOTP enrolment, proven by the current password: a new secret, waiting for its first
+/// code. (Without the password, anyone holding a session could enrol their own authenticator
+/// and lock the owner out.)
+pub async fn begin_totp(
+    deps: &Deps,
+    principal: &Principal,
+    password: String,
+) -> ApiResult<Enrollment> {
     let account = load(deps, principal.account_id).await?;
+    check_current_password(deps, &account, password, "currentPassword").await?;
     let now = deps.clock.now();
     let secret = totp::generate_secret();
     let sealed = deps
@@ -347,21 +409,37 @@ async fn check_code(
     Ok(txn)
 }
 
-/// Confirms enrolment with a first valid code: the second factor is on, the recovery codes are
-/// returned (once), other sessions end and this one counts as opened with two factors.
+/// What confirming the second factor gives: the recovery codes (shown once) and the token of
+/// the session that replaces the caller's.
+#[derive(Debug)]
+pub struct Confirmed {
+    pub recovery_codes: Vec<String>,
+    pub session: SessionToken,
+}
+
+/// Confirms enrolment with a first valid code: the second factor is on and the recovery codes
+/// are returned (once). Every session of the account ends, the caller's included, and a new
+/// session opened with two factors replaces it (a new token: one known before is worth nothing).
 pub async fn confirm_totp(
     deps: &Deps,
     client: Client,
     principal: &Principal,
     code: &str,
-) -> ApiResult<Vec<String>> {
+) -> ApiResult<Confirmed> {
     let account = load(deps, principal.account_id).await?;
     let account_id = id_of(&account);
     let txn = check_code(deps, client, account_id, code, false).await?;
     let now = deps.clock.now();
     let codes = replace_recovery_codes(&txn, account_id, now).await?;
-    sessions::revoke_all(&txn, account_id, Some(principal.session_id), now).await?;
-    sessions::set_two_factor(&txn, principal.session_id, true).await?;
+    sessions::revoke_all(&txn, account_id, None, now).await?;
+    let membership = principal.membership.as_ref();
+    let new = NewSession {
+        account_id,
+        contact_id: membership.map(|m| m.contact_id),
+        security_admin: membership.is_some_and(|m| m.security_admin),
+        two_factor: true,
+    };
+    let session = sessions::open(&txn, &deps.sessions, now, new).await?;
     let action = AuditAction::TwoFactorEnabled;
     audit::record(
         &txn,
@@ -371,7 +449,10 @@ pub async fn confirm_totp(
     .await?;
     notify(&txn, deps, now, &account, Template::TwoFactorEnabled).await?;
     deps.commit(txn).await?;
-    Ok(codes)
+    Ok(Confirmed {
+        recovery_codes: codes,
+        session,
+    })
 }
 
 /// Turns the second factor off, with the password and a current code; other sessions end.
@@ -402,15 +483,17 @@ pub async fn disable_totp(
     Ok(())
 }
 
-/// New recovery codes for a current code; the old ones stop working.
+/// New recovery codes, proven by the password and a current code; the old ones stop working.
 pub async fn regenerate_recovery_codes(
     deps: &Deps,
     client: Client,
     principal: &Principal,
+    password: String,
     code: &str,
 ) -> ApiResult<Vec<String>> {
     let account = load(deps, principal.account_id).await?;
     let account_id = id_of(&account);
+    check_current_password(deps, &account, password, "password").await?;
     let txn = check_code(deps, client, account_id, code, true).await?;
     let now = deps.clock.now();
     let codes = replace_recovery_codes(&txn, account_id, now).await?;

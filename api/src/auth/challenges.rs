@@ -48,6 +48,22 @@ pub async fn find_usable<C: ConnectionTrait>(
         .filter(|row| row.used_at.is_none() && now < row.expires_at))
 }
 
+/// Voids every unused challenge of an account (its password changed: a challenge earned with
+/// the old one must not open a session).
+pub async fn void_for_account<C: ConnectionTrait>(
+    conn: &C,
+    account_id: AccountId,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    login_challenge::Entity::update_many()
+        .col_expr(login_challenge::Column::UsedAt, Some(now).into())
+        .filter(login_challenge::Column::AccountId.eq(account_id))
+        .filter(login_challenge::Column::UsedAt.is_null())
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
 /// Uses a challenge, if it is still unused (compare and set); whether it was.
 pub async fn claim<C: ConnectionTrait>(
     conn: &C,

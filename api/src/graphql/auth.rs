@@ -9,7 +9,7 @@ use http::header::SET_COOKIE;
 
 use super::context::{TokenSource, actor, credential_check, deps, request};
 use super::types::{Contact, InputProblem, or_problem};
-use crate::accounts::credentials;
+use crate::accounts::credentials::{self, Reauthentication};
 use crate::auth::login::{self, LoginOutcome, SecondFactor};
 use crate::deps::Deps;
 use crate::error::{ApiError, ApiResult, InputReason};
@@ -93,13 +93,43 @@ pub struct LinkPasswordInput {
     pub password: String,
 }
 
-/// A new password, confirmed by the current one.
+/// A new password, confirmed by the current one (and a current code where the account has a
+/// second factor).
 #[derive(InputObject, Debug)]
 pub struct ChangePasswordInput {
     /// The password in use now.
     pub current_password: String,
+    /// The current 6-digit code of the authenticator app; required when two-factor
+    /// authentication is on.
+    pub code: Option<String>,
     /// 12 to 128 characters, not easy to guess.
     pub new_password: String,
+}
+
+/// Turning two-factor authentication on, confirmed by the password.
+#[derive(InputObject, Debug)]
+pub struct BeginTwoFactorEnrollmentInput {
+    /// The password in use now.
+    pub current_password: String,
+}
+
+/// The first code of a new authenticator app.
+#[derive(InputObject, Debug)]
+pub struct ConfirmTwoFactorInput {
+    /// The current 6-digit code of the authenticator app being enrolled.
+    pub code: String,
+    /// Where the token of the session that replaces this one goes.
+    #[graphql(default)]
+    pub delivery: SessionDelivery,
+}
+
+/// New recovery codes, confirmed by both factors.
+#[derive(InputObject, Debug)]
+pub struct RegenerateRecoveryCodesInput {
+    /// The account's password.
+    pub password: String,
+    /// The current 6-digit code of the authenticator app.
+    pub code: String,
 }
 
 /// Who forgot their password.
@@ -107,13 +137,6 @@ pub struct ChangePasswordInput {
 pub struct RequestPasswordResetInput {
     /// E-mail address or login name.
     pub address: String,
-}
-
-/// A code proving the authenticator app is at hand.
-#[derive(InputObject, Debug)]
-pub struct TwoFactorCodeInput {
-    /// The current 6-digit code of the authenticator app.
-    pub code: String,
 }
 
 /// Turning two-factor authentication off, confirmed by both factors.
@@ -150,6 +173,27 @@ pub struct TwoFactorEnrollment {
     pub otpauth_uri: String,
     /// The URI as a QR code (SVG).
     pub qr_code_svg: String,
+}
+
+/// The result of `beginTwoFactorEnrollment`.
+#[derive(SimpleObject)]
+pub struct BeginTwoFactorEnrollmentPayload {
+    /// What the authenticator app needs; `null` when the input has problems.
+    pub enrollment: Option<TwoFactorEnrollment>,
+    /// Every problem with the input, by field; empty on success.
+    pub problems: Vec<InputProblem>,
+}
+
+/// The result of `confirmTwoFactor`.
+#[derive(SimpleObject)]
+pub struct ConfirmTwoFactorPayload {
+    /// Ten single-use codes, shown this once; empty when the input has problems.
+    pub recovery_codes: Vec<String>,
+    /// The token of the new session that replaces this one (`TOKEN` delivery only; with
+    /// `COOKIE` the session cookie is replaced).
+    pub session_token: Option<String>,
+    /// Every problem with the input, by field; empty on success.
+    pub problems: Vec<InputProblem>,
 }
 
 /// New recovery codes, shown this once.
@@ -312,44 +356,63 @@ impl AuthMutation {
         let deps = deps(ctx)?;
         let principal = actor(ctx).await?.principal()?;
         let client = credential_check(ctx)?;
-        credential_payload(
-            credentials::change_password(
-                deps,
-                client,
-                principal,
-                input.current_password,
-                input.new_password,
-            )
-            .await,
-        )
+        let proof = Reauthentication {
+            password: input.current_password,
+            code: input.code,
+        };
+        let changed =
+            credentials::change_password(deps, client, principal, proof, input.new_password).await;
+        credential_payload(changed)
     }
 
-    /// Starts turning on two-factor authentication: a new secret to scan.
+    /// Starts turning on two-factor authentication, confirmed by the password: a new secret to
+    /// scan.
     async fn begin_two_factor_enrollment(
         &self,
         ctx: &Context<'_>,
-    ) -> ApiResult<TwoFactorEnrollment> {
+        input: BeginTwoFactorEnrollmentInput,
+    ) -> ApiResult<BeginTwoFactorEnrollmentPayload> {
         let deps = deps(ctx)?;
         let principal = actor(ctx).await?.principal()?;
-        let enrollment = credentials::begin_totp(deps, principal).await?;
-        Ok(TwoFactorEnrollment {
-            secret: enrollment.secret_base32,
-            otpauth_uri: enrollment.uri,
-            qr_code_svg: enrollment.qr_svg,
+        credential_check(ctx)?;
+        let begun = credentials::begin_totp(deps, principal, input.current_password).await;
+        let (enrollment, problems) = or_problem(begun)?;
+        Ok(BeginTwoFactorEnrollmentPayload {
+            enrollment: enrollment.map(|e| TwoFactorEnrollment {
+                secret: e.secret_base32,
+                otpauth_uri: e.uri,
+                qr_code_svg: e.qr_svg,
+            }),
+            problems,
         })
     }
 
     /// Turns two-factor authentication on with a first valid code; returns the recovery codes.
-    /// Other sessions end; this one counts as opened with two factors.
+    /// Every session of the account ends, this one included: a new session opened with two
+    /// factors replaces it, with a new token.
     async fn confirm_two_factor(
         &self,
         ctx: &Context<'_>,
-        input: TwoFactorCodeInput,
-    ) -> ApiResult<RecoveryCodesPayload> {
+        input: ConfirmTwoFactorInput,
+    ) -> ApiResult<ConfirmTwoFactorPayload> {
         let deps = deps(ctx)?;
         let principal = actor(ctx).await?.principal()?;
         let client = credential_check(ctx)?;
-        codes_payload(credentials::confirm_totp(deps, client, principal, &input.code).await)
+        let confirmed = credentials::confirm_totp(deps, client, principal, &input.code).await;
+        let (confirmed, problems) = or_problem(confirmed)?;
+        let Some(confirmed) = confirmed else {
+            return Ok(ConfirmTwoFactorPayload {
+                recovery_codes: Vec::new(),
+                session_token: None,
+                problems,
+            });
+        };
+        let session_token = deliver(ctx, deps, input.delivery, confirmed.session.expose());
+        Ok(ConfirmTwoFactorPayload {
+            recovery_codes: confirmed.recovery_codes,
+            session_token,
+            problems,
+        })
     }
 
     /// Turns two-factor authentication off, with the password and a current code.
@@ -366,18 +429,21 @@ impl AuthMutation {
         )
     }
 
-    /// New recovery codes for a current code; the old ones stop working.
+    /// New recovery codes, confirmed by the password and a current code; the old ones stop
+    /// working.
     async fn regenerate_recovery_codes(
         &self,
         ctx: &Context<'_>,
-        input: TwoFactorCodeInput,
+        input: RegenerateRecoveryCodesInput,
     ) -> ApiResult<RecoveryCodesPayload> {
         let deps = deps(ctx)?;
         let principal = actor(ctx).await?.principal()?;
         let client = credential_check(ctx)?;
-        codes_payload(
-            credentials::regenerate_recovery_codes(deps, client, principal, &input.code).await,
-        )
+        let password = input.password;
+        let regenerated =
+            credentials::regenerate_recovery_codes(deps, client, principal, password, &input.code)
+                .await;
+        codes_payload(regenerated)
     }
 }
 

@@ -61,16 +61,17 @@ fn code(secret: &str, at: DateTime<Utc>) -> String {
     totp.generate(at.timestamp() as u64).to_string()
 }
 
-/// Enrolls TOTP for the session's account; returns the secret and the recovery codes.
-async fn enroll(app: &TestApp, token: &str) -> (String, Vec<String>) {
+/// Enrolls TOTP for the session's account (whose password is `PASSWORD`); returns the secret,
+/// the recovery codes and the token of the session that replaces the caller's.
+async fn enroll(app: &TestApp, token: &str) -> (String, Vec<String>, String) {
     let begun = app
         .graphql_as(
             Some(token),
-            "mutation { beginTwoFactorEnrollment { secret otpauthUri qrCodeSvg } }",
-            Value::Null,
+            "mutation($i: BeginTwoFactorEnrollmentInput!) { beginTwoFactorEnrollment(input: $i) { enrollment { secret otpauthUri qrCodeSvg } problems { field reason } } }",
+            json!({ "i": { "currentPassword": PASSWORD } }),
         )
         .await;
-    let enrollment = &begun.ok()["beginTwoFactorEnrollment"];
+    let enrollment = &begun.ok()["beginTwoFactorEnrollment"]["enrollment"];
     let secret = enrollment["secret"].as_str().unwrap().to_owned();
     assert!(
         enrollment["otpauthUri"]
@@ -82,7 +83,7 @@ async fn enroll(app: &TestApp, token: &str) -> (String, Vec<String>) {
     let confirmed = app
         .graphql_as(
             Some(token),
-            "mutation($i: TwoFactorCodeInput!) { confirmTwoFactor(input: $i) { recoveryCodes problems { field reason } } }",
+            "mutation($i: ConfirmTwoFactorInput!) { confirmTwoFactor(input: $i) { recoveryCodes sessionToken problems { field reason } } }",
             json!({ "i": { "code": code(&secret, app.clock.now()) } }),
         )
         .await;
@@ -92,7 +93,11 @@ async fn enroll(app: &TestApp, token: &str) -> (String, Vec<String>) {
         .iter()
         .map(|c| c.as_str().unwrap().to_owned())
         .collect();
-    (secret, codes)
+    let session = confirmed.ok()["confirmTwoFactor"]["sessionToken"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    (secret, codes, session)
 }
 
 /// Moves the clock to the start of a fresh 30-second step, so tests can name steps exactly.
@@ -266,7 +271,7 @@ on_both_databases! {
         let other = token_of(&login(&app, &person.email, PASSWORD).await);
         align(&app);
         let t0 = app.clock.now();
-        let (secret, recovery) = enroll(&app, &first).await;
+        let (secret, recovery, first) = enroll(&app, &first).await;
         assert_eq!(recovery.len(), 10);
         assert!(recovery.iter().all(|c| c.len() == 19));
         let me = viewer(&app, &first).await;
@@ -326,7 +331,7 @@ on_both_databases! {
         let company = app.customer_company("Acme").await;
         let person = app.person_with_password(Role::Restricted, company.id, PASSWORD).await;
         align(&app);
-        let (secret, _) = enroll(&app, &person.token).await;
+        let (secret, _, _) = enroll(&app, &person.token).await;
         app.clock.advance(Duration::seconds(30));
         let mut challenges = Vec::new();
         for _ in 0..2 {
@@ -346,7 +351,7 @@ on_both_databases! {
         let company = app.customer_company("Acme").await;
         let person = app.person_with_password(Role::Restricted, company.id, PASSWORD).await;
         align(&app);
-        let (secret, _) = enroll(&app, &person.token).await;
+        let (secret, _, _) = enroll(&app, &person.token).await;
         for _ in 0..10 {
             let c = login(&app, &person.email, PASSWORD).await.ok()["login"]["challenge"].as_str().unwrap().to_owned();
             assert_eq!(complete(&app, &c, json!({ "code": "000000" })).await.codes(), ["INVALID_CREDENTIALS"]);
@@ -367,9 +372,11 @@ on_both_databases! {
         let refused = app.create_company(&password_only, "Client A", None).await;
         assert_eq!(refused.codes(), ["TWO_FACTOR_REQUIRED"]);
         align(&app);
-        enroll(&app, &password_only).await;
-        assert!(app.create_company(&password_only, "Client A", None).await.codes().is_empty(),
-            "confirming a second factor upgrades the session");
+        let (_, _, two_factor) = enroll(&app, &password_only).await;
+        assert!(app.create_company(&two_factor, "Client A", None).await.codes().is_empty(),
+            "confirming a second factor opens a session with it");
+        assert_eq!(app.create_company(&password_only, "Client A2", None).await.codes(), ["UNAUTHENTICATED"],
+            "the session the second factor was confirmed in is replaced, not upgraded");
         let company = app.customer_company("Acme").await;
         let customer = app.person(Role::Restricted, company.id).await;
         assert_eq!(app.create_company(&customer.token, "Client B", None).await.codes(), ["FORBIDDEN"],
@@ -428,6 +435,72 @@ on_both_databases! {
         token_of(&login(&app, &person.email, NEW_PASSWORD).await);
         let notice = app.smtp.wait_for(&person.email, 1).await;
         assert!(notice[0].text().contains("password"), "{}", notice[0].text());
+    }
+
+    async fn credential_changes_need_the_password_and_the_second_factor_not_just_a_session(app) {
+        let company = app.customer_company("Acme").await;
+        let person = app.person_with_password(Role::Restricted, company.id, PASSWORD).await;
+        let session = token_of(&login(&app, &person.email, PASSWORD).await);
+        // A session alone cannot enrol an authenticator (that would lock the owner out).
+        let begin = "mutation($i: BeginTwoFactorEnrollmentInput!) { beginTwoFactorEnrollment(input: $i) { enrollment { secret } problems { field reason } } }";
+        let stolen = app.graphql_as(Some(&session), begin, json!({ "i": { "currentPassword": "guessing the password" } })).await;
+        assert_eq!(stolen.ok()["beginTwoFactorEnrollment"], json!({ "enrollment": null, "problems": [{ "field": "currentPassword", "reason": "WRONG_CREDENTIAL" }] }));
+        assert_eq!(count(&app, "SELECT COUNT(*) FROM second_factors").await, 0);
+
+        align(&app);
+        let (secret, _, session) = enroll(&app, &session).await;
+        app.clock.advance(Duration::seconds(30));
+        let change = "mutation($i: ChangePasswordInput!) { changePassword(input: $i) { done problems { field reason } } }";
+        let without_code = app.graphql_as(Some(&session), change, json!({ "i": { "currentPassword": PASSWORD, "newPassword": NEW_PASSWORD } })).await;
+        assert_eq!(without_code.ok()["changePassword"]["problems"], json!([{ "field": "code", "reason": "REQUIRED" }]));
+        let wrong_code = app.graphql_as(Some(&session), change, json!({ "i": { "currentPassword": PASSWORD, "code": "000000", "newPassword": NEW_PASSWORD } })).await;
+        assert_eq!(wrong_code.ok()["changePassword"]["problems"], json!([{ "field": "code", "reason": "WRONG_CREDENTIAL" }]));
+
+        let regenerate = "mutation($i: RegenerateRecoveryCodesInput!) { regenerateRecoveryCodes(input: $i) { recoveryCodes problems { field reason } } }";
+        let code_only = app.graphql_as(Some(&session), regenerate, json!({ "i": { "password": "not the password", "code": code(&secret, app.clock.now()) } })).await;
+        assert_eq!(code_only.ok()["regenerateRecoveryCodes"]["problems"], json!([{ "field": "password", "reason": "WRONG_CREDENTIAL" }]));
+
+        let done = app.graphql_as(Some(&session), change, json!({ "i": { "currentPassword": PASSWORD, "code": code(&secret, app.clock.now()), "newPassword": NEW_PASSWORD } })).await;
+        assert_eq!(done.ok()["changePassword"]["done"], true, "{:#}", done.body);
+    }
+
+    async fn confirming_the_second_factor_replaces_the_session_token(app) {
+        let company = app.customer_company("Acme").await;
+        let person = app.person_with_password(Role::Restricted, company.id, PASSWORD).await;
+        let before = token_of(&login(&app, &person.email, PASSWORD).await);
+        align(&app);
+        let (_, _, after) = enroll(&app, &before).await;
+        assert_ne!(before, after);
+        assert_eq!(viewer(&app, &before).await, Value::Null, "the old token opens nothing");
+        assert_eq!(viewer(&app, &after).await["twoFactor"], true);
+    }
+
+    async fn a_password_change_or_reset_voids_pending_login_challenges(app)
+        with |s: &mut portal_tests::Settings| s.auth.address_limit_per_minute = 10_000; {
+        let company = app.customer_company("Acme").await;
+        let person = app.person_with_password(Role::Restricted, company.id, PASSWORD).await;
+        align(&app);
+        let (secret, _, session) = enroll(&app, &person.token).await;
+        // Someone who learnt the password waits at the second step.
+        let challenge = login(&app, &person.email, PASSWORD).await.ok()["login"]["challenge"].as_str().unwrap().to_owned();
+        app.clock.advance(Duration::seconds(30));
+        let change = "mutation($i: ChangePasswordInput!) { changePassword(input: $i) { done } }";
+        let changed = app.graphql_as(Some(&session), change, json!({ "i": { "currentPassword": PASSWORD, "code": code(&secret, app.clock.now()), "newPassword": NEW_PASSWORD } })).await;
+        assert_eq!(changed.ok()["changePassword"]["done"], true, "{:#}", changed.body);
+        app.clock.advance(Duration::seconds(30));
+        assert_eq!(complete(&app, &challenge, json!({ "code": code(&secret, app.clock.now()) })).await.codes(), ["INVALID_CREDENTIALS"]);
+
+        // The same after a reset through a link.
+        let challenge = login(&app, &person.email, NEW_PASSWORD).await.ok()["login"]["challenge"].as_str().unwrap().to_owned();
+        let reset = "mutation($i: RequestPasswordResetInput!) { requestPasswordReset(input: $i) { accepted } }";
+        app.graphql_as(None, reset, json!({ "i": { "address": person.email } })).await;
+        let mails = app.smtp.wait_for(&person.email, 3).await;
+        let token = mails[2].link_token("http").expect("a reset link");
+        let set = "mutation($i: LinkPasswordInput!) { resetPassword(input: $i) { done } }";
+        let done = app.graphql_as(None, set, json!({ "i": { "token": token, "password": "a brand new passphrase here" } })).await;
+        assert_eq!(done.ok()["resetPassword"]["done"], true, "{:#}", done.body);
+        app.clock.advance(Duration::seconds(30));
+        assert_eq!(complete(&app, &challenge, json!({ "code": code(&secret, app.clock.now()) })).await.codes(), ["INVALID_CREDENTIALS"]);
     }
 
     async fn the_session_cookie_is_http_only_and_plain_forms_cannot_mutate(app) {
@@ -507,7 +580,7 @@ on_both_databases! {
         let company = app.customer_company("Acme").await;
         let person = app.person_with_password(Role::Restricted, company.id, PASSWORD).await;
         align(&app);
-        let (secret, _) = enroll(&app, &person.token).await;
+        let (secret, _, _) = enroll(&app, &person.token).await;
         app.smtp.wait_for(&person.email, 1).await; // the 2FA notice
         let reset = "mutation($i: RequestPasswordResetInput!) { requestPasswordReset(input: $i) { accepted } }";
         let known = app.graphql_as(None, reset, json!({ "i": { "address": person.email } })).await;

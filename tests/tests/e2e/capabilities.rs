@@ -470,7 +470,11 @@ fn rows() -> Vec<Row> {
         Row {
             root: Mutation,
             field: "beginTwoFactorEnrollment",
-            document: |_, _| plain("mutation { beginTwoFactorEnrollment { secret } }"),
+            document: |_, _| {
+                plain(
+                    "mutation { beginTwoFactorEnrollment(input: { currentPassword: \"wrong password here\" }) { problems { reason } } }",
+                )
+            },
             own: signed_in,
             other: None,
         },
@@ -501,7 +505,7 @@ fn rows() -> Vec<Row> {
             field: "regenerateRecoveryCodes",
             document: |_, _| {
                 plain(
-                    "mutation { regenerateRecoveryCodes(input: { code: \"000000\" }) { problems { reason } } }",
+                    "mutation { regenerateRecoveryCodes(input: { password: \"wrong password here\", code: \"000000\" }) { problems { reason } } }",
                 )
             },
             own: signed_in,

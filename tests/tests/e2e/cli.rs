@@ -172,16 +172,18 @@ on_both! {
         let create = r#"mutation { createCompany(input: {name: "First Customer"}) { company { humanId } } }"#;
         let refused = graphql(url, &session, create).await;
         assert_eq!(refused["errors"][0]["extensions"]["code"], "TWO_FACTOR_REQUIRED", "{refused}");
-        let enrollment = graphql(url, &session, "mutation { beginTwoFactorEnrollment { secret } }").await;
-        let secret = enrollment["data"]["beginTwoFactorEnrollment"]["secret"].as_str().unwrap().to_owned();
+        let enrollment = graphql(url, &session, &format!(
+            r#"mutation {{ beginTwoFactorEnrollment(input: {{currentPassword: "{password}"}}) {{ enrollment {{ secret }} }} }}"#)).await;
+        let secret = enrollment["data"]["beginTwoFactorEnrollment"]["enrollment"]["secret"].as_str().unwrap().to_owned();
         let totp = totp_rs::Builder::new()
             .with_secret(totp_rs::Secret::try_from_base32(&secret).unwrap())
             .build()
             .unwrap();
         let code = totp.generate(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs());
         let confirmed = graphql(url, &session, &format!(
-            r#"mutation {{ confirmTwoFactor(input: {{code: "{code}"}}) {{ recoveryCodes }} }}"#)).await;
+            r#"mutation {{ confirmTwoFactor(input: {{code: "{code}"}}) {{ recoveryCodes sessionToken }} }}"#)).await;
         assert_eq!(confirmed["data"]["confirmTwoFactor"]["recoveryCodes"].as_array().map(Vec::len), Some(10), "{confirmed}");
+        let session = confirmed["data"]["confirmTwoFactor"]["sessionToken"].as_str().unwrap().to_owned();
         let created = graphql(url, &session, create).await;
         assert_eq!(created["data"]["createCompany"]["company"]["humanId"], "ACC-000003", "{created}");
         server.terminate();
