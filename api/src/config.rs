@@ -211,6 +211,9 @@ pub struct MailSettings {
     pub poll_interval_ms: u64,
     /// Delivery attempts before a mail is marked failed.
     pub max_attempts: u32,
+    /// Sent and failed mails are deleted from the outbox this many days after they were
+    /// written.
+    pub retention_days: u32,
 }
 
 /// Transport security of the SMTP connection.
@@ -300,6 +303,7 @@ impl Default for Settings {
                 smtp: None,
                 poll_interval_ms: 2_000,
                 max_attempts: 12,
+                retention_days: 30,
             },
             requests: RequestSettings {
                 job_interval_secs: 60,

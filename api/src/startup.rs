@@ -143,6 +143,12 @@ async fn maintenance(deps: Deps, stop: CancellationToken) {
         {
             tracing::warn!(%err, "cannot drop the staged role changes of ended sessions");
         }
+        let retention = chrono::Duration::days(i64::from(deps.settings.mail.retention_days));
+        match mail::purge(deps.db.writer(), now - retention).await {
+            Ok(0) => {}
+            Ok(deleted) => tracing::info!(deleted, "deleted sent mails past their retention"),
+            Err(err) => tracing::warn!(%err, "cannot purge sent mails"),
+        }
         match crate::requests::attachments::sweep_orphans(&deps, now).await {
             Ok(0) => {}
             Ok(deleted) => tracing::info!(deleted, "deleted uploaded files no attachment names"),

@@ -42,6 +42,9 @@ pub struct Model {
     pub last_error: Option<String>,
     pub created_at: DateTimeUtc,
     pub sent_at: Option<DateTimeUtc>,
+    /// A single-use link (welcome, reset) sealed with the secret key: the bodies hold a
+    /// placeholder the worker replaces when it sends the mail, then the bodies are blanked.
+    pub sealed_link: Option<Vec<u8>>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

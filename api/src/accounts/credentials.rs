@@ -57,6 +57,27 @@ async fn notify<C: ConnectionTrait>(
     Ok(())
 }
 
+/// Writes a mail holding a single-use link, kept sealed in the outbox until it is sent.
+async fn notify_with_link<C: ConnectionTrait>(
+    conn: &C,
+    deps: &Deps,
+    now: DateTime<Utc>,
+    account: &account::Model,
+    template: Template<'_>,
+    link: &str,
+) -> Result<(), DbErr> {
+    let mail = OutgoingMail {
+        template,
+        account_id: Some(account.id),
+        to_address: &account.email,
+        to_name: &account.display_name,
+        language: Language::from_code(&account.language),
+    };
+    let public_url = &deps.settings.http.public_url;
+    mail::enqueue_with_link(conn, now, public_url, &deps.secrets, mail, link).await?;
+    Ok(())
+}
+
 /// Issues a set-up link for a pending account and writes the welcome mail, in the caller's
 /// transaction. Returns the link (the CLI shows it; everyone else gets it by mail only).
 pub async fn send_setup_link<C: ConnectionTrait>(
@@ -69,8 +90,11 @@ pub async fn send_setup_link<C: ConnectionTrait>(
     let token = links::issue(conn, id_of(account), TokenPurpose::Setup, now, valid_for).await?;
     let url = link(deps, "/account/setup", &token);
     let hours = deps.settings.auth.setup_link_secs.div_ceil(3600);
-    let template = Template::Welcome { link: &url, hours };
-    notify(conn, deps, now, account, template).await?;
+    let template = Template::Welcome {
+        link: mail::LINK_PLACEHOLDER,
+        hours,
+    };
+    notify_with_link(conn, deps, now, account, template, &url).await?;
     Ok(url)
 }
 
@@ -199,10 +223,10 @@ pub async fn request_reset(deps: &Deps, client: Client, address: &str) -> ApiRes
     let url = link(deps, "/account/reset", &token);
     let minutes = deps.settings.auth.reset_link_secs.div_ceil(60);
     let template = Template::PasswordReset {
-        link: &url,
+        link: mail::LINK_PLACEHOLDER,
         minutes,
     };
-    notify(&txn, deps, now, &account, template).await?;
+    notify_with_link(&txn, deps, now, &account, template, &url).await?;
     let action = AuditAction::PasswordResetRequested;
     audit::record(
         &txn,

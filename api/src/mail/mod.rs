@@ -18,6 +18,7 @@ use tokio::sync::Notify;
 use uuid::Uuid;
 
 pub use self::templates::{Rendered, RequestNotice, Template};
+use crate::auth::secrets::SecretBox;
 use crate::domain::Language;
 use crate::ids::new_uuid;
 
@@ -68,6 +69,47 @@ pub fn message_id_host(public_url: &str) -> String {
     }
 }
 
+/// Where a template puts a sealed link: the worker replaces it when it sends the mail.
+pub const LINK_PLACEHOLDER: &str = "https://sealed-link.invalid/";
+
+/// What the stored bodies of a sent mail that held a single-use link become.
+pub const BLANKED: &str = "(removed once sent: it held a single-use link)";
+
+/// Writes a mail whose template holds a single-use link (a welcome or reset link) into the
+/// outbox, inside the caller's transaction: the template is given [`LINK_PLACEHOLDER`], and
+/// `link` is kept sealed with the secret key until the worker sends the mail, so the database
+/// (or a backup of it) never holds a usable link.
+pub async fn enqueue_with_link<C: ConnectionTrait>(
+    conn: &C,
+    now: DateTime<Utc>,
+    public_url: &str,
+    secrets: &SecretBox,
+    mail: OutgoingMail<'_>,
+    link: &str,
+) -> Result<String, DbErr> {
+    let id = new_uuid();
+    let (message_id, mut row) = outbox_row(id, now, public_url, mail);
+    let sealed = secrets
+        .seal(id, link.as_bytes())
+        .map_err(|err| DbErr::Custom(format!("cannot seal a mail link: {err}")))?;
+    row.sealed_link = Set(Some(sealed));
+    mail_outbox::Entity::insert(row)
+        .exec_without_returning(conn)
+        .await?;
+    Ok(message_id)
+}
+
+/// Deletes the mails sent or given up before `before`; how many.
+pub async fn purge<C: ConnectionTrait>(conn: &C, before: DateTime<Utc>) -> Result<u64, DbErr> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let deleted = mail_outbox::Entity::delete_many()
+        .filter(mail_outbox::Column::Status.ne(MailStatus::Pending))
+        .filter(mail_outbox::Column::CreatedAt.lt(before))
+        .exec(conn)
+        .await?;
+    Ok(deleted.rows_affected)
+}
+
 /// Writes a mail into the outbox, inside the caller's transaction. Returns its `Message-ID`.
 pub async fn enqueue<C: ConnectionTrait>(
     conn: &C,
@@ -75,7 +117,7 @@ pub async fn enqueue<C: ConnectionTrait>(
     public_url: &str,
     mail: OutgoingMail<'_>,
 ) -> Result<String, DbErr> {
-    let (message_id, row) = outbox_row(now, public_url, mail);
+    let (message_id, row) = outbox_row(new_uuid(), now, public_url, mail);
     mail_outbox::Entity::insert(row)
         .exec_without_returning(conn)
         .await?;
@@ -93,7 +135,7 @@ pub async fn enqueue_many<C: ConnectionTrait>(
     const BATCH: usize = 500;
     let mut rows = Vec::with_capacity(mails.len());
     for mail in mails {
-        rows.push(outbox_row(now, public_url, mail).1);
+        rows.push(outbox_row(new_uuid(), now, public_url, mail).1);
     }
     while !rows.is_empty() {
         let rest = rows.split_off(rows.len().min(BATCH));
@@ -104,13 +146,13 @@ pub async fn enqueue_many<C: ConnectionTrait>(
     Ok(())
 }
 
-/// A rendered outbox row and its `Message-ID`.
+/// A rendered outbox row with this ID, and its `Message-ID`.
 fn outbox_row(
+    id: Uuid,
     now: DateTime<Utc>,
     public_url: &str,
     mail: OutgoingMail<'_>,
 ) -> (String, mail_outbox::ActiveModel) {
-    let id = new_uuid();
     let to_name = header_safe(mail.to_name);
     let rendered = templates::render(&mail.template, mail.language, &to_name);
     let message_id = format!("<{}@{}>", id.simple(), message_id_host(public_url));
@@ -132,6 +174,7 @@ fn outbox_row(
         last_error: Set(None),
         created_at: Set(now),
         sent_at: Set(None),
+        sealed_link: Set(None),
     };
     (message_id, row)
 }

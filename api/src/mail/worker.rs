@@ -16,7 +16,7 @@ use sea_orm::{
 };
 use tokio_util::sync::CancellationToken;
 
-use super::{MailSignal, message_id_host};
+use super::{BLANKED, LINK_PLACEHOLDER, MailSignal, message_id_host};
 use crate::config::{Settings, SmtpTls};
 use crate::deps::Deps;
 use crate::sql::placeholders;
@@ -136,6 +136,49 @@ pub fn message(row: &mail_outbox::Model, from: &Mailbox) -> Result<Message, Stri
         .map_err(|e| e.to_string())
 }
 
+/// The row with its sealed link, if any, put where the template left the placeholder.
+fn unsealed(deps: &Deps, row: &mail_outbox::Model) -> Result<mail_outbox::Model, String> {
+    let Some(sealed) = &row.sealed_link else {
+        return Ok(row.clone());
+    };
+    let link = deps
+        .secrets
+        .open(row.id, sealed)
+        .map_err(|err| format!("cannot open the sealed link: {err}"))?;
+    let link = String::from_utf8(link).map_err(|_| "the sealed link is not text".to_owned())?;
+    Ok(mail_outbox::Model {
+        body_text: row.body_text.replace(LINK_PLACEHOLDER, &link),
+        body_html: row.body_html.replace(LINK_PLACEHOLDER, &link),
+        ..row.clone()
+    })
+}
+
+/// Whether the stored mail holds a single-use link (sealed, or in the clear in rows written
+/// before links were sealed): its bodies are blanked once it is sent or given up.
+fn holds_link(row: &mail_outbox::Model) -> bool {
+    row.sealed_link.is_some() || row.kind == "WELCOME" || row.kind == "PASSWORD_RESET"
+}
+
+/// The update, blanking the bodies and dropping the sealed link when `blank`.
+fn blanked(
+    update: sea_orm::UpdateMany<mail_outbox::Entity>,
+    blank: bool,
+) -> sea_orm::UpdateMany<mail_outbox::Entity> {
+    if !blank {
+        return update;
+    }
+    update
+        .col_expr(mail_outbox::Column::BodyText, BLANKED.into())
+        .col_expr(
+            mail_outbox::Column::BodyHtml,
+            format!("<p>{BLANKED}</p>").into(),
+        )
+        .col_expr(
+            mail_outbox::Column::SealedLink,
+            Option::<Vec<u8>>::None.into(),
+        )
+}
+
 fn retry_delay(attempts: i32) -> Duration {
     let doublings = u32::try_from(attempts.saturating_sub(1))
         .unwrap_or(0)
@@ -187,10 +230,11 @@ pub async fn deliver_due(
             return Ok(sent);
         }
         for row in batch {
-            let result = match message(&row, from) {
+            let result = match unsealed(deps, &row).and_then(|row| message(&row, from)) {
                 Ok(message) => transport.send(row.id, message).await,
                 Err(err) => Err(err),
             };
+            let blank = holds_link(&row);
             let now = deps.clock.now();
             let update = mail_outbox::Entity::update_many()
                 .filter(mail_outbox::Column::Id.eq(row.id))
@@ -202,7 +246,7 @@ pub async fn deliver_due(
                 Ok(()) => {
                     sent += 1;
                     tracing::info!(message_id = %row.message_id, kind = %row.kind, "mail sent");
-                    update
+                    blanked(update, blank)
                         .col_expr(mail_outbox::Column::Status, MailStatus::Sent.into())
                         .col_expr(mail_outbox::Column::SentAt, Some(now).into())
                         .col_expr(
@@ -227,7 +271,7 @@ pub async fn deliver_due(
                         error = %err,
                         "mail delivery failed"
                     );
-                    update
+                    blanked(update, blank && give_up)
                         .col_expr(mail_outbox::Column::Status, status.into())
                         .col_expr(
                             mail_outbox::Column::NextAttemptAt,

@@ -704,6 +704,41 @@ on_both_databases! {
         assert_eq!(count(&app, "SELECT COUNT(*) FROM mail_outbox WHERE attempts = 3").await, 1, "no fourth attempt");
     }
 
+    async fn single_use_links_are_sealed_in_the_outbox_and_blanked_once_sent(app) {
+        let company = app.customer_company("Acme").await;
+        let person = app.person_with_password(Role::Restricted, company.id, PASSWORD).await;
+        app.smtp.set_available(false);
+        let reset = "mutation($i: RequestPasswordResetInput!) { requestPasswordReset(input: $i) { accepted } }";
+        app.graphql_as(None, reset, json!({ "i": { "address": person.email } })).await;
+        eventually(&app, "SELECT COUNT(*) FROM mail_outbox WHERE attempts >= 1 AND claimed_until IS NULL AND last_error IS NOT NULL", 1).await;
+        // At rest, before it is sent: no link anyone could use.
+        assert_eq!(count(&app, "SELECT COUNT(*) FROM mail_outbox WHERE body_text LIKE '%#token=%' OR body_html LIKE '%#token=%'").await, 0);
+        assert_eq!(count(&app, "SELECT COUNT(*) FROM mail_outbox WHERE sealed_link IS NOT NULL AND body_text LIKE '%sealed-link.invalid%'").await, 1);
+
+        app.smtp.set_available(true);
+        app.clock.advance(Duration::minutes(1)); // past the first retry delay, within the link's life
+        let mail = app.smtp.wait_for(&person.email, 1).await.remove(0);
+        let token = mail.link_token("http").expect("the mail holds the real link");
+        assert_eq!(token.len(), 43, "{}", mail.text());
+        assert_eq!(eventually(&app, "SELECT COUNT(*) FROM mail_outbox WHERE status = 'SENT' AND sealed_link IS NULL", 1).await, 1);
+        assert_eq!(count(&app, &format!("SELECT COUNT(*) FROM mail_outbox WHERE body_text LIKE '%{token}%' OR body_html LIKE '%{token}%'")).await, 0);
+        assert_eq!(count(&app, "SELECT COUNT(*) FROM mail_outbox WHERE body_text LIKE '(removed once sent%'").await, 1);
+        // The link still works: the outbox never needed it.
+        let set = "mutation($i: LinkPasswordInput!) { resetPassword(input: $i) { done } }";
+        let done = app.graphql_as(None, set, json!({ "i": { "token": token, "password": NEW_PASSWORD } })).await;
+        assert_eq!(done.ok()["resetPassword"]["done"], true);
+
+        // Sent mails leave the outbox after their retention (30 days by default).
+        app.smtp.wait_for(&person.email, 2).await;
+        eventually(&app, "SELECT COUNT(*) FROM mail_outbox WHERE status = 'SENT'", 2).await;
+        let deps = app.state.deps();
+        let kept = portal_api::mail::purge(deps.db.writer(), app.clock.now() - Duration::days(30)).await.unwrap();
+        assert_eq!(kept, 0);
+        let purged = portal_api::mail::purge(deps.db.writer(), app.clock.now() + Duration::days(1)).await.unwrap();
+        assert_eq!(purged, 2, "the reset and the password-changed notice");
+        assert_eq!(count(&app, "SELECT COUNT(*) FROM mail_outbox").await, 0);
+    }
+
     async fn a_rolled_back_change_sends_nothing_and_names_cannot_add_headers(app) {
         let deps = app.state.deps();
         let txn = deps.db.begin_write().await.unwrap();
