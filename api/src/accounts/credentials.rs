@@ -8,10 +8,11 @@ use entity::{AccountState, AttemptKind, TokenPurpose, account};
 use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr};
 
 use super::factors::{self, StoredCode};
+use super::notices::send as notify;
 use super::repo;
 use crate::audit::{self, AuditAction, AuditEntry};
 use crate::auth::limits::RESETS_PER_HOUR;
-use crate::auth::login::{Client, check_totp};
+use crate::auth::login::{Client, TotpCheck, check_totp, second_factor_failed};
 use crate::auth::sessions::{self, NewSession, SessionToken};
 use crate::auth::totp::{self, Enrollment};
 use crate::auth::{Principal, challenges, links, password_policy, throttle};
@@ -32,29 +33,6 @@ fn link(deps: &Deps, path: &str, token: &SessionToken) -> String {
 
 fn id_of(account: &account::Model) -> AccountId {
     AccountId::from_uuid(account.id)
-}
-
-async fn notify<C: ConnectionTrait>(
-    conn: &C,
-    deps: &Deps,
-    now: DateTime<Utc>,
-    account: &account::Model,
-    template: Template<'_>,
-) -> Result<(), DbErr> {
-    mail::enqueue(
-        conn,
-        now,
-        &deps.settings.http.public_url,
-        OutgoingMail {
-            template,
-            account_id: Some(account.id),
-            to_address: &account.email,
-            to_name: &account.display_name,
-            language: Language::from_code(&account.language),
-        },
-    )
-    .await?;
-    Ok(())
 }
 
 /// Writes a mail holding a single-use link, kept sealed in the outbox until it is sent.
@@ -418,15 +396,11 @@ async fn check_code(
         txn.commit().await?;
         return Err(ApiError::InvalidCredentials);
     };
-    if !check_totp(&txn, deps, account_id, code, now, confirmed).await? {
-        let action = AuditAction::SecondFactorFailed;
-        audit::record(
-            &txn,
-            now,
-            AuditEntry::on_account(action, account_id, client.addr),
-        )
-        .await?;
-        txn.commit().await?;
+    let checked = check_totp(&txn, deps, account_id, code, now, confirmed).await?;
+    if checked != TotpCheck::Accepted {
+        let reused = checked == TotpCheck::Reused;
+        second_factor_failed(&txn, deps, now, account_id, client, reused).await?;
+        deps.commit(txn).await?;
         return Err(wrong("code", "code"));
     }
     throttle::succeeded(&txn, reservation).await?;

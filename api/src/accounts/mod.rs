@@ -6,6 +6,7 @@
 
 pub mod credentials;
 pub mod factors;
+pub(crate) mod notices;
 mod reads;
 pub mod repo;
 

@@ -13,13 +13,16 @@ use sea_orm::ConnectionTrait;
 
 use super::sessions::{self, NewSession, SessionToken};
 use super::{Actor, Principal, challenges, throttle, totp};
-use crate::accounts::{factors, repo as accounts};
+use crate::accounts::{factors, notices, repo as accounts};
 use crate::audit::{self, AuditAction, AuditEntry};
 use crate::clock::seconds;
 use crate::contacts::{self, Contact};
 use crate::deps::Deps;
 use crate::error::{ApiError, ApiResult};
 use crate::ids::{AccountId, CompanyId, ContactId};
+use crate::mail::Template;
+
+use super::limits::SECOND_FACTOR_FAILURES_PER_DAY;
 
 /// Where a request comes from, for throttling and the audit journal.
 #[derive(Debug, Clone, Copy, Default)]
@@ -142,6 +145,15 @@ pub async fn login(
     Ok(outcome)
 }
 
+/// What a TOTP code turned out to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TotpCheck {
+    Accepted,
+    Wrong,
+    /// A right code whose time step was already used: a replay, or someone else sees the codes.
+    Reused,
+}
+
 /// Checks a TOTP code and, if right, records its time step: accepted only when later than the
 /// last accepted one (compare-and-set), so a code works once. `confirmed` selects an enabled
 /// factor or one waiting for enrolment confirmation (which this confirms).
@@ -152,9 +164,9 @@ pub async fn check_totp<C: ConnectionTrait>(
     code: &str,
     now: DateTime<Utc>,
     confirmed: bool,
-) -> ApiResult<bool> {
+) -> ApiResult<TotpCheck> {
     let Some(row) = factors::find(conn, account_id, confirmed).await? else {
-        return Ok(false);
+        return Ok(TotpCheck::Wrong);
     };
     let secret = deps
         .secrets
@@ -162,11 +174,43 @@ pub async fn check_totp<C: ConnectionTrait>(
         .map_err(ApiError::internal)?;
     let unix = u64::try_from(now.timestamp()).unwrap_or(0);
     let Some(step) = totp::matching_step(&secret, code, unix)? else {
-        return Ok(false);
+        return Ok(TotpCheck::Wrong);
     };
     let step = i64::try_from(step).unwrap_or(i64::MAX);
     let confirm_at = (!confirmed).then_some(now);
-    Ok(factors::accept_step(conn, account_id, step, confirm_at).await?)
+    Ok(
+        if factors::accept_step(conn, account_id, step, confirm_at).await? {
+            TotpCheck::Accepted
+        } else {
+            TotpCheck::Reused
+        },
+    )
+}
+
+/// Records a failed second-factor check: its journal entry, and the notices it calls for (a
+/// right code sent again; the daily failure cap just reached).
+pub(crate) async fn second_factor_failed<C: ConnectionTrait>(
+    conn: &C,
+    deps: &Deps,
+    now: DateTime<Utc>,
+    account_id: AccountId,
+    client: Client,
+    reused: bool,
+) -> ApiResult<()> {
+    let entry = AuditEntry::on_account(AuditAction::SecondFactorFailed, account_id, client.addr);
+    audit::record(conn, now, entry).await?;
+    let Some(account) = accounts::find(conn, account_id).await? else {
+        return Ok(());
+    };
+    if reused {
+        notices::send(conn, deps, now, &account, Template::SecondFactorCodeReused).await?;
+    }
+    if throttle::second_factor_failures(conn, account_id, now).await?
+        == SECOND_FACTOR_FAILURES_PER_DAY
+    {
+        notices::send(conn, deps, now, &account, Template::SecondFactorLocked).await?;
+    }
+    Ok(())
 }
 
 /// Uses one of the account's recovery codes, if `code` is one that is still unused.
@@ -215,30 +259,29 @@ pub async fn complete_login(
         txn.commit().await?;
         return Err(ApiError::InvalidCredentials);
     };
-    let active = accounts::find(&txn, account_id)
+    let account = accounts::find(&txn, account_id)
         .await?
-        .is_some_and(|a| a.state == AccountState::Active);
-    let (accepted, action) = match &factor {
-        SecondFactor::Code(code) => (
-            active && check_totp(&txn, deps, account_id, code, now, true).await?,
+        .filter(|a| a.state == AccountState::Active);
+    let (checked, action) = match (&account, &factor) {
+        (None, _) => (TotpCheck::Wrong, AuditAction::LoginSucceeded),
+        (Some(_), SecondFactor::Code(code)) => (
+            check_totp(&txn, deps, account_id, code, now, true).await?,
             AuditAction::LoginSucceeded,
         ),
-        SecondFactor::RecoveryCode(code) => (
-            active && use_recovery_code(&txn, account_id, code, now).await?,
+        (Some(_), SecondFactor::RecoveryCode(code)) => (
+            match use_recovery_code(&txn, account_id, code, now).await? {
+                true => TotpCheck::Accepted,
+                false => TotpCheck::Wrong,
+            },
             AuditAction::LoginSucceededWithRecoveryCode,
         ),
     };
-    if !accepted {
-        let failed = AuditAction::SecondFactorFailed;
-        audit::record(
-            &txn,
-            now,
-            AuditEntry::on_account(failed, account_id, client.addr),
-        )
-        .await?;
-        txn.commit().await?;
+    let Some(account) = account.filter(|_| checked == TotpCheck::Accepted) else {
+        let reused = checked == TotpCheck::Reused;
+        second_factor_failed(&txn, deps, now, account_id, client, reused).await?;
+        deps.commit(txn).await?;
         return Err(ApiError::InvalidCredentials);
-    }
+    };
     if !challenges::claim(&txn, row.id, now).await? {
         txn.rollback().await?;
         return Err(ApiError::InvalidCredentials);
@@ -249,13 +292,14 @@ pub async fn complete_login(
         None => None,
     };
     let token = open_session(&txn, deps, now, account_id, contact.as_ref(), true).await?;
-    audit::record(
-        &txn,
-        now,
-        AuditEntry::on_account(action, account_id, client.addr),
-    )
-    .await?;
-    txn.commit().await?;
+    let entry = AuditEntry::on_account(action, account_id, client.addr);
+    audit::record(&txn, now, entry).await?;
+    if matches!(factor, SecondFactor::RecoveryCode(_)) {
+        let remaining = factors::count_unused(&txn, account_id).await?;
+        let template = Template::RecoveryCodeUsed { remaining };
+        notices::send(&txn, deps, now, &account, template).await?;
+    }
+    deps.commit(txn).await?;
     Ok(token)
 }
 

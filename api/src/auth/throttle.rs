@@ -96,12 +96,7 @@ pub async fn reserve<C: ConnectionTrait>(
             }
         }
         AttemptKind::SecondFactor => {
-            let failures = of_kind()
-                .filter(auth_attempt::Column::Succeeded.eq(false))
-                .filter(auth_attempt::Column::At.gt(now - Duration::hours(24)))
-                .count(conn)
-                .await?;
-            failures < SECOND_FACTOR_FAILURES_PER_DAY
+            second_factor_failures(conn, account_id, now).await? < SECOND_FACTOR_FAILURES_PER_DAY
         }
     };
     if !allowed {
@@ -118,6 +113,22 @@ pub async fn reserve<C: ConnectionTrait>(
     .exec_without_returning(conn)
     .await?;
     Ok(Some(Reservation(id)))
+}
+
+/// Second-factor failures of the account in the last 24 hours (a reserved check counts as one
+/// until it succeeds).
+pub async fn second_factor_failures<C: ConnectionTrait>(
+    conn: &C,
+    account_id: AccountId,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    auth_attempt::Entity::find()
+        .filter(auth_attempt::Column::AccountId.eq(account_id))
+        .filter(auth_attempt::Column::Kind.eq(AttemptKind::SecondFactor))
+        .filter(auth_attempt::Column::Succeeded.eq(false))
+        .filter(auth_attempt::Column::At.gt(now - Duration::hours(24)))
+        .count(conn)
+        .await
 }
 
 /// Records that a reserved check succeeded (it ends a run of consecutive failures).

@@ -5,16 +5,19 @@ use entity::ContactStatus;
 use sea_orm::ConnectionTrait;
 
 use super::adding::unique_to_taken;
-use super::journal::contact_entry;
+use super::journal::{contact_entry, mail_contact_at};
 use super::rules::{ContactProblem, edit_refusal, obsolete_refusal};
 use super::{Contact, repo, rights};
+use crate::accounts;
 use crate::audit::{self, AuditAction};
 use crate::auth::{ContactDirectory, SecurityAdministrator};
 use crate::companies;
 use crate::deps::Deps;
+use crate::domain::Language;
 use crate::domain::{Email, PersonName};
 use crate::error::{ApiError, ApiResult};
-use crate::ids::{CompanyId, ContactId};
+use crate::ids::{AccountId, CompanyId, ContactId};
+use crate::mail::Template;
 
 /// Changes to a contact's identity; `None` keeps the value.
 #[derive(Debug, Clone, Default)]
@@ -119,8 +122,39 @@ pub async fn edit(
     let actor = directory.account_id();
     let entry = contact_entry(AuditAction::ContactEdited, actor, Some(&before), &after);
     audit::record(&txn, now, entry).await?;
-    txn.commit().await?;
+    if after.email != before.email {
+        tell_both_addresses(&txn, deps, now, &before, &after).await?;
+    }
+    deps.commit(txn).await?;
     Ok(after)
+}
+
+/// Tells the contact at its former and its new address that the address changed, in its
+/// owner's language (the company's when unknown).
+async fn tell_both_addresses<C: ConnectionTrait>(
+    conn: &C,
+    deps: &Deps,
+    now: chrono::DateTime<chrono::Utc>,
+    before: &Contact,
+    after: &Contact,
+) -> ApiResult<()> {
+    let company_id = CompanyId::from_uuid(after.company_id);
+    let company = companies::repo::find(conn, company_id).await?;
+    let company_name = company.as_ref().map_or("", |c| c.name.as_str());
+    let account = accounts::repo::find(conn, AccountId::from_uuid(after.account_id)).await?;
+    let language = match (&account, &company) {
+        (Some(account), _) => Language::from_code(&account.language),
+        (None, Some(company)) => Language::from_code(&company.language),
+        (None, None) => Language::En,
+    };
+    let template = || Template::EmailChanged {
+        company: company_name,
+        old: &before.email,
+        new: &after.email,
+    };
+    mail_contact_at(conn, deps, now, after, &before.email, language, template()).await?;
+    mail_contact_at(conn, deps, now, after, &after.email, language, template()).await?;
+    Ok(())
 }
 
 /// Marks a contact obsolete; refused while it holds an applied role, naming those roles.

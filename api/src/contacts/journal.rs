@@ -47,6 +47,19 @@ pub(crate) async fn mail_contact<C: ConnectionTrait>(
     language: Language,
     template: Template<'_>,
 ) -> Result<(), DbErr> {
+    mail_contact_at(conn, deps, now, contact, &contact.email, language, template).await
+}
+
+/// The same, to `address` (the contact's former address, for a change of address).
+pub(crate) async fn mail_contact_at<C: ConnectionTrait>(
+    conn: &C,
+    deps: &Deps,
+    now: DateTime<Utc>,
+    contact: &contact::Model,
+    address: &str,
+    language: Language,
+    template: Template<'_>,
+) -> Result<(), DbErr> {
     let name = format!("{} {}", contact.first_name, contact.last_name);
     mail::enqueue(
         conn,
@@ -55,7 +68,7 @@ pub(crate) async fn mail_contact<C: ConnectionTrait>(
         OutgoingMail {
             template,
             account_id: Some(contact.account_id),
-            to_address: &contact.email,
+            to_address: address,
             to_name: &name,
             language,
         },

@@ -33,6 +33,20 @@ pub enum Template<'a> {
     TwoFactorEnabled,
     TwoFactorDisabled,
     RecoveryCodesRegenerated,
+    /// A recovery code was used to log in; how many are left.
+    RecoveryCodeUsed {
+        remaining: u64,
+    },
+    /// A right code was sent again after it had been used: someone else may know it.
+    SecondFactorCodeReused,
+    /// Second-factor checks are refused for a day after too many wrong codes.
+    SecondFactorLocked,
+    /// The contact's e-mail address changed (sent to the old and the new address).
+    EmailChanged {
+        company: &'a str,
+        old: &'a str,
+        new: &'a str,
+    },
     /// An existing account became a contact of another company.
     AddedToCompany {
         company: &'a str,
@@ -245,6 +259,10 @@ impl Template<'_> {
             Self::TwoFactorEnabled => "TWO_FACTOR_ENABLED",
             Self::TwoFactorDisabled => "TWO_FACTOR_DISABLED",
             Self::RecoveryCodesRegenerated => "RECOVERY_CODES_REGENERATED",
+            Self::RecoveryCodeUsed { .. } => "RECOVERY_CODE_USED",
+            Self::SecondFactorCodeReused => "SECOND_FACTOR_CODE_REUSED",
+            Self::SecondFactorLocked => "SECOND_FACTOR_LOCKED",
+            Self::EmailChanged { .. } => "EMAIL_CHANGED",
             Self::AddedToCompany { .. } => "ADDED_TO_COMPANY",
             Self::RolesChanged { .. } => "ROLES_CHANGED",
             Self::Request { .. } => "REQUEST_NOTICE",
@@ -422,6 +440,70 @@ fn parts(template: &Template<'_>, language: Language) -> Parts {
                 ],
                 None,
             ),
+            (Template::RecoveryCodeUsed { remaining }, En) => (
+                "A recovery code was used".into(),
+                vec![
+                    format!("A recovery code was used to log in to your support portal account; {remaining} unused codes are left."),
+                    not_you.into(),
+                ],
+                None,
+            ),
+            (Template::RecoveryCodeUsed { remaining }, Fr) => (
+                "Un code de secours a été utilisé".into(),
+                vec![
+                    format!("Un code de secours a servi à vous connecter au portail support ; il vous reste {remaining} codes inutilisés."),
+                    not_you.into(),
+                ],
+                None,
+            ),
+            (Template::SecondFactorCodeReused, En) => (
+                "A code of your authenticator app was sent again".into(),
+                vec![
+                    "A code of your authenticator app that had already been used was sent again to log in to your account. It was refused, but someone else may know your password and see your codes.".into(),
+                    "Change your password, and tell your Security Administrator if you did not do this.".into(),
+                ],
+                None,
+            ),
+            (Template::SecondFactorCodeReused, Fr) => (
+                "Un code de votre application d'authentification a été réutilisé".into(),
+                vec![
+                    "Un code déjà utilisé de votre application d'authentification a de nouveau été envoyé pour se connecter à votre compte. Il a été refusé, mais quelqu'un d'autre connaît peut-être votre mot de passe et voit vos codes.".into(),
+                    "Changez votre mot de passe et prévenez votre administrateur sécurité si vous n'êtes pas à l'origine de cette tentative.".into(),
+                ],
+                None,
+            ),
+            (Template::SecondFactorLocked, En) => (
+                "Second-factor checks blocked for a day".into(),
+                vec![
+                    "Too many wrong second-factor codes were sent for your support portal account: logins that need one are refused for the next 24 hours.".into(),
+                    "Someone may know your password: change it once you can log in again.".into(),
+                ],
+                None,
+            ),
+            (Template::SecondFactorLocked, Fr) => (
+                "Vérifications du second facteur bloquées pour une journée".into(),
+                vec![
+                    "Trop de codes de second facteur erronés ont été envoyés pour votre compte : les connexions qui en demandent un sont refusées pendant 24 heures.".into(),
+                    "Quelqu'un connaît peut-être votre mot de passe : changez-le dès que vous pourrez vous reconnecter.".into(),
+                ],
+                None,
+            ),
+            (Template::EmailChanged { company, old, new }, En) => (
+                "Your e-mail address changed".into(),
+                vec![
+                    format!("The e-mail address of your contact at {company} changed from {old} to {new}; mail about its requests now goes to the new address."),
+                    not_you.into(),
+                ],
+                None,
+            ),
+            (Template::EmailChanged { company, old, new }, Fr) => (
+                "Votre adresse e-mail a changé".into(),
+                vec![
+                    format!("L'adresse e-mail de votre contact chez {company} est passée de {old} à {new} ; les messages sur ses demandes partent désormais à la nouvelle adresse."),
+                    not_you.into(),
+                ],
+                None,
+            ),
             (Template::AddedToCompany { company }, En) => (
                 "You were added to a company".into(),
                 vec![
@@ -571,6 +653,14 @@ mod tests {
             Template::TwoFactorEnabled,
             Template::TwoFactorDisabled,
             Template::RecoveryCodesRegenerated,
+            Template::RecoveryCodeUsed { remaining: 9 },
+            Template::SecondFactorCodeReused,
+            Template::SecondFactorLocked,
+            Template::EmailChanged {
+                company: "Acme",
+                old: "a@acme.example",
+                new: "b@acme.example",
+            },
             Template::AddedToCompany { company: "Acme" },
             Template::RolesChanged {
                 company: "Acme",

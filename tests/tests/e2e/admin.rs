@@ -287,6 +287,19 @@ on_both_databases! {
         assert_eq!(by_security.ok()["updateContact"]["problems"], json!([]));
     }
 
+    async fn a_changed_email_address_is_told_at_the_old_and_the_new_address(app) {
+        let company = app.customer_company("Acme").await;
+        let admin = app.person(Role::SecurityAdministrator, company.id).await;
+        let alice = app.person(Role::Restricted, company.id).await;
+        let moved = app.graphql_as(Some(&admin.token), UPDATE, json!({ "i": {
+            "id": ct(alice.contact_id), "version": 1, "email": "alice.moved@acme.example" } })).await;
+        assert_eq!(moved.ok()["updateContact"]["problems"], json!([]));
+        for address in [alice.email.as_str(), "alice.moved@acme.example"] {
+            let mail = app.smtp.wait_for(address, 1).await.remove(0);
+            assert!(mail.text().contains(&format!("from {} to alice.moved@acme.example", alice.email)), "{}", mail.text());
+        }
+    }
+
     async fn administrative_changes_check_the_callers_right_inside_their_transaction(app) {
         let company = app.customer_company("Acme").await;
         let admin = app.person(Role::SecurityAdministrator, company.id).await;

@@ -739,6 +739,42 @@ on_both_databases! {
         assert_eq!(count(&app, "SELECT COUNT(*) FROM mail_outbox").await, 0);
     }
 
+    async fn security_notices_tell_the_owner_in_their_language(app)
+        with |s: &mut portal_tests::Settings| s.auth.address_limit_per_minute = 10_000; {
+        let company = app.customer_company("Acme").await;
+        let person = app.person_with_password(Role::Restricted, company.id, PASSWORD).await;
+        let db = app.state.deps().db.writer();
+        let backend = db.get_database_backend();
+        let sql = portal_api::sql::placeholders(backend, "UPDATE accounts SET language = 'fr' WHERE id = ?");
+        db.execute_raw(Statement::from_sql_and_values(backend, sql, [person.account_id.into()])).await.unwrap();
+        align(&app);
+        let (secret, recovery, _) = enroll(&app, &person.token).await;
+        let enabled = app.smtp.wait_for(&person.email, 1).await.remove(0);
+        assert!(enabled.text().contains("deux facteurs a été activée"), "{}", enabled.text());
+
+        let challenge = || async {
+            login(&app, &person.email, PASSWORD).await.ok()["login"]["challenge"].as_str().unwrap().to_owned()
+        };
+        // A recovery code: the owner learns how many are left.
+        token_of(&complete(&app, &challenge().await, json!({ "recoveryCode": recovery[0] })).await);
+        let used = app.smtp.wait_for(&person.email, 2).await.remove(1);
+        assert!(used.text().contains("il vous reste 9 codes"), "{}", used.text());
+        // The enrolment code again: refused, and the owner is told someone may see the codes.
+        let replayed = complete(&app, &challenge().await, json!({ "code": code(&secret, app.clock.now()) })).await;
+        assert_eq!(replayed.codes(), ["INVALID_CREDENTIALS"]);
+        let reused = app.smtp.wait_for(&person.email, 3).await.remove(2);
+        assert!(reused.text().contains("déjà utilisé"), "{}", reused.text());
+        // Wrong codes up to the daily cap: told once, when the cap is reached.
+        for _ in 0..9 {
+            complete(&app, &challenge().await, json!({ "code": "000000" })).await;
+        }
+        let locked = app.smtp.wait_for(&person.email, 4).await.remove(3);
+        assert!(locked.text().contains("pendant 24 heures"), "{}", locked.text());
+        complete(&app, &challenge().await, json!({ "code": "000000" })).await;
+        tokio::time::sleep(StdDuration::from_millis(600)).await;
+        assert_eq!(app.smtp.mails_to(&person.email).len(), 4, "no second lock notice");
+    }
+
     async fn a_rolled_back_change_sends_nothing_and_names_cannot_add_headers(app) {
         let deps = app.state.deps();
         let txn = deps.db.begin_write().await.unwrap();
