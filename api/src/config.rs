@@ -195,6 +195,10 @@ pub struct AuthSettings {
     pub trusted_proxies: Vec<IpAddr>,
     /// Credential checks (login steps, links, reset requests) per client address per minute.
     pub address_limit_per_minute: u32,
+    /// Failed logins and password reset requests answer no sooner than this after they
+    /// arrived, so an unknown login or address takes the same time as a known one (their own
+    /// work differs by a few database writes, or by the mail worker's work that follows).
+    pub answer_floor_ms: u64,
     /// Password hashes computed at once; `0` means one per core.
     pub hashing_parallelism: usize,
 }
@@ -296,6 +300,7 @@ impl Default for Settings {
                 cookie_secure: None,
                 trusted_proxies: Vec::new(),
                 address_limit_per_minute: 30,
+                answer_floor_ms: 250,
                 hashing_parallelism: 0,
             },
             mail: MailSettings {

@@ -12,6 +12,7 @@ pub mod counter;
 pub mod idempotency_key;
 pub mod login_challenge;
 pub mod mail_outbox;
+pub mod password_reset_request;
 pub mod recovery_code;
 pub mod request;
 pub mod request_attachment;

@@ -11,6 +11,7 @@ mod m20261121_000003_role_batches;
 mod m20261121_000004_requests;
 mod m20261121_000005_attachments;
 mod m20261205_000006_sealed_mail_links;
+mod m20261205_000007_reset_requests;
 
 /// Applies the portal's migrations in order.
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000004_requests::Migration),
             Box::new(m20261121_000005_attachments::Migration),
             Box::new(m20261205_000006_sealed_mail_links::Migration),
+            Box::new(m20261205_000007_reset_requests::Migration),
         ]
     }
 }

@@ -198,6 +198,8 @@ pub async fn spawn_app_with(
         ca_file: None,
     });
     settings.mail.poll_interval_ms = 200;
+    // Tests make many failed logins; the one that checks the floor sets it.
+    settings.auth.answer_floor_ms = 0;
     settings.auth.hashing_parallelism = 2;
     let pg = match backend {
         Backend::Sqlite => None,

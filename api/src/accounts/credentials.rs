@@ -9,10 +9,12 @@ use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr};
 
 use super::factors::{self, StoredCode};
 use super::notices::send as notify;
-use super::repo;
+use super::{repo, reset_queue};
 use crate::audit::{self, AuditAction, AuditEntry};
 use crate::auth::limits::RESETS_PER_HOUR;
-use crate::auth::login::{Client, TotpCheck, check_totp, second_factor_failed};
+use crate::auth::login::{
+    Client, TotpCheck, check_totp, second_factor_failed, wait_for_answer_floor,
+};
 use crate::auth::sessions::{self, NewSession, SessionToken};
 use crate::auth::totp::{self, Enrollment};
 use crate::auth::{Principal, challenges, links, password_policy, throttle};
@@ -168,15 +170,55 @@ async fn set_password_with_link(
     Ok(())
 }
 
-/// Mails a reset link if `address` is the e-mail or login of an active account, at most
-/// [`RESETS_PER_HOUR`] times an hour; answers the same in every case.
+/// Queues a reset request for `address`: the same single write whatever the address, so the
+/// answer says nothing, not even by its timing. The mail worker handles it
+/// ([`handle_reset_requests`]).
 pub async fn request_reset(deps: &Deps, client: Client, address: &str) -> ApiResult<()> {
-    let now = deps.clock.now();
-    if !repo::could_name_account(address) {
-        return Ok(());
+    let started = tokio::time::Instant::now();
+    if repo::could_name_account(address) {
+        let key = address.trim().to_lowercase();
+        let client_addr = client.addr.map(|addr| addr.to_string());
+        let txn = deps.db.begin_write().await?;
+        reset_queue::push(&txn, &key, client_addr, deps.clock.now()).await?;
+        deps.commit(txn).await?;
     }
-    let txn = deps.db.begin_write().await?;
-    let found = repo::find_by_login_or_email(&txn, address)
+    wait_for_answer_floor(deps, started).await;
+    Ok(())
+}
+
+/// Handles the queued reset requests, each in its own transaction (the request leaves the
+/// queue with the link it produced, so none is lost or handled twice); how many.
+pub async fn handle_reset_requests(deps: &Deps) -> ApiResult<usize> {
+    let mut handled = 0;
+    loop {
+        let ids = reset_queue::oldest(deps.db.writer(), 50).await?;
+        if ids.is_empty() {
+            return Ok(handled);
+        }
+        for id in ids {
+            let txn = deps.db.begin_write().await?;
+            let Some(request) = reset_queue::take(&txn, id).await? else {
+                continue;
+            };
+            send_reset_link(&txn, deps, &request).await?;
+            deps.commit(txn).await?;
+            handled += 1;
+        }
+    }
+}
+
+/// Mails a reset link if the request's address is the e-mail or login of an active account, at
+/// most [`RESETS_PER_HOUR`] times an hour.
+async fn send_reset_link(
+    txn: &DatabaseTransaction,
+    deps: &Deps,
+    request: &reset_queue::ResetRequest,
+) -> ApiResult<()> {
+    let now = deps.clock.now();
+    let client = Client {
+        addr: request.client_addr.as_deref().and_then(|a| a.parse().ok()),
+    };
+    let found = repo::find_by_login_or_email(txn, &request.address)
         .await?
         .filter(|a| a.state == AccountState::Active);
     let Some(account) = found else {
@@ -184,35 +226,25 @@ pub async fn request_reset(deps: &Deps, client: Client, address: &str) -> ApiRes
     };
     let account_id = id_of(&account);
     let since = now - Duration::hours(1);
-    let recent = links::issued_since(&txn, account_id, TokenPurpose::Reset, since).await?;
+    let recent = links::issued_since(txn, account_id, TokenPurpose::Reset, since).await?;
     if recent >= RESETS_PER_HOUR {
         let action = AuditAction::PasswordResetThrottled;
-        audit::record(
-            &txn,
-            now,
-            AuditEntry::on_account(action, account_id, client.addr),
-        )
-        .await?;
-        txn.commit().await?;
+        let entry = AuditEntry::on_account(action, account_id, client.addr);
+        audit::record(txn, now, entry).await?;
         return Ok(());
     }
     let valid_for = seconds(deps.settings.auth.reset_link_secs);
-    let token = links::issue(&txn, account_id, TokenPurpose::Reset, now, valid_for).await?;
+    let token = links::issue(txn, account_id, TokenPurpose::Reset, now, valid_for).await?;
     let url = link(deps, "/account/reset", &token);
     let minutes = deps.settings.auth.reset_link_secs.div_ceil(60);
     let template = Template::PasswordReset {
         link: mail::LINK_PLACEHOLDER,
         minutes,
     };
-    notify_with_link(&txn, deps, now, &account, template, &url).await?;
+    notify_with_link(txn, deps, now, &account, template, &url).await?;
     let action = AuditAction::PasswordResetRequested;
-    audit::record(
-        &txn,
-        now,
-        AuditEntry::on_account(action, account_id, client.addr),
-    )
-    .await?;
-    deps.commit(txn).await?;
+    let entry = AuditEntry::on_account(action, account_id, client.addr);
+    audit::record(txn, now, entry).await?;
     Ok(())
 }
 

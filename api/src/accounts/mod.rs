@@ -9,6 +9,7 @@ pub mod factors;
 pub(crate) mod notices;
 mod reads;
 pub mod repo;
+pub mod reset_queue;
 
 pub use entity::AccountState;
 pub use reads::{find_visible, own};

@@ -78,8 +78,31 @@ async fn open_session<C: ConnectionTrait>(
     Ok(sessions::open(conn, &deps.sessions, now, new).await?)
 }
 
-/// Step 1: the password.
+/// Step 1: the password. A failure answers no sooner than `auth.answer_floor_ms` after the
+/// request began, whatever made it fail: an unknown login does less work (no throttling rows,
+/// no journal entry) than a wrong password, and must not be told apart by its time.
 pub async fn login(
+    deps: &Deps,
+    client: Client,
+    login: &str,
+    password: String,
+) -> ApiResult<LoginOutcome> {
+    let started = tokio::time::Instant::now();
+    let outcome = check_password(deps, client, login, password).await;
+    if matches!(outcome, Err(ApiError::InvalidCredentials)) {
+        wait_for_answer_floor(deps, started).await;
+    }
+    outcome
+}
+
+/// Waits until `auth.answer_floor_ms` after `started` (answers that must not tell whether a
+/// login or an address exists).
+pub(crate) async fn wait_for_answer_floor(deps: &Deps, started: tokio::time::Instant) {
+    let floor = std::time::Duration::from_millis(deps.settings.auth.answer_floor_ms);
+    tokio::time::sleep_until(started + floor).await;
+}
+
+async fn check_password(
     deps: &Deps,
     client: Client,
     login: &str,

@@ -303,6 +303,11 @@ pub async fn run(
     };
     let poll = StdDuration::from_millis(deps.settings.mail.poll_interval_ms);
     loop {
+        // Reset requests are queued so that answering takes the same time for every address;
+        // their mails go out in the same round.
+        if let Err(err) = crate::accounts::credentials::handle_reset_requests(&deps).await {
+            tracing::warn!(?err, "cannot handle the queued password reset requests");
+        }
         if let Err(err) = deliver_due(&deps, &transport, &from).await {
             tracing::warn!(%err, "the mail worker cannot read the outbox");
         }

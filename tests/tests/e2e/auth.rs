@@ -189,6 +189,37 @@ on_both_databases! {
         assert_eq!(answer.ok()["activateAccount"]["problems"][0]["reason"], "INVALID_OR_EXPIRED");
     }
 
+    async fn a_failed_login_takes_the_same_time_whether_the_login_exists_or_not(app)
+        with |s: &mut portal_tests::Settings| s.auth.answer_floor_ms = 400; {
+        let company = app.customer_company("Acme").await;
+        let person = app.person_with_password(Role::Restricted, company.id, PASSWORD).await;
+        let timed = |login_name: String, password: &'static str| {
+            let app = &app;
+            async move {
+                let started = std::time::Instant::now();
+                let answer = login(app, &login_name, password).await;
+                (started.elapsed(), answer)
+            }
+        };
+        let (unknown, unknown_answer) = timed("nobody@client.example".into(), PASSWORD).await;
+        let (wrong, wrong_answer) = timed(person.email.clone(), "not the password at all").await;
+        assert_eq!(unknown_answer.body, wrong_answer.body);
+        for (what, took) in [("unknown login", unknown), ("wrong password", wrong)] {
+            assert!(took >= StdDuration::from_millis(400), "{what} answered after {took:?}");
+        }
+        let (right, answer) = timed(person.email.clone(), PASSWORD).await;
+        token_of(&answer);
+        assert!(right < StdDuration::from_millis(400), "a success is not held back: {right:?}");
+        let reset = "mutation($i: RequestPasswordResetInput!) { requestPasswordReset(input: $i) { accepted } }";
+        for address in [person.email.as_str(), "nobody@client.example"] {
+            let started = std::time::Instant::now();
+            let answer = app.graphql_as(None, reset, json!({ "i": { "address": address } })).await;
+            assert_eq!(answer.ok()["requestPasswordReset"]["accepted"], true);
+            assert!(started.elapsed() >= StdDuration::from_millis(400), "{address}: {:?}", started.elapsed());
+        }
+        app.smtp.wait_for(&person.email, 1).await;
+    }
+
     async fn every_login_failure_looks_the_same(app) {
         let company = app.customer_company("Acme").await;
         let person = app.person_with_password(Role::Restricted, company.id, PASSWORD).await;
