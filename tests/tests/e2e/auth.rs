@@ -534,6 +534,73 @@ on_both_databases! {
         assert_eq!(complete(&app, &challenge, json!({ "code": code(&secret, app.clock.now()) })).await.codes(), ["INVALID_CREDENTIALS"]);
     }
 
+    async fn a_security_administrator_without_a_second_factor_administers_nothing(app) {
+        let company = app.customer_company("Acme").await;
+        let admin = app.person_with_password(Role::SecurityAdministrator, company.id, PASSWORD).await;
+        let alice = app.person(Role::Restricted, company.id).await;
+        let password_only = token_of(&login(&app, &admin.email, PASSWORD).await);
+        let stage = format!("mutation {{ stageRoleChange(input: {{ contactId: \"ct_{}\", roles: {{ supportRole: SUPPORT_ADVANCED, securityAdministrator: false }} }}) {{ stagedChanges {{ stagedAt }} }} }}", alice.contact_id.simple());
+        for document in [
+            stage.as_str(),
+            "{ auditEvents { edges { cursor } } }",
+            "{ stagedRoleChanges { stagedAt } }",
+            "mutation { setCompanySecurityPolicy(input: { requireTwoFactor: true }) { company { id } } }",
+        ] {
+            let answer = app.graphql_as(Some(&password_only), document, Value::Null).await;
+            assert_eq!(answer.codes(), ["TWO_FACTOR_REQUIRED"], "{document}: {:#}", answer.body);
+        }
+        assert_eq!(viewer(&app, &password_only).await["twoFactor"], false, "they may log in");
+    }
+
+    async fn disabling_the_second_factor_takes_the_password_and_a_code(app) {
+        let company = app.customer_company("Acme").await;
+        let person = app.person_with_password(Role::Restricted, company.id, PASSWORD).await;
+        align(&app);
+        let (secret, _, session) = enroll(&app, &person.token).await;
+        app.clock.advance(Duration::seconds(30));
+        let disable = "mutation($i: DisableTwoFactorInput!) { disableTwoFactor(input: $i) { done problems { field reason } } }";
+        let wrong = app.graphql_as(Some(&session), disable, json!({ "i": { "password": PASSWORD, "code": "000000" } })).await;
+        assert_eq!(wrong.ok()["disableTwoFactor"]["problems"], json!([{ "field": "code", "reason": "WRONG_CREDENTIAL" }]));
+        let done = app.graphql_as(Some(&session), disable, json!({ "i": { "password": PASSWORD, "code": code(&secret, app.clock.now()) } })).await;
+        assert_eq!(done.ok()["disableTwoFactor"]["done"], true, "{:#}", done.body);
+        assert_eq!(viewer(&app, &session).await["twoFactorEnabled"], false);
+        assert_eq!(login(&app, &person.email, PASSWORD).await.ok()["login"]["status"], "SIGNED_IN", "no second step any more");
+        assert_eq!(count(&app, "SELECT COUNT(*) FROM recovery_codes").await, 0);
+    }
+
+    async fn regenerating_recovery_codes_voids_the_old_ones(app) {
+        let company = app.customer_company("Acme").await;
+        let person = app.person_with_password(Role::Restricted, company.id, PASSWORD).await;
+        align(&app);
+        let (secret, old, session) = enroll(&app, &person.token).await;
+        app.clock.advance(Duration::seconds(30));
+        let regenerate = "mutation($i: RegenerateRecoveryCodesInput!) { regenerateRecoveryCodes(input: $i) { recoveryCodes problems { field } } }";
+        let answer = app.graphql_as(Some(&session), regenerate, json!({ "i": { "password": PASSWORD, "code": code(&secret, app.clock.now()) } })).await;
+        let new: Vec<String> = answer.ok()["regenerateRecoveryCodes"]["recoveryCodes"].as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_owned()).collect();
+        assert_eq!(new.len(), 10);
+        assert!(new.iter().all(|code| !old.contains(code)));
+        let challenge = || async { login(&app, &person.email, PASSWORD).await.ok()["login"]["challenge"].as_str().unwrap().to_owned() };
+        assert_eq!(complete(&app, &challenge().await, json!({ "recoveryCode": old[0] })).await.codes(), ["INVALID_CREDENTIALS"]);
+        token_of(&complete(&app, &challenge().await, json!({ "recoveryCode": new[0] })).await);
+    }
+
+    async fn session_tokens_are_stored_only_as_hashes(app) {
+        let company = app.customer_company("Acme").await;
+        let person = app.person_with_password(Role::Restricted, company.id, PASSWORD).await;
+        let token = token_of(&login(&app, &person.email, PASSWORD).await);
+        let db = app.state.deps().db.writer();
+        let backend = db.get_database_backend();
+        let rows = db.query_all_raw(Statement::from_string(backend, "SELECT token_hash FROM sessions".to_owned())).await.unwrap();
+        let hashes: Vec<Vec<u8>> = rows.iter().map(|row| row.try_get_by_index(0).unwrap()).collect();
+        use sha2::Digest as _;
+        let expected = sha2::Sha256::digest(token.as_bytes()).to_vec();
+        assert!(hashes.contains(&expected), "the session is found by the token's SHA-256");
+        assert!(hashes.iter().all(|h| h.len() == 32 && h.as_slice() != token.as_bytes()));
+        let like = portal_api::sql::placeholders(backend, "SELECT COUNT(*) FROM sessions WHERE CAST(token_hash AS TEXT) LIKE ?");
+        let found = db.query_one_raw(Statement::from_sql_and_values(backend, like, [format!("%{token}%").into()])).await.unwrap().unwrap();
+        assert_eq!(found.try_get_by_index::<i64>(0).unwrap(), 0, "the token itself is nowhere");
+    }
+
     async fn the_session_cookie_is_http_only_and_plain_forms_cannot_mutate(app) {
         let company = app.customer_company("Acme").await;
         let person = app.person_with_password(Role::Restricted, company.id, PASSWORD).await;
