@@ -11,6 +11,7 @@ use async_graphql::parser::types::{
 use async_graphql::{Name, Positioned, Value};
 
 use super::codes::ErrorCode;
+use crate::error::InputReason;
 use crate::graphql::INTROSPECTION_MAX_DEPTH;
 
 /// Selections a document may expand to, fragments included.
@@ -23,10 +24,11 @@ pub struct Refusal {
     pub message: String,
 }
 
-/// The argument an integer beyond 32 bits was given to.
+/// An argument no resolver could take: an integer beyond 32 bits, or text with a NUL.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct IntegerOutOfRange {
+pub struct BadArgument {
     pub argument: String,
+    pub reason: InputReason,
     pub message: String,
 }
 
@@ -125,15 +127,17 @@ pub fn check_limits(
     Ok(())
 }
 
-/// Refuses an integer beyond 32 bits given to an argument of the operation, as a literal, inside
-/// an input object or list, or through a variable. The schema has no `Float`, so no argument
-/// accepts one, and async-graphql would notice only while running the operation. Call after
-/// [`check_limits`], which bounds the walk and refuses fragment cycles.
-pub fn check_integers(
+/// Refuses, in any argument of the operation (as a literal, inside an input object or list, or
+/// through a variable), an integer beyond 32 bits and text containing NUL (U+0000). The schema
+/// has no `Float`, so no argument accepts such an integer, and async-graphql would notice only
+/// while running the operation; NUL is no character of any name, address or message, and
+/// PostgreSQL cannot store it in text. Call after [`check_limits`], which bounds the walk and
+/// refuses fragment cycles.
+pub fn check_arguments(
     doc: &ExecutableDocument,
     op: &Positioned<OperationDefinition>,
     variables: Option<&serde_json::Value>,
-) -> Result<(), IntegerOutOfRange> {
+) -> Result<(), BadArgument> {
     let mut fields = vec![(&op.node.selection_set, 0_usize)];
     while let Some((set, depth)) = fields.pop() {
         // Fragment cycles were refused before; the depth bound is a second guard.
@@ -153,15 +157,26 @@ pub fn check_integers(
                                     .unwrap_or(Value::Null),
                             )
                         });
-                        if resolved.is_ok_and(|resolved| !integers_fit(&resolved)) {
-                            return Err(IntegerOutOfRange {
+                        let Ok(resolved) = resolved;
+                        if !integers_fit(&resolved) {
+                            return Err(BadArgument {
                                 argument: name.node.to_string(),
+                                reason: InputReason::OutOfRange,
                                 message: format!(
                                     "\"{}\" takes integers from {} to {}",
                                     name.node,
                                     i32::MIN,
                                     i32::MAX
                                 ),
+                            });
+                        }
+                        if let Some(field) = field_with_nul(&resolved, name.node.as_str()) {
+                            return Err(BadArgument {
+                                message: format!(
+                                    "\"{field}\" cannot contain the NUL character (U+0000)"
+                                ),
+                                argument: field.to_owned(),
+                                reason: InputReason::InvalidFormat,
                             });
                         }
                     }
@@ -189,6 +204,25 @@ fn integers_fit(value: &Value) -> bool {
         Value::Object(fields) => fields.values().all(integers_fit),
         Value::Null | Value::String(_) | Value::Boolean(_) | Value::Binary(_) | Value::Enum(_) => {
             true
+        }
+    }
+}
+
+/// The innermost field (or else the argument, `name`) of the first text in an argument value
+/// that holds NUL, an input object's field names included.
+fn field_with_nul<'v>(value: &'v Value, name: &'v str) -> Option<&'v str> {
+    match value {
+        Value::String(text) => text.contains('\0').then_some(name),
+        Value::List(items) => items.iter().find_map(|item| field_with_nul(item, name)),
+        Value::Object(fields) => fields.iter().find_map(|(field, value)| {
+            if field.contains('\0') {
+                Some(name)
+            } else {
+                field_with_nul(value, field.as_str())
+            }
+        }),
+        Value::Null | Value::Number(_) | Value::Boolean(_) | Value::Binary(_) | Value::Enum(_) => {
+            None
         }
     }
 }
@@ -316,7 +350,7 @@ mod tests {
         let integers = |query: &str, vars: serde_json::Value| {
             let doc = parse_query(query).unwrap();
             let op = select_operation(&doc, None).unwrap();
-            check_integers(&doc, op, Some(&vars)).map_err(|e| e.argument)
+            check_arguments(&doc, op, Some(&vars)).map_err(|e| e.argument)
         };
         let none = serde_json::Value::Null;
         assert_eq!(
@@ -341,6 +375,29 @@ mod tests {
         assert_eq!(integers(variable, too_big), Err("first".into()));
         assert_eq!(integers(variable, serde_json::json!({ "n": 7 })), Ok(()));
         assert_eq!(integers("{ a(x: 1.5, s: \"9999999999\") }", none), Ok(()));
+    }
+
+    #[test]
+    fn text_with_nul_is_found_and_named_by_its_innermost_field() {
+        let refused = |query: &str, vars: serde_json::Value| {
+            let doc = parse_query(query).unwrap();
+            let op = select_operation(&doc, None).unwrap();
+            check_arguments(&doc, op, Some(&vars)).map_err(|e| (e.argument, e.reason))
+        };
+        let none = serde_json::Value::Null;
+        let invalid = |field: &str| Err((field.to_owned(), InputReason::InvalidFormat));
+        assert_eq!(
+            refused("{ a(s: \"a\\u0000b\") }", none.clone()),
+            invalid("s")
+        );
+        let nested = "{ a(input: { form: { title: \"x\", tags: [\"ok\", \"\\u0000\"] } }) }";
+        assert_eq!(refused(nested, none.clone()), invalid("tags"));
+        let variable = "query($i: I) { a(input: $i) }";
+        let address = serde_json::json!({ "i": { "address": "m\u{0}@example.com" } });
+        assert_eq!(refused(variable, address), invalid("address"));
+        let clean = serde_json::json!({ "i": { "address": "m\u{1}@example.com" } });
+        assert_eq!(refused(variable, clean), Ok(()));
+        assert_eq!(refused("{ a(s: \"\\u00e9t\u{e9}\") }", none), Ok(()));
     }
 
     #[test]

@@ -10,12 +10,11 @@ use std::sync::Arc;
 
 use super::cache::DocumentCache;
 use super::codes::ErrorCode;
-use super::document::{Limits, check_integers, check_limits, check_variables, select_operation};
+use super::document::{Limits, check_arguments, check_limits, check_variables, select_operation};
 use super::response::{Outcome, bad_argument, finish_errors, request_error};
 use crate::auth::address_limit::AddressLimiter;
 use crate::config::Settings;
 use crate::deps::Deps;
-use crate::error::InputReason;
 use crate::graphql::{PortalSchema, RequestContext, build_schema};
 
 /// Parsed documents kept by the engine.
@@ -118,13 +117,9 @@ impl Executor {
         let op = select_operation(&document, params.operation_name.as_deref()).map_err(refuse)?;
         check_limits(&document, op, self.limits).map_err(refuse)?;
         check_variables(op, params.variables.as_ref()).map_err(refuse)?;
-        check_integers(&document, op, params.variables.as_ref()).map_err(|out| Refused {
+        check_arguments(&document, op, params.variables.as_ref()).map_err(|out| Refused {
             code: ErrorCode::BadUserInput,
-            error: Box::new(bad_argument(
-                &out.argument,
-                InputReason::OutOfRange,
-                out.message,
-            )),
+            error: Box::new(bad_argument(&out.argument, out.reason, out.message)),
         })?;
         let operation_type = op.node.ty;
         let variable_free = op.node.variable_definitions.is_empty();

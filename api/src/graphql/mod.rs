@@ -93,7 +93,7 @@ mod tests {
     }
 
     /// The executor refuses integers beyond 32 bits in any argument before running an operation
-    /// (`execution::document::check_integers`), which holds only while no argument takes a
+    /// (`execution::document::check_arguments`), which holds only while no argument takes a
     /// `Float`: adding one means checking integers by their argument's type instead.
     #[test]
     fn no_argument_takes_a_float() {

@@ -1,7 +1,7 @@
 //! Explicit limits: every over-limit document is refused before execution.
 
 use portal_tests::{Backend, Role, on_both_databases};
-use sea_orm::ConnectionTrait;
+use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
 
 /// Six levels deep.
@@ -64,6 +64,43 @@ on_both_databases! {
         let response = app.post_raw(&[("content-type", "application/json")], body).await;
         assert_eq!(response.status(), 422);
         assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    }
+
+    async fn text_with_nul_is_bad_input_on_its_field_and_stores_nothing(app) {
+        // Found by the fuzzer: PostgreSQL refuses NUL in text, so a reset request for such an
+        // address failed with INTERNAL_SERVER_ERROR there, and SQLite stored it.
+        let reset = app
+            .graphql_as(
+                None,
+                "mutation($i: RequestPasswordResetInput!) { requestPasswordReset(input: $i) { accepted } }",
+                json!({ "i": { "address": "m\u{0}@example.com" } }),
+            )
+            .await;
+        assert_eq!(reset.codes(), vec!["BAD_USER_INPUT"], "{:#}", reset.body);
+        assert_eq!(reset.error()["extensions"]["field"], "address");
+        assert_eq!(reset.error()["extensions"]["reason"], "INVALID_FORMAT");
+        let queued = entity::password_reset_request::Entity::find()
+            .count(app.state.deps().db.reader())
+            .await
+            .unwrap();
+        assert_eq!(queued, 0);
+
+        let company = app.customer_company("Nul Bytes SA").await;
+        let customer = app.person(Role::Restricted, company.id).await;
+        let draft = app
+            .graphql_as(
+                Some(&customer.token),
+                "mutation { saveRequestDraft(input: { form: { title: \"Stock\\u0000update\" } }) { request { id } } }",
+                Value::Null,
+            )
+            .await;
+        assert_eq!(draft.codes(), vec!["BAD_USER_INPUT"], "{:#}", draft.body);
+        assert_eq!(draft.error()["extensions"]["field"], "title");
+        let requests = entity::request::Entity::find()
+            .count(app.state.deps().db.reader())
+            .await
+            .unwrap();
+        assert_eq!(requests, 0);
     }
 
     async fn pages_are_capped_at_100(app) {

@@ -10,6 +10,7 @@ mod cli;
 mod companies;
 mod contacts;
 mod errors;
+mod fuzz;
 mod graphql_http;
 mod interop;
 mod limits;
