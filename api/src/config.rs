@@ -218,6 +218,10 @@ pub struct MailSettings {
     /// Sent and failed mails are deleted from the outbox this many days after they were
     /// written.
     pub retention_days: u32,
+    /// How long a worker holds the mails it claimed; a mail claimed by a server that stopped
+    /// abruptly is sent by another (or the restarted one) after this. At least ten SMTP
+    /// timeouts: a batch of ten mails must be sent within it, or a mail could go out twice.
+    pub claim_lease_secs: u64,
 }
 
 /// Transport security of the SMTP connection.
@@ -309,6 +313,7 @@ impl Default for Settings {
                 poll_interval_ms: 2_000,
                 max_attempts: 12,
                 retention_days: 30,
+                claim_lease_secs: 300,
             },
             requests: RequestSettings {
                 job_interval_secs: 60,
@@ -435,6 +440,14 @@ impl Settings {
         }
         if self.profile == Profile::Production && self.mail.smtp.is_none() {
             return invalid("mail.smtp is required in production (.eml files are for development)");
+        }
+        let smtp_timeout = self.mail.smtp.as_ref().map_or(1, |smtp| smtp.timeout_secs);
+        if self.mail.claim_lease_secs < smtp_timeout.saturating_mul(10).max(1)
+            || self.mail.claim_lease_secs > 86_400
+        {
+            return invalid(
+                "mail.claim_lease_secs must be at least ten times mail.smtp.timeout_secs, and at most 86400",
+            );
         }
         if self.mail.from.parse::<lettre::message::Mailbox>().is_err() {
             return invalid("mail.from must be an address such as `Portal <portal@example.com>`");
@@ -582,6 +595,12 @@ mod tests {
             jail.set_env("PORTAL_GRAPHQL__MAX_PAGE_SIZE", "500");
             let err = Settings::load(None, &Overrides::default()).unwrap_err();
             assert!(err.to_string().contains("max_page_size"), "{err}");
+            Ok(())
+        });
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("PORTAL_MAIL__CLAIM_LEASE_SECS", "5");
+            let err = Settings::load(None, &Overrides::default()).unwrap_err();
+            assert!(err.to_string().contains("claim_lease_secs"), "{err}");
             Ok(())
         });
     }

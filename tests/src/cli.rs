@@ -30,6 +30,8 @@ pub fn portal_binary() -> PathBuf {
 pub struct Portal {
     pub data_dir: TempDir,
     pub database_url: Option<String>,
+    /// Environment variables (`PORTAL_…` settings) given to every command.
+    pub env: Vec<(String, String)>,
     _pg: Option<PgDatabase>,
 }
 
@@ -54,6 +56,7 @@ impl Portal {
         Some(Self {
             data_dir,
             database_url,
+            env: Vec::new(),
             _pg: pg,
         })
     }
@@ -71,6 +74,7 @@ impl Portal {
         if let Some(url) = &self.database_url {
             command.arg("--database-url").arg(url);
         }
+        command.envs(self.env.iter().map(|(key, value)| (key, value)));
         command.kill_on_drop(true);
         command
     }

@@ -23,8 +23,6 @@ use crate::sql::placeholders;
 
 /// Mails claimed at once.
 const BATCH: u64 = 10;
-/// How long a worker holds claimed mails before another instance may take them over.
-const LEASE: Duration = Duration::minutes(5);
 /// Delay before the first retry; it doubles per attempt up to [`MAX_RETRY_DELAY`].
 const FIRST_RETRY_DELAY: Duration = Duration::seconds(30);
 const MAX_RETRY_DELAY: Duration = Duration::hours(1);
@@ -202,11 +200,15 @@ async fn claim(deps: &Deps, now: DateTime<Utc>) -> Result<Vec<mail_outbox::Model
         _ => "",
     };
     let sql = CLAIM_SQL.replace("{lock}", lock);
+    // How long this worker holds the mails before another (or a restarted) one may take them.
+    // (At most a day: the configuration is checked.)
+    let lease =
+        Duration::seconds(i64::try_from(deps.settings.mail.claim_lease_secs).unwrap_or(86_400));
     mail_outbox::Model::find_by_statement(Statement::from_sql_and_values(
         backend,
         placeholders(backend, &sql),
         [
-            (now + LEASE).into(),
+            (now + lease).into(),
             now.into(),
             now.into(),
             i64::try_from(BATCH).unwrap_or(10).into(),

@@ -9,6 +9,7 @@ mod capabilities;
 mod cli;
 mod companies;
 mod contacts;
+mod crash;
 mod errors;
 mod fuzz;
 mod graphql_http;
