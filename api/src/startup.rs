@@ -137,6 +137,9 @@ async fn maintenance(deps: Deps, stop: CancellationToken) {
         if let Err(err) = auth::throttle::purge(deps.db.writer(), deps.clock.now()).await {
             tracing::warn!(%err, "cannot purge old credential attempts");
         }
+        if let Err(err) = auth::address_counts::purge(deps.db.writer(), deps.clock.now()).await {
+            tracing::warn!(%err, "cannot purge old per-address counts");
+        }
         let now = deps.clock.now();
         if let Err(err) =
             crate::contacts::staged_repo::drop_of_dead_sessions(deps.db.writer(), now).await

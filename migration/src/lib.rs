@@ -12,6 +12,7 @@ mod m20261121_000004_requests;
 mod m20261121_000005_attachments;
 mod m20261205_000006_sealed_mail_links;
 mod m20261205_000007_reset_requests;
+mod m20261205_000008_address_limits;
 
 /// Applies the portal's migrations in order.
 pub struct Migrator;
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000005_attachments::Migration),
             Box::new(m20261205_000006_sealed_mail_links::Migration),
             Box::new(m20261205_000007_reset_requests::Migration),
+            Box::new(m20261205_000008_address_limits::Migration),
         ]
     }
 }

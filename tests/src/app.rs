@@ -256,6 +256,37 @@ pub async fn spawn_app_with(
     })
 }
 
+/// Another server instance on a [`TestApp`]'s database, files and clock, as a second replica
+/// behind a load balancer: its own memory (limiters, caches, workers), the same data.
+pub struct Instance {
+    pub base_url: String,
+    http: reqwest::Client,
+    stop: Option<oneshot::Sender<()>>,
+}
+
+impl Instance {
+    /// `POST /graphql` as a modern client.
+    pub async fn graphql_as(&self, token: Option<&str>, query: &str, variables: Value) -> Gql {
+        let mut request = self
+            .http
+            .post(format!("{}/graphql", self.base_url))
+            .header("accept", "application/graphql-response+json")
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        TestApp::read(request.send().await.expect("POST /graphql")).await
+    }
+}
+
+impl Drop for Instance {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
 impl Drop for TestApp {
     fn drop(&mut self) {
         if let Some(stop) = self.stop.take() {
@@ -267,6 +298,25 @@ impl Drop for TestApp {
 impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base_url)
+    }
+
+    /// A second server instance on this one's database, files and clock.
+    pub async fn another_instance(&self) -> Instance {
+        let settings = self.state.settings().clone();
+        let db = self.state.deps().db.clone();
+        let app = Application::build_with_db(settings, db, Arc::new(self.clock.clone()))
+            .await
+            .expect("build the second instance");
+        let addr = app.local_addr().expect("bound address");
+        let (stop, stopped) = oneshot::channel::<()>();
+        tokio::spawn(app.run_until_stopped(async move {
+            let _ = stopped.await;
+        }));
+        Instance {
+            base_url: format!("http://{addr}"),
+            http: reqwest::Client::new(),
+            stop: Some(stop),
+        }
     }
 
     /// Stops the server the way a SIGTERM would.

@@ -22,7 +22,7 @@ pub mod smtp;
 pub mod ws;
 
 pub use app::{
-    Backend, Gql, MULTIPART_TYPE, MultipartPart, PgDatabase, TestApp, encode_multipart,
+    Backend, Gql, Instance, MULTIPART_TYPE, MultipartPart, PgDatabase, TestApp, encode_multipart,
     multipart_body, spawn_app, spawn_app_with,
 };
 pub use fixtures::{Person, Role};

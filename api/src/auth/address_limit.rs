@@ -1,5 +1,8 @@
-//! Credential checks per client address (in memory, per server instance): a fixed number a
-//! minute, then `RATE_LIMITED`. The transport admits each credential check through it.
+//! Credential checks per client address: a fixed number a minute, then `RATE_LIMITED`. The
+//! transport admits each credential check through [`admit`]: counted first in memory (each
+//! instance, which refuses floods without touching the database), then in the database
+//! (`address_limits`, through `address_counts`, so that several server instances share one
+//! budget per address).
 //!
 //! An IPv6 client is counted by its /64 (one subscriber's network), since changing the last
 //! 64 bits is free. The table holds at most [`MAX_TRACKED`] networks: when that many are
@@ -11,6 +14,10 @@ use std::net::{IpAddr, Ipv6Addr};
 use std::sync::Mutex;
 
 use chrono::{DateTime, Utc};
+
+use super::address_counts;
+use crate::deps::Deps;
+use crate::error::{ApiError, ApiResult};
 
 /// Client networks tracked at once.
 pub const MAX_TRACKED: usize = 100_000;
@@ -29,7 +36,29 @@ pub fn network_of(addr: IpAddr) -> IpAddr {
     }
 }
 
-/// Credential checks per client network per minute (fixed windows), in memory.
+/// Counts one credential check from `addr` at `now`, in this instance's memory and then in the
+/// database shared by every instance; `false` when the address's network is over its budget.
+pub async fn admit(
+    deps: &Deps,
+    local: &AddressLimiter,
+    addr: IpAddr,
+    now: DateTime<Utc>,
+) -> ApiResult<bool> {
+    if !local.allow(addr, now) {
+        return Ok(false);
+    }
+    let checks = address_counts::add_one(deps.db.writer(), network_of(addr), minute_of(now))
+        .await
+        .map_err(ApiError::internal)?;
+    Ok(checks <= i64::from(local.per_minute))
+}
+
+/// The minute `now` falls in, counted from the Unix epoch.
+pub fn minute_of(now: DateTime<Utc>) -> i64 {
+    now.timestamp().div_euclid(60)
+}
+
+/// Credential checks per client network per minute (fixed windows), in one instance's memory.
 #[derive(Debug)]
 pub struct AddressLimiter {
     per_minute: u32,
@@ -55,7 +84,7 @@ impl AddressLimiter {
     /// is full of networks active this minute.
     pub fn allow(&self, addr: IpAddr, now: DateTime<Utc>) -> bool {
         let key = network_of(addr);
-        let minute = now.timestamp().div_euclid(60);
+        let minute = minute_of(now);
         let Ok(mut windows) = self.windows.lock() else {
             return false;
         };

@@ -5,6 +5,7 @@
 //! `Actor` methods can produce, so a service cannot be called without the check.
 
 pub mod actor;
+pub mod address_counts;
 pub mod address_limit;
 pub mod challenges;
 pub mod limits;

@@ -7,7 +7,7 @@
 //! failure *before* it runs, so parallel requests cannot exceed the limits. The only code
 //! touching `auth_attempts`.
 //!
-//! The per-address limit (in memory, per instance) is `address_limit`.
+//! The per-address limit (in memory per instance, and in the database for all) is `address_limit`.
 
 use chrono::{DateTime, Duration, Utc};
 use entity::{AttemptKind, auth_attempt};

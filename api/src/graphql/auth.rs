@@ -243,7 +243,7 @@ impl AuthMutation {
     /// login, a wrong password, and a disabled or throttled account.
     async fn login(&self, ctx: &Context<'_>, input: LoginInput) -> ApiResult<LoginPayload> {
         let deps = deps(ctx)?;
-        let client = credential_check(ctx)?;
+        let client = credential_check(ctx).await?;
         match login::login(deps, client, &input.login, input.password).await? {
             LoginOutcome::SignedIn { token } => Ok(LoginPayload {
                 status: LoginStatus::SignedIn,
@@ -270,7 +270,7 @@ impl AuthMutation {
         input: CompleteLoginInput,
     ) -> ApiResult<CompleteLoginPayload> {
         let deps = deps(ctx)?;
-        let client = credential_check(ctx)?;
+        let client = credential_check(ctx).await?;
         let factor = match (input.code, input.recovery_code) {
             (Some(code), None) => SecondFactor::Code(code),
             (None, Some(code)) => SecondFactor::RecoveryCode(code),
@@ -318,7 +318,7 @@ impl AuthMutation {
         input: LinkPasswordInput,
     ) -> ApiResult<CredentialPayload> {
         let deps = deps(ctx)?;
-        let client = credential_check(ctx)?;
+        let client = credential_check(ctx).await?;
         credential_payload(credentials::activate(deps, client, &input.token, input.password).await)
     }
 
@@ -329,7 +329,7 @@ impl AuthMutation {
         input: RequestPasswordResetInput,
     ) -> ApiResult<RequestPasswordResetPayload> {
         let deps = deps(ctx)?;
-        let client = credential_check(ctx)?;
+        let client = credential_check(ctx).await?;
         credentials::request_reset(deps, client, &input.address).await?;
         Ok(RequestPasswordResetPayload { accepted: true })
     }
@@ -342,7 +342,7 @@ impl AuthMutation {
         input: LinkPasswordInput,
     ) -> ApiResult<CredentialPayload> {
         let deps = deps(ctx)?;
-        let client = credential_check(ctx)?;
+        let client = credential_check(ctx).await?;
         let reset = credentials::reset_password(deps, client, &input.token, input.password).await;
         credential_payload(reset)
     }
@@ -355,7 +355,7 @@ impl AuthMutation {
     ) -> ApiResult<CredentialPayload> {
         let deps = deps(ctx)?;
         let principal = actor(ctx).await?.principal()?;
-        let client = credential_check(ctx)?;
+        let client = credential_check(ctx).await?;
         let proof = Reauthentication {
             password: input.current_password,
             code: input.code,
@@ -374,7 +374,7 @@ impl AuthMutation {
     ) -> ApiResult<BeginTwoFactorEnrollmentPayload> {
         let deps = deps(ctx)?;
         let principal = actor(ctx).await?.principal()?;
-        credential_check(ctx)?;
+        credential_check(ctx).await?;
         let begun = credentials::begin_totp(deps, principal, input.current_password).await;
         let (enrollment, problems) = or_problem(begun)?;
         Ok(BeginTwoFactorEnrollmentPayload {
@@ -397,7 +397,7 @@ impl AuthMutation {
     ) -> ApiResult<ConfirmTwoFactorPayload> {
         let deps = deps(ctx)?;
         let principal = actor(ctx).await?.principal()?;
-        let client = credential_check(ctx)?;
+        let client = credential_check(ctx).await?;
         let confirmed = credentials::confirm_totp(deps, client, principal, &input.code).await;
         let (confirmed, problems) = or_problem(confirmed)?;
         let Some(confirmed) = confirmed else {
@@ -423,7 +423,7 @@ impl AuthMutation {
     ) -> ApiResult<CredentialPayload> {
         let deps = deps(ctx)?;
         let principal = actor(ctx).await?.principal()?;
-        let client = credential_check(ctx)?;
+        let client = credential_check(ctx).await?;
         credential_payload(
             credentials::disable_totp(deps, client, principal, input.password, &input.code).await,
         )
@@ -438,7 +438,7 @@ impl AuthMutation {
     ) -> ApiResult<RecoveryCodesPayload> {
         let deps = deps(ctx)?;
         let principal = actor(ctx).await?.principal()?;
-        let client = credential_check(ctx)?;
+        let client = credential_check(ctx).await?;
         let password = input.password;
         let regenerated =
             credentials::regenerate_recovery_codes(deps, client, principal, password, &input.code)

@@ -4,10 +4,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use async_graphql::Context;
-use chrono::{DateTime, Utc};
 use tokio::sync::OnceCell;
 
-use crate::auth::address_limit::AddressLimiter;
+use crate::auth::address_limit::{self, AddressLimiter};
 use crate::auth::login::{self, Client};
 use crate::auth::{Actor, RequestWorker};
 use crate::deps::Deps;
@@ -82,13 +81,13 @@ impl RequestContext {
     /// Admits one credential check (password, code, link) in this request: counted against
     /// the client address's budget, and refused for every check after the first, so aliases
     /// cannot multiply guesses.
-    pub fn admit_credential_check(
+    pub async fn admit_credential_check(
         &self,
+        deps: &Deps,
         limiter: &AddressLimiter,
-        now: DateTime<Utc>,
     ) -> ApiResult<Client> {
         if let Some(addr) = self.client.addr
-            && !limiter.allow(addr, now)
+            && !address_limit::admit(deps, limiter, addr, deps.clock.now()).await?
         {
             return Err(ApiError::RateLimited);
         }
@@ -109,11 +108,13 @@ pub fn deps<'a>(ctx: &Context<'a>) -> ApiResult<&'a Deps> {
 }
 
 /// Admits this request's one credential check (see [`RequestContext::admit_credential_check`]).
-pub fn credential_check(ctx: &Context<'_>) -> ApiResult<Client> {
+pub async fn credential_check(ctx: &Context<'_>) -> ApiResult<Client> {
     let limiter = ctx
         .data::<Arc<AddressLimiter>>()
         .map_err(|_| missing("address limiter"))?;
-    request(ctx)?.admit_credential_check(limiter, deps(ctx)?.clock.now())
+    request(ctx)?
+        .admit_credential_check(deps(ctx)?, limiter)
+        .await
 }
 
 /// The per-request context.

@@ -283,6 +283,21 @@ on_both_databases! {
         assert_eq!(login(&app, "nobody@client.example", PASSWORD).await.codes(), ["INVALID_CREDENTIALS"]);
     }
 
+    async fn instances_on_one_database_share_each_address_budget(app)
+        with |s: &mut portal_tests::Settings| s.auth.address_limit_per_minute = 3; {
+        let other = app.another_instance().await;
+        let guess = json!({ "i": { "login": "nobody@client.example", "password": PASSWORD } });
+        for _ in 0..2 {
+            assert_eq!(login(&app, "nobody@client.example", PASSWORD).await.codes(), ["INVALID_CREDENTIALS"]);
+        }
+        // The other instance has counted nothing in its memory, yet the budget is spent.
+        assert_eq!(other.graphql_as(None, LOGIN, guess.clone()).await.codes(), ["INVALID_CREDENTIALS"]);
+        assert_eq!(other.graphql_as(None, LOGIN, guess.clone()).await.codes(), ["RATE_LIMITED"]);
+        assert_eq!(login(&app, "nobody@client.example", PASSWORD).await.codes(), ["RATE_LIMITED"]);
+        app.clock.advance(Duration::seconds(60));
+        assert_eq!(other.graphql_as(None, LOGIN, guess).await.codes(), ["INVALID_CREDENTIALS"]);
+    }
+
     async fn a_request_checks_credentials_once_whatever_its_aliases(app) {
         let company = app.customer_company("Acme").await;
         let person = app.person_with_password(Role::Restricted, company.id, PASSWORD).await;
