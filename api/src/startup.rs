@@ -140,6 +140,9 @@ async fn maintenance(deps: Deps, stop: CancellationToken) {
         if let Err(err) = auth::address_counts::purge(deps.db.writer(), deps.clock.now()).await {
             tracing::warn!(%err, "cannot purge old per-address counts");
         }
+        if let Err(err) = auth::known_clients::purge(deps.db.writer(), deps.clock.now()).await {
+            tracing::warn!(%err, "cannot forget clients not seen for a year");
+        }
         let now = deps.clock.now();
         if let Err(err) =
             crate::contacts::staged_repo::drop_of_dead_sessions(deps.db.writer(), now).await

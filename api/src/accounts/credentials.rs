@@ -215,9 +215,10 @@ async fn send_reset_link(
     request: &reset_queue::ResetRequest,
 ) -> ApiResult<()> {
     let now = deps.clock.now();
-    let client = Client {
-        addr: request.client_addr.as_deref().and_then(|a| a.parse().ok()),
-    };
+    let client = Client::new(
+        request.client_addr.as_deref().and_then(|a| a.parse().ok()),
+        None,
+    );
     let found = repo::find_by_login_or_email(txn, &request.address)
         .await?
         .filter(|a| a.state == AccountState::Active);
@@ -344,7 +345,9 @@ pub async fn change_password(
     let proven = reauthenticate(deps, &account, proof, "currentPassword").await?;
     check_policy(&account, &new, "newPassword")?;
     let hash = deps.passwords.hash(new).await?;
-    let txn = proven.transaction(deps, client, id_of(&account)).await?;
+    let txn = proven
+        .transaction(deps, client.clone(), id_of(&account))
+        .await?;
     let now = deps.clock.now();
     repo::write_password(&txn, &account, hash, false, now).await?;
     sessions::revoke_all(&txn, id_of(&account), Some(principal.session_id), now).await?;
@@ -458,7 +461,7 @@ pub async fn confirm_totp(
 ) -> ApiResult<Confirmed> {
     let account = load(deps, principal.account_id).await?;
     let account_id = id_of(&account);
-    let txn = check_code(deps, client, account_id, code, false).await?;
+    let txn = check_code(deps, client.clone(), account_id, code, false).await?;
     let now = deps.clock.now();
     let codes = replace_recovery_codes(&txn, account_id, now).await?;
     sessions::revoke_all(&txn, account_id, None, now).await?;
@@ -496,7 +499,7 @@ pub async fn disable_totp(
     let account = load(deps, principal.account_id).await?;
     let account_id = id_of(&account);
     check_current_password(deps, &account, password, "password").await?;
-    let txn = check_code(deps, client, account_id, code, true).await?;
+    let txn = check_code(deps, client.clone(), account_id, code, true).await?;
     let now = deps.clock.now();
     factors::remove(&txn, account_id).await?;
     sessions::revoke_all(&txn, account_id, Some(principal.session_id), now).await?;
@@ -524,7 +527,7 @@ pub async fn regenerate_recovery_codes(
     let account = load(deps, principal.account_id).await?;
     let account_id = id_of(&account);
     check_current_password(deps, &account, password, "password").await?;
-    let txn = check_code(deps, client, account_id, code, true).await?;
+    let txn = check_code(deps, client.clone(), account_id, code, true).await?;
     let now = deps.clock.now();
     let codes = replace_recovery_codes(&txn, account_id, now).await?;
     let action = AuditAction::RecoveryCodesRegenerated;

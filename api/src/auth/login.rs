@@ -6,13 +6,14 @@
 //! (`INVALID_CREDENTIALS`): unknown login, wrong password, disabled or throttled account.
 
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use entity::{AccountState, AttemptKind, contact};
+use entity::{AccountState, AttemptKind, account, contact};
 use sea_orm::ConnectionTrait;
 
 use super::sessions::{self, NewSession, SessionToken};
-use super::{Actor, Principal, challenges, throttle, totp};
+use super::{Actor, Principal, challenges, known_clients, throttle, totp};
 use crate::accounts::{factors, notices, repo as accounts};
 use crate::audit::{self, AuditAction, AuditEntry};
 use crate::clock::seconds;
@@ -24,10 +25,33 @@ use crate::mail::Template;
 
 use super::limits::SECOND_FACTOR_FAILURES_PER_DAY;
 
-/// Where a request comes from, for throttling and the audit journal.
-#[derive(Debug, Clone, Copy, Default)]
+/// Where a request comes from, for throttling, the audit journal and new-client notices.
+#[derive(Debug, Clone, Default)]
 pub struct Client {
     pub addr: Option<IpAddr>,
+    /// The `User-Agent` the client sent, at most [`AGENT_MAX`] characters.
+    pub agent: Option<Arc<str>>,
+}
+
+/// The longest `User-Agent` kept.
+pub const AGENT_MAX: usize = 256;
+
+impl Client {
+    /// A client at `addr` that sent `agent` as its `User-Agent`.
+    pub fn new(addr: Option<IpAddr>, agent: Option<&str>) -> Self {
+        let agent = agent
+            .map(|a| {
+                a.chars()
+                    .filter(|c| !c.is_control())
+                    .take(AGENT_MAX)
+                    .collect::<String>()
+            })
+            .filter(|a| !a.trim().is_empty());
+        Self {
+            addr,
+            agent: agent.map(Arc::from),
+        }
+    }
 }
 
 /// The result of a correct password.
@@ -76,6 +100,29 @@ async fn open_session<C: ConnectionTrait>(
         two_factor,
     };
     Ok(sessions::open(conn, &deps.sessions, now, new).await?)
+}
+
+/// Remembers the client of a sign-in; mails the owner when it is new to an account that had
+/// signed in before.
+async fn tell_if_new_client<C: ConnectionTrait>(
+    conn: &C,
+    deps: &Deps,
+    now: DateTime<Utc>,
+    account: &account::Model,
+    client: &Client,
+) -> ApiResult<()> {
+    let account_id = AccountId::from_uuid(account.id);
+    if known_clients::remember(conn, account_id, client, now).await? {
+        let at = now.format("%Y-%m-%d %H:%M UTC").to_string();
+        let address = client.addr.map(|addr| addr.to_string());
+        let template = Template::NewSignIn {
+            at: &at,
+            address: address.as_deref(),
+            agent: client.agent.as_deref(),
+        };
+        notices::send(conn, deps, now, account, template).await?;
+    }
+    Ok(())
 }
 
 /// Step 1: the password. A failure answers no sooner than `auth.answer_floor_ms` after the
@@ -162,9 +209,10 @@ async fn check_password(
         let token = open_session(&txn, deps, now, account_id, contact.as_ref(), false).await?;
         let entry = AuditEntry::on_account(AuditAction::LoginSucceeded, account_id, client.addr);
         audit::record(&txn, now, entry).await?;
+        tell_if_new_client(&txn, deps, now, &account, &client).await?;
         LoginOutcome::SignedIn { token }
     };
-    txn.commit().await?;
+    deps.commit(txn).await?;
     Ok(outcome)
 }
 
@@ -317,6 +365,7 @@ pub async fn complete_login(
     let token = open_session(&txn, deps, now, account_id, contact.as_ref(), true).await?;
     let entry = AuditEntry::on_account(action, account_id, client.addr);
     audit::record(&txn, now, entry).await?;
+    tell_if_new_client(&txn, deps, now, &account, &client).await?;
     if matches!(factor, SecondFactor::RecoveryCode(_)) {
         let remaining = factors::count_unused(&txn, account_id).await?;
         let template = Template::RecoveryCodeUsed { remaining };

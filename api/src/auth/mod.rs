@@ -8,6 +8,7 @@ pub mod actor;
 pub mod address_counts;
 pub mod address_limit;
 pub mod challenges;
+pub mod known_clients;
 pub mod limits;
 pub mod links;
 pub mod login;

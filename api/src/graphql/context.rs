@@ -71,7 +71,7 @@ impl RequestContext {
     }
 
     pub fn client(&self) -> Client {
-        self.client
+        self.client.clone()
     }
 
     pub fn token_source(&self) -> Option<TokenSource> {
@@ -94,7 +94,7 @@ impl RequestContext {
         if self.credential_checked.swap(true, Ordering::AcqRel) {
             return Err(ApiError::TooManyCredentialChecks);
         }
-        Ok(self.client)
+        Ok(self.client.clone())
     }
 }
 

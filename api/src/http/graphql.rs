@@ -357,10 +357,18 @@ pub(super) fn request_context(
     peer: SocketAddr,
 ) -> RequestContext {
     let settings = state.settings();
-    let client = Client {
-        addr: Some(client_addr(settings, peer, headers)),
-    };
+    let client = Client::new(
+        Some(client_addr(settings, peer, headers)),
+        user_agent(headers),
+    );
     RequestContext::with_client(session_token(headers, settings), client)
+}
+
+/// The `User-Agent` header, when it is text.
+pub(super) fn user_agent(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(axum::http::header::USER_AGENT)
+        .and_then(|value| value.to_str().ok())
 }
 
 async fn run(

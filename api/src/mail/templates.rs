@@ -41,6 +41,15 @@ pub enum Template<'a> {
     SecondFactorCodeReused,
     /// Second-factor checks are refused for a day after too many wrong codes.
     SecondFactorLocked,
+    /// A sign-in from a client (network and browser) the account had not signed in from.
+    NewSignIn {
+        /// When, e.g. `2026-12-05 16:58 UTC`.
+        at: &'a str,
+        /// The client's address; `None` when unknown.
+        address: Option<&'a str>,
+        /// The client's `User-Agent`; `None` when it sent none.
+        agent: Option<&'a str>,
+    },
     /// The contact's e-mail address changed (sent to the old and the new address).
     EmailChanged {
         company: &'a str,
@@ -262,6 +271,7 @@ impl Template<'_> {
             Self::RecoveryCodeUsed { .. } => "RECOVERY_CODE_USED",
             Self::SecondFactorCodeReused => "SECOND_FACTOR_CODE_REUSED",
             Self::SecondFactorLocked => "SECOND_FACTOR_LOCKED",
+            Self::NewSignIn { .. } => "NEW_SIGN_IN",
             Self::EmailChanged { .. } => "EMAIL_CHANGED",
             Self::AddedToCompany { .. } => "ADDED_TO_COMPANY",
             Self::RolesChanged { .. } => "ROLES_CHANGED",
@@ -453,6 +463,30 @@ fn parts(template: &Template<'_>, language: Language) -> Parts {
                 vec![
                     format!("Un code de secours a servi à vous connecter au portail support ; il vous reste {remaining} codes inutilisés."),
                     not_you.into(),
+                ],
+                None,
+            ),
+            (Template::NewSignIn { at, address, agent }, En) => (
+                "New sign-in to your support portal account".into(),
+                vec![
+                    format!(
+                        "Your support portal account was signed in to on {at} from {}, with {}: a network and browser it had not been signed in from before.",
+                        address.unwrap_or("an unknown address"),
+                        agent.map_or("an unnamed client".to_owned(), |a| format!("\"{a}\"")),
+                    ),
+                    "If this was you, there is nothing to do. Otherwise change your password at once and tell your Security Administrator.".into(),
+                ],
+                None,
+            ),
+            (Template::NewSignIn { at, address, agent }, Fr) => (
+                "Nouvelle connexion à votre compte du portail support".into(),
+                vec![
+                    format!(
+                        "Votre compte du portail support a été utilisé pour se connecter le {at} depuis {}, avec {} : un réseau et un navigateur jamais utilisés auparavant pour ce compte.",
+                        address.unwrap_or("une adresse inconnue"),
+                        agent.map_or("un client sans nom".to_owned(), |a| format!("« {a} »")),
+                    ),
+                    "Si c'était vous, il n'y a rien à faire. Sinon, changez immédiatement votre mot de passe et prévenez votre administrateur sécurité.".into(),
                 ],
                 None,
             ),
@@ -656,6 +690,11 @@ mod tests {
             Template::RecoveryCodeUsed { remaining: 9 },
             Template::SecondFactorCodeReused,
             Template::SecondFactorLocked,
+            Template::NewSignIn {
+                at: "2026-12-05 16:58 UTC",
+                address: Some("203.0.113.7"),
+                agent: None,
+            },
             Template::EmailChanged {
                 company: "Acme",
                 old: "a@acme.example",

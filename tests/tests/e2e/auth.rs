@@ -283,6 +283,25 @@ on_both_databases! {
         assert_eq!(login(&app, "nobody@client.example", PASSWORD).await.codes(), ["INVALID_CREDENTIALS"]);
     }
 
+    async fn a_sign_in_from_a_new_client_is_told_to_the_owner(app) {
+        let company = app.customer_company("Acme").await;
+        let person = app.person_with_password(Role::Restricted, company.id, PASSWORD).await;
+        let body = json!({ "query": LOGIN, "variables": { "i": { "login": person.email, "password": PASSWORD } } }).to_string();
+        for agent in ["Mozilla/5.0 Firefox/140.0", "Mozilla/5.0 Firefox/140.0", "curl/8.0 <b>"] {
+            let answer = app.post_raw(&[("content-type", "application/json"), ("user-agent", agent)], body.clone()).await;
+            assert_eq!(TestApp::read(answer).await.ok()["login"]["status"], "SIGNED_IN", "{agent}");
+        }
+        // The first sign-in tells nothing, the same client again neither; the new one does.
+        let notices: Vec<String> = app.state.deps().db.reader()
+            .query_all_raw(Statement::from_string(app.state.deps().db.backend(), "SELECT kind FROM mail_outbox"))
+            .await.unwrap().iter().map(|row| row.try_get_by_index::<String>(0).unwrap()).collect();
+        assert_eq!(notices, ["NEW_SIGN_IN"]);
+        let mails = app.smtp.wait_for(&person.email, 1).await;
+        let text = mails[0].text();
+        assert!(text.contains("\"curl/8.0 <b>\"") && text.contains("127.0.0.1"), "{text}");
+        assert!(mails[0].part("text/html").unwrap_or_default().contains("curl/8.0 &lt;b&gt;"));
+    }
+
     async fn instances_on_one_database_share_each_address_budget(app)
         with |s: &mut portal_tests::Settings| s.auth.address_limit_per_minute = 3; {
         let other = app.another_instance().await;

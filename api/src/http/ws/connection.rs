@@ -297,7 +297,7 @@ impl Connection {
             );
             return self.send(socket, &Outgoing::Error { id, errors }).await;
         }
-        let context = RequestContext::with_client(self.token.clone(), self.client);
+        let context = RequestContext::with_client(self.token.clone(), self.client.clone());
         let prepared = match self.state.executor().prepare(params, context) {
             Ok(prepared) => prepared,
             Err(refused) => {

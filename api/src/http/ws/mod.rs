@@ -38,13 +38,14 @@ pub async fn upgrade(
     if matches!(token, Some((_, TokenSource::Cookie))) && !same_origin(state.settings(), &headers) {
         return (StatusCode::FORBIDDEN, "Cross-origin WebSocket refused").into_response();
     }
-    let client = Client {
-        addr: Some(super::graphql::client_addr(
+    let client = Client::new(
+        Some(super::graphql::client_addr(
             state.settings(),
             peer,
             &headers,
         )),
-    };
+        super::graphql::user_agent(&headers),
+    );
     let settings = &state.settings().websocket;
     let ws = ws
         .read_buffer_size(settings.read_buffer_bytes)
