@@ -5,9 +5,8 @@
 //! budget per address).
 //!
 //! An IPv6 client is counted by its /64 (one subscriber's network), since changing the last
-//! 64 bits is free. The table holds at most [`MAX_TRACKED`] networks: when that many are
-//! active in the same minute, checks from networks not yet tracked are refused (fail closed;
-//! the per-account limits in the database still apply to everyone).
+//! 64 bits is free. The table in memory holds at most [`MAX_TRACKED`] networks: when that many
+//! are active in the same minute, networks not yet tracked are counted in the database only.
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv6Addr};
@@ -63,7 +62,14 @@ pub fn minute_of(now: DateTime<Utc>) -> i64 {
 pub struct AddressLimiter {
     per_minute: u32,
     max_tracked: usize,
-    windows: Mutex<HashMap<IpAddr, (i64, u32)>>,
+    windows: Mutex<Windows>,
+}
+
+#[derive(Debug, Default)]
+struct Windows {
+    counts: HashMap<IpAddr, (i64, u32)>,
+    /// The minute the table was last cleared of older minutes (once a minute at most).
+    swept: i64,
 }
 
 impl AddressLimiter {
@@ -76,29 +82,35 @@ impl AddressLimiter {
         Self {
             per_minute,
             max_tracked: max_tracked.max(1),
-            windows: Mutex::new(HashMap::new()),
+            windows: Mutex::new(Windows::default()),
         }
     }
 
-    /// Counts one check from `addr`; `false` when its network is over its limit, or the table
-    /// is full of networks active this minute.
+    /// Counts one check from `addr`; `false` when its network is over its limit here. When the
+    /// table is full of networks active this minute, a network not in it is not counted here
+    /// (`true`): the shared count in the database still applies to it, and refusing it would
+    /// let whoever fills the table lock every new client out.
     pub fn allow(&self, addr: IpAddr, now: DateTime<Utc>) -> bool {
         let key = network_of(addr);
         let minute = minute_of(now);
         let Ok(mut windows) = self.windows.lock() else {
             return false;
         };
-        if !windows.contains_key(&key) && windows.len() >= self.max_tracked {
-            windows.retain(|_, (window, _)| *window == minute);
-            if windows.len() >= self.max_tracked {
+        let windows = &mut *windows;
+        if !windows.counts.contains_key(&key) && windows.counts.len() >= self.max_tracked {
+            if windows.swept != minute {
+                windows.swept = minute;
+                windows.counts.retain(|_, (window, _)| *window == minute);
+            }
+            if windows.counts.len() >= self.max_tracked {
                 tracing::warn!(
-                    tracked = windows.len(),
-                    "address limiter full: refusing new networks"
+                    tracked = windows.counts.len(),
+                    "address limiter full: new networks are counted in the database only"
                 );
-                return false;
+                return true;
             }
         }
-        let entry = windows.entry(key).or_insert((minute, 0));
+        let entry = windows.counts.entry(key).or_insert((minute, 0));
         if entry.0 != minute {
             *entry = (minute, 0);
         }
@@ -144,18 +156,22 @@ mod tests {
     }
 
     #[test]
-    fn the_table_is_bounded_and_refuses_new_networks_when_full() {
+    fn the_table_is_bounded_and_leaves_new_networks_to_the_shared_count_when_full() {
         let limiter = AddressLimiter::bounded(5, 2);
         let a: IpAddr = "192.0.2.1".parse().unwrap();
         let b: IpAddr = "192.0.2.2".parse().unwrap();
         let c: IpAddr = "192.0.2.3".parse().unwrap();
         assert!(limiter.allow(a, at(0)));
         assert!(limiter.allow(b, at(0)));
+        // Full of networks active this minute: a new one is left to the shared count.
+        assert!((0..10).all(|_| limiter.allow(c, at(0))));
         assert!(
-            !limiter.allow(c, at(0)),
-            "full of networks active this minute"
+            (0..4).all(|_| limiter.allow(a, at(0))),
+            "tracked networks go on"
         );
-        assert!(limiter.allow(a, at(0)), "tracked networks go on");
+        assert!(!limiter.allow(a, at(0)), "and stop at their limit");
         assert!(limiter.allow(c, at(60)), "a new minute frees the table");
+        assert!((0..4).all(|_| limiter.allow(c, at(60))));
+        assert!(!limiter.allow(c, at(60)), "c is tracked again");
     }
 }
