@@ -112,13 +112,17 @@ async fn tell_if_new_client<C: ConnectionTrait>(
     client: &Client,
 ) -> ApiResult<()> {
     let account_id = AccountId::from_uuid(account.id);
-    if known_clients::remember(conn, account_id, client, now).await? {
+    if known_clients::remember(conn, &deps.secrets, account_id, client, now).await? {
         let at = now.format("%Y-%m-%d %H:%M UTC").to_string();
         let address = client.addr.map(|addr| addr.to_string());
+        let agent = client
+            .agent
+            .as_deref()
+            .and_then(known_clients::describe_agent);
         let template = Template::NewSignIn {
             at: &at,
             address: address.as_deref(),
-            agent: client.agent.as_deref(),
+            agent: agent.as_deref(),
         };
         notices::send(conn, deps, now, account, template).await?;
     }

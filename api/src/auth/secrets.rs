@@ -1,4 +1,5 @@
-//! Encryption at rest of second-factor secrets (XChaCha20-Poly1305, key from configuration).
+//! Encryption at rest of second-factor secrets (XChaCha20-Poly1305, key from configuration),
+//! and keyed fingerprints of values that must be compared but not recovered.
 
 use std::io::Write as _;
 use std::path::Path;
@@ -8,6 +9,7 @@ use base64::engine::general_purpose::STANDARD;
 use chacha20poly1305::aead::{Aead, Payload};
 use chacha20poly1305::{KeyInit, XChaCha20Poly1305, XNonce};
 use rand::RngCore;
+use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::config::Settings;
@@ -19,6 +21,8 @@ const KEY_FILE: &str = "secret.key";
 #[derive(Clone)]
 pub struct SecretBox {
     cipher: XChaCha20Poly1305,
+    /// Derived from the key; prefixes what [`SecretBox::fingerprint`] hashes.
+    fingerprint_key: [u8; 32],
 }
 
 impl std::fmt::Debug for SecretBox {
@@ -29,9 +33,29 @@ impl std::fmt::Debug for SecretBox {
 
 impl SecretBox {
     pub fn new(key: &[u8; 32]) -> Self {
+        let mut derive = Sha256::new();
+        derive.update(b"support-portal fingerprint key\0");
+        derive.update(key);
         Self {
             cipher: XChaCha20Poly1305::new(key.into()),
+            fingerprint_key: derive.finalize().into(),
         }
+    }
+
+    /// A keyed SHA-256 (hex) of `parts`, each length-prefixed: equal parts give equal
+    /// fingerprints under one key, and without the key a fingerprint cannot be matched by
+    /// trying every likely value.
+    pub fn fingerprint(&self, parts: &[&[u8]]) -> String {
+        let mut hash = Sha256::new();
+        hash.update(self.fingerprint_key);
+        for part in parts {
+            hash.update((part.len() as u64).to_be_bytes());
+            hash.update(part);
+        }
+        hash.finalize()
+            .iter()
+            .map(|byte| format!("{byte:02x}"))
+            .collect()
     }
 
     /// The configured key, or in development a key generated once into `data_dir/secret.key`.

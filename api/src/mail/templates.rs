@@ -47,7 +47,8 @@ pub enum Template<'a> {
         at: &'a str,
         /// The client's address; `None` when unknown.
         address: Option<&'a str>,
-        /// The client's `User-Agent`; `None` when it sent none.
+        /// The client's browser and system (`Firefox on Linux`), never its raw `User-Agent`;
+        /// `None` when not recognised.
         agent: Option<&'a str>,
     },
     /// The contact's e-mail address changed (sent to the old and the new address).
@@ -472,7 +473,7 @@ fn parts(template: &Template<'_>, language: Language) -> Parts {
                     format!(
                         "Your support portal account was signed in to on {at} from {}, with {}: a network and browser it had not been signed in from before.",
                         address.unwrap_or("an unknown address"),
-                        agent.map_or("an unnamed client".to_owned(), |a| format!("\"{a}\"")),
+                        agent.unwrap_or("a browser or program not recognised"),
                     ),
                     "If this was you, there is nothing to do. Otherwise change your password at once and tell your Security Administrator.".into(),
                 ],
@@ -484,7 +485,7 @@ fn parts(template: &Template<'_>, language: Language) -> Parts {
                     format!(
                         "Votre compte du portail support a été utilisé pour se connecter le {at} depuis {}, avec {} : un réseau et un navigateur jamais utilisés auparavant pour ce compte.",
                         address.unwrap_or("une adresse inconnue"),
-                        agent.map_or("un client sans nom".to_owned(), |a| format!("« {a} »")),
+                        agent.unwrap_or("un navigateur ou programme non reconnu"),
                     ),
                     "Si c'était vous, il n'y a rien à faire. Sinon, changez immédiatement votre mot de passe et prévenez votre administrateur sécurité.".into(),
                 ],
