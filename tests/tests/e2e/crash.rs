@@ -30,7 +30,7 @@ const STAGE: &str = "mutation($i: StageRoleChangeInput!) { stageRoleChange(input
 const APPLY: &str =
     "mutation { applyRoleChanges { applied { contact { id } } problems { contactId code } } }";
 const SAVE: &str = "mutation($i: SaveRequestDraftInput!) { saveRequestDraft(input: $i) { request { id } problems { field reason } } }";
-const SUBMIT: &str = "mutation($i: SubmitRequestInput!) { submitRequest(input: $i) { request { id state } problems { field reason } } }";
+const SUBMIT: &str = "mutation($i: SubmitRequestInput!) { submitRequest(input: $i) { request { id humanId state } problems { field reason } } }";
 const MESSAGE: &str = "mutation($i: AddRequestMessageInput!) { addRequestMessage(input: $i) { request { version state } message { id attachments { id url } } } }";
 const TRANSITION: &str = "mutation($i: TransitionRequestInput!) { transitionRequest(input: $i) { request { version state } } }";
 
@@ -114,6 +114,7 @@ struct Batch {
 }
 
 struct AckedMessage {
+    request: Uuid,
     message: Uuid,
     body: String,
     attachment: Uuid,
@@ -132,6 +133,10 @@ struct Progress {
 struct Ledger {
     batch: Batch,
     requests: Vec<Uuid>,
+    /// The human ID of each acknowledged submission (request mails name it in their subject).
+    human_ids: HashMap<Uuid, String>,
+    /// Acknowledged transitions per request.
+    transitions: HashMap<Uuid, usize>,
     messages: Vec<AckedMessage>,
     progress: HashMap<Uuid, Progress>,
     /// GraphQL errors nobody expected: every one fails the test.
@@ -233,7 +238,14 @@ async fn customer(client: Client, token: String, ledger: Shared, round: usize) {
             return;
         }
         let request = uuid_of(&id);
-        ledger.lock().unwrap().requests.push(request);
+        {
+            let mut ledger = ledger.lock().unwrap();
+            ledger.requests.push(request);
+            let human_id = data["submitRequest"]["request"]["humanId"].as_str();
+            ledger
+                .human_ids
+                .insert(request, human_id.unwrap_or_default().to_owned());
+        }
 
         let body = format!("The trace of run {round}.{n} is attached.");
         let bytes = format!("round {round} request {n}: export stopped at line 5120\n")
@@ -251,6 +263,7 @@ async fn customer(client: Client, token: String, ledger: Shared, round: usize) {
         let url = attachment["url"].as_str().unwrap_or_default();
         let mut ledger = ledger.lock().unwrap();
         ledger.messages.push(AckedMessage {
+            request,
             message: uuid_of(payload["message"]["id"].as_str().unwrap_or("x_")),
             body,
             attachment: uuid_of(attachment["id"].as_str().unwrap_or("x_")),
@@ -308,6 +321,7 @@ async fn agent(client: Client, token: String, ledger: Shared, killed: Arc<Atomic
         };
         let request = &data["transitionRequest"]["request"];
         let mut ledger = ledger.lock().unwrap();
+        *ledger.transitions.entry(id).or_default() += 1;
         ledger.progress.insert(
             id,
             Progress {
@@ -547,6 +561,8 @@ async fn crash_run(backend: Backend) {
             applied: 0,
         },
         requests: Vec::new(),
+        human_ids: HashMap::new(),
+        transitions: HashMap::new(),
         messages: Vec::new(),
         progress: HashMap::new(),
         refusals: Vec::new(),
@@ -648,6 +664,53 @@ async fn crash_run(backend: Backend) {
             "{} to {} was marked sent and never arrived",
             mail.kind,
             mail.to_address
+        );
+    }
+    // Every acknowledged write wrote its mails with it: a submission and a customer message
+    // mail the support staff, an agent's transition the requester, a role batch each contact.
+    let (expected, contacts, applied) = {
+        let ledger = ledger.lock().unwrap();
+        let expected: Vec<(String, usize)> = ledger
+            .human_ids
+            .iter()
+            .map(|(request, human_id)| {
+                let messages = ledger
+                    .messages
+                    .iter()
+                    .filter(|m| m.request == *request)
+                    .count();
+                let transitions = ledger.transitions.get(request).copied().unwrap_or(0);
+                (human_id.clone(), 1 + messages + transitions)
+            })
+            .collect();
+        let contacts: Vec<Uuid> = ledger.batch.contacts.iter().map(|id| uuid_of(id)).collect();
+        (expected, contacts, ledger.batch.applied)
+    };
+    for (human_id, writes) in expected {
+        let prefix = format!("[{human_id}]");
+        let mails = outbox
+            .iter()
+            .filter(|m| m.kind == "REQUEST_NOTICE" && m.subject.starts_with(&prefix))
+            .count();
+        assert!(
+            mails >= writes,
+            "{human_id}: {mails} mails for {writes} acknowledged writes"
+        );
+    }
+    let changed = contact::Entity::find()
+        .filter(contact::Column::Id.is_in(contacts))
+        .all(db.reader())
+        .await
+        .unwrap();
+    for contact in changed {
+        let mails = outbox
+            .iter()
+            .filter(|m| m.kind == "ROLES_CHANGED" && m.to_address == contact.email)
+            .count();
+        assert!(
+            mails >= applied,
+            "{}: {mails} role mails for {applied} batches",
+            contact.email
         );
     }
     server.terminate();
