@@ -6,6 +6,7 @@
 use chrono::{DateTime, Duration, Utc};
 use entity::{AccountState, AttemptKind, TokenPurpose, account};
 use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr};
+use uuid::Uuid;
 
 use super::factors::{self, StoredCode};
 use super::notices::send as notify;
@@ -17,7 +18,7 @@ use crate::auth::login::{
 };
 use crate::auth::sessions::{self, NewSession, SessionToken};
 use crate::auth::totp::{self, Enrollment};
-use crate::auth::{Principal, challenges, links, password_policy, throttle};
+use crate::auth::{Principal, challenges, known_clients, links, password_policy, throttle};
 use crate::clock::seconds;
 use crate::deps::Deps;
 use crate::domain::Language;
@@ -155,6 +156,7 @@ async fn set_password_with_link(
     repo::write_password(&txn, &account, hash, true, now).await?;
     sessions::revoke_all(&txn, account_id, None, now).await?;
     challenges::void_for_account(&txn, account_id, now).await?;
+    known_clients::forget_all(&txn, account_id).await?;
     let action = match purpose {
         TokenPurpose::Setup => AuditAction::AccountActivated,
         TokenPurpose::Reset => AuditAction::PasswordReset,
@@ -186,25 +188,41 @@ pub async fn request_reset(deps: &Deps, client: Client, address: &str) -> ApiRes
     Ok(())
 }
 
-/// Handles the queued reset requests, each in its own transaction (the request leaves the
-/// queue with the link it produced, so none is lost or handled twice); how many.
+/// Handles up to [`RESET_REQUESTS_PER_ROUND`] queued reset requests, oldest first, each in its
+/// own transaction (the request leaves the queue with the link it produced, so none is lost or
+/// handled twice); how many. One that fails is logged and dropped (the person can ask again).
 pub async fn handle_reset_requests(deps: &Deps) -> ApiResult<usize> {
+    let ids = reset_queue::oldest(deps.db.writer(), RESET_REQUESTS_PER_ROUND).await?;
     let mut handled = 0;
-    loop {
-        let ids = reset_queue::oldest(deps.db.writer(), 50).await?;
-        if ids.is_empty() {
-            return Ok(handled);
-        }
-        for id in ids {
-            let txn = deps.db.begin_write().await?;
-            let Some(request) = reset_queue::take(&txn, id).await? else {
-                continue;
-            };
-            send_reset_link(&txn, deps, &request).await?;
-            deps.commit(txn).await?;
-            handled += 1;
+    for id in ids {
+        match handle_reset_request(deps, id).await {
+            Ok(true) => handled += 1,
+            Ok(false) => {}
+            Err(err) => {
+                // Kept, it would be first again on every round and hold back the queue.
+                tracing::warn!(%err, "cannot handle a password reset request: dropped");
+                let txn = deps.db.begin_write().await?;
+                reset_queue::take(&txn, id).await?;
+                txn.commit().await?;
+            }
         }
     }
+    Ok(handled)
+}
+
+/// Reset requests handled per round of the mail worker, so that a flood of them does not hold
+/// back the other mails (the rest wait for the next round).
+const RESET_REQUESTS_PER_ROUND: u64 = 50;
+
+/// Handles one queued reset request; `false` when another worker took it first.
+async fn handle_reset_request(deps: &Deps, id: Uuid) -> ApiResult<bool> {
+    let txn = deps.db.begin_write().await?;
+    let Some(request) = reset_queue::take(&txn, id).await? else {
+        return Ok(false);
+    };
+    send_reset_link(&txn, deps, &request).await?;
+    deps.commit(txn).await?;
+    Ok(true)
 }
 
 /// Mails a reset link if the request's address is the e-mail or login of an active account, at
@@ -312,6 +330,21 @@ async fn reauthenticate(
     }
 }
 
+/// Proves that the caller is the owner of `account_id`, not just someone holding its session,
+/// before a change made elsewhere (their own contact's e-mail address): the current password
+/// (counted like a login) and, where the account has a second factor, a current code, used by
+/// this change. Returns the write transaction the change must be made in.
+pub async fn prove_owner(
+    deps: &Deps,
+    client: Client,
+    account_id: AccountId,
+    proof: Reauthentication,
+) -> ApiResult<DatabaseTransaction> {
+    let account = load(deps, account_id).await?;
+    let proven = reauthenticate(deps, &account, proof, "currentPassword").await?;
+    proven.transaction(deps, client, account_id).await
+}
+
 /// A password checked, and the code still to check where the account has a second factor.
 struct Reauthenticated {
     code: Option<String>,
@@ -352,6 +385,7 @@ pub async fn change_password(
     repo::write_password(&txn, &account, hash, false, now).await?;
     sessions::revoke_all(&txn, id_of(&account), Some(principal.session_id), now).await?;
     challenges::void_for_account(&txn, id_of(&account), now).await?;
+    known_clients::forget_all(&txn, id_of(&account)).await?;
     let action = AuditAction::PasswordChanged;
     audit::record(
         &txn,

@@ -63,11 +63,12 @@ pub async fn add_first_security_administrator(
 ) -> ApiResult<Contact> {
     let now = deps.clock.now();
     let txn = deps.db.begin_write().await?;
+    // The provider's lock (taken by the check) before the customer's: one order wherever both are taken.
+    rights::operator(&txn, operator).await?;
     let company = companies::repo::lock(&txn, company_id)
         .await?
         .filter(|c| c.kind == CompanyKind::Customer)
         .ok_or(ApiError::NotFound { what: "company" })?;
-    rights::operator(&txn, operator).await?;
     if repo::active_security_admins(&txn, company_id).await? > 0 {
         return Err(ApiError::Conflict {
             field: Some("companyId".into()),

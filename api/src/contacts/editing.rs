@@ -8,23 +8,26 @@ use super::adding::unique_to_taken;
 use super::journal::{contact_entry, mail_contact_at};
 use super::rules::{ContactProblem, edit_refusal, obsolete_refusal};
 use super::{Contact, repo, rights};
-use crate::accounts;
+use crate::accounts::{self, credentials};
 use crate::audit::{self, AuditAction};
+use crate::auth::login::Client;
 use crate::auth::{ContactDirectory, SecurityAdministrator};
 use crate::companies;
 use crate::deps::Deps;
 use crate::domain::Language;
 use crate::domain::{Email, PersonName};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, InputReason};
 use crate::ids::{AccountId, CompanyId, ContactId};
 use crate::mail::Template;
 
-/// Changes to a contact's identity; `None` keeps the value.
-#[derive(Debug, Clone, Default)]
+/// Changes to a contact's identity; `None` keeps the value. Changing one's own e-mail address
+/// takes `proof` (the password, and a code where the account has a second factor).
+#[derive(Default)]
 pub struct ContactEdit {
     pub last_name: Option<PersonName>,
     pub first_name: Option<PersonName>,
     pub email: Option<Email>,
+    pub proof: Option<credentials::Reauthentication>,
 }
 
 /// The outcome of marking a contact obsolete or reactivating it.
@@ -79,16 +82,35 @@ async fn write_if_unchanged<C: ConnectionTrait>(
     }
 }
 
-/// Edits a contact's names or e-mail, if it still has `version`.
+/// Edits a contact's names or e-mail, if it still has `version`. Whoever changes their own
+/// contact's e-mail address proves first that they own the account (the mails of the
+/// contact, request notices included, would otherwise follow whoever holds a session).
 pub async fn edit(
     deps: &Deps,
+    client: Client,
     directory: &ContactDirectory,
     id: ContactId,
     version: i32,
-    edit: ContactEdit,
+    mut edit: ContactEdit,
 ) -> ApiResult<Contact> {
+    let own = id == directory.contact_id();
+    let mut proven = None;
+    if let (true, Some(email)) = (own, &edit.email) {
+        let current = repo::find(deps.db.reader(), id)
+            .await?
+            .ok_or_else(not_found)?;
+        if current.email != email.as_str() {
+            let proof = edit.proof.take().ok_or_else(proof_required)?;
+            let owner = directory.account_id();
+            proven = Some(credentials::prove_owner(deps, client, owner, proof).await?);
+        }
+    }
+    let owner_proven = proven.is_some();
     let now = deps.clock.now();
-    let txn = deps.db.begin_write().await?;
+    let txn = match proven {
+        Some(txn) => txn,
+        None => deps.db.begin_write().await?,
+    };
     companies::repo::lock(&txn, directory.company_id()).await?;
     rights::directory(&txn, directory).await?;
     let before = own_contact(&txn, directory.company_id(), id).await?;
@@ -101,6 +123,9 @@ pub async fn edit(
         .is_some_and(|e| e.as_str() != before.email);
     if let Some(refusal) = edit_refusal(directory, &before, changes_email) {
         return Err(refusal);
+    }
+    if changes_email && own && !owner_proven {
+        return Err(proof_required());
     }
     let mut after = before.clone();
     if let Some(last) = edit.last_name {
@@ -127,6 +152,14 @@ pub async fn edit(
     }
     deps.commit(txn).await?;
     Ok(after)
+}
+
+fn proof_required() -> ApiError {
+    ApiError::bad_input(
+        "currentPassword",
+        InputReason::Required,
+        "Give your current password (and a code if you use an authenticator app) to change your own e-mail address",
+    )
 }
 
 /// Tells the contact at its former and its new address that the address changed, in its

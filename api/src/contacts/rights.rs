@@ -7,6 +7,7 @@ use sea_orm::ConnectionTrait;
 
 use super::{Contact, repo};
 use crate::auth::{ContactDirectory, PlatformOperator, SecurityAdministrator};
+use crate::companies;
 use crate::error::{ApiError, ApiResult};
 use crate::ids::{CompanyId, ContactId};
 
@@ -56,8 +57,12 @@ pub async fn security_admin<C: ConnectionTrait>(
     .await
 }
 
-/// The operator is still an active platform operator.
+/// The operator is still an active platform operator. Their company's lock is taken first:
+/// role changes of the provider's staff take it too, so the check sees them committed.
 pub async fn operator<C: ConnectionTrait>(conn: &C, operator: &PlatformOperator) -> ApiResult<()> {
+    if let Some(me) = repo::find(conn, operator.contact_id()).await? {
+        companies::repo::lock(conn, CompanyId::from_uuid(me.company_id)).await?;
+    }
     still(conn, operator.contact_id(), None, |me| {
         me.provider_role == Some(ProviderRole::PlatformOperator)
     })

@@ -51,6 +51,47 @@ async fn journal(app: &TestApp, token: &str, filter: Value) -> Gql {
         .await
 }
 
+/// Runs `mutation` as `person` while their company is held (the writer on SQLite, its row lock
+/// on PostgreSQL), so that the request waits past its capability check; meanwhile `demotion`
+/// (an assignment to their contact row) is committed by the holder. Returns the answer.
+async fn demoted_while_waiting(
+    app: &TestApp,
+    company_id: Uuid,
+    person: &Person,
+    demotion: &str,
+    mutation: &str,
+) -> Gql {
+    let db = &app.state.deps().db;
+    let blocker = db.begin_write().await.unwrap();
+    if app.backend == portal_tests::Backend::Postgres {
+        blocker
+            .execute_unprepared(&format!(
+                "SELECT id FROM companies WHERE id = '{company_id}' FOR UPDATE"
+            ))
+            .await
+            .unwrap();
+    }
+    let answer = app.graphql_as(Some(&person.token), mutation, json!({}));
+    let demote = async move {
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        let backend = blocker.get_database_backend();
+        let sql = portal_api::sql::placeholders(
+            backend,
+            &format!("UPDATE contacts SET {demotion} WHERE id = ?"),
+        );
+        let values: [sea_orm::Value; 1] = [person.contact_id.into()];
+        let demoted = blocker
+            .execute_raw(sea_orm::Statement::from_sql_and_values(
+                backend, sql, values,
+            ))
+            .await
+            .unwrap();
+        assert_eq!(demoted.rows_affected(), 1);
+        blocker.commit().await.unwrap();
+    };
+    tokio::join!(answer, demote).0
+}
+
 on_both_databases! {
     async fn adding_a_contact_creates_a_pending_account_with_a_welcome_mail_or_links_an_existing_one(app) {
         let company = app.customer_company("Acme").await;
@@ -267,7 +308,7 @@ on_both_databases! {
 
     async fn a_support_administrator_edits_neither_another_contacts_email_nor_a_security_administrator(app) {
         let company = app.customer_company("Acme").await;
-        let support = app.person(Role::SupportAdministrator, company.id).await;
+        let support = app.person_with_password(Role::SupportAdministrator, company.id, "orange piano quietly jumps").await;
         let security = app.person(Role::SecurityAdministrator, company.id).await;
         let alice = app.person(Role::Restricted, company.id).await;
         let update = |id: Uuid, changes: Value| {
@@ -279,7 +320,7 @@ on_both_databases! {
         assert_eq!(renamed.ok()["updateContact"]["contact"]["lastName"], "Renamed");
         let email = app.graphql_as(Some(&support.token), UPDATE, update(alice.contact_id, json!({ "version": 2, "email": "other@acme.example" }))).await;
         assert_eq!(email.ok()["updateContact"]["problems"], json!([{ "field": "email", "reason": "NOT_EDITABLE" }]));
-        let own = app.graphql_as(Some(&support.token), UPDATE, update(support.contact_id, json!({ "email": "support.new@acme.example" }))).await;
+        let own = app.graphql_as(Some(&support.token), UPDATE, update(support.contact_id, json!({ "email": "support.new@acme.example", "currentPassword": "orange piano quietly jumps" }))).await;
         assert_eq!(own.ok()["updateContact"]["problems"], json!([]), "their own address is theirs to change");
         let admin = app.graphql_as(Some(&support.token), UPDATE, update(security.contact_id, json!({ "lastName": "Hijacked" }))).await;
         assert_eq!(admin.codes(), ["FORBIDDEN"]);
@@ -304,28 +345,8 @@ on_both_databases! {
         let company = app.customer_company("Acme").await;
         let admin = app.person(Role::SecurityAdministrator, company.id).await;
         app.person(Role::SecurityAdministrator, company.id).await;
-        let db = &app.state.deps().db;
-        // Hold the company (the writer on SQLite, its row lock on PostgreSQL) while the
-        // administrator's request, already past its capability check, waits; then demote them.
-        let blocker = db.begin_write().await.unwrap();
-        if app.backend == portal_tests::Backend::Postgres {
-            blocker.execute_unprepared(&format!("SELECT id FROM companies WHERE id = '{}' FOR UPDATE", company.id)).await.unwrap();
-        }
-        let policy = app.graphql_as(
-            Some(&admin.token),
-            "mutation { setCompanySecurityPolicy(input: { requireTwoFactor: true }) { company { requireTwoFactor } } }",
-            json!({}),
-        );
-        let demote = async move {
-            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-            let backend = blocker.get_database_backend();
-            let sql = portal_api::sql::placeholders(backend, "UPDATE contacts SET security_admin = ? WHERE id = ?");
-            let values: [sea_orm::Value; 2] = [false.into(), admin.contact_id.into()];
-            let demoted = blocker.execute_raw(sea_orm::Statement::from_sql_and_values(backend, sql, values)).await.unwrap();
-            assert_eq!(demoted.rows_affected(), 1);
-            blocker.commit().await.unwrap();
-        };
-        let (answer, ()) = tokio::join!(policy, demote);
+        let policy = "mutation { setCompanySecurityPolicy(input: { requireTwoFactor: true }) { company { requireTwoFactor } } }";
+        let answer = demoted_while_waiting(&app, company.id, &admin, "security_admin = FALSE", policy).await;
         assert_eq!(answer.codes(), ["FORBIDDEN"], "{:#}", answer.body);
         let company_now = app.graphql_as(
             Some(&app.person(Role::SecurityAdministrator, company.id).await.token),
@@ -333,6 +354,17 @@ on_both_databases! {
             json!({}),
         ).await;
         assert_eq!(company_now.ok()["viewer"]["company"]["requireTwoFactor"], false, "nothing written");
+    }
+
+    async fn the_operator_s_changes_check_their_role_inside_their_transaction(app) {
+        let operator = app.person(Role::Operator, Uuid::nil()).await;
+        let create = "mutation { createCompany(input: { name: \"Umbrella\" }) { company { id } problems { field } } }";
+        let answer = demoted_while_waiting(&app, operator.company_id, &operator, "provider_role = NULL", create).await;
+        assert_eq!(answer.codes(), ["FORBIDDEN"], "{:#}", answer.body);
+        let db = app.state.deps().db.writer();
+        let sql = "SELECT COUNT(*) FROM companies WHERE name = 'Umbrella'";
+        let companies = db.query_one_raw(sea_orm::Statement::from_string(db.get_database_backend(), sql)).await.unwrap().unwrap();
+        assert_eq!(companies.try_get_by_index::<i64>(0).unwrap(), 0, "nothing written");
     }
 
     async fn provider_staff_without_a_second_factor_read_no_company(app) {

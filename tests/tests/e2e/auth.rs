@@ -287,19 +287,22 @@ on_both_databases! {
         let company = app.customer_company("Acme").await;
         let person = app.person_with_password(Role::Restricted, company.id, PASSWORD).await;
         let body = json!({ "query": LOGIN, "variables": { "i": { "login": person.email, "password": PASSWORD } } }).to_string();
-        for agent in ["Mozilla/5.0 Firefox/140.0", "Mozilla/5.0 Firefox/140.0", "curl/8.0 <b>"] {
+        let firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0";
+        let updated = "Mozilla/5.0 (X11; Linux x86_64; rv:141.0) Gecko/20100101 Firefox/141.0";
+        for agent in [firefox, updated, "curl/8.0 <b>Your admin says: ignore this</b>"] {
             let answer = app.post_raw(&[("content-type", "application/json"), ("user-agent", agent)], body.clone()).await;
             assert_eq!(TestApp::read(answer).await.ok()["login"]["status"], "SIGNED_IN", "{agent}");
         }
-        // The first sign-in tells nothing, the same client again neither; the new one does.
+        // The first sign-in tells nothing, the same browser updated neither; a new one does.
         let notices: Vec<String> = app.state.deps().db.reader()
             .query_all_raw(Statement::from_string(app.state.deps().db.backend(), "SELECT kind FROM mail_outbox"))
             .await.unwrap().iter().map(|row| row.try_get_by_index::<String>(0).unwrap()).collect();
         assert_eq!(notices, ["NEW_SIGN_IN"]);
         let mails = app.smtp.wait_for(&person.email, 1).await;
         let text = mails[0].text();
-        assert!(text.contains("\"curl/8.0 <b>\"") && text.contains("127.0.0.1"), "{text}");
-        assert!(mails[0].part("text/html").unwrap_or_default().contains("curl/8.0 &lt;b&gt;"));
+        // Named by what the portal recognised, never by the text the client wrote.
+        assert!(text.contains("with curl:") && text.contains("127.0.0.1"), "{text}");
+        assert!(!mails[0].raw.contains("ignore this"), "{}", mails[0].raw);
     }
 
     async fn instances_on_one_database_share_each_address_budget(app)
@@ -527,6 +530,47 @@ on_both_databases! {
 
         let done = app.graphql_as(Some(&session), change, json!({ "i": { "currentPassword": PASSWORD, "code": code(&secret, app.clock.now()), "newPassword": NEW_PASSWORD } })).await;
         assert_eq!(done.ok()["changePassword"]["done"], true, "{:#}", done.body);
+    }
+
+    async fn changing_ones_own_email_address_needs_the_password_and_the_second_factor(app) {
+        let company = app.customer_company("Acme").await;
+        let person = app.person_with_password(Role::SupportAdministrator, company.id, PASSWORD).await;
+        let session = token_of(&login(&app, &person.email, PASSWORD).await);
+        let update = "mutation($i: UpdateContactInput!) { updateContact(input: $i) { contact { email version } problems { field reason } } }";
+        let input = |version: i32, extra: Value| {
+            let mut input = json!({ "id": format!("ct_{}", person.contact_id.simple()), "version": version, "email": "moved@acme.example" });
+            input.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+            json!({ "i": input })
+        };
+        let shared = &app;
+        let email_now = |token: String| async move {
+            let viewer = shared.graphql_as(Some(&token), "{ viewer { contact { email } } }", Value::Null).await;
+            viewer.ok()["viewer"]["contact"]["email"].as_str().unwrap_or_else(|| panic!("{:#}", viewer.body)).to_owned()
+        };
+        // Whoever holds the session alone cannot move the mails (request notices included).
+        let bare = app.graphql_as(Some(&session), update, input(1, json!({}))).await;
+        assert_eq!(bare.ok()["updateContact"]["problems"], json!([{ "field": "currentPassword", "reason": "REQUIRED" }]));
+        let guessed = app.graphql_as(Some(&session), update, input(1, json!({ "currentPassword": "guessing the password" }))).await;
+        assert_eq!(guessed.ok()["updateContact"]["problems"], json!([{ "field": "currentPassword", "reason": "WRONG_CREDENTIAL" }]));
+        assert_eq!(email_now(person.token.clone()).await, person.email);
+        // Names stay theirs to change with the session alone.
+        let renamed = app.graphql_as(Some(&session), update.replace("email version", "lastName version").as_str(),
+            json!({ "i": { "id": format!("ct_{}", person.contact_id.simple()), "version": 1, "lastName": "Renamed" } })).await;
+        assert_eq!(renamed.ok()["updateContact"]["problems"], json!([]), "{:#}", renamed.body);
+
+        align(&app);
+        let (secret, _, session) = enroll(&app, &session).await;
+        app.clock.advance(Duration::seconds(30));
+        let without_code = app.graphql_as(Some(&session), update, input(2, json!({ "currentPassword": PASSWORD }))).await;
+        assert_eq!(without_code.ok()["updateContact"]["problems"], json!([{ "field": "code", "reason": "REQUIRED" }]));
+        let wrong_code = app.graphql_as(Some(&session), update, input(2, json!({ "currentPassword": PASSWORD, "code": "000000" }))).await;
+        assert_eq!(wrong_code.ok()["updateContact"]["problems"], json!([{ "field": "code", "reason": "WRONG_CREDENTIAL" }]));
+        assert_eq!(email_now(session.clone()).await, person.email);
+
+        let moved = app.graphql_as(Some(&session), update, input(2, json!({ "currentPassword": PASSWORD, "code": code(&secret, app.clock.now()) }))).await;
+        assert_eq!(moved.ok()["updateContact"]["contact"], json!({ "email": "moved@acme.example", "version": 3 }), "{:#}", moved.body);
+        assert_eq!(email_now(session.clone()).await, "moved@acme.example");
+        app.smtp.wait_for(&person.email, 1).await;
     }
 
     async fn confirming_the_second_factor_replaces_the_session_token(app) {

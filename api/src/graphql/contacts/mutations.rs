@@ -9,6 +9,7 @@ use super::types::{
     CreateSupportStaffInput, DiscardRoleChangesInput, RoleChangesPayload, StageRoleChangeInput,
     StagedRoleChange, SupportStaffRole, UpdateContactInput, UpdateContactPayload,
 };
+use crate::accounts::credentials::Reauthentication;
 use crate::auth::SecurityAdministrator;
 use crate::contacts::{self, ContactEdit, NewPerson, ProviderRole, StatusChange};
 use crate::deps::Deps;
@@ -165,13 +166,18 @@ impl ContactMutation {
         if let Some(raw) = &input.email {
             edit.email = problems.check(Email::parse(raw, "email"))?;
         }
+        edit.proof = input.current_password.map(|password| Reauthentication {
+            password,
+            code: input.code,
+        });
         if !problems.is_empty() {
             return Ok(UpdateContactPayload {
                 contact: None,
                 problems: problems.0,
             });
         }
-        let edited = contacts::edit(deps, &directory, id, input.version, edit)
+        let client = request(ctx)?.client();
+        let edited = contacts::edit(deps, client, &directory, id, input.version, edit)
             .await
             .map(Contact);
         let (contact, problems) = or_problem(edited)?;

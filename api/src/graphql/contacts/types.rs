@@ -193,6 +193,11 @@ pub struct UpdateContactInput {
     pub first_name: Option<String>,
     /// New professional e-mail address.
     pub email: Option<String>,
+    /// Your current password: required to change your own e-mail address.
+    pub current_password: Option<String>,
+    /// A current code of your authenticator app: required with `currentPassword` when your
+    /// account has a second factor.
+    pub code: Option<String>,
 }
 
 /// The result of a contact edit.
