@@ -32,6 +32,8 @@ pub enum InputReason {
     Obsolete,
     /// The caller's side may not change this field.
     NotEditable,
+    /// The caller's roles do not allow this value.
+    NotAllowed,
 }
 
 impl InputReason {
@@ -48,6 +50,7 @@ impl InputReason {
             Self::WrongCredential => "WRONG_CREDENTIAL",
             Self::Obsolete => "OBSOLETE",
             Self::NotEditable => "NOT_EDITABLE",
+            Self::NotAllowed => "NOT_ALLOWED",
         }
     }
 }

@@ -42,6 +42,12 @@ impl Application {
         db.migrate()
             .await
             .context("cannot apply database migrations")?;
+        let filled = crate::requests::repo::fill_search_keys(db.writer())
+            .await
+            .context("cannot fill the search keys of requests")?;
+        if filled > 0 {
+            tracing::info!(filled, "search keys of earlier requests filled");
+        }
         let listener = TcpListener::bind(settings.http.bind)
             .await
             .with_context(|| format!("cannot listen on {}", settings.http.bind))?;

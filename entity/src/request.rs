@@ -125,6 +125,9 @@ pub struct Model {
     pub auto_close_at: Option<DateTimeUtc>,
     /// When the next reminder is due (closure or clarification).
     pub remind_at: Option<DateTimeUtc>,
+    /// Human ID, title and description, lower-case without accents, for searching (written
+    /// with the request; `None` only on rows from before it existed, until startup fills it).
+    pub search_key: Option<String>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -14,6 +14,7 @@ mod m20261205_000006_sealed_mail_links;
 mod m20261205_000007_reset_requests;
 mod m20261205_000008_address_limits;
 mod m20261205_000009_known_clients;
+mod m20261205_000010_request_search;
 
 /// Applies the portal's migrations in order.
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000007_reset_requests::Migration),
             Box::new(m20261205_000008_address_limits::Migration),
             Box::new(m20261205_000009_known_clients::Migration),
+            Box::new(m20261205_000010_request_search::Migration),
         ]
     }
 }

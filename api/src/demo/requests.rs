@@ -431,6 +431,7 @@ pub async fn generate(deps: &Deps, count: usize, seed: u64) -> ApiResult<usize> 
                 ..Default::default()
             };
             form.write(&mut row);
+            crate::requests::repo::set_search_key(&mut row, None);
             requests.push(row);
         }
         let txn = deps.db.begin_write().await?;

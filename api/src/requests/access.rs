@@ -11,8 +11,9 @@ use sea_orm::ColumnTrait;
 use sea_orm::sea_query::Condition;
 
 use super::lifecycle::Side;
+use super::queues::Scope;
 use crate::auth::RequestWorker;
-use crate::error::ApiError;
+use crate::error::{ApiError, InputReason};
 
 /// Something of a request that `worker` may see, because this area checked it.
 #[derive(Debug, Clone)]
@@ -75,6 +76,29 @@ pub fn visible(worker: &RequestWorker) -> Condition {
                 .add(mine_or_team)
         }
         RequestWorker::Staff(_) => Condition::all().add(submitted),
+    }
+}
+
+/// What the worker sees in `scope` (everything they may see when `None`): [`visible`] narrowed
+/// to a customer's own requests or an agent's assigned ones (personal), or kept whole (team:
+/// the company's for customers with a team role, every company's for the support).
+pub fn in_scope(worker: &RequestWorker, scope: Option<Scope>) -> Result<Condition, ApiError> {
+    let visible = visible(worker);
+    let me = worker.contact_id();
+    match (worker, scope) {
+        (_, None) => Ok(visible),
+        (RequestWorker::Customer(_), Some(Scope::Personal)) => {
+            Ok(visible.add(request::Column::RequesterContactId.eq(me)))
+        }
+        (RequestWorker::Staff(_), Some(Scope::Personal)) => {
+            Ok(visible.add(request::Column::AssigneeContactId.eq(me)))
+        }
+        (RequestWorker::Customer(c), Some(Scope::Team)) if !c.team() => Err(ApiError::bad_input(
+            "scope",
+            InputReason::NotAllowed,
+            "the team view needs a team role (Support Advanced or Administrator)",
+        )),
+        (_, Some(Scope::Team)) => Ok(visible),
     }
 }
 

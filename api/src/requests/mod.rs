@@ -18,6 +18,7 @@ pub mod history;
 pub mod lifecycle;
 mod messages;
 mod notify;
+pub mod queues;
 mod reads;
 pub mod repo;
 pub mod timers;
@@ -31,8 +32,9 @@ pub use drafts::{human_id, save_draft, submit};
 pub use edits::{RequestEdit, update};
 pub use entity::{RequestCategory, RequestKind, RequestSide, RequestState, Urgency};
 pub use messages::add_message;
+pub use queues::{QueueQuery, RequestFilter};
 pub use reads::{
-    RequestFilter, actor, allowed_actions, assignee, attachments_of, author, company, find,
+    actor, allowed_actions, assignee, attachments_of, author, company, count, find,
     find_by_human_id, history, list, message_attachments, messages, reopenable_until, requester,
     submission_problems, uploader, watcher_contact, watchers,
 };

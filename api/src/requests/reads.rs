@@ -9,6 +9,7 @@ use uuid::Uuid;
 use super::access::{self, Visible, not_found};
 use super::form::RequestForm;
 use super::lifecycle::{self, ActionKind};
+use super::queues::QueueQuery;
 use super::transitions::lifecycle_clock;
 use super::writing::id_of;
 use super::{Attachment, HistoryEntry, Message, Request, Watcher, repo};
@@ -46,36 +47,29 @@ pub async fn find_by_human_id(
         .map(|row| Visible::new(row, *worker)))
 }
 
-/// Which requests to list, within what the caller may see.
-#[derive(Debug, Clone, Default)]
-pub struct RequestFilter {
-    /// Only these states (all when empty).
-    pub states: Vec<RequestState>,
-    /// Only the caller's own requests.
-    pub mine: bool,
-    /// Only requests assigned to the caller.
-    pub assigned_to_me: bool,
-    /// Only requests nobody is assigned to.
-    pub unassigned: bool,
-}
-
-/// A page of the requests the worker may see, newest first.
+/// A page of a queue: the requests the worker may see in the query's scope, queue and filter,
+/// in its order.
 pub async fn list(
     deps: &Deps,
     worker: &RequestWorker,
-    filter: &RequestFilter,
+    query: &QueueQuery,
     page: &PageRequest,
 ) -> ApiResult<Page<Visible<Request>>> {
-    let me = worker.contact_id().uuid();
-    let filter = repo::ListFilter {
-        states: filter.states.clone(),
-        requester: filter.mine.then_some(me),
-        assignee: filter.assigned_to_me.then_some(me),
-        unassigned: filter.unassigned,
-    };
-    let rows = repo::list(deps.db.reader(), access::visible(worker), &filter, page).await?;
-    let page = Page::from_rows(page, rows, |r| repo::id_cursor(r.id));
+    let visible = access::in_scope(worker, query.scope)?;
+    let after = page
+        .after
+        .as_ref()
+        .map(|cursor| repo::parse_cursor(query.order, cursor))
+        .transpose()?;
+    let rows = repo::list(deps.db.reader(), visible, query, after, page).await?;
+    let page = Page::from_rows(page, rows, |r| repo::cursor(query.order, r));
     Ok(page.map(|row| Visible::new(row, *worker)))
+}
+
+/// How many requests a queue holds for the worker, over all pages.
+pub async fn count(deps: &Deps, worker: &RequestWorker, query: &QueueQuery) -> ApiResult<u64> {
+    let visible = access::in_scope(worker, query.scope)?;
+    Ok(repo::count(deps.db.reader(), visible, query).await?)
 }
 
 /// The company a visible request is for.

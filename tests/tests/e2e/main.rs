@@ -16,6 +16,7 @@ mod graphql_http;
 mod interop;
 mod limits;
 mod ops;
+mod queues;
 mod requests;
 mod storage;
 mod websocket;

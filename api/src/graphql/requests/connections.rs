@@ -1,11 +1,15 @@
 //! Relay connections of requests, messages and history entries.
 
-use async_graphql::SimpleObject;
+use async_graphql::{ComplexObject, Context, SimpleObject};
 
 use super::parts::{RequestEvent, RequestMessage};
 use super::request::Request;
+use crate::auth::RequestWorker;
+use crate::error::ApiResult;
+use crate::graphql::context::deps;
 use crate::graphql::types::PageInfo;
 use crate::paging::Page;
+use crate::requests::{self, QueueQuery};
 
 /// Builds a connection from a page.
 pub(super) fn connection<T, N, C>(
@@ -47,11 +51,40 @@ pub struct Edge<N: async_graphql::OutputType> {
 
 /// A page of requests.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct RequestConnection {
-    /// The requests of this page, newest first.
+    /// The requests of this page, in the list's order.
     pub edges: Vec<Edge<Request>>,
     /// Paging information.
     pub page_info: PageInfo,
+    #[graphql(skip)]
+    worker: RequestWorker,
+    #[graphql(skip)]
+    query: QueueQuery,
+}
+
+impl RequestConnection {
+    pub fn new(
+        page: Page<requests::Visible<requests::Request>>,
+        worker: RequestWorker,
+        query: QueueQuery,
+    ) -> Self {
+        connection(page, Request, |edges, page_info| Self {
+            edges,
+            page_info,
+            worker,
+            query,
+        })
+    }
+}
+
+#[ComplexObject]
+impl RequestConnection {
+    /// Number of requests in the list, over all pages.
+    async fn total_count(&self, ctx: &Context<'_>) -> ApiResult<i32> {
+        let count = requests::count(deps(ctx)?, &self.worker, &self.query).await?;
+        Ok(i32::try_from(count).unwrap_or(i32::MAX))
+    }
 }
 
 /// A page of messages.

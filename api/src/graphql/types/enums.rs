@@ -184,4 +184,6 @@ pub enum InputReasonGql {
     Obsolete,
     /// The caller's side may not change this field.
     NotEditable,
+    /// The caller's roles do not allow this value (the team scope for Support Restricted).
+    NotAllowed,
 }

@@ -12,7 +12,7 @@ mod viewer;
 pub use account::Account;
 pub use company::{Company, CompanyFilterInput};
 pub use connection::{CompanyConnection, ContactConnection, PageInfo, page_parts};
-pub use contact::{Contact, ContactFilterInput, ContactOrderInput};
+pub use contact::{Contact, ContactFilterInput, ContactOrderInput, OrderDirection};
 pub use enums::{
     AccountStateGql, CompanyKindGql, ContactStatusGql, LanguageGql, ProviderRoleGql, SupportRoleGql,
 };

@@ -3,18 +3,19 @@
 
 mod attachments;
 mod history;
+mod listing;
 mod messages;
 mod watchers;
 
 pub use attachments::*;
 pub use history::*;
+pub use listing::*;
 pub use messages::*;
 pub use watchers::*;
 
 use chrono::{DateTime, Utc};
 use entity::{RequestState, request};
-use sea_orm::ActiveValue::{Set, Unchanged};
-use sea_orm::sea_query::Condition;
+use sea_orm::ActiveValue::{self, NotSet, Set, Unchanged};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, Order, QueryFilter,
     QueryOrder, QuerySelect,
@@ -24,6 +25,7 @@ use uuid::Uuid;
 use crate::error::ApiError;
 use crate::ids::RequestId;
 use crate::paging::{Cursor, PageRequest};
+use crate::requests::queues::search_key;
 
 /// Changes to write on a request: the columns set are written, the others kept.
 pub type Changes = request::ActiveModel;
@@ -60,8 +62,74 @@ pub async fn find_by_human_id<C: ConnectionTrait>(
 }
 
 /// Inserts a new request.
-pub async fn insert<C: ConnectionTrait>(conn: &C, row: Changes) -> Result<request::Model, DbErr> {
+pub async fn insert<C: ConnectionTrait>(
+    conn: &C,
+    mut row: Changes,
+) -> Result<request::Model, DbErr> {
+    set_search_key(&mut row, None);
     row.insert(conn).await
+}
+
+/// Sets the search key of a row to be written from its values, those it does not change
+/// taken from `before` (nothing to do when it changes none of them).
+pub fn set_search_key(row: &mut Changes, before: Option<&request::Model>) {
+    let text = |value: &ActiveValue<Option<String>>, old: Option<&Option<String>>| match value {
+        Set(new) | Unchanged(new) => Some(new.clone()),
+        NotSet => old.cloned(),
+    };
+    let changed = [&row.human_id, &row.title, &row.description]
+        .into_iter()
+        .any(|v| matches!(v, Set(_)));
+    if before.is_some() && !changed {
+        return;
+    }
+    let human_id = text(&row.human_id, before.map(|b| &b.human_id)).flatten();
+    let title = text(&row.title, before.map(|b| &b.title)).flatten();
+    let description = text(&row.description, before.map(|b| &b.description)).flatten();
+    let key = search_key(
+        human_id.as_deref(),
+        title.as_deref(),
+        description.as_deref(),
+    );
+    row.search_key = Set(Some(key));
+}
+
+type SearchedText = Option<String>;
+
+/// Fills the search key of rows written before it existed, 500 at a time; how many.
+pub async fn fill_search_keys<C: ConnectionTrait>(conn: &C) -> Result<u64, DbErr> {
+    let mut filled = 0;
+    loop {
+        let rows: Vec<(Uuid, SearchedText, SearchedText, SearchedText)> = request::Entity::find()
+            .select_only()
+            .columns([
+                request::Column::Id,
+                request::Column::HumanId,
+                request::Column::Title,
+                request::Column::Description,
+            ])
+            .filter(request::Column::SearchKey.is_null())
+            .limit(500)
+            .into_tuple()
+            .all(conn)
+            .await?;
+        if rows.is_empty() {
+            return Ok(filled);
+        }
+        for (id, human_id, title, description) in rows {
+            let key = search_key(
+                human_id.as_deref(),
+                title.as_deref(),
+                description.as_deref(),
+            );
+            request::Entity::update_many()
+                .col_expr(request::Column::SearchKey, Some(key).into())
+                .filter(request::Column::Id.eq(id))
+                .exec(conn)
+                .await?;
+            filled += 1;
+        }
+    }
 }
 
 /// Writes `changes` to `row` if its version is still the one read, bumping it; `None` when
@@ -73,6 +141,7 @@ pub async fn write_if_version<C: ConnectionTrait>(
 ) -> Result<Option<request::Model>, DbErr> {
     changes.id = Unchanged(row.id);
     changes.version = Set(row.version + 1);
+    set_search_key(&mut changes, Some(row));
     let updated = request::Entity::update_many()
         .set(changes)
         .filter(request::Column::Id.eq(row.id))
@@ -154,49 +223,6 @@ pub async fn due<C: ConnectionTrait>(
         .all(conn)
         .await?;
     Ok(ids.into_iter().map(RequestId::from_uuid).collect())
-}
-
-/// Which requests to list, besides what the caller may see.
-#[derive(Debug, Clone, Default)]
-pub struct ListFilter {
-    /// Only these states (all when empty).
-    pub states: Vec<RequestState>,
-    /// Only requests opened by this contact.
-    pub requester: Option<Uuid>,
-    /// Only requests assigned to this contact.
-    pub assignee: Option<Uuid>,
-    /// Only requests nobody is assigned to.
-    pub unassigned: bool,
-}
-
-/// A page of the requests matching `visible` and `filter`, newest first.
-pub async fn list<C: ConnectionTrait>(
-    conn: &C,
-    visible: Condition,
-    filter: &ListFilter,
-    page: &PageRequest,
-) -> Result<Vec<request::Model>, ApiError> {
-    let mut query = request::Entity::find().filter(visible);
-    if !filter.states.is_empty() {
-        query = query.filter(request::Column::State.is_in(filter.states.iter().copied()));
-    }
-    if let Some(requester) = filter.requester {
-        query = query.filter(request::Column::RequesterContactId.eq(requester));
-    }
-    if let Some(assignee) = filter.assignee {
-        query = query.filter(request::Column::AssigneeContactId.eq(assignee));
-    }
-    if filter.unassigned {
-        query = query.filter(request::Column::AssigneeContactId.is_null());
-    }
-    if let Some(after) = after_id(page)? {
-        query = query.filter(request::Column::Id.lt(after));
-    }
-    Ok(query
-        .order_by(request::Column::Id, Order::Desc)
-        .limit(page.fetch_limit())
-        .all(conn)
-        .await?)
 }
 
 /// The ID a page starts after, from a cursor made by [`id_cursor`].

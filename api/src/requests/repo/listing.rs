@@ -1,0 +1,269 @@
+//! Queue lists: the requests matching a queue, its filter and what the caller may see, in one
+//! sort order with the ID as the tie-break, paged by keyset (a cursor holds the sort value and
+//! the ID of the last row seen, so a page stays stable while requests arrive).
+
+use chrono::{DateTime, Utc};
+use entity::{RequestCategory, RequestState, Urgency, request};
+use sea_orm::sea_query::{Condition, Expr, ExprTrait, LikeExpr};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, Order, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Select,
+};
+use uuid::Uuid;
+
+use crate::error::ApiError;
+use crate::paging::{Cursor, PageRequest};
+use crate::requests::queues::{QueueQuery, RequestOrder, SortField, TimeRange};
+use crate::sql::escape_like;
+
+/// The requests matching `visible` (what the caller may see, in their scope) and the query's
+/// queue and filter.
+fn matching(visible: Condition, query: &QueueQuery) -> Select<request::Entity> {
+    use request::Column as C;
+    let mut select = request::Entity::find().filter(visible);
+    if let Some(states) = query.queue.states() {
+        select = select.filter(C::State.is_in(states.iter().copied()));
+    }
+    let f = &query.filter;
+    if !f.states.is_empty() {
+        select = select.filter(C::State.is_in(f.states.iter().copied()));
+    }
+    if !f.categories.is_empty() {
+        select = select.filter(C::Category.is_in(f.categories.iter().copied()));
+    }
+    if !f.kinds.is_empty() {
+        select = select.filter(C::Kind.is_in(f.kinds.iter().copied()));
+    }
+    if !f.urgencies.is_empty() {
+        select = select.filter(C::Urgency.is_in(f.urgencies.iter().copied()));
+    }
+    if !f.companies.is_empty() {
+        select = select.filter(C::CompanyId.is_in(f.companies.iter().map(|c| c.uuid())));
+    }
+    if !f.requesters.is_empty() {
+        let ids = f.requesters.iter().map(|c| c.uuid());
+        select = select.filter(C::RequesterContactId.is_in(ids));
+    }
+    if !f.assignees.is_empty() || f.unassigned {
+        let mut assigned = Condition::any();
+        if !f.assignees.is_empty() {
+            let ids = f.assignees.iter().map(|c| c.uuid());
+            assigned = assigned.add(C::AssigneeContactId.is_in(ids));
+        }
+        if f.unassigned {
+            assigned = assigned.add(C::AssigneeContactId.is_null());
+        }
+        select = select.filter(assigned);
+    }
+    if !f.products.is_empty() {
+        select = select.filter(C::Product.is_in(f.products.iter().cloned()));
+    }
+    if !f.tags.is_empty() {
+        select = select.filter(C::Tag.is_in(f.tags.iter().cloned()));
+    }
+    for (column, range) in [
+        (C::CreatedAt, f.created),
+        (C::UpdatedAt, f.updated),
+        (C::SubmittedAt, f.submitted),
+        (C::ClosedAt, f.closed),
+    ] {
+        let Some(TimeRange { from, to }) = range else {
+            continue;
+        };
+        if let Some(from) = from {
+            select = select.filter(column.gte(from));
+        }
+        if let Some(to) = to {
+            select = select.filter(column.lt(to));
+        }
+    }
+    if let Some(text) = &f.search {
+        let pattern = LikeExpr::new(format!("%{}%", escape_like(text))).escape('\\');
+        select = select.filter(Expr::col(C::SearchKey).like(pattern));
+    }
+    select
+}
+
+/// One page of the matching requests in the query's order, after `after`.
+pub async fn list<C: ConnectionTrait>(
+    conn: &C,
+    visible: Condition,
+    query: &QueueQuery,
+    after: Option<After>,
+    page: &PageRequest,
+) -> Result<Vec<request::Model>, DbErr> {
+    let order = query.order;
+    let key = sort_expr(order.field);
+    let mut select = matching(visible, query);
+    if let Some(After { key: value, id }) = after {
+        let row = Expr::tuple([key.clone(), Expr::col(request::Column::Id)]);
+        let cursor = Expr::tuple([value, Expr::val(id)]);
+        select = select.filter(if order.descending {
+            row.lt(cursor)
+        } else {
+            row.gt(cursor)
+        });
+    }
+    let direction = if order.descending {
+        Order::Desc
+    } else {
+        Order::Asc
+    };
+    select
+        .order_by(key, direction.clone())
+        .order_by(request::Column::Id, direction)
+        .limit(page.fetch_limit())
+        .all(conn)
+        .await
+}
+
+/// How many requests match, over all pages.
+pub async fn count<C: ConnectionTrait>(
+    conn: &C,
+    visible: Condition,
+    query: &QueueQuery,
+) -> Result<u64, DbErr> {
+    matching(visible, query).count(conn).await
+}
+
+/// The start of the nullable time columns' order: a request without the date (not submitted,
+/// not closed) sorts before every dated one.
+fn no_date() -> DateTime<Utc> {
+    DateTime::UNIX_EPOCH
+}
+
+const STATE_ORDER: [RequestState; 7] = [
+    RequestState::Draft,
+    RequestState::SupportAnalysis,
+    RequestState::CustomerClarification,
+    RequestState::WaitingExternal,
+    RequestState::WaitingCorrection,
+    RequestState::SolutionProposed,
+    RequestState::Closed,
+];
+const URGENCY_ORDER: [Urgency; 4] = [
+    Urgency::Low,
+    Urgency::Medium,
+    Urgency::High,
+    Urgency::Urgent,
+];
+const CATEGORY_ORDER: [RequestCategory; 7] = [
+    RequestCategory::SoftwareUsage,
+    RequestCategory::SoftwareDownload,
+    RequestCategory::SoftwareOrdering,
+    RequestCategory::LicenseKeys,
+    RequestCategory::ContactManagement,
+    RequestCategory::CertificationTraining,
+    RequestCategory::AdministrativeApps,
+];
+
+/// Position (from 1) of a value in its order; 0 when absent.
+fn rank<T: PartialEq>(order: &[T], value: Option<&T>) -> i64 {
+    value
+        .and_then(|v| order.iter().position(|o| o == v))
+        .map_or(0, |i| i as i64 + 1)
+}
+
+/// The rank of a column's value as SQL: `CASE col WHEN … THEN 1 … ELSE 0 END`.
+fn rank_expr<T>(column: request::Column, order: &[T]) -> Expr
+where
+    T: Copy + Into<sea_orm::Value>,
+{
+    let mut case = sea_orm::sea_query::CaseStatement::new();
+    for (i, value) in order.iter().enumerate() {
+        case = case.case(Expr::col(column).eq(*value), Expr::val(i as i64 + 1));
+    }
+    case.finally(Expr::val(0_i64)).into()
+}
+
+/// The value sorted on, as SQL (never NULL, so that rows compare as tuples).
+fn sort_expr(field: SortField) -> Expr {
+    use request::Column as C;
+    let text = |column: C| Expr::col(column).if_null("");
+    match field {
+        SortField::CreatedAt => Expr::col(C::CreatedAt),
+        SortField::UpdatedAt => Expr::col(C::UpdatedAt),
+        SortField::SubmittedAt => Expr::col(C::SubmittedAt).if_null(no_date()),
+        SortField::ClosedAt => Expr::col(C::ClosedAt).if_null(no_date()),
+        SortField::HumanId => text(C::HumanId),
+        SortField::Title => text(C::Title),
+        SortField::Product => text(C::Product),
+        SortField::Tag => text(C::Tag),
+        SortField::State => rank_expr(C::State, &STATE_ORDER),
+        SortField::Urgency => rank_expr(C::Urgency, &URGENCY_ORDER),
+        SortField::Category => rank_expr(C::Category, &CATEGORY_ORDER),
+    }
+}
+
+/// The value a row sorts on, as kept in cursors.
+enum SortValue {
+    Time(DateTime<Utc>),
+    Text(String),
+    Rank(i64),
+}
+
+fn sort_value(field: SortField, row: &request::Model) -> SortValue {
+    let text = |v: &Option<String>| SortValue::Text(v.clone().unwrap_or_default());
+    match field {
+        SortField::CreatedAt => SortValue::Time(row.created_at),
+        SortField::UpdatedAt => SortValue::Time(row.updated_at),
+        SortField::SubmittedAt => SortValue::Time(row.submitted_at.unwrap_or_else(no_date)),
+        SortField::ClosedAt => SortValue::Time(row.closed_at.unwrap_or_else(no_date)),
+        SortField::HumanId => text(&row.human_id),
+        SortField::Title => text(&row.title),
+        SortField::Product => text(&row.product),
+        SortField::Tag => text(&row.tag),
+        SortField::State => SortValue::Rank(rank(&STATE_ORDER, Some(&row.state))),
+        SortField::Urgency => SortValue::Rank(rank(&URGENCY_ORDER, row.urgency.as_ref())),
+        SortField::Category => SortValue::Rank(rank(&CATEGORY_ORDER, row.category.as_ref())),
+    }
+}
+
+/// Names the order inside cursors, so a cursor is only accepted by the order that made it.
+fn tag(order: RequestOrder) -> String {
+    let direction = if order.descending { "desc" } else { "asc" };
+    format!("{:?}:{direction}", order.field)
+}
+
+/// Where a page starts: the sort value and ID of the last row seen.
+pub struct After {
+    key: Expr,
+    id: Uuid,
+}
+
+/// The cursor of a request in `order`.
+pub fn cursor(order: RequestOrder, row: &request::Model) -> Cursor {
+    let value = match sort_value(order.field, row) {
+        SortValue::Time(at) => at.to_rfc3339(),
+        SortValue::Text(text) => text,
+        SortValue::Rank(rank) => rank.to_string(),
+    };
+    Cursor::new(vec![tag(order), value, row.id.to_string()])
+}
+
+/// Reads a cursor made by [`cursor`] for the same order.
+pub fn parse_cursor(order: RequestOrder, cursor: &Cursor) -> Result<After, ApiError> {
+    let [tagged, value, id] = cursor.parts() else {
+        return Err(Cursor::invalid());
+    };
+    if *tagged != tag(order) {
+        return Err(Cursor::invalid());
+    }
+    let id = Uuid::try_parse(id).map_err(|_| Cursor::invalid())?;
+    let key = match order.field {
+        SortField::CreatedAt
+        | SortField::UpdatedAt
+        | SortField::SubmittedAt
+        | SortField::ClosedAt => {
+            let at = DateTime::parse_from_rfc3339(value).map_err(|_| Cursor::invalid())?;
+            Expr::val(at.with_timezone(&Utc))
+        }
+        SortField::HumanId | SortField::Title | SortField::Product | SortField::Tag => {
+            Expr::val(value.clone())
+        }
+        SortField::State | SortField::Urgency | SortField::Category => {
+            Expr::val(value.parse::<i64>().map_err(|_| Cursor::invalid())?)
+        }
+    };
+    Ok(After { key, id })
+}
