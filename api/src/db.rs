@@ -7,6 +7,8 @@
 
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -43,6 +45,16 @@ pub struct Db {
     read: DatabaseConnection,
     write: DatabaseConnection,
     engine: Engine,
+    statements: Arc<AtomicU64>,
+}
+
+/// A connection that counts the statements it runs (transactions included) in `counter`.
+fn counted(mut conn: DatabaseConnection, counter: &Arc<AtomicU64>) -> DatabaseConnection {
+    let counter = Arc::clone(counter);
+    conn.set_metric_callback(move |_| {
+        counter.fetch_add(1, Ordering::Relaxed);
+    });
+    conn
 }
 
 /// Size of one pool, for `/metrics`.
@@ -77,11 +89,16 @@ impl Db {
             .connect_with(options)
             .await
             .context("cannot connect to PostgreSQL")?;
-        let conn = SqlxPostgresConnector::from_sqlx_postgres_pool(pool);
+        let statements = Arc::default();
+        let conn = counted(
+            SqlxPostgresConnector::from_sqlx_postgres_pool(pool),
+            &statements,
+        );
         Ok(Self {
             read: conn.clone(),
             write: conn,
             engine: Engine::Postgres,
+            statements,
         })
     }
 
@@ -125,10 +142,18 @@ impl Db {
             .connect_with(base.read_only(true))
             .await
             .context("cannot open the SQLite database for reading")?;
+        let statements = Arc::default();
         Ok(Self {
-            read: SqlxSqliteConnector::from_sqlx_sqlite_pool(reader),
-            write: SqlxSqliteConnector::from_sqlx_sqlite_pool(writer),
+            read: counted(
+                SqlxSqliteConnector::from_sqlx_sqlite_pool(reader),
+                &statements,
+            ),
+            write: counted(
+                SqlxSqliteConnector::from_sqlx_sqlite_pool(writer),
+                &statements,
+            ),
             engine: Engine::Sqlite,
+            statements,
         })
     }
 
@@ -140,6 +165,12 @@ impl Db {
     /// For every transaction that writes.
     pub fn writer(&self) -> &DatabaseConnection {
         &self.write
+    }
+
+    /// How many SQL statements this process has run (for `/metrics`, and for tests that check
+    /// a page costs as many statements whatever its size).
+    pub fn statements_run(&self) -> u64 {
+        self.statements.load(Ordering::Relaxed)
     }
 
     /// Starts a write transaction (`BEGIN IMMEDIATE` on SQLite, so that the write lock is taken

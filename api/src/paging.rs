@@ -102,6 +102,15 @@ impl<T> Page<T> {
         }
     }
 
+    /// A page with nothing in it.
+    pub fn empty() -> Self {
+        Self {
+            items: Vec::new(),
+            has_next_page: false,
+            has_previous_page: false,
+        }
+    }
+
     /// The same page with each item turned into another, cursors kept.
     pub fn map<U>(self, mut f: impl FnMut(T) -> U) -> Page<U> {
         Page {

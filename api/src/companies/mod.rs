@@ -9,7 +9,7 @@ mod service;
 pub mod settings;
 
 pub use entity::CompanyKind;
-pub use reads::{acting, find_visible, list, of_contact};
+pub use reads::{CompanyOfContact, acting, find_visible, list, of_contact, of_contacts};
 pub(crate) use service::insert_in;
 pub use service::{CreatedCompany, NewCompany, create, set_security_policy};
 pub use settings::CompanySettings;

@@ -24,6 +24,22 @@ pub async fn find<C: ConnectionTrait>(
     company::Entity::find_by_id(id.uuid()).one(conn).await
 }
 
+/// Companies by ID, read in chunks of 500 (SQLite bounds the parameters of a statement).
+pub async fn find_many<C: ConnectionTrait>(
+    conn: &C,
+    ids: &[uuid::Uuid],
+) -> Result<std::collections::HashMap<uuid::Uuid, company::Model>, DbErr> {
+    let mut found = std::collections::HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let rows = company::Entity::find()
+            .filter(company::Column::Id.is_in(chunk.iter().copied()))
+            .all(conn)
+            .await?;
+        found.extend(rows.into_iter().map(|c| (c.id, c)));
+    }
+    Ok(found)
+}
+
 pub async fn find_provider<C: ConnectionTrait>(conn: &C) -> Result<Option<company::Model>, DbErr> {
     company::Entity::find()
         .filter(company::Column::Kind.eq(CompanyKind::Provider))

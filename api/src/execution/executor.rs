@@ -15,6 +15,7 @@ use super::response::{Outcome, bad_argument, finish_errors, request_error};
 use crate::auth::address_limit::AddressLimiter;
 use crate::config::Settings;
 use crate::deps::Deps;
+use crate::graphql::loaders::{Passes, counted};
 use crate::graphql::{PortalSchema, RequestContext, build_schema};
 
 /// Parsed documents kept by the engine.
@@ -40,6 +41,8 @@ pub struct Prepared {
     variable_free: bool,
     /// Whether this document and operation already passed validation.
     known_valid: bool,
+    /// The polls of the execution, which start batched loads.
+    passes: Arc<Passes>,
 }
 
 /// Why a request was refused before validation.
@@ -131,6 +134,7 @@ impl Executor {
             .variables
             .map(Variables::from_json)
             .unwrap_or_default();
+        let passes = context.passes();
         let mut request = Request::new(params.query.clone())
             .variables(variables)
             .data(context);
@@ -143,6 +147,7 @@ impl Executor {
             operation_type,
             operation_name,
             key: (params.query, params.operation_name),
+            passes,
             variable_free,
             known_valid,
         })
@@ -155,7 +160,7 @@ impl Executor {
         } else {
             &self.schema
         };
-        let mut response = schema.execute(prepared.request).await;
+        let mut response = counted(prepared.passes, schema.execute(prepared.request)).await;
         let (outcome, codes) = finish(&mut response);
         if outcome == Outcome::Executed && prepared.variable_free && !prepared.known_valid {
             let (query, operation) = &prepared.key;
@@ -166,7 +171,10 @@ impl Executor {
 
     /// Runs any operation as a stream of responses (one for queries and mutations).
     pub fn execute_stream(&self, prepared: Prepared) -> BoxStream<'static, Response> {
-        self.schema.execute_stream(prepared.request)
+        Box::pin(counted(
+            prepared.passes,
+            self.schema.execute_stream(prepared.request),
+        ))
     }
 }
 

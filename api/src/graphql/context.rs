@@ -32,6 +32,10 @@ pub struct RequestContext {
     actor: OnceCell<Actor>,
     /// Files that came with a multipart request.
     uploads: Arc<Uploads>,
+    /// Batched reads, made on first use.
+    batches: std::sync::OnceLock<crate::graphql::loaders::BatchLoader>,
+    /// The polls of this request's execution, which start batches.
+    passes: Arc<crate::graphql::loaders::Passes>,
 }
 
 impl RequestContext {
@@ -47,7 +51,22 @@ impl RequestContext {
             credential_checked: AtomicBool::new(false),
             actor: OnceCell::new(),
             uploads: Arc::default(),
+            batches: std::sync::OnceLock::new(),
+            passes: Arc::default(),
         }
+    }
+
+    /// The polls of this request's execution (see [`crate::graphql::loaders::Passes`]).
+    pub fn passes(&self) -> Arc<crate::graphql::loaders::Passes> {
+        Arc::clone(&self.passes)
+    }
+
+    /// The batch loader of this request, made by `make` on first use.
+    pub fn batches(
+        &self,
+        make: impl FnOnce() -> crate::graphql::loaders::BatchLoader,
+    ) -> &crate::graphql::loaders::BatchLoader {
+        self.batches.get_or_init(make)
     }
 
     /// The same context with the files of a multipart request.

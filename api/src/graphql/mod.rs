@@ -5,6 +5,7 @@ mod auth;
 mod companies;
 mod contacts;
 pub mod context;
+pub mod loaders;
 mod mutation;
 mod query;
 pub mod requests;

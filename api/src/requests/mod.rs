@@ -11,6 +11,7 @@
 pub mod access;
 mod assignment;
 pub mod attachments;
+pub mod batches;
 mod drafts;
 mod edits;
 pub mod form;
@@ -34,9 +35,8 @@ pub use entity::{RequestCategory, RequestKind, RequestSide, RequestState, Urgenc
 pub use messages::add_message;
 pub use queues::{QueueQuery, RequestFilter};
 pub use reads::{
-    actor, allowed_actions, assignee, attachments_of, author, company, count, find,
-    find_by_human_id, history, list, message_attachments, messages, reopenable_until, requester,
-    submission_problems, uploader, watcher_contact, watchers,
+    allowed_actions, count, find, find_by_human_id, history, list, message_attachments, messages,
+    reopenable_until, submission_problems,
 };
 pub use transitions::transition;
 pub use watchers::{add_watcher, remove_watcher};

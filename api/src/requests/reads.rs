@@ -12,13 +12,12 @@ use super::lifecycle::{self, ActionKind};
 use super::queues::QueueQuery;
 use super::transitions::lifecycle_clock;
 use super::writing::id_of;
-use super::{Attachment, HistoryEntry, Message, Request, Watcher, repo};
+use super::{Attachment, HistoryEntry, Message, Request, repo};
 use crate::auth::RequestWorker;
-use crate::companies::{self, Company};
-use crate::contacts::{self, Contact};
+use crate::companies::Company;
 use crate::deps::Deps;
 use crate::error::{ApiError, ApiResult};
-use crate::ids::{CompanyId, ContactId, RequestId};
+use crate::ids::RequestId;
 use crate::paging::{Page, PageRequest};
 
 /// A request the worker may see; `NOT_FOUND` otherwise, exactly as for an unknown ID.
@@ -72,63 +71,16 @@ pub async fn count(deps: &Deps, worker: &RequestWorker, query: &QueueQuery) -> A
     Ok(repo::count(deps.db.reader(), visible, query).await?)
 }
 
-/// The company a visible request is for.
-pub async fn company(deps: &Deps, request: &Visible<Request>) -> ApiResult<Option<Company>> {
-    let id = CompanyId::from_uuid(request.get().company_id);
-    Ok(companies::repo::find(deps.db.reader(), id).await?)
-}
-
-async fn contact(deps: &Deps, id: Option<Uuid>) -> ApiResult<Option<Contact>> {
-    let Some(id) = id else { return Ok(None) };
-    Ok(contacts::repo::find(deps.db.reader(), ContactId::from_uuid(id)).await?)
-}
-
-/// Who opened a visible request.
-pub async fn requester(deps: &Deps, request: &Visible<Request>) -> ApiResult<Option<Contact>> {
-    contact(deps, Some(request.get().requester_contact_id)).await
-}
-
-/// The agent a visible request is assigned to.
-pub async fn assignee(deps: &Deps, request: &Visible<Request>) -> ApiResult<Option<Contact>> {
-    contact(deps, request.get().assignee_contact_id).await
-}
-
-/// Who wrote a visible message.
-pub async fn author(deps: &Deps, message: &Visible<Message>) -> ApiResult<Option<Contact>> {
-    contact(deps, message.get().author_contact_id).await
-}
-
-/// Who acted in a visible history entry.
-pub async fn actor(deps: &Deps, entry: &Visible<HistoryEntry>) -> ApiResult<Option<Contact>> {
-    contact(deps, entry.get().actor_contact_id).await
-}
-
-/// Who uploaded a visible attachment.
-pub async fn uploader(deps: &Deps, file: &Visible<Attachment>) -> ApiResult<Option<Contact>> {
-    contact(deps, file.get().uploaded_by_contact_id).await
-}
-
-/// The contact of a visible watcher.
-pub async fn watcher_contact(
-    deps: &Deps,
-    watcher: &Visible<Watcher>,
-) -> ApiResult<Option<Contact>> {
-    contact(deps, Some(watcher.get().contact_id)).await
-}
-
-/// Until when a visible closed request can be reopened (its company's reopen window).
-pub async fn reopenable_until(
+/// Until when a visible closed request can be reopened, given its company (read with
+/// [`company`] or in a batch): the company's reopen window.
+pub fn reopenable_until(
     deps: &Deps,
     request: &Visible<Request>,
-) -> ApiResult<Option<DateTime<Utc>>> {
-    if request.get().closed_at.is_none() {
-        return Ok(None);
-    }
-    let Some(company) = company(deps, request).await? else {
-        return Ok(None);
-    };
-    let clock = lifecycle_clock(deps.clock.now(), request.get(), Some(&company));
-    Ok(clock.reopenable_until())
+    company: Option<&Company>,
+) -> Option<DateTime<Utc>> {
+    let company = company.filter(|c| c.id == request.get().company_id)?;
+    request.get().closed_at?;
+    lifecycle_clock(deps.clock.now(), request.get(), Some(company)).reopenable_until()
 }
 
 /// The actions the caller may take now on a visible request (the reopen window aside).
@@ -185,19 +137,4 @@ pub async fn history(
     let rows = repo::history(deps.db.reader(), id_of(request.get()), page).await?;
     let page = Page::from_rows(page, rows, |e| repo::id_cursor(e.id));
     Ok(page.map(|entry| request.part(entry)))
-}
-
-/// Every file of a visible request (its form's and its messages'), oldest first.
-pub async fn attachments_of(
-    deps: &Deps,
-    request: &Visible<Request>,
-) -> ApiResult<Vec<Visible<Attachment>>> {
-    let rows = repo::of_request(deps.db.reader(), id_of(request.get())).await?;
-    Ok(rows.into_iter().map(|f| request.part(f)).collect())
-}
-
-/// The watchers of a visible request, in the order they were added.
-pub async fn watchers(deps: &Deps, request: &Visible<Request>) -> ApiResult<Vec<Visible<Watcher>>> {
-    let rows = repo::watchers(deps.db.reader(), id_of(request.get())).await?;
-    Ok(rows.into_iter().map(|w| request.part(w)).collect())
 }

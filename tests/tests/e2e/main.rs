@@ -18,5 +18,6 @@ mod limits;
 mod ops;
 mod queues;
 mod requests;
+mod statements;
 mod storage;
 mod websocket;

@@ -8,9 +8,10 @@ use uuid::Uuid;
 use super::enums::{RequestActionGql, RequestSideGql, RequestStateGql};
 use crate::error::ApiResult;
 use crate::graphql::context::deps;
+use crate::graphql::loaders::loader;
 use crate::graphql::types::Contact;
 use crate::ids::{AttachmentId, ContactId, NodeId, NodeKind};
-use crate::requests::{self, Visible, history};
+use crate::requests::{self, Visible, batches, history};
 
 /// A message on a request.
 pub struct RequestMessage {
@@ -72,9 +73,10 @@ impl RequestMessage {
 
     /// Who wrote it.
     async fn author(&self, ctx: &Context<'_>) -> ApiResult<Option<Contact>> {
-        Ok(requests::author(deps(ctx)?, &self.message)
-            .await?
-            .map(Contact))
+        let Some(key) = batches::author_key(&self.message) else {
+            return Ok(None);
+        };
+        Ok(loader(ctx)?.one(key).await?.map(Contact))
     }
 
     /// The files sent with it.
@@ -143,7 +145,10 @@ impl RequestAttachment {
 
     /// Who uploaded it.
     async fn uploaded_by(&self, ctx: &Context<'_>) -> ApiResult<Option<Contact>> {
-        Ok(requests::uploader(deps(ctx)?, &self.0).await?.map(Contact))
+        let Some(key) = batches::uploader_key(&self.0) else {
+            return Ok(None);
+        };
+        Ok(loader(ctx)?.one(key).await?.map(Contact))
     }
 
     /// When.
@@ -217,7 +222,10 @@ impl RequestEvent {
 
     /// Who acted; `null` for the portal itself.
     async fn actor(&self, ctx: &Context<'_>) -> ApiResult<Option<Contact>> {
-        Ok(requests::actor(deps(ctx)?, &self.0).await?.map(Contact))
+        let Some(key) = batches::actor_key(&self.0) else {
+            return Ok(None);
+        };
+        Ok(loader(ctx)?.one(key).await?.map(Contact))
     }
 
     /// When.
@@ -247,9 +255,8 @@ pub struct RequestWatcher(pub Visible<requests::Watcher>);
 impl RequestWatcher {
     /// The contact.
     async fn contact(&self, ctx: &Context<'_>) -> ApiResult<Option<Contact>> {
-        Ok(requests::watcher_contact(deps(ctx)?, &self.0)
-            .await?
-            .map(Contact))
+        let key = batches::watcher_key(&self.0);
+        Ok(loader(ctx)?.one(key).await?.map(Contact))
     }
 
     /// Whether they get mail about support-side actions.

@@ -12,9 +12,11 @@ use super::enums::{
 use super::parts::{RequestAttachment, RequestEvent, RequestMessage, RequestWatcher};
 use crate::error::ApiResult;
 use crate::graphql::context::deps;
+use crate::graphql::loaders::{FilesOf, FirstHistory, FirstMessages, WatchersOf, loader};
 use crate::graphql::types::{Company, Contact, InputProblem, page_request};
 use crate::ids::{NodeId, RequestId};
-use crate::requests::{self, Visible, form};
+use crate::paging::Page;
+use crate::requests::{self, Visible, batches, form};
 
 /// The environment a problem happens in.
 #[derive(SimpleObject, InputObject, Debug, Clone, Default)]
@@ -63,7 +65,8 @@ impl Request {
 
     /// The company the request is for.
     async fn company(&self, ctx: &Context<'_>) -> ApiResult<Option<Company>> {
-        Ok(requests::company(deps(ctx)?, &self.0).await?.map(Company))
+        let key = batches::company_key(&self.0);
+        Ok(loader(ctx)?.one(key).await?.map(Company))
     }
 
     /// What the request is about.
@@ -148,12 +151,16 @@ impl Request {
 
     /// Who opened the request.
     async fn requester(&self, ctx: &Context<'_>) -> ApiResult<Option<Contact>> {
-        Ok(requests::requester(deps(ctx)?, &self.0).await?.map(Contact))
+        let key = batches::requester_key(&self.0);
+        Ok(loader(ctx)?.one(key).await?.map(Contact))
     }
 
     /// The agent working on it.
     async fn assignee(&self, ctx: &Context<'_>) -> ApiResult<Option<Contact>> {
-        Ok(requests::assignee(deps(ctx)?, &self.0).await?.map(Contact))
+        let Some(key) = batches::assignee_key(&self.0) else {
+            return Ok(None);
+        };
+        Ok(loader(ctx)?.one(key).await?.map(Contact))
     }
 
     /// When the draft was created.
@@ -188,7 +195,15 @@ impl Request {
 
     /// Until when a closed request can be reopened.
     async fn reopenable_until(&self, ctx: &Context<'_>) -> ApiResult<Option<DateTime<Utc>>> {
-        requests::reopenable_until(deps(ctx)?, &self.0).await
+        if self.0.get().closed_at.is_none() {
+            return Ok(None);
+        }
+        let company = loader(ctx)?.one(batches::company_key(&self.0)).await?;
+        Ok(requests::reopenable_until(
+            deps(ctx)?,
+            &self.0,
+            company.as_ref(),
+        ))
     }
 
     /// The actions the caller may take now (the reopen window aside).
@@ -216,7 +231,18 @@ impl Request {
     ) -> ApiResult<RequestMessageConnection> {
         let deps = deps(ctx)?;
         let page = page_request(deps, first, after)?;
-        let found = requests::messages(deps, &self.0, side.map(Into::into), &page).await?;
+        let side = side.map(Into::into);
+        let found = if page.after.is_none() {
+            let key = FirstMessages {
+                request: batches::request_key(&self.0),
+                side,
+                first: page.first,
+            };
+            let sealed = loader(ctx)?.one(key).await?;
+            sealed.map_or_else(Page::empty, |s| s.open(&self.0))
+        } else {
+            requests::messages(deps, &self.0, side, &page).await?
+        };
         let node = |(message, files)| RequestMessage::with_attachments(message, files);
         Ok(connection(found, node, |edges, page_info| {
             RequestMessageConnection { edges, page_info }
@@ -233,7 +259,16 @@ impl Request {
     ) -> ApiResult<RequestEventConnection> {
         let deps = deps(ctx)?;
         let page = page_request(deps, first, after)?;
-        let found = requests::history(deps, &self.0, &page).await?;
+        let found = if page.after.is_none() {
+            let key = FirstHistory {
+                request: batches::request_key(&self.0),
+                first: page.first,
+            };
+            let sealed = loader(ctx)?.one(key).await?;
+            sealed.map_or_else(Page::empty, |s| s.open(&self.0))
+        } else {
+            requests::history(deps, &self.0, &page).await?
+        };
         Ok(connection(found, RequestEvent, |edges, page_info| {
             RequestEventConnection { edges, page_info }
         }))
@@ -242,14 +277,18 @@ impl Request {
     /// Every file attached to the request (to its form or to its messages), oldest first.
     #[graphql(complexity = "10 * child_complexity + 1")]
     async fn attachments(&self, ctx: &Context<'_>) -> ApiResult<Vec<RequestAttachment>> {
-        let files = requests::attachments_of(deps(ctx)?, &self.0).await?;
+        let key = FilesOf(batches::request_key(&self.0));
+        let sealed = loader(ctx)?.one(key).await?;
+        let files = sealed.map(|s| s.open(&self.0)).unwrap_or_default();
         Ok(files.into_iter().map(RequestAttachment).collect())
     }
 
     /// People following the request besides its requester.
     #[graphql(complexity = "10 * child_complexity + 1")]
     async fn watchers(&self, ctx: &Context<'_>) -> ApiResult<Vec<RequestWatcher>> {
-        let watchers = requests::watchers(deps(ctx)?, &self.0).await?;
+        let key = WatchersOf(batches::request_key(&self.0));
+        let sealed = loader(ctx)?.one(key).await?;
+        let watchers = sealed.map(|s| s.open(&self.0)).unwrap_or_default();
         Ok(watchers.into_iter().map(RequestWatcher).collect())
     }
 }

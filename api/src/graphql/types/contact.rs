@@ -5,7 +5,7 @@ use super::enums::{ContactStatusGql, ProviderRoleGql, SupportRoleGql};
 use crate::companies;
 use crate::contacts::{self, ContactFilter, ContactOrder, ContactSortField, SortDirection};
 use crate::error::ApiResult;
-use crate::graphql::context::deps;
+use crate::graphql::loaders::loader;
 use crate::ids::{ContactId, NodeId};
 
 /// A person's membership of one company, with their roles there.
@@ -23,9 +23,8 @@ impl Contact {
 
     /// The company this contact belongs to.
     async fn company(&self, ctx: &Context<'_>) -> ApiResult<Option<super::Company>> {
-        Ok(companies::of_contact(deps(ctx)?, &self.0)
-            .await?
-            .map(super::Company))
+        let key = companies::CompanyOfContact::of(&self.0);
+        Ok(loader(ctx)?.one(key).await?.map(super::Company))
     }
 
     /// Last name.

@@ -64,19 +64,6 @@ pub async fn delete_attachment<C: ConnectionTrait>(conn: &C, id: Uuid) -> Result
     Ok(())
 }
 
-/// Every attachment of a request, its draft's and its messages', oldest first.
-pub async fn of_request<C: ConnectionTrait>(
-    conn: &C,
-    request_id: RequestId,
-) -> Result<Vec<request_attachment::Model>, DbErr> {
-    request_attachment::Entity::find()
-        .filter(request_attachment::Column::RequestId.eq(request_id))
-        .order_by_asc(request_attachment::Column::CreatedAt)
-        .order_by_asc(request_attachment::Column::Id)
-        .all(conn)
-        .await
-}
-
 /// The attachments of each of `messages` (one query for a page of them), in upload order.
 pub async fn of_messages<C: ConnectionTrait>(
     conn: &C,

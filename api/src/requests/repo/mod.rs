@@ -2,12 +2,14 @@
 //! history, messages, watchers and attachments in the submodules.
 
 mod attachments;
+mod batches;
 mod history;
 mod listing;
 mod messages;
 mod watchers;
 
 pub use attachments::*;
+pub use batches::*;
 pub use history::*;
 pub use listing::*;
 pub use messages::*;

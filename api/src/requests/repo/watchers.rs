@@ -5,22 +5,9 @@ use chrono::{DateTime, Utc};
 use entity::{contact, request, request_watcher};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Condition, Query};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, Order, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
 use crate::ids::{AccountId, ContactId, RequestId};
-
-/// A request's watchers, in the order they were added.
-pub async fn watchers<C: ConnectionTrait>(
-    conn: &C,
-    request_id: RequestId,
-) -> Result<Vec<request_watcher::Model>, DbErr> {
-    request_watcher::Entity::find()
-        .filter(request_watcher::Column::RequestId.eq(request_id))
-        .order_by(request_watcher::Column::AddedAt, Order::Asc)
-        .order_by(request_watcher::Column::ContactId, Order::Asc)
-        .all(conn)
-        .await
-}
 
 /// Whether `contact` watches the request: `Some(wants_mail)`, or `None`.
 pub async fn watching<C: ConnectionTrait>(
