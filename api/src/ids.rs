@@ -16,16 +16,18 @@ pub enum NodeKind {
     Request,
     Message,
     Attachment,
+    SavedView,
 }
 
 impl NodeKind {
-    const ALL: [NodeKind; 6] = [
+    const ALL: [NodeKind; 7] = [
         Self::Company,
         Self::Contact,
         Self::Account,
         Self::Request,
         Self::Message,
         Self::Attachment,
+        Self::SavedView,
     ];
 
     fn prefix(self) -> &'static str {
@@ -36,6 +38,7 @@ impl NodeKind {
             Self::Request => "rq",
             Self::Message => "rm",
             Self::Attachment => "ra",
+            Self::SavedView => "vw",
         }
     }
 }
@@ -186,6 +189,13 @@ typed_id!(
     AttachmentId,
     Attachment,
     "attachment"
+);
+
+typed_id!(
+    /// A saved request view.
+    SavedViewId,
+    SavedView,
+    "saved view"
 );
 
 impl fmt::Display for NodeId {

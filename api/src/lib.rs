@@ -38,3 +38,4 @@ pub mod requests;
 pub mod sql;
 pub mod startup;
 pub mod telemetry;
+pub mod views;

@@ -19,6 +19,7 @@ pub mod request_attachment;
 pub mod request_event;
 pub mod request_message;
 pub mod request_watcher;
+pub mod saved_view;
 pub mod second_factor;
 pub mod session;
 pub mod staged_role_change;

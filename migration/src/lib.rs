@@ -15,6 +15,8 @@ mod m20261205_000007_reset_requests;
 mod m20261205_000008_address_limits;
 mod m20261205_000009_known_clients;
 mod m20261205_000010_request_search;
+mod m20261205_000011_request_counts;
+mod m20261205_000012_saved_views;
 
 /// Applies the portal's migrations in order.
 pub struct Migrator;
@@ -33,6 +35,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000008_address_limits::Migration),
             Box::new(m20261205_000009_known_clients::Migration),
             Box::new(m20261205_000010_request_search::Migration),
+            Box::new(m20261205_000011_request_counts::Migration),
+            Box::new(m20261205_000012_saved_views::Migration),
         ]
     }
 }

@@ -39,6 +39,7 @@ stored_codes! {
         RoleBatchApplied => "ROLE_BATCH_APPLIED",
         // Requests.
         RequestDraftCreated => "REQUEST_DRAFT_CREATED",
+        RequestDraftDeleted => "REQUEST_DRAFT_DELETED",
         RequestSubmitted => "REQUEST_SUBMITTED",
         RequestClarificationRequested => "REQUEST_CLARIFICATION_REQUESTED",
         RequestClarified => "REQUEST_CLARIFIED",

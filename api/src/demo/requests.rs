@@ -454,8 +454,9 @@ pub async fn generate(deps: &Deps, count: usize, seed: u64) -> ApiResult<usize> 
         made += chunk;
     }
     attach_logs(deps, &logs).await?;
-    // Later submissions continue the numbering.
+    // Later submissions continue the numbering; the tiles count what was loaded in bulk.
     let txn = deps.db.begin_write().await?;
+    crate::requests::repo::rebuild(&txn).await?;
     for (year, last) in numbers {
         let backend = txn.get_database_backend();
         let sql = placeholders(

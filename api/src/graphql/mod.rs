@@ -12,6 +12,7 @@ pub mod requests;
 mod subscription;
 pub mod types;
 pub mod upload;
+pub mod views;
 
 use std::sync::Arc;
 

@@ -7,6 +7,7 @@ use super::auth::{AuthMutation, SwitchCompanyMutation};
 use super::companies::{CompanyMutation, SecurityPolicyMutation};
 use super::contacts::ContactMutation;
 use super::requests::RequestMutation;
+use super::views::ViewMutation;
 
 /// Every mutation field.
 #[derive(MergedObject, Default)]
@@ -17,4 +18,5 @@ pub struct Mutation(
     SecurityPolicyMutation,
     SwitchCompanyMutation,
     RequestMutation,
+    ViewMutation,
 );

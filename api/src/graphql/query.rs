@@ -9,6 +9,7 @@ use super::contacts::ContactQuery;
 use super::context::{actor, deps};
 use super::requests::{Request, RequestQuery};
 use super::types::{Account, Company, Contact, Node, Viewer};
+use super::views::ViewQuery;
 use crate::auth::Actor;
 use crate::error::{ApiError, ApiResult};
 use crate::ids::{AccountId, CompanyId, ContactId, NodeId, NodeKind, RequestId};
@@ -23,6 +24,7 @@ pub struct Query(
     ContactQuery,
     AuditQuery,
     RequestQuery,
+    ViewQuery,
 );
 
 #[derive(Default)]
@@ -62,7 +64,7 @@ impl NodeQuery {
                 }
                 Err(_) => None,
             },
-            NodeKind::Message | NodeKind::Attachment => None,
+            NodeKind::Message | NodeKind::Attachment | NodeKind::SavedView => None,
         })
     }
 }

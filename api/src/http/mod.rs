@@ -3,6 +3,7 @@
 
 mod attachments;
 pub mod cookies;
+mod export;
 mod graphiql;
 pub mod graphql;
 pub mod metrics;
@@ -52,6 +53,8 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/graphql/ws", get(ws::upgrade))
         .route("/attachments/{id}", get(attachments::download))
+        .route("/export/requests.csv", get(export::csv))
+        .route("/export/requests.xlsx", get(export::xlsx))
         .route("/account/setup", get(pages::setup))
         .route("/account/reset", get(pages::reset))
         .route("/healthz", get(ops::healthz))

@@ -170,6 +170,33 @@ pub async fn submit(
     Ok(FormOutcome::Done(Visible::new(submitted, *worker)))
 }
 
+/// Deletes the caller's own draft (never a submitted request): it is gone with its files.
+pub async fn delete_draft(
+    deps: &Deps,
+    worker: &RequestWorker,
+    id: RequestId,
+    version: Option<i32>,
+) -> ApiResult<()> {
+    let now = deps.clock.now();
+    let txn = deps.db.begin_write().await?;
+    let row = lock_visible(&txn, worker, id, version).await?;
+    let own = row.requester_contact_id == worker.contact_id().uuid();
+    if row.state != RequestState::Draft || !own {
+        return Err(not_allowed("DELETE_DRAFT", row.state, Side::Customer));
+    }
+    repo::delete(&txn, &row).await?;
+    let entry = request_entry(
+        AuditAction::RequestDraftDeleted,
+        Some(worker.account_id()),
+        &row,
+        Some(state_json(&row)),
+        None,
+    );
+    audit::record(&txn, now, entry).await?;
+    deps.commit(txn).await?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -29,14 +29,14 @@ mod writing;
 
 pub use access::Visible;
 pub use assignment::assign;
-pub use drafts::{human_id, save_draft, submit};
+pub use drafts::{delete_draft, human_id, save_draft, submit};
 pub use edits::{RequestEdit, update};
 pub use entity::{RequestCategory, RequestKind, RequestSide, RequestState, Urgency};
 pub use messages::add_message;
 pub use queues::{QueueQuery, RequestFilter};
 pub use reads::{
     allowed_actions, count, find, find_by_human_id, history, list, message_attachments, messages,
-    reopenable_until, submission_problems,
+    queue_counts, reopenable_until, submission_problems,
 };
 pub use transitions::transition;
 pub use watchers::{add_watcher, remove_watcher};

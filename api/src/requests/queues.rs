@@ -112,7 +112,7 @@ pub const SEARCH_MAX: usize = 200;
 
 /// Which requests of a queue to show; every list empty (or range absent) keeps all. Values of
 /// one column are alternatives; columns combine.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RequestFilter {
     pub states: Vec<RequestState>,
     pub categories: Vec<RequestCategory>,
@@ -215,6 +215,27 @@ pub struct QueueQuery {
     pub scope: Option<Scope>,
     pub filter: RequestFilter,
     pub order: RequestOrder,
+}
+
+/// How many requests each queue holds for someone, from the counts kept by every change.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QueueCounts {
+    by_state: Vec<(RequestState, i64)>,
+}
+
+impl QueueCounts {
+    pub fn new(by_state: Vec<(RequestState, i64)>) -> Self {
+        Self { by_state }
+    }
+
+    /// The requests of `queue`.
+    pub fn of(&self, queue: Queue) -> i64 {
+        self.by_state
+            .iter()
+            .filter(|(state, _)| queue.states().is_none_or(|states| states.contains(state)))
+            .map(|(_, n)| n)
+            .sum()
+    }
 }
 
 /// The key a request is searched by: its human ID, title and description, folded.

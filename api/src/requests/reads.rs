@@ -9,7 +9,7 @@ use uuid::Uuid;
 use super::access::{self, Visible, not_found};
 use super::form::RequestForm;
 use super::lifecycle::{self, ActionKind};
-use super::queues::QueueQuery;
+use super::queues::{QueueCounts, QueueQuery, Scope};
 use super::transitions::lifecycle_clock;
 use super::writing::id_of;
 use super::{Attachment, HistoryEntry, Message, Request, repo};
@@ -63,6 +63,41 @@ pub async fn list(
     let rows = repo::list(deps.db.reader(), visible, query, after, page).await?;
     let page = Page::from_rows(page, rows, |r| repo::cursor(query.order, r));
     Ok(page.map(|row| Visible::new(row, *worker)))
+}
+
+/// How many requests each queue holds for the worker in `scope` (everything they may see when
+/// `None`), read from the counts every change keeps (a few rows, however many requests): the
+/// same requests as [`access::in_scope`] lists.
+pub async fn queue_counts(
+    deps: &Deps,
+    worker: &RequestWorker,
+    scope: Option<Scope>,
+) -> ApiResult<QueueCounts> {
+    use repo::CountScope::{Assignee, Requester};
+    access::in_scope(worker, scope)?;
+    let db = deps.db.reader();
+    let me = worker.contact_id().uuid();
+    let submitted = |counts: Vec<(RequestState, i64)>| {
+        counts
+            .into_iter()
+            .filter(|(state, _)| *state != RequestState::Draft)
+            .collect::<Vec<_>>()
+    };
+    let by_state = match (worker, scope) {
+        (RequestWorker::Customer(c), Some(Scope::Team) | None) if c.team() => {
+            let company = repo::of_owner(db, repo::CountScope::Company, c.company_id().uuid());
+            let mut counts = submitted(company.await?);
+            let own = repo::of_owner(db, Requester, me).await?;
+            counts.extend(own.into_iter().filter(|(s, _)| *s == RequestState::Draft));
+            counts
+        }
+        (RequestWorker::Customer(_), _) => repo::of_owner(db, Requester, me).await?,
+        (RequestWorker::Staff(_), Some(Scope::Personal)) => {
+            repo::of_owner(db, Assignee, me).await?
+        }
+        (RequestWorker::Staff(_), _) => submitted(repo::of_every_company(db).await?),
+    };
+    Ok(QueueCounts::new(by_state))
 }
 
 /// How many requests a queue holds for the worker, over all pages.

@@ -206,6 +206,91 @@ fn rows() -> Vec<Row> {
             other: None,
         },
         Row {
+            root: Query,
+            field: "queueCounts",
+            document: |_, _| plain("{ queueCounts { all } }"),
+            own: [ANON, Yes, Yes, Yes, Yes, Yes, NO],
+            other: None,
+        },
+        Row {
+            root: Query,
+            field: "savedViews",
+            document: |_, _| plain("{ savedViews { id } }"),
+            own: [ANON, Yes, Yes, Yes, Yes, Yes, NO],
+            other: None,
+        },
+        Row {
+            root: Query,
+            field: "savedView",
+            document: |_, _| {
+                plain("{ savedView(id: \"vw_00000000000000000000000000000000\") { id } }")
+            },
+            own: [ANON, Null, Null, Null, Null, Null, NO],
+            other: None,
+        },
+        Row {
+            root: Mutation,
+            field: "saveView",
+            document: |_, _| {
+                plain("mutation { saveView(input: { name: \"Mine\" }) { view { id } } }")
+            },
+            own: [ANON, Yes, Yes, Yes, Yes, Yes, NO],
+            other: None,
+        },
+        Row {
+            root: Mutation,
+            field: "renameView",
+            document: |_, _| {
+                plain(
+                    "mutation { renameView(input: { viewId: \"vw_00000000000000000000000000000000\", name: \"X\" }) { view { id } } }",
+                )
+            },
+            own: [ANON, GONE, GONE, GONE, GONE, GONE, NO],
+            other: None,
+        },
+        Row {
+            root: Mutation,
+            field: "deleteView",
+            document: |_, _| {
+                plain(
+                    "mutation { deleteView(input: { viewId: \"vw_00000000000000000000000000000000\" }) { deletedViewId } }",
+                )
+            },
+            own: [ANON, GONE, GONE, GONE, GONE, GONE, NO],
+            other: None,
+        },
+        Row {
+            root: Mutation,
+            field: "pinView",
+            document: |_, _| {
+                plain(
+                    "mutation { pinView(input: { viewId: \"vw_00000000000000000000000000000000\", pinned: true }) { id } }",
+                )
+            },
+            own: [ANON, GONE, GONE, GONE, GONE, GONE, NO],
+            other: None,
+        },
+        Row {
+            root: Mutation,
+            field: "orderTiles",
+            document: |_, _| plain("mutation { orderTiles(input: { viewIds: [] }) { id } }"),
+            own: [ANON, Yes, Yes, Yes, Yes, Yes, NO],
+            other: None,
+        },
+        Row {
+            root: Mutation,
+            field: "deleteRequestDraft",
+            document: |t, own| {
+                let request = request_of(t, own);
+                (
+                    "mutation($r: ID!) { deleteRequestDraft(input: { requestId: $r }) { deletedRequestId } }".into(),
+                    json!({ "r": request }),
+                )
+            },
+            own: [ANON, GONE, NOT_NOW, NOT_NOW, NOT_NOW, NOT_NOW, NO],
+            other: Some([ANON, GONE, GONE, GONE, GONE, NOT_NOW, NO]),
+        },
+        Row {
             root: Mutation,
             field: "saveRequestDraft",
             document: |_, _| {

@@ -112,6 +112,22 @@ pub struct SaveRequestDraftPayload {
     pub problems: Vec<InputProblem>,
 }
 
+/// A draft to delete.
+#[derive(InputObject, Debug)]
+pub struct DeleteRequestDraftInput {
+    /// The draft.
+    pub request_id: ID,
+    /// The draft's version as read.
+    pub version: Option<i32>,
+}
+
+/// The deleted draft.
+#[derive(SimpleObject)]
+pub struct DeleteRequestDraftPayload {
+    /// The ID the draft had.
+    pub deleted_request_id: ID,
+}
+
 /// A draft to submit.
 #[derive(InputObject, Debug)]
 pub struct SubmitRequestInput {

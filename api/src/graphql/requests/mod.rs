@@ -11,11 +11,15 @@ mod parts;
 mod queries;
 mod request;
 
+pub use connections::RequestConnection;
 pub use enums::{
     RequestActionGql, RequestCategoryGql, RequestKindGql, RequestSideGql, RequestStateGql,
     UrgencyGql,
 };
 pub use mutations::RequestMutation;
 pub use parts::{RequestAttachment, RequestEvent, RequestMessage, RequestWatcher};
-pub use queries::RequestQuery;
+pub use queries::{
+    RequestFilterInput, RequestOrderField, RequestOrderInput, RequestQuery, RequestQueue,
+    RequestScope,
+};
 pub use request::{Environment, Request};

@@ -4,10 +4,10 @@ use async_graphql::{Context, ID, Object};
 
 use super::inputs::{
     AddDraftAttachmentsInput, AddDraftAttachmentsPayload, AddRequestMessageInput,
-    AddRequestMessagePayload, AddRequestWatcherInput, AssignRequestInput,
-    RemoveDraftAttachmentInput, RemoveRequestWatcherInput, RequestPayload, SaveRequestDraftInput,
-    SaveRequestDraftPayload, SubmitRequestInput, SubmitRequestPayload, TransitionRequestInput,
-    UpdateRequestInput, UpdateRequestPayload,
+    AddRequestMessagePayload, AddRequestWatcherInput, AssignRequestInput, DeleteRequestDraftInput,
+    DeleteRequestDraftPayload, RemoveDraftAttachmentInput, RemoveRequestWatcherInput,
+    RequestPayload, SaveRequestDraftInput, SaveRequestDraftPayload, SubmitRequestInput,
+    SubmitRequestPayload, TransitionRequestInput, UpdateRequestInput, UpdateRequestPayload,
 };
 use super::parts::{RequestAttachment, RequestMessage};
 use super::request::Request;
@@ -57,6 +57,22 @@ impl RequestMutation {
         Ok(SaveRequestDraftPayload {
             request: Request(saved),
             problems,
+        })
+    }
+
+    /// Deletes one of your drafts (`ACTION_NOT_ALLOWED` once submitted): it is gone with its
+    /// files.
+    async fn delete_request_draft(
+        &self,
+        ctx: &Context<'_>,
+        input: DeleteRequestDraftInput,
+    ) -> ApiResult<DeleteRequestDraftPayload> {
+        let deps = deps(ctx)?;
+        let worker = worker(ctx).await?;
+        let id = parse_request_id(&input.request_id, "requestId")?;
+        requests::delete_draft(deps, &worker, id, input.version).await?;
+        Ok(DeleteRequestDraftPayload {
+            deleted_request_id: input.request_id,
         })
     }
 

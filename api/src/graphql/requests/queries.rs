@@ -1,6 +1,6 @@
 //! Request queries: one request by ID or human ID, and the lists the caller may see.
 
-use async_graphql::{Context, Enum, ID, InputObject, Object};
+use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 
 use super::connections::RequestConnection;
@@ -92,7 +92,7 @@ pub struct RequestFilterInput {
 }
 
 impl RequestFilterInput {
-    fn parse(self) -> ApiResult<RequestFilter> {
+    pub(crate) fn parse(self) -> ApiResult<RequestFilter> {
         fn values<T: PartialEq>(raw: Option<Vec<T>>, name: &str) -> ApiResult<Vec<T>> {
             RequestFilter::values(raw.unwrap_or_default(), name)
         }
@@ -179,6 +179,24 @@ impl From<RequestOrderInput> for RequestOrder {
     }
 }
 
+/// How many requests each queue holds (the console's tiles): exact after every change, read
+/// from counts kept by each change rather than by counting requests.
+#[derive(SimpleObject, Debug, Clone, Copy)]
+pub struct QueueCounts {
+    /// The support asked a question.
+    pub to_clarify: i32,
+    /// A solution waits for the customer's answer.
+    pub to_validate: i32,
+    /// Saved, not submitted.
+    pub drafts: i32,
+    /// Submitted and not closed.
+    pub active: i32,
+    /// Closed.
+    pub closed: i32,
+    /// Every request.
+    pub all: i32,
+}
+
 #[derive(Default)]
 pub struct RequestQuery;
 
@@ -214,6 +232,27 @@ impl RequestQuery {
                 "give either id or humanId",
             )),
         }
+    }
+
+    /// How many requests each queue holds for the caller in `scope` (default: everything they
+    /// may see), as the console's tiles show them.
+    async fn queue_counts(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Personal or team.")] scope: Option<RequestScope>,
+    ) -> ApiResult<QueueCounts> {
+        use crate::requests::queues::Queue;
+        let counts =
+            requests::queue_counts(deps(ctx)?, &worker(ctx).await?, scope.map(Into::into)).await?;
+        let of = |queue| i32::try_from(counts.of(queue)).unwrap_or(i32::MAX);
+        Ok(QueueCounts {
+            to_clarify: of(Queue::ToClarify),
+            to_validate: of(Queue::ToValidate),
+            drafts: of(Queue::Drafts),
+            active: of(Queue::Active),
+            closed: of(Queue::Closed),
+            all: of(Queue::All),
+        })
     }
 
     /// A queue of requests (newest first unless `orderBy` says otherwise), within what the

@@ -3,6 +3,7 @@
 
 mod attachments;
 mod batches;
+mod counts;
 mod history;
 mod listing;
 mod messages;
@@ -10,6 +11,7 @@ mod watchers;
 
 pub use attachments::*;
 pub use batches::*;
+pub use counts::*;
 pub use history::*;
 pub use listing::*;
 pub use messages::*;
@@ -69,7 +71,9 @@ pub async fn insert<C: ConnectionTrait>(
     mut row: Changes,
 ) -> Result<request::Model, DbErr> {
     set_search_key(&mut row, None);
-    row.insert(conn).await
+    let inserted = row.insert(conn).await?;
+    counts::moved(conn, None, Some(&inserted)).await?;
+    Ok(inserted)
 }
 
 /// Sets the search key of a row to be written from its values, those it does not change
@@ -134,6 +138,30 @@ pub async fn fill_search_keys<C: ConnectionTrait>(conn: &C) -> Result<u64, DbErr
     }
 }
 
+/// Deletes a request with its history, messages, watchers and files' rows (their stored files
+/// go with the next sweep of unreferenced files), and takes it out of the counts.
+pub async fn delete<C: ConnectionTrait>(conn: &C, row: &request::Model) -> Result<(), DbErr> {
+    use entity::{request_attachment, request_event, request_message, request_watcher};
+    request_attachment::Entity::delete_many()
+        .filter(request_attachment::Column::RequestId.eq(row.id))
+        .exec(conn)
+        .await?;
+    request_watcher::Entity::delete_many()
+        .filter(request_watcher::Column::RequestId.eq(row.id))
+        .exec(conn)
+        .await?;
+    request_message::Entity::delete_many()
+        .filter(request_message::Column::RequestId.eq(row.id))
+        .exec(conn)
+        .await?;
+    request_event::Entity::delete_many()
+        .filter(request_event::Column::RequestId.eq(row.id))
+        .exec(conn)
+        .await?;
+    request::Entity::delete_by_id(row.id).exec(conn).await?;
+    counts::moved(conn, Some(row), None).await
+}
+
 /// Writes `changes` to `row` if its version is still the one read, bumping it; `None` when
 /// someone changed it first.
 pub async fn write_if_version<C: ConnectionTrait>(
@@ -150,7 +178,13 @@ pub async fn write_if_version<C: ConnectionTrait>(
         .filter(request::Column::Version.eq(row.version))
         .exec_with_returning(conn)
         .await?;
-    Ok(updated.into_iter().next())
+    let updated = updated.into_iter().next();
+    if let Some(after) = &updated
+        && (after.state != row.state || after.assignee_contact_id != row.assignee_contact_id)
+    {
+        counts::moved(conn, Some(row), Some(after)).await?;
+    }
+    Ok(updated)
 }
 
 /// Marks a request as changed now, without a new version (a message, a draft's attachments);

@@ -1,0 +1,242 @@
+//! Queue counts (issue 14): a randomised workload of submissions, every transition,
+//! assignments and deleted drafts, after which every kept count equals a full recount, and
+//! every tile (`queueCounts`) equals the `totalCount` of its queue, for every person and scope.
+//!
+//! `TEST_COUNTS_OPS` (default 1500) sets the number of operations; `TEST_COUNTS_SEED` the
+//! choices (printed, so a failure can be replayed).
+
+use std::collections::BTreeSet;
+
+use portal_tests::{Person, Role, TestApp, on_both_databases};
+use sea_orm::{ConnectionTrait, Statement};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+const SAVE: &str =
+    "mutation($i: SaveRequestDraftInput!) { saveRequestDraft(input: $i) { request { id } } }";
+const SUBMIT: &str = "mutation($i: SubmitRequestInput!) { submitRequest(input: $i) { request { id } problems { field } } }";
+const DELETE: &str =
+    "mutation($i: DeleteRequestDraftInput!) { deleteRequestDraft(input: $i) { deletedRequestId } }";
+const ACT: &str =
+    "mutation($i: TransitionRequestInput!) { transitionRequest(input: $i) { request { state } } }";
+const ASSIGN: &str =
+    "mutation($i: AssignRequestInput!) { assignRequest(input: $i) { request { id } } }";
+const ACTIONS: &str = "query($id: ID) { request(id: $id) { state allowedActions } }";
+const COUNTS: &str = "query($s: RequestScope) { queueCounts(scope: $s) { toClarify toValidate drafts active closed all } }";
+const TOTAL: &str = "query($q: RequestQueue, $s: RequestScope) { requests(queue: $q, scope: $s, first: 1) { totalCount } }";
+
+/// A small xorshift generator: the workload of a run, reproducible from its seed.
+struct Choices(u64);
+
+impl Choices {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> Option<&'a T> {
+        (!items.is_empty()).then(|| &items[self.below(items.len())])
+    }
+}
+
+fn form(n: usize) -> Value {
+    let urgency = ["LOW", "MEDIUM", "HIGH", "URGENT"][n % 4];
+    json!({
+        "category": "SOFTWARE_USAGE", "kind": "ISSUE", "urgency": urgency, "title": format!("Request {n}"),
+        "description": "What happens, since when, and what we tried.", "product": "Iterop Design",
+        "environment": { "module": "Design", "os": "Linux", "browser": "Firefox", "version": "4.2" },
+    })
+}
+
+/// A request of the workload: its ID and the customer who opened it.
+struct Opened {
+    id: String,
+    by: usize,
+}
+
+/// The kept counts, and the same figures counted from the requests.
+async fn kept_and_recounted(
+    app: &TestApp,
+) -> (
+    BTreeSet<(String, Uuid, String, i64)>,
+    BTreeSet<(String, Uuid, String, i64)>,
+) {
+    let db = app.state.deps().db.writer();
+    let read = |sql: &'static str| async move {
+        let rows = db
+            .query_all_raw(Statement::from_string(db.get_database_backend(), sql))
+            .await
+            .unwrap();
+        rows.iter()
+            .map(|r| {
+                (
+                    r.try_get_by_index::<String>(0).unwrap(),
+                    r.try_get_by_index::<Uuid>(1).unwrap(),
+                    r.try_get_by_index::<String>(2).unwrap(),
+                    r.try_get_by_index::<i64>(3).unwrap(),
+                )
+            })
+            .collect::<BTreeSet<_>>()
+    };
+    let kept = read("SELECT scope, owner_id, state, n FROM request_counts WHERE n <> 0").await;
+    let mut recounted = read(
+        "SELECT 'COMPANY', company_id, state, COUNT(*) FROM requests GROUP BY company_id, state",
+    )
+    .await;
+    recounted.extend(read("SELECT 'REQUESTER', requester_contact_id, state, COUNT(*) FROM requests GROUP BY requester_contact_id, state").await);
+    recounted.extend(read("SELECT 'ASSIGNEE', assignee_contact_id, state, COUNT(*) FROM requests WHERE assignee_contact_id IS NOT NULL GROUP BY assignee_contact_id, state").await);
+    (kept, recounted)
+}
+
+/// Every tile of every person and scope against the `totalCount` of its queue.
+async fn check_tiles(app: &TestApp, people: &[(&str, &Person, bool)]) -> usize {
+    let mut checked = 0;
+    for (name, person, team) in people {
+        let scopes: Vec<Value> = if *team {
+            vec![Value::Null, json!("PERSONAL"), json!("TEAM")]
+        } else {
+            vec![Value::Null, json!("PERSONAL")]
+        };
+        for scope in scopes {
+            let tiles = app
+                .graphql_as(Some(&person.token), COUNTS, json!({ "s": scope }))
+                .await;
+            let tiles = tiles.ok()["queueCounts"].clone();
+            for (queue, field) in [
+                ("TO_CLARIFY", "toClarify"),
+                ("TO_VALIDATE", "toValidate"),
+                ("DRAFTS", "drafts"),
+                ("ACTIVE", "active"),
+                ("CLOSED", "closed"),
+                ("ALL", "all"),
+            ] {
+                let total = app
+                    .graphql_as(
+                        Some(&person.token),
+                        TOTAL,
+                        json!({ "q": queue, "s": scope }),
+                    )
+                    .await;
+                assert_eq!(
+                    tiles[field],
+                    total.ok()["requests"]["totalCount"],
+                    "{name}, scope {scope}, {queue}"
+                );
+                checked += 1;
+            }
+        }
+    }
+    checked
+}
+
+on_both_databases! {
+    async fn every_kept_count_equals_a_recount_after_a_random_workload(app) {
+        let ops: usize = std::env::var("TEST_COUNTS_OPS").ok().and_then(|v| v.parse().ok()).unwrap_or(1500);
+        let seed: u64 = std::env::var("TEST_COUNTS_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(2026) | 1;
+        let acme = app.customer_company("Acme").await;
+        let globex = app.customer_company("Globex").await;
+        let customers = [
+            app.person(Role::Advanced, acme.id).await,
+            app.person(Role::Restricted, acme.id).await,
+            app.person(Role::SupportAdministrator, acme.id).await,
+            app.person(Role::Advanced, globex.id).await,
+        ];
+        let agents = [app.person(Role::Agent, Uuid::nil()).await, app.person(Role::Agent, Uuid::nil()).await];
+        let manager = app.person(Role::Manager, Uuid::nil()).await;
+        let mut choices = Choices(seed);
+        let mut drafts: Vec<Opened> = Vec::new();
+        let mut submitted: Vec<Opened> = Vec::new();
+        let mut done = [0usize; 6];
+        for n in 0..ops {
+            match choices.below(100) {
+                0..=19 => {
+                    let by = choices.below(customers.len());
+                    let saved = app.graphql_as(Some(&customers[by].token), SAVE, json!({ "i": { "form": form(n) } })).await;
+                    let id = saved.ok()["saveRequestDraft"]["request"]["id"].as_str().unwrap().to_owned();
+                    drafts.push(Opened { id, by });
+                    done[0] += 1;
+                }
+                20..=34 if !drafts.is_empty() => {
+                    let draft = drafts.swap_remove(choices.below(drafts.len()));
+                    let answer = app.graphql_as(Some(&customers[draft.by].token), SUBMIT, json!({ "i": { "requestId": draft.id } })).await;
+                    assert_eq!(answer.ok()["submitRequest"]["problems"], json!([]));
+                    submitted.push(draft);
+                    done[1] += 1;
+                }
+                35..=39 if !drafts.is_empty() => {
+                    let draft = drafts.swap_remove(choices.below(drafts.len()));
+                    app.graphql_as(Some(&customers[draft.by].token), DELETE, json!({ "i": { "requestId": draft.id } })).await.ok();
+                    done[2] += 1;
+                }
+                40..=54 if !submitted.is_empty() => {
+                    let request = &submitted[choices.below(submitted.len())];
+                    let answer = if choices.below(2) == 0 {
+                        let agent = choices.pick(&agents).unwrap();
+                        app.graphql_as(Some(&agent.token), ASSIGN, json!({ "i": { "requestId": request.id } })).await
+                    } else {
+                        let agent = choices.pick(&agents).unwrap();
+                        let to = format!("ct_{}", agent.contact_id.simple());
+                        app.graphql_as(Some(&manager.token), ASSIGN, json!({ "i": { "requestId": request.id, "agentId": to } })).await
+                    };
+                    // A closed request cannot be assigned: that refusal is part of the workload.
+                    if answer.codes().is_empty() { done[3] += 1; }
+                }
+                _ if !submitted.is_empty() => {
+                    let request = &submitted[choices.below(submitted.len())];
+                    let support = choices.below(2) == 0;
+                    let who = if support { choices.pick(&agents).unwrap() } else { &customers[request.by] };
+                    let read = app.graphql_as(Some(&who.token), ACTIONS, json!({ "id": request.id })).await;
+                    let allowed: Vec<String> = read.ok()["request"]["allowedActions"].as_array().unwrap().iter()
+                        .map(|a| a.as_str().unwrap().to_owned()).filter(|a| a != "ADD_MESSAGE").collect();
+                    let Some(action) = choices.pick(&allowed) else { continue };
+                    let input = json!({ "i": { "requestId": request.id, "action": action, "text": "Details in the attached note." } });
+                    let acted = app.graphql_as(Some(&who.token), ACT, input).await;
+                    // The reopen window can be over: that refusal changes nothing either.
+                    if acted.codes().is_empty() { done[4] += 1; } else { done[5] += 1; }
+                }
+                _ => {}
+            }
+            if (n + 1) % 500 == 0 || n + 1 == ops {
+                let (kept, recounted) = kept_and_recounted(&app).await;
+                assert_eq!(kept, recounted, "after {} operations (TEST_COUNTS_SEED={seed})", n + 1);
+            }
+        }
+        assert!(done[1] > 10 && done[2] > 3 && done[3] > 10 && done[4] > 50, "the workload did little: {done:?} (TEST_COUNTS_SEED={seed})");
+        let people = [
+            ("acme advanced", &customers[0], true), ("acme restricted", &customers[1], false),
+            ("acme administrator", &customers[2], true), ("globex advanced", &customers[3], true),
+            ("agent", &agents[0], true), ("other agent", &agents[1], true), ("manager", &manager, true),
+        ];
+        let checked = check_tiles(&app, &people).await;
+        assert_eq!(checked, 6 * 3 * 6 + 2 * 6, "six people with a team role, one without");
+    }
+
+    async fn a_draft_is_deleted_only_by_its_author_and_only_as_a_draft(app) {
+        let acme = app.customer_company("Acme").await;
+        let author = app.person(Role::Advanced, acme.id).await;
+        let colleague = app.person(Role::SupportAdministrator, acme.id).await;
+        let shared = &app;
+        let save = |token: String| async move { shared.graphql_as(Some(&token), SAVE, json!({ "i": { "form": form(1) } })).await };
+        let id = save(author.token.clone()).await.ok()["saveRequestDraft"]["request"]["id"].as_str().unwrap().to_owned();
+        let theirs = app.graphql_as(Some(&colleague.token), DELETE, json!({ "i": { "requestId": id } })).await;
+        assert_eq!(theirs.codes(), ["NOT_FOUND"], "a colleague does not even see it");
+        let tiles = app.graphql_as(Some(&author.token), COUNTS, json!({})).await;
+        assert_eq!(tiles.ok()["queueCounts"]["drafts"], 1);
+        let deleted = app.graphql_as(Some(&author.token), DELETE, json!({ "i": { "requestId": id } })).await;
+        assert_eq!(deleted.ok()["deleteRequestDraft"]["deletedRequestId"], id.as_str());
+        let again = app.graphql_as(Some(&author.token), DELETE, json!({ "i": { "requestId": id } })).await;
+        assert_eq!(again.codes(), ["NOT_FOUND"]);
+        let tiles = app.graphql_as(Some(&author.token), COUNTS, json!({})).await;
+        assert_eq!(tiles.ok()["queueCounts"]["drafts"], 0);
+
+        let kept = save(author.token.clone()).await.ok()["saveRequestDraft"]["request"]["id"].as_str().unwrap().to_owned();
+        app.graphql_as(Some(&author.token), SUBMIT, json!({ "i": { "requestId": kept } })).await.ok();
+        let submitted = app.graphql_as(Some(&author.token), DELETE, json!({ "i": { "requestId": kept } })).await;
+        assert_eq!(submitted.codes(), ["ACTION_NOT_ALLOWED"]);
+        let restricted = app.person(Role::Restricted, acme.id).await;
+        let team = app.graphql_as(Some(&restricted.token), COUNTS, json!({ "s": "TEAM" })).await;
+        assert_eq!(team.error()["extensions"]["reason"], "NOT_ALLOWED");
+    }
+}
