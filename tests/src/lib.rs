@@ -17,6 +17,7 @@
 mod app;
 pub mod cli;
 mod fixtures;
+mod requests;
 pub mod s3;
 pub mod smtp;
 pub mod ws;
@@ -27,6 +28,7 @@ pub use app::{
 };
 pub use fixtures::{Person, Role};
 pub use portal_api::config::Settings;
+pub use requests::request_form;
 
 /// Runs each test body once on SQLite and once on PostgreSQL, as `<name>::sqlite` and
 /// `<name>::postgres`. `with <closure>` adjusts the server's settings first.

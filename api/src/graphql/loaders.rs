@@ -101,16 +101,57 @@ impl Loader<CompanyOfContact> for Batches {
     }
 }
 
-/// Groups keys by the parameters they share, and reads each group in one batch.
-fn groups<K, P: Eq + std::hash::Hash + Copy>(
-    keys: &[K],
-    params: impl Fn(&K) -> P,
-) -> HashMap<P, Vec<&K>> {
-    let mut grouped: HashMap<P, Vec<&K>> = HashMap::new();
-    for key in keys {
-        grouped.entry(params(key)).or_default().push(key);
+/// A key of a request's first page (`params`: what the page depends on besides the request).
+trait FirstPage: Copy + Eq + std::hash::Hash {
+    type Params: Copy + Eq + std::hash::Hash;
+    fn request(&self) -> Seen<RequestKey>;
+    fn params(&self) -> Self::Params;
+}
+
+impl FirstPage for FirstMessages {
+    type Params = (Option<RequestSide>, u64);
+    fn request(&self) -> Seen<RequestKey> {
+        self.request
     }
-    grouped
+    fn params(&self) -> Self::Params {
+        (self.side, self.first)
+    }
+}
+
+impl FirstPage for FirstHistory {
+    type Params = u64;
+    fn request(&self) -> Seen<RequestKey> {
+        self.request
+    }
+    fn params(&self) -> Self::Params {
+        self.first
+    }
+}
+
+/// Keys grouped by the parameters they share: each group is read in one batch.
+fn grouped<K: FirstPage>(keys: &[K]) -> HashMap<K::Params, Vec<K>> {
+    let mut groups: HashMap<K::Params, Vec<K>> = HashMap::new();
+    for key in keys {
+        groups.entry(key.params()).or_default().push(*key);
+    }
+    groups
+}
+
+fn requests_of<K: FirstPage>(group: &[K]) -> Vec<Seen<RequestKey>> {
+    group.iter().map(FirstPage::request).collect()
+}
+
+/// Gives each key of a group its request's page.
+fn spread<K: FirstPage, V: Clone>(
+    group: Vec<K>,
+    pages: &HashMap<Seen<RequestKey>, V>,
+    found: &mut HashMap<K, V>,
+) {
+    for key in group {
+        if let Some(page) = pages.get(&key.request()) {
+            found.insert(key, page.clone());
+        }
+    }
 }
 
 impl Loader<FirstMessages> for Batches {
@@ -122,16 +163,12 @@ impl Loader<FirstMessages> for Batches {
         keys: &[FirstMessages],
     ) -> Result<HashMap<FirstMessages, Self::Value>, Failure> {
         let mut found = HashMap::with_capacity(keys.len());
-        for ((side, first), group) in groups(keys, |k| (k.side, k.first)) {
-            let requests: Vec<_> = group.iter().map(|k| k.request).collect();
+        for ((side, first), group) in grouped(keys) {
+            let requests = requests_of(&group);
             let pages = batches::first_message_pages(&self.deps, &requests, side, first)
                 .await
                 .map_err(failed)?;
-            for key in group {
-                if let Some(page) = pages.get(&key.request) {
-                    found.insert(*key, page.clone());
-                }
-            }
+            spread(group, &pages, &mut found);
         }
         Ok(found)
     }
@@ -146,16 +183,12 @@ impl Loader<FirstHistory> for Batches {
         keys: &[FirstHistory],
     ) -> Result<HashMap<FirstHistory, Self::Value>, Failure> {
         let mut found = HashMap::with_capacity(keys.len());
-        for (first, group) in groups(keys, |k| k.first) {
-            let requests: Vec<_> = group.iter().map(|k| k.request).collect();
+        for (first, group) in grouped(keys) {
+            let requests = requests_of(&group);
             let pages = batches::first_history_pages(&self.deps, &requests, first)
                 .await
                 .map_err(failed)?;
-            for key in group {
-                if let Some(page) = pages.get(&key.request) {
-                    found.insert(*key, page.clone());
-                }
-            }
+            spread(group, &pages, &mut found);
         }
         Ok(found)
     }

@@ -17,7 +17,7 @@ use http::header::{
 };
 use http::{HeaderMap, HeaderValue};
 
-use super::graphql::{Rejection, request_context};
+use super::graphql::{Rejection, request_worker};
 use super::negotiate::ResponseMedia;
 use crate::http::state::AppState;
 use crate::ids::{AttachmentId, NodeId};
@@ -51,12 +51,7 @@ async fn find_and_open(
     raw_id: &str,
 ) -> Result<Response, Rejection> {
     let deps = state.deps();
-    let context = request_context(state, headers, peer);
-    let worker = context
-        .actor(deps)
-        .await
-        .and_then(|actor| actor.request_worker())
-        .map_err(Rejection::from_error)?;
+    let worker = request_worker(state, headers, peer).await?;
     let id = NodeId::typed::<AttachmentId>(raw_id, "id")
         .map_err(|_| Rejection::from_error(attachments::not_found()))?;
     let download = attachments::download(deps, &worker, id)

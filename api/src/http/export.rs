@@ -14,7 +14,7 @@ use http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE, X_CONTENT_T
 use http::{HeaderMap, HeaderValue};
 use serde::Deserialize;
 
-use super::graphql::{Rejection, request_context};
+use super::graphql::{Rejection, request_worker};
 use super::negotiate::ResponseMedia;
 use crate::auth::RequestWorker;
 use crate::error::ApiError;
@@ -39,12 +39,7 @@ async fn plan(
     params: &ExportParams,
 ) -> Result<(RequestWorker, ExportPlan), Rejection> {
     let deps = state.deps();
-    let context = request_context(state, headers, peer);
-    let worker = context
-        .actor(deps)
-        .await
-        .and_then(|actor| actor.request_worker())
-        .map_err(Rejection::from_error)?;
+    let worker = request_worker(state, headers, peer).await?;
     let plan = views::export_plan(
         deps,
         &worker,

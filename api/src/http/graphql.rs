@@ -364,6 +364,20 @@ pub(super) fn request_context(
     RequestContext::with_client(session_token(headers, settings), client)
 }
 
+/// The person working on requests behind a plain HTTP request (downloads, exports): their
+/// session, or the error a GraphQL request would get.
+pub(super) async fn request_worker(
+    state: &AppState,
+    headers: &HeaderMap,
+    peer: SocketAddr,
+) -> Result<crate::auth::RequestWorker, Rejection> {
+    request_context(state, headers, peer)
+        .actor(state.deps())
+        .await
+        .and_then(|actor| actor.request_worker())
+        .map_err(Rejection::from_error)
+}
+
 /// The `User-Agent` header, when it is text.
 pub(super) fn user_agent(headers: &HeaderMap) -> Option<&str> {
     headers

@@ -6,30 +6,13 @@ use std::io::Cursor;
 
 use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
 use chrono::{DateTime, Utc};
-use portal_tests::{Person, Role, TestApp, on_both_databases};
+use portal_tests::{Person, Role, TestApp, on_both_databases, request_form};
 use serde_json::{Value, json};
 
 const SAVE: &str =
     "mutation($i: SaveViewInput!) { saveView(input: $i) { view { id } problems { field } } }";
 const OPEN: &str = "query($id: ID!, $after: String) { savedView(id: $id) { requests(first: 100, after: $after) {
     pageInfo { hasNextPage endCursor } edges { node { humanId title urgency createdAt requester { firstName lastName } } } } } }";
-
-async fn submitted(app: &TestApp, who: &Person, title: &str, urgency: &str) {
-    let form = json!({
-        "category": "SOFTWARE_USAGE", "kind": "HOW_TO", "urgency": urgency, "title": title,
-        "description": "What happens, since when, what we tried.", "product": "Iterop Design",
-        "environment": { "module": "Design", "os": "Linux", "browser": "Firefox", "version": "4.2" },
-    });
-    let saved = app.graphql_as(Some(&who.token), "mutation($i: SaveRequestDraftInput!) { saveRequestDraft(input: $i) { request { id } } }", json!({ "i": { "form": form } })).await;
-    let id = saved.ok()["saveRequestDraft"]["request"]["id"].clone();
-    app.graphql_as(
-        Some(&who.token),
-        "mutation($i: SubmitRequestInput!) { submitRequest(input: $i) { request { id } } }",
-        json!({ "i": { "requestId": id } }),
-    )
-    .await
-    .ok();
-}
 
 /// The view's rows as the API lists them: human ID, title, urgency, creation, requester.
 async fn listed(
@@ -92,7 +75,7 @@ on_both_databases! {
         let acme = app.customer_company("Acme").await;
         let anne = app.person(Role::Advanced, acme.id).await;
         for (title, urgency) in [("Écran noir", "URGENT"), ("=HYPERLINK(\"http://evil.example\")", "HIGH"), ("Export lent", "LOW"), ("+33 1 23", "HIGH")] {
-            submitted(&app, &anne, title, urgency).await;
+            app.submitted_request(&anne.token, request_form(title, urgency)).await;
         }
         let saved = app.graphql_as(Some(&anne.token), SAVE, json!({ "i": {
             "name": "Urgent", "scope": "TEAM", "filter": { "urgencies": ["HIGH", "URGENT"] },

@@ -2,7 +2,7 @@
 //! personal to their owner, opening their requests with their filter and order, still opening
 //! when they name something that no longer exists, and bad input refused with its field.
 
-use portal_tests::{Gql, Person, Role, TestApp, on_both_databases};
+use portal_tests::{Gql, Person, Role, TestApp, on_both_databases, request_form};
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -14,26 +14,6 @@ const ORDER: &str = "mutation($i: OrderTilesInput!) { orderTiles(input: $i) { id
 const DELETE: &str = "mutation($i: ViewInput!) { deleteView(input: $i) { deletedViewId } }";
 const OPEN: &str = "query($id: ID!) { savedView(id: $id) { name warnings columns count requests(first: 50) { totalCount edges { node { title urgency } } } } }";
 const LIST: &str = "query($p: Boolean) { savedViews(pinned: $p) { id name } }";
-
-fn form(title: &str, urgency: &str) -> Value {
-    json!({
-        "category": "SOFTWARE_USAGE", "kind": "HOW_TO", "urgency": urgency, "title": title,
-        "description": "What happens, since when, what we tried.", "product": "Iterop Design",
-        "environment": { "module": "Design", "os": "Linux", "browser": "Firefox", "version": "4.2" },
-    })
-}
-
-async fn submitted(app: &TestApp, who: &Person, title: &str, urgency: &str) {
-    let saved = app.graphql_as(Some(&who.token), "mutation($i: SaveRequestDraftInput!) { saveRequestDraft(input: $i) { request { id } } }", json!({ "i": { "form": form(title, urgency) } })).await;
-    let id = saved.ok()["saveRequestDraft"]["request"]["id"].clone();
-    app.graphql_as(
-        Some(&who.token),
-        "mutation($i: SubmitRequestInput!) { submitRequest(input: $i) { request { id } } }",
-        json!({ "i": { "requestId": id } }),
-    )
-    .await
-    .ok();
-}
 
 async fn save(app: &TestApp, who: &Person, input: Value) -> Gql {
     app.graphql_as(Some(&who.token), SAVE, json!({ "i": input }))
@@ -59,7 +39,7 @@ on_both_databases! {
         let anne = app.person(Role::Advanced, acme.id).await;
         let colleague = app.person(Role::Advanced, acme.id).await;
         for (title, urgency) in [("Écran noir", "URGENT"), ("Export lent", "LOW"), ("Licence", "HIGH")] {
-            submitted(&app, &colleague, title, urgency).await;
+            app.submitted_request(&colleague.token, request_form(title, urgency)).await;
         }
         let urgent = json!({
             "name": "Urgent à l'équipe", "queue": "ACTIVE", "scope": "TEAM",
@@ -124,8 +104,8 @@ on_both_databases! {
     async fn a_view_naming_what_no_longer_exists_still_opens_with_warnings(app) {
         let acme = app.customer_company("Acme").await;
         let anne = app.person(Role::Advanced, acme.id).await;
-        submitted(&app, &anne, "Écran noir", "URGENT").await;
-        submitted(&app, &anne, "Licence", "HIGH").await;
+        app.submitted_request(&anne.token, request_form("Écran noir", "URGENT")).await;
+        app.submitted_request(&anne.token, request_form("Licence", "HIGH")).await;
         let saved = save(&app, &anne, json!({
             "name": "Old", "filter": { "urgencies": ["HIGH", "URGENT"] }, "columns": ["TITLE", "ASSIGNEE"],
             "orderBy": { "field": "TITLE", "direction": "ASC" } })).await;

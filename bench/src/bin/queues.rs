@@ -1,0 +1,271 @@
+//! The queues benchmark (issue 14), in one run on loopback, as a support agent over the demo
+//! data with `--requests` requests:
+//! 1. the first page (50) of the team queue with two filters (urgency, state) and a sort
+//!    (last changed, newest first) through `/graphql`, against a raw handler running the SQL it
+//!    needs (the session, the page) on the same pool;
+//! 2. the console's tiles (team and personal: 12 figures) through `queueCounts`, against the
+//!    naive raw answer (`GROUP BY state` over the requests).
+//!
+//! Run with `bench/run queues` (see bench/README.md).
+
+#![allow(clippy::print_stdout)]
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use bytes::Bytes;
+use clap::Parser;
+use http::header::AUTHORIZATION;
+use http::{HeaderMap, Method, StatusCode};
+use portal_api::clock::SystemClock;
+use portal_api::config::{Secret, Settings};
+use portal_api::db::Db;
+use portal_api::startup::Application;
+use portal_bench::load::{self, Target, median};
+use sea_orm::{ConnectionTrait, Statement, Value};
+use sha2::{Digest, Sha256};
+
+#[derive(Parser, Debug)]
+struct Args {
+    /// Seconds per measurement.
+    #[arg(long, default_value_t = 3)]
+    seconds: u64,
+    /// Rounds (ours, then raw, alternating); the table gives min / median / max of the p50s.
+    #[arg(long, default_value_t = 3)]
+    rounds: usize,
+    /// Requests generated in the demo data.
+    #[arg(long, default_value_t = 100_000)]
+    requests: usize,
+    /// `postgres://…` to measure on PostgreSQL instead of the embedded SQLite.
+    #[arg(long)]
+    database_url: Option<String>,
+}
+
+const PAGE_QUERY: &str = "query Queue { requests(first: 50, scope: TEAM, filter: { urgencies: [HIGH, URGENT], states: [SUPPORT_ANALYSIS, CUSTOMER_CLARIFICATION] }, orderBy: { field: UPDATED_AT, direction: DESC }) { edges { node { id humanId title state urgency updatedAt } } } }";
+const TILES_QUERY: &str = "query Tiles { team: queueCounts(scope: TEAM) { toClarify toValidate drafts active closed all } mine: queueCounts(scope: PERSONAL) { toClarify toValidate drafts active closed all } }";
+
+const PAGE_SQL: &str = "SELECT id, human_id, title, state, urgency, updated_at FROM requests \
+WHERE state <> 'DRAFT' AND urgency IN ('HIGH', 'URGENT') AND state IN ('SUPPORT_ANALYSIS', 'CUSTOMER_CLARIFICATION') \
+ORDER BY updated_at DESC, id DESC LIMIT 51";
+const TEAM_TILES_SQL: &str = "SELECT state, COUNT(*) FROM requests WHERE state <> 'DRAFT' GROUP BY state";
+const MINE_TILES_SQL: &str = "SELECT state, COUNT(*) FROM requests WHERE assignee_contact_id = ? GROUP BY state";
+
+fn target(addr: SocketAddr, path: &str, token: &str, body: &str) -> Target {
+    Target {
+        addr,
+        method: Method::POST,
+        path: path.into(),
+        headers: vec![
+            ("content-type", "application/json".to_owned()),
+            ("authorization", format!("Bearer {token}")),
+        ],
+        body: Bytes::from(body.to_owned()),
+        alternate: None,
+    }
+}
+
+fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let setup = runtime.block_on(start(&args))?;
+    let page = serde_json::json!({ "query": PAGE_QUERY }).to_string();
+    let tiles = serde_json::json!({ "query": TILES_QUERY }).to_string();
+    let pairs = [
+        (
+            "first page of the team queue, two filters, sorted",
+            target(setup.graphql, "/graphql", &setup.token, &page),
+            target(setup.raw, "/raw/queue", &setup.token, ""),
+        ),
+        (
+            "12 tiles (team and personal)",
+            target(setup.graphql, "/graphql", &setup.token, &tiles),
+            target(setup.raw, "/raw/tiles", &setup.token, ""),
+        ),
+    ];
+    runtime.block_on(same_page(&pairs[0].1, &pairs[0].2))?;
+    let duration = Duration::from_secs(args.seconds);
+    let database = if args.database_url.is_some() {
+        "PostgreSQL"
+    } else {
+        "SQLite"
+    };
+    println!();
+    println!(
+        "| {database}, {} requests | ours p50 min / median / max | raw p50 min / median / max | ratio of medians | ours p99 (median) |",
+        args.requests
+    );
+    println!("| --- | ---: | ---: | ---: | ---: |");
+    for (name, ours_target, raw_target) in &pairs {
+        let (mut ours, mut raw, mut ours_p99) = (Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..args.rounds {
+            let a = load::run(ours_target, 1, duration);
+            let b = load::run(raw_target, 1, duration);
+            anyhow::ensure!(a.failures == 0 && b.failures == 0, "{name}: failures");
+            ours.push(a.p50_ms());
+            ours_p99.push(a.p99_ms());
+            raw.push(b.p50_ms());
+        }
+        let span = |v: &mut Vec<f64>| {
+            let (min, max) = (
+                v.iter().copied().fold(f64::MAX, f64::min),
+                v.iter().copied().fold(0.0, f64::max),
+            );
+            (min, median(v), max)
+        };
+        let (o_min, o_med, o_max) = span(&mut ours);
+        let (r_min, r_med, r_max) = span(&mut raw);
+        println!(
+            "| {name} | {o_min:.2} / {o_med:.2} / {o_max:.2} ms | {r_min:.2} / {r_med:.2} / {r_max:.2} ms | {:.3} | {:.2} ms |",
+            o_med / r_med.max(f64::EPSILON),
+            median(&mut ours_p99)
+        );
+    }
+    Ok(())
+}
+
+/// Checks that ours and the raw handler list the same requests in the same order.
+async fn same_page(ours: &Target, raw: &Target) -> anyhow::Result<()> {
+    let ids = |body: Bytes| -> anyhow::Result<Vec<String>> {
+        let json: serde_json::Value = serde_json::from_slice(&body)?;
+        let edges = json["data"]["requests"]["edges"].as_array().cloned().unwrap_or_default();
+        Ok(edges
+            .iter()
+            .map(|e| e["node"]["humanId"].as_str().unwrap_or_default().to_owned())
+            .collect())
+    };
+    let (a, b) = (
+        ids(portal_bench::compare::fetch(ours).await?)?,
+        ids(portal_bench::compare::fetch(raw).await?)?,
+    );
+    anyhow::ensure!(a == b && !a.is_empty(), "the pages differ: {a:?} against {b:?}");
+    println!("both list the same {} requests", a.len());
+    Ok(())
+}
+
+struct Setup {
+    graphql: SocketAddr,
+    raw: SocketAddr,
+    token: String,
+    _dir: tempfile::TempDir,
+}
+
+async fn start(args: &Args) -> anyhow::Result<Setup> {
+    let data_dir = tempfile::tempdir()?;
+    let mut settings = Settings {
+        data_dir: data_dir.path().to_path_buf(),
+        ..Settings::default()
+    };
+    settings.http.bind = SocketAddr::from(([127, 0, 0, 1], 0));
+    settings.log.level = "error".into();
+    settings.database.url = args.database_url.clone().map(Secret::new);
+    portal_api::telemetry::init(&settings.log);
+    let db = Db::connect(&settings).await?;
+    let app = Application::build_with_db(settings, db.clone(), Arc::new(SystemClock)).await?;
+    let deps = app.state().deps().clone();
+    let loading = Instant::now();
+    let summary = portal_api::demo::load_with(&deps, 0, args.requests).await?;
+    println!(
+        "loaded the demo data with {} requests in {:.1} s",
+        args.requests,
+        loading.elapsed().as_secs_f64()
+    );
+    let token = summary
+        .logins
+        .iter()
+        .find(|l| l.login == "lionel")
+        .map(|l| l.token.clone())
+        .ok_or_else(|| anyhow::anyhow!("no agent in the demo data"))?;
+    let graphql = app.local_addr()?;
+    tokio::spawn(app.run_until_stopped(std::future::pending()));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let raw_addr = listener.local_addr()?;
+    let routes = Router::new()
+        .route("/raw/queue", post(raw_queue))
+        .route("/raw/tiles", post(raw_tiles))
+        .with_state(db);
+    tokio::spawn(async move { axum::serve(listener, routes).await });
+    Ok(Setup {
+        graphql,
+        raw: raw_addr,
+        token,
+        _dir: data_dir,
+    })
+}
+
+fn statement(db: &Db, sql: &str, values: Vec<Value>) -> Statement {
+    let backend = db.reader().get_database_backend();
+    Statement::from_sql_and_values(backend, portal_api::sql::placeholders(backend, sql), values)
+}
+
+/// The session's contact (what the portal resolves first on every request).
+async fn contact(db: &Db, headers: &HeaderMap) -> Option<uuid::Uuid> {
+    let token = headers
+        .get(AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")?;
+    let hash = Sha256::digest(token.as_bytes()).to_vec();
+    let sql = portal_api::auth::sessions::RESOLVE_SQL;
+    let row = db
+        .reader()
+        .query_one_raw(statement(db, sql, vec![hash.into()]))
+        .await
+        .ok()??;
+    row.try_get::<Option<uuid::Uuid>>("", "contact_id").ok()?
+}
+
+async fn raw_queue(State(db): State<Db>, headers: HeaderMap) -> Response {
+    if contact(&db, &headers).await.is_none() {
+        return StatusCode::UNAUTHORIZED.into_response();
+    }
+    let Ok(rows) = db.reader().query_all_raw(statement(&db, PAGE_SQL, vec![])).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let edges: Vec<serde_json::Value> = rows
+        .iter()
+        .take(50)
+        .map(|r| {
+            serde_json::json!({ "node": {
+                "id": r.try_get_by_index::<uuid::Uuid>(0).ok(),
+                "humanId": r.try_get_by_index::<Option<String>>(1).ok().flatten(),
+                "title": r.try_get_by_index::<Option<String>>(2).ok().flatten(),
+                "state": r.try_get_by_index::<String>(3).ok(),
+                "urgency": r.try_get_by_index::<Option<String>>(4).ok().flatten(),
+                "updatedAt": r.try_get_by_index::<chrono::DateTime<chrono::Utc>>(5).ok(),
+            } })
+        })
+        .collect();
+    axum::Json(serde_json::json!({ "data": { "requests": { "edges": edges } } })).into_response()
+}
+
+async fn raw_tiles(State(db): State<Db>, headers: HeaderMap) -> Response {
+    let Some(me) = contact(&db, &headers).await else {
+        return StatusCode::UNAUTHORIZED.into_response();
+    };
+    let mut figures = serde_json::Map::new();
+    for (name, sql, values) in [
+        ("team", TEAM_TILES_SQL, vec![]),
+        ("mine", MINE_TILES_SQL, vec![Value::from(me)]),
+    ] {
+        let Ok(rows) = db.reader().query_all_raw(statement(&db, sql, values)).await else {
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        };
+        let counts: serde_json::Map<String, serde_json::Value> = rows
+            .iter()
+            .filter_map(|r| {
+                let state = r.try_get_by_index::<String>(0).ok()?;
+                let n = r.try_get_by_index::<i64>(1).ok()?;
+                Some((state, n.into()))
+            })
+            .collect();
+        figures.insert(name.into(), counts.into());
+    }
+    axum::Json(serde_json::json!({ "data": figures })).into_response()
+}
