@@ -17,6 +17,7 @@ mod m20261205_000009_known_clients;
 mod m20261205_000010_request_search;
 mod m20261205_000011_request_counts;
 mod m20261205_000012_saved_views;
+mod m20261205_000013_request_sort_indexes;
 
 /// Applies the portal's migrations in order.
 pub struct Migrator;
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000010_request_search::Migration),
             Box::new(m20261205_000011_request_counts::Migration),
             Box::new(m20261205_000012_saved_views::Migration),
+            Box::new(m20261205_000013_request_sort_indexes::Migration),
         ]
     }
 }

@@ -12,7 +12,6 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context as TaskContext, Poll, Waker};
 use std::time::Duration;
 
-use crate::requests::RequestSide;
 use async_graphql::Context;
 use async_graphql::dataloader::{DataLoader, Loader};
 use futures_util::future::BoxFuture;
@@ -26,7 +25,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::graphql::context::{deps, request};
 use crate::paging::Page;
 use crate::requests::batches::{self, CompanyKey, PersonKey, RequestKey, Sealed, Seen};
-use crate::requests::{Attachment, HistoryEntry, Message, Watcher};
+use crate::requests::{Attachment, HistoryEntry, Message, RequestSide, Watcher};
 
 /// The first page of a request's messages (one side's with `side`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -52,8 +52,10 @@ const TILES_QUERY: &str = "query Tiles { team: queueCounts(scope: TEAM) { toClar
 const PAGE_SQL: &str = "SELECT id, human_id, title, state, urgency, updated_at FROM requests \
 WHERE state <> 'DRAFT' AND urgency IN ('HIGH', 'URGENT') AND state IN ('SUPPORT_ANALYSIS', 'CUSTOMER_CLARIFICATION') \
 ORDER BY updated_at DESC, id DESC LIMIT 51";
-const TEAM_TILES_SQL: &str = "SELECT state, COUNT(*) FROM requests WHERE state <> 'DRAFT' GROUP BY state";
-const MINE_TILES_SQL: &str = "SELECT state, COUNT(*) FROM requests WHERE assignee_contact_id = ? GROUP BY state";
+const TEAM_TILES_SQL: &str =
+    "SELECT state, COUNT(*) FROM requests WHERE state <> 'DRAFT' GROUP BY state";
+const MINE_TILES_SQL: &str =
+    "SELECT state, COUNT(*) FROM requests WHERE assignee_contact_id = ? GROUP BY state";
 
 fn target(addr: SocketAddr, path: &str, token: &str, body: &str) -> Target {
     Target {
@@ -134,7 +136,10 @@ fn main() -> anyhow::Result<()> {
 async fn same_page(ours: &Target, raw: &Target) -> anyhow::Result<()> {
     let ids = |body: Bytes| -> anyhow::Result<Vec<String>> {
         let json: serde_json::Value = serde_json::from_slice(&body)?;
-        let edges = json["data"]["requests"]["edges"].as_array().cloned().unwrap_or_default();
+        let edges = json["data"]["requests"]["edges"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
         Ok(edges
             .iter()
             .map(|e| e["node"]["humanId"].as_str().unwrap_or_default().to_owned())
@@ -144,7 +149,10 @@ async fn same_page(ours: &Target, raw: &Target) -> anyhow::Result<()> {
         ids(portal_bench::compare::fetch(ours).await?)?,
         ids(portal_bench::compare::fetch(raw).await?)?,
     );
-    anyhow::ensure!(a == b && !a.is_empty(), "the pages differ: {a:?} against {b:?}");
+    anyhow::ensure!(
+        a == b && !a.is_empty(),
+        "the pages differ: {a:?} against {b:?}"
+    );
     println!("both list the same {} requests", a.len());
     Ok(())
 }
@@ -225,7 +233,11 @@ async fn raw_queue(State(db): State<Db>, headers: HeaderMap) -> Response {
     if contact(&db, &headers).await.is_none() {
         return StatusCode::UNAUTHORIZED.into_response();
     }
-    let Ok(rows) = db.reader().query_all_raw(statement(&db, PAGE_SQL, vec![])).await else {
+    let Ok(rows) = db
+        .reader()
+        .query_all_raw(statement(&db, PAGE_SQL, vec![]))
+        .await
+    else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     let edges: Vec<serde_json::Value> = rows
