@@ -87,7 +87,9 @@ fn checked_name(raw: &str) -> ApiResult<(String, String)> {
             "a name is one line of text",
         ));
     }
-    Ok((name.to_owned(), fold(name)))
+    // Folding can lengthen a few characters (İ → i̇); the key keeps the column's 80.
+    let key = fold(name).chars().take(NAME_MAX).collect();
+    Ok((name.to_owned(), key))
 }
 
 /// The caller's views, by name (only the pinned ones, in tile order, with `pinned`).
