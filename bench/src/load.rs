@@ -24,6 +24,39 @@ pub struct Target {
     pub alternate: Option<Bytes>,
 }
 
+impl Target {
+    /// A JSON `POST` to `path` with a bearer token.
+    pub fn post_json(addr: SocketAddr, path: &str, token: &str, body: &str) -> Self {
+        Self {
+            addr,
+            method: Method::POST,
+            path: path.into(),
+            headers: vec![
+                ("content-type", "application/json".to_owned()),
+                ("authorization", format!("Bearer {token}")),
+            ],
+            body: Bytes::from(body.to_owned()),
+            alternate: None,
+        }
+    }
+}
+
+/// Settings of a portal started inside a benchmark: loopback on a free port, only errors
+/// logged, data in `data_dir`, PostgreSQL when `database_url` is given.
+pub fn bench_settings(
+    data_dir: &std::path::Path,
+    database_url: Option<String>,
+) -> portal_api::config::Settings {
+    let mut settings = portal_api::config::Settings {
+        data_dir: data_dir.to_path_buf(),
+        ..portal_api::config::Settings::default()
+    };
+    settings.http.bind = SocketAddr::from(([127, 0, 0, 1], 0));
+    settings.log.level = "error".into();
+    settings.database.url = database_url.map(portal_api::config::Secret::new);
+    settings
+}
+
 /// CPU seconds (user + system) of `/proc/<path>/stat`.
 fn cpu_seconds(path: &str) -> f64 {
     let stat = std::fs::read_to_string(path).unwrap_or_default();

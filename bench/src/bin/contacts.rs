@@ -12,14 +12,11 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use bytes::Bytes;
 use clap::Parser;
 use entity::{ContactStatus, SupportRole, contact};
-use http::Method;
 use portal_api::auth::Actor;
 use portal_api::auth::sessions::{self, NewSession};
 use portal_api::clock::SystemClock;
-use portal_api::config::{Secret, Settings};
 use portal_api::contacts::{self as roles, RoleSet};
 use portal_api::db::Db;
 use portal_api::deps::Deps;
@@ -47,20 +44,6 @@ struct Args {
     database_url: Option<String>,
 }
 
-fn target(addr: SocketAddr, path: &str, token: &str, body: &str) -> Target {
-    Target {
-        addr,
-        method: Method::POST,
-        path: path.into(),
-        headers: vec![
-            ("content-type", "application/json".to_owned()),
-            ("authorization", format!("Bearer {token}")),
-        ],
-        body: Bytes::from(body.to_owned()),
-        alternate: None,
-    }
-}
-
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -72,12 +55,12 @@ fn main() -> anyhow::Result<()> {
         (
             "first page, filtered and sorted",
             "ours",
-            target(setup.graphql, "/graphql", &setup.token, &body),
+            Target::post_json(setup.graphql, "/graphql", &setup.token, &body),
         ),
         (
             "first page, filtered and sorted",
             "raw SQL",
-            target(setup.raw, "/raw/contacts-advanced", &setup.token, ""),
+            Target::post_json(setup.raw, "/raw/contacts-advanced", &setup.token, ""),
         ),
     ];
     portal_bench::compare::check_same_answers(&scenarios)?;
@@ -140,13 +123,7 @@ struct Setup {
 /// routes on the same database.
 async fn start(args: &Args) -> anyhow::Result<Setup> {
     let data_dir = tempfile::tempdir()?;
-    let mut settings = Settings {
-        data_dir: data_dir.path().to_path_buf(),
-        ..Settings::default()
-    };
-    settings.http.bind = SocketAddr::from(([127, 0, 0, 1], 0));
-    settings.log.level = "error".into();
-    settings.database.url = args.database_url.clone().map(Secret::new);
+    let settings = load::bench_settings(data_dir.path(), args.database_url.clone());
     portal_api::telemetry::init(&settings.log);
     let db = Db::connect(&settings).await?;
     let app = Application::build_with_db(settings, db.clone(), Arc::new(SystemClock)).await?;

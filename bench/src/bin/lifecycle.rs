@@ -18,7 +18,6 @@ use entity::{CompanyKind, ContactStatus, ProviderRole, SupportRole, company, con
 use http::Method;
 use portal_api::auth::sessions::{self, NewSession};
 use portal_api::clock::SystemClock;
-use portal_api::config::{Secret, Settings};
 use portal_api::db::Db;
 use portal_api::deps::Deps;
 use portal_api::startup::Application;
@@ -206,13 +205,7 @@ async fn session(deps: &Deps, contact: &contact::Model) -> anyhow::Result<String
 /// customer, and the raw route on the same database.
 async fn start(args: &Args) -> anyhow::Result<Setup> {
     let data_dir = tempfile::tempdir()?;
-    let mut settings = Settings {
-        data_dir: data_dir.path().to_path_buf(),
-        ..Settings::default()
-    };
-    settings.http.bind = SocketAddr::from(([127, 0, 0, 1], 0));
-    settings.log.level = "error".into();
-    settings.database.url = args.database_url.clone().map(Secret::new);
+    let settings = load::bench_settings(data_dir.path(), args.database_url.clone());
     portal_api::telemetry::init(&settings.log);
     let db = Db::connect(&settings).await?;
     let app = Application::build_with_db(settings, db.clone(), Arc::new(SystemClock)).await?;

@@ -21,9 +21,8 @@ use axum::routing::post;
 use bytes::Bytes;
 use clap::Parser;
 use http::header::AUTHORIZATION;
-use http::{HeaderMap, Method, StatusCode};
+use http::{HeaderMap, StatusCode};
 use portal_api::clock::SystemClock;
-use portal_api::config::{Secret, Settings};
 use portal_api::db::Db;
 use portal_api::startup::Application;
 use portal_bench::load::{self, Target, median};
@@ -57,20 +56,6 @@ const TEAM_TILES_SQL: &str =
 const MINE_TILES_SQL: &str =
     "SELECT state, COUNT(*) FROM requests WHERE assignee_contact_id = ? GROUP BY state";
 
-fn target(addr: SocketAddr, path: &str, token: &str, body: &str) -> Target {
-    Target {
-        addr,
-        method: Method::POST,
-        path: path.into(),
-        headers: vec![
-            ("content-type", "application/json".to_owned()),
-            ("authorization", format!("Bearer {token}")),
-        ],
-        body: Bytes::from(body.to_owned()),
-        alternate: None,
-    }
-}
-
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -82,13 +67,13 @@ fn main() -> anyhow::Result<()> {
     let pairs = [
         (
             "first page of the team queue, two filters, sorted",
-            target(setup.graphql, "/graphql", &setup.token, &page),
-            target(setup.raw, "/raw/queue", &setup.token, ""),
+            Target::post_json(setup.graphql, "/graphql", &setup.token, &page),
+            Target::post_json(setup.raw, "/raw/queue", &setup.token, ""),
         ),
         (
             "12 tiles (team and personal)",
-            target(setup.graphql, "/graphql", &setup.token, &tiles),
-            target(setup.raw, "/raw/tiles", &setup.token, ""),
+            Target::post_json(setup.graphql, "/graphql", &setup.token, &tiles),
+            Target::post_json(setup.raw, "/raw/tiles", &setup.token, ""),
         ),
     ];
     runtime.block_on(same_page(&pairs[0].1, &pairs[0].2))?;
@@ -166,13 +151,7 @@ struct Setup {
 
 async fn start(args: &Args) -> anyhow::Result<Setup> {
     let data_dir = tempfile::tempdir()?;
-    let mut settings = Settings {
-        data_dir: data_dir.path().to_path_buf(),
-        ..Settings::default()
-    };
-    settings.http.bind = SocketAddr::from(([127, 0, 0, 1], 0));
-    settings.log.level = "error".into();
-    settings.database.url = args.database_url.clone().map(Secret::new);
+    let settings = load::bench_settings(data_dir.path(), args.database_url.clone());
     portal_api::telemetry::init(&settings.log);
     let db = Db::connect(&settings).await?;
     let app = Application::build_with_db(settings, db.clone(), Arc::new(SystemClock)).await?;
