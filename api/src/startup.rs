@@ -48,6 +48,15 @@ impl Application {
         if filled > 0 {
             tracing::info!(filled, "search keys of earlier requests filled");
         }
+        if crate::metrics::repo::missing(db.writer())
+            .await
+            .context("cannot read the dashboard figures")?
+        {
+            let txn = db.begin_write().await?;
+            let read = crate::metrics::repo::rebuild(&txn).await?;
+            txn.commit().await?;
+            tracing::info!(read, "dashboard figures of earlier requests made");
+        }
         let listener = TcpListener::bind(settings.http.bind)
             .await
             .with_context(|| format!("cannot listen on {}", settings.http.bind))?;

@@ -128,6 +128,12 @@ pub struct Model {
     /// Human ID, title and description, lower-case without accents, for searching (written
     /// with the request; `None` only on rows from before it existed, until startup fills it).
     pub search_key: Option<String>,
+    /// Seconds spent so far in the states that wait on the customer (clarification asked,
+    /// solution proposed), counted at each state change.
+    pub customer_wait_secs: i64,
+    /// Seconds spent so far in the states that wait on support (analysis, waiting for external
+    /// information, waiting for a correction), counted at each state change.
+    pub support_wait_secs: i64,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -18,6 +18,7 @@ mod m20261205_000010_request_search;
 mod m20261205_000011_request_counts;
 mod m20261205_000012_saved_views;
 mod m20261205_000013_request_sort_indexes;
+mod m20261205_000014_request_metrics;
 
 /// Applies the portal's migrations in order.
 pub struct Migrator;
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000011_request_counts::Migration),
             Box::new(m20261205_000012_saved_views::Migration),
             Box::new(m20261205_000013_request_sort_indexes::Migration),
+            Box::new(m20261205_000014_request_metrics::Migration),
         ]
     }
 }

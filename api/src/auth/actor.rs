@@ -246,7 +246,35 @@ impl RequestWorker {
     }
 }
 
+/// Proof that the caller may read dashboard figures (SPEC §3, §7): a customer contact with a
+/// team role (Support Advanced and above, Security Administrator) for their own company, or a
+/// support manager (in a two-factor session) for every company.
+#[derive(Debug, Clone, Copy)]
+pub enum DashboardViewer {
+    /// Of this company only.
+    Company(CompanyId),
+    /// Of every company, one or all together.
+    Manager,
+}
+
 impl Actor {
+    /// The capability to read dashboard figures; `FORBIDDEN` for Support Restricted, support
+    /// agents who are not managers and the platform operator.
+    pub fn dashboard_viewer(&self) -> ApiResult<DashboardViewer> {
+        let m = self.membership()?;
+        if m.is_customer() {
+            let team = m.security_admin || m.support_role >= Some(SupportRole::Advanced);
+            return team
+                .then_some(DashboardViewer::Company(m.company_id))
+                .ok_or(ApiError::Forbidden);
+        }
+        if m.provider_role != Some(ProviderRole::SupportManager) {
+            return Err(ApiError::Forbidden);
+        }
+        self.require_two_factor()?;
+        Ok(DashboardViewer::Manager)
+    }
+
     /// The capability to work on support requests: customers with a support role or the
     /// Security Administrator role, support agents and managers (with a second factor).
     pub fn request_worker(&self) -> ApiResult<RequestWorker> {

@@ -20,6 +20,6 @@ pub mod throttle;
 pub mod totp;
 
 pub use actor::{
-    Actor, ContactDirectory, CustomerWorker, Membership, PlatformOperator, Principal,
-    RequestWorker, SecurityAdministrator, SupportStaff,
+    Actor, ContactDirectory, CustomerWorker, DashboardViewer, Membership, PlatformOperator,
+    Principal, RequestWorker, SecurityAdministrator, SupportStaff,
 };

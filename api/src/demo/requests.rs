@@ -320,6 +320,9 @@ pub async fn generate(deps: &Deps, count: usize, seed: u64) -> ApiResult<usize> 
             let mut submitted_at = None;
             let mut first_response_at = None;
             let mut human = None;
+            // The time waited on each side, as the live transitions count it.
+            let mut waited = (0, 0);
+            let mut changed_at = created;
             for action in &steps {
                 at += Duration::minutes(rng.random_range(20..1_800));
                 let side = side_of(*action);
@@ -389,6 +392,8 @@ pub async fn generate(deps: &Deps, count: usize, seed: u64) -> ApiResult<usize> 
                         text.map(str::to_owned),
                     ),
                 ));
+                waited = crate::metrics::facts::waited_in(state.into(), changed_at, at, waited);
+                changed_at = at;
                 if rng.random_bool(0.25) && to.is_open() {
                     at += Duration::minutes(rng.random_range(5..600));
                     let line = CUSTOMER_LINES[rng.random_range(0..CUSTOMER_LINES.len())];
@@ -428,6 +433,8 @@ pub async fn generate(deps: &Deps, count: usize, seed: u64) -> ApiResult<usize> 
                     State::CustomerClarification => Some(at + Duration::days(3)),
                     _ => None,
                 }),
+                customer_wait_secs: Set(waited.0),
+                support_wait_secs: Set(waited.1),
                 ..Default::default()
             };
             form.write(&mut row);
@@ -457,6 +464,7 @@ pub async fn generate(deps: &Deps, count: usize, seed: u64) -> ApiResult<usize> 
     // Later submissions continue the numbering; the tiles count what was loaded in bulk.
     let txn = deps.db.begin_write().await?;
     crate::requests::repo::rebuild(&txn).await?;
+    crate::metrics::repo::rebuild(&txn).await?;
     for (year, last) in numbers {
         let backend = txn.get_database_backend();
         let sql = placeholders(

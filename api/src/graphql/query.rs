@@ -7,6 +7,7 @@ use super::audit::AuditQuery;
 use super::companies::CompanyQuery;
 use super::contacts::ContactQuery;
 use super::context::{actor, deps};
+use super::metrics::MetricsQuery;
 use super::requests::{Request, RequestQuery};
 use super::types::{Account, Company, Contact, Node, Viewer};
 use super::views::ViewQuery;
@@ -25,6 +26,7 @@ pub struct Query(
     AuditQuery,
     RequestQuery,
     ViewQuery,
+    MetricsQuery,
 );
 
 #[derive(Default)]

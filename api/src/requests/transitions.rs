@@ -22,6 +22,7 @@ use crate::error::{ApiError, ApiResult, InputReason};
 use crate::files::StoredFile;
 use crate::ids::{AccountId, CompanyId, RequestId};
 use crate::mail::RequestNotice;
+use crate::metrics;
 
 /// The error for a refusal of the lifecycle.
 pub(super) fn refusal(action: ActionKind, refusal: Refusal) -> ApiError {
@@ -177,8 +178,11 @@ pub(crate) async fn apply(
         }
         _ => None,
     };
+    let (customer_wait, support_wait) = metrics::facts::waited(&row, now);
     let mut changes = repo::Changes {
         state: Set(to.into()),
+        customer_wait_secs: Set(customer_wait),
+        support_wait_secs: Set(support_wait),
         updated_at: Set(now),
         state_changed_at: Set(now),
         auto_close_at: Set(auto_close_at),

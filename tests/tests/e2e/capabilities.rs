@@ -214,6 +214,19 @@ fn rows() -> Vec<Row> {
         },
         Row {
             root: Query,
+            field: "metrics",
+            document: |t, own| {
+                (
+                    "query($c: ID) { metrics(companyId: $c) { submitted } }".into(),
+                    json!({ "c": company_of(t, own) }),
+                )
+            },
+            // Team roles of their own company; agents need the manager role.
+            own: [ANON, NO, Yes, Yes, Yes, NO, NO],
+            other: Some([ANON, NO, NO, NO, NO, NO, NO]),
+        },
+        Row {
+            root: Query,
             field: "savedViews",
             document: |_, _| plain("{ savedViews { id } }"),
             own: [ANON, Yes, Yes, Yes, Yes, Yes, NO],

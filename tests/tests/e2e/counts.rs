@@ -7,6 +7,9 @@
 
 use std::collections::BTreeSet;
 
+use chrono::{Duration, TimeZone, Utc};
+use portal_api::clock::Clock;
+
 use portal_tests::{Person, Role, TestApp, on_both_databases};
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
@@ -21,6 +24,8 @@ const ACT: &str =
     "mutation($i: TransitionRequestInput!) { transitionRequest(input: $i) { request { state } } }";
 const ASSIGN: &str =
     "mutation($i: AssignRequestInput!) { assignRequest(input: $i) { request { id } } }";
+const MESSAGE: &str =
+    "mutation($i: AddRequestMessageInput!) { addRequestMessage(input: $i) { message { id } } }";
 const ACTIONS: &str = "query($id: ID) { request(id: $id) { state allowedActions } }";
 const COUNTS: &str = "query($s: RequestScope) { queueCounts(scope: $s) { toClarify toValidate drafts active closed all } }";
 const TOTAL: &str = "query($q: RequestQueue, $s: RequestScope) { requests(queue: $q, scope: $s, first: 1) { totalCount } }";
@@ -132,9 +137,15 @@ async fn check_tiles(app: &TestApp, people: &[(&str, &Person, bool)]) -> usize {
 }
 
 on_both_databases! {
-    async fn every_kept_count_equals_a_recount_after_a_random_workload(app) {
+    async fn every_kept_count_equals_a_recount_after_a_random_workload(app) with crate::metrics::long_sessions; {
         let ops: usize = std::env::var("TEST_COUNTS_OPS").ok().and_then(|v| v.parse().ok()).unwrap_or(1500);
         let seed: u64 = std::env::var("TEST_COUNTS_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(2026) | 1;
+        // The workload spans about 3.5 days from 30 January (days and a month end for the
+        // dashboard figures), less than the 5 days after which a proposed solution closes by
+        // itself: only the workload changes requests.
+        let start = Utc.with_ymd_and_hms(2026, 1, 30, 12, 0, 0).unwrap();
+        app.clock.set(start);
+        let step_max = (2 * 300_000 / ops.max(1)).max(1);
         let acme = app.customer_company("Acme").await;
         let globex = app.customer_company("Globex").await;
         let customers = [
@@ -148,8 +159,9 @@ on_both_databases! {
         let mut choices = Choices(seed);
         let mut drafts: Vec<Opened> = Vec::new();
         let mut submitted: Vec<Opened> = Vec::new();
-        let mut done = [0usize; 6];
+        let mut done = [0usize; 7];
         for n in 0..ops {
+            app.clock.advance(Duration::seconds(choices.below(step_max) as i64));
             match choices.below(100) {
                 0..=19 => {
                     let by = choices.below(customers.len());
@@ -183,6 +195,15 @@ on_both_databases! {
                     // A closed request cannot be assigned: that refusal is part of the workload.
                     if answer.codes().is_empty() { done[3] += 1; }
                 }
+                55..=62 if !submitted.is_empty() => {
+                    // A message: an agent's first one is the request's first response.
+                    let request = &submitted[choices.below(submitted.len())];
+                    let who = if choices.below(2) == 0 { choices.pick(&agents).unwrap() } else { &customers[request.by] };
+                    let input = json!({ "i": { "requestId": request.id, "body": "Any news?" } });
+                    let sent = app.graphql_as(Some(&who.token), MESSAGE, input).await;
+                    // Closed requests take no message: a refusal that changes nothing.
+                    if sent.codes().is_empty() { done[6] += 1; }
+                }
                 _ if !submitted.is_empty() => {
                     let request = &submitted[choices.below(submitted.len())];
                     let support = choices.below(2) == 0;
@@ -201,9 +222,22 @@ on_both_databases! {
             if (n + 1) % 500 == 0 || n + 1 == ops {
                 let (kept, recounted) = kept_and_recounted(&app).await;
                 assert_eq!(kept, recounted, "after {} operations (TEST_COUNTS_SEED={seed})", n + 1);
+                let ((kept, rebuilt), (waits, replayed)) = crate::metrics::kept_and_rebuilt(&app).await;
+                assert!(!kept.is_empty() || n < 100);
+                let differ = crate::metrics::difference(&kept, &rebuilt);
+                assert!(differ.is_empty(), "dashboard counters after {} operations (TEST_COUNTS_SEED={seed}), kept | rebuilt: {differ:#?}", n + 1);
+                let differ = crate::metrics::difference(&waits, &replayed);
+                assert!(differ.is_empty(), "waiting times after {} operations (TEST_COUNTS_SEED={seed}), kept | replayed: {differ:#?}", n + 1);
             }
         }
-        assert!(done[1] > 10 && done[2] > 3 && done[3] > 10 && done[4] > 50, "the workload did little: {done:?} (TEST_COUNTS_SEED={seed})");
+        // Two days of January, February as a whole month, a day of March.
+        assert!(app.clock.now() < Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).unwrap());
+        let compared = crate::metrics::check_against_exact(&app, &manager, ("2026-01-30", "2026-03-02")).await;
+        assert_eq!(compared, 4, "median and p90 of first response and resolution");
+        // A range that cuts through the workload's days.
+        let cut = crate::metrics::check_against_exact(&app, &manager, ("2026-01-31", "2026-02-02")).await;
+        assert!(cut >= 2);
+        assert!(done[1] > 10 && done[2] > 3 && done[3] > 10 && done[4] > 50 && done[6] > 10, "the workload did little: {done:?} (TEST_COUNTS_SEED={seed})");
         let people = [
             ("acme advanced", &customers[0], true), ("acme restricted", &customers[1], false),
             ("acme administrator", &customers[2], true), ("globex advanced", &customers[3], true),

@@ -17,6 +17,7 @@ mod fuzz;
 mod graphql_http;
 mod interop;
 mod limits;
+mod metrics;
 mod ops;
 mod queues;
 mod requests;

@@ -28,6 +28,7 @@ use uuid::Uuid;
 
 use crate::error::ApiError;
 use crate::ids::RequestId;
+use crate::metrics;
 use crate::paging::{Cursor, PageRequest};
 use crate::requests::queues::search_key;
 
@@ -73,6 +74,7 @@ pub async fn insert<C: ConnectionTrait>(
     set_search_key(&mut row, None);
     let inserted = row.insert(conn).await?;
     counts::moved(conn, None, Some(&inserted)).await?;
+    metrics::moved(conn, None, Some(&inserted)).await?;
     Ok(inserted)
 }
 
@@ -159,7 +161,8 @@ pub async fn delete<C: ConnectionTrait>(conn: &C, row: &request::Model) -> Resul
         .exec(conn)
         .await?;
     request::Entity::delete_by_id(row.id).exec(conn).await?;
-    counts::moved(conn, Some(row), None).await
+    counts::moved(conn, Some(row), None).await?;
+    metrics::moved(conn, Some(row), None).await
 }
 
 /// Writes `changes` to `row` if its version is still the one read, bumping it; `None` when
@@ -179,10 +182,11 @@ pub async fn write_if_version<C: ConnectionTrait>(
         .exec_with_returning(conn)
         .await?;
     let updated = updated.into_iter().next();
-    if let Some(after) = &updated
-        && (after.state != row.state || after.assignee_contact_id != row.assignee_contact_id)
-    {
-        counts::moved(conn, Some(row), Some(after)).await?;
+    if let Some(after) = &updated {
+        if after.state != row.state || after.assignee_contact_id != row.assignee_contact_id {
+            counts::moved(conn, Some(row), Some(after)).await?;
+        }
+        metrics::moved(conn, Some(row), Some(after)).await?;
     }
     Ok(updated)
 }
@@ -205,7 +209,15 @@ pub async fn touch<C: ConnectionTrait>(
     if let Some(at) = remind_at {
         touch = touch.col_expr(request::Column::RemindAt, Some(at).into());
     }
-    Ok(touch.exec_with_returning(conn).await?.into_iter().next())
+    let after = touch.exec_with_returning(conn).await?.into_iter().next();
+    if first_response && let Some(after) = &after {
+        let before = request::Model {
+            first_response_at: None,
+            ..after.clone()
+        };
+        metrics::moved(conn, Some(&before), Some(after)).await?;
+    }
+    Ok(after)
 }
 
 /// Sets (or clears) when the next reminder of a request is due.
