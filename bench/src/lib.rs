@@ -8,6 +8,7 @@
 )]
 
 pub mod compare;
+pub mod demo_server;
 pub mod load;
 pub mod process;
 pub mod raw;

@@ -215,8 +215,9 @@ fn side_of(action: ActionKind) -> Side {
     }
 }
 
-/// Generates `count` requests spread over the last 18 months, open ones recent enough that
-/// nothing is overdue when the portal starts.
+/// Generates `count` requests spread over the last 3 years: closed ones any time, open ones
+/// with the support over the last 120 days (the backlog has ages), those waiting on the
+/// customer or drafts within two days (so no reminder or auto-close is overdue at startup).
 pub async fn generate(deps: &Deps, count: usize, seed: u64) -> ApiResult<usize> {
     let cast = cast(deps.db.reader()).await?;
     if cast.companies.is_empty() || cast.agents.is_empty() || count == 0 {
@@ -257,13 +258,15 @@ pub async fn generate(deps: &Deps, count: usize, seed: u64) -> ApiResult<usize> 
             let (company_id, people) = &cast.companies[rng.random_range(0..cast.companies.len())];
             let (requester, requester_account) = people[rng.random_range(0..people.len())];
             let (agent, agent_account) = cast.agents[rng.random_range(0..cast.agents.len())];
-            // Open requests moved within the last two days; closed ones any time before.
             let span_hours = (steps.len() as i64 + 1) * 30;
-            let created = if target.is_open() || target == State::Draft {
-                now - Duration::hours(span_hours + rng.random_range(1..48))
-            } else {
-                now - Duration::hours(span_hours + rng.random_range(72..13_000))
+            let before_hours = match target {
+                State::Closed => rng.random_range(72..26_000),
+                State::SupportAnalysis | State::WaitingExternal | State::WaitingCorrection => {
+                    rng.random_range(1..2_880)
+                }
+                _ => rng.random_range(1..48),
             };
+            let created = now - Duration::hours(span_hours + before_hours);
             let id = new_uuid();
             let (title, description) = TITLES[rng.random_range(0..TITLES.len())];
             let category = match rng.random_range(0..10) {

@@ -4,6 +4,7 @@
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::NaiveDate;
+use tokio::sync::OnceCell;
 
 use super::context::{actor, deps};
 use super::requests::{RequestCategoryGql, RequestStateGql, UrgencyGql};
@@ -64,7 +65,12 @@ impl MetricsQuery {
             None => DayRange::last_30_days(deps.clock.now().date_naive()),
         };
         let board = metrics::dashboard(deps, viewer, company).await?;
-        Ok(Metrics { board, range })
+        Ok(Metrics {
+            board,
+            range,
+            mix: OnceCell::new(),
+            totals: OnceCell::new(),
+        })
     }
 }
 
@@ -72,6 +78,10 @@ impl MetricsQuery {
 pub struct Metrics {
     board: Dashboard,
     range: DayRange,
+    /// Read once for the state, urgency and category fields.
+    mix: OnceCell<metrics::Mix>,
+    /// Read once for the total and rate fields.
+    totals: OnceCell<metrics::Totals>,
 }
 
 /// Requests in one state.
@@ -153,6 +163,20 @@ pub struct AgentLoad {
 }
 
 impl Metrics {
+    async fn mix(&self, ctx: &Context<'_>) -> ApiResult<&metrics::Mix> {
+        self.mix
+            .get_or_try_init(|| async { metrics::mix(deps(ctx)?, &self.board).await })
+            .await
+    }
+
+    async fn totals(&self, ctx: &Context<'_>) -> ApiResult<&metrics::Totals> {
+        self.totals
+            .get_or_try_init(|| async {
+                metrics::totals(deps(ctx)?, &self.board, self.range).await
+            })
+            .await
+    }
+
     async fn durations(&self, ctx: &Context<'_>, clock: Clock) -> ApiResult<DurationStats> {
         let figures = metrics::durations(deps(ctx)?, &self.board, self.range, clock).await?;
         let seconds = |s: Option<f64>| s.map(|s| s.round() as i64);
@@ -187,7 +211,7 @@ impl Metrics {
 
     /// Submitted requests per state, now, in lifecycle order.
     async fn by_state(&self, ctx: &Context<'_>) -> ApiResult<Vec<StateCount>> {
-        let counts = metrics::by_state(deps(ctx)?, &self.board).await?;
+        let counts = self.mix(ctx).await?.by_state();
         Ok(counts
             .into_iter()
             .map(|(state, count)| StateCount {
@@ -199,7 +223,7 @@ impl Metrics {
 
     /// Open and all submitted requests per urgency, now.
     async fn by_urgency(&self, ctx: &Context<'_>) -> ApiResult<Vec<UrgencyCount>> {
-        let counts = metrics::by_urgency(deps(ctx)?, &self.board).await?;
+        let counts = self.mix(ctx).await?.by_urgency();
         Ok(counts
             .into_iter()
             .map(|b| UrgencyCount {
@@ -212,7 +236,7 @@ impl Metrics {
 
     /// Open and all submitted requests per category, now.
     async fn by_category(&self, ctx: &Context<'_>) -> ApiResult<Vec<CategoryCount>> {
-        let counts = metrics::by_category(deps(ctx)?, &self.board).await?;
+        let counts = self.mix(ctx).await?.by_category();
         Ok(counts
             .into_iter()
             .map(|b| CategoryCount {
@@ -239,23 +263,17 @@ impl Metrics {
 
     /// Requests submitted in the range.
     async fn submitted(&self, ctx: &Context<'_>) -> ApiResult<i64> {
-        Ok(metrics::totals(deps(ctx)?, &self.board, self.range)
-            .await?
-            .submitted)
+        Ok(self.totals(ctx).await?.submitted)
     }
 
     /// Closings in the range.
     async fn closed(&self, ctx: &Context<'_>) -> ApiResult<i64> {
-        Ok(metrics::totals(deps(ctx)?, &self.board, self.range)
-            .await?
-            .closed)
+        Ok(self.totals(ctx).await?.closed)
     }
 
     /// Reopenings in the range divided by closings in the range (`null` without closings).
     async fn reopen_rate(&self, ctx: &Context<'_>) -> ApiResult<Option<f64>> {
-        Ok(metrics::totals(deps(ctx)?, &self.board, self.range)
-            .await?
-            .reopen_rate())
+        Ok(self.totals(ctx).await?.reopen_rate())
     }
 
     /// Open requests by whole days since their submission, today (UTC).

@@ -39,7 +39,7 @@ use sea_orm::ActiveEnum;
 use uuid::Uuid;
 
 use self::facts::{EVERY_COMPANY, Grain, count, daily, date_of, day_number, month_of};
-use self::repo::Span;
+use self::repo::{Span, Sum};
 use crate::auth::DashboardViewer;
 use crate::companies;
 use crate::contacts::{self, Contact};
@@ -181,16 +181,81 @@ impl DayRange {
     }
 }
 
-/// Submitted requests per state, in lifecycle order (every state but DRAFT, zeros included).
-pub async fn by_state(deps: &Deps, board: &Dashboard) -> ApiResult<Vec<(RequestState, i64)>> {
-    let mut counts: BTreeMap<String, i64> = BTreeMap::new();
-    for (key, n) in repo::counts(deps.db.reader(), board.owner, count::MIX).await? {
-        let state = key.split('/').next().unwrap_or_default().to_owned();
-        *counts.entry(state).or_default() += n;
+/// Submitted requests per state, urgency and category, as they are now: read once, then
+/// broken down by [`Mix::by_state`], [`Mix::by_urgency`] and [`Mix::by_category`].
+#[derive(Debug, Clone, Default)]
+pub struct Mix(Vec<(String, i64)>);
+
+/// The dashboard's counts of what holds now.
+pub async fn mix(deps: &Deps, board: &Dashboard) -> ApiResult<Mix> {
+    Ok(Mix(
+        repo::counts(deps.db.reader(), board.owner, count::MIX).await?
+    ))
+}
+
+impl Mix {
+    /// Per state, in lifecycle order (every state but DRAFT, zeros included).
+    pub fn by_state(&self) -> Vec<(RequestState, i64)> {
+        let mut counts: BTreeMap<&str, i64> = BTreeMap::new();
+        for (key, n) in &self.0 {
+            *counts
+                .entry(key.split('/').next().unwrap_or_default())
+                .or_default() += n;
+        }
+        submitted_states()
+            .map(|s| (s, counts.get(s.to_value().as_str()).copied().unwrap_or(0)))
+            .collect()
     }
-    Ok(submitted_states()
-        .map(|s| (s, counts.get(&s.to_value()).copied().unwrap_or(0)))
-        .collect())
+
+    /// Per urgency, lowest first (values without requests included; requests without an
+    /// urgency last, when there are some).
+    pub fn by_urgency(&self) -> Vec<Breakdown<Urgency>> {
+        self.breakdown(1)
+    }
+
+    /// Per category.
+    pub fn by_category(&self) -> Vec<Breakdown<RequestCategory>> {
+        self.breakdown(2)
+    }
+
+    fn breakdown<T>(&self, part: usize) -> Vec<Breakdown<T>>
+    where
+        T: ActiveEnum<Value = String> + sea_orm::Iterable + Copy,
+    {
+        let mut found: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
+        for (key, n) in &self.0 {
+            let parts: Vec<&str> = key.split('/').collect();
+            let (Some(state), Some(value)) = (parts.first(), parts.get(part)) else {
+                continue;
+            };
+            let open = !matches!(*state, "CLOSED" | "DRAFT");
+            let entry = found.entry(value).or_default();
+            entry.0 += if open { *n } else { 0 };
+            entry.1 += n;
+        }
+        let mut out: Vec<Breakdown<T>> = T::iter()
+            .map(|value| {
+                let (open, total) = found.remove(value.to_value().as_str()).unwrap_or_default();
+                Breakdown {
+                    value: Some(value),
+                    open,
+                    total,
+                }
+            })
+            .collect();
+        // What is left has no value (or one this version no longer knows).
+        let (open, total) = found
+            .values()
+            .fold((0, 0), |(o, t), (open, total)| (o + open, t + total));
+        if total > 0 {
+            out.push(Breakdown {
+                value: None,
+                open,
+                total,
+            });
+        }
+        out
+    }
 }
 
 fn submitted_states() -> impl Iterator<Item = RequestState> {
@@ -205,59 +270,6 @@ pub struct Breakdown<T> {
     pub value: Option<T>,
     pub open: i64,
     pub total: i64,
-}
-
-/// Submitted requests per urgency, lowest first (values without requests included; requests
-/// without an urgency last, when there are some).
-pub async fn by_urgency(deps: &Deps, board: &Dashboard) -> ApiResult<Vec<Breakdown<Urgency>>> {
-    breakdown(deps, board, 1).await
-}
-
-/// Submitted requests per category.
-pub async fn by_category(
-    deps: &Deps,
-    board: &Dashboard,
-) -> ApiResult<Vec<Breakdown<RequestCategory>>> {
-    breakdown(deps, board, 2).await
-}
-
-async fn breakdown<T>(deps: &Deps, board: &Dashboard, part: usize) -> ApiResult<Vec<Breakdown<T>>>
-where
-    T: ActiveEnum<Value = String> + sea_orm::Iterable + Copy,
-{
-    let mut found: BTreeMap<String, (i64, i64)> = BTreeMap::new();
-    for (key, n) in repo::counts(deps.db.reader(), board.owner, count::MIX).await? {
-        let parts: Vec<&str> = key.split('/').collect();
-        let (Some(state), Some(value)) = (parts.first(), parts.get(part)) else {
-            continue;
-        };
-        let open = !matches!(*state, "CLOSED" | "DRAFT");
-        let entry = found.entry((*value).to_owned()).or_default();
-        entry.0 += if open { n } else { 0 };
-        entry.1 += n;
-    }
-    let mut out: Vec<Breakdown<T>> = T::iter()
-        .map(|value| {
-            let (open, total) = found.remove(&value.to_value()).unwrap_or_default();
-            Breakdown {
-                value: Some(value),
-                open,
-                total,
-            }
-        })
-        .collect();
-    // What is left has no value (or one this version no longer knows).
-    let (open, total) = found
-        .values()
-        .fold((0, 0), |(o, t), (open, total)| (o + open, t + total));
-    if total > 0 {
-        out.push(Breakdown {
-            value: None,
-            open,
-            total,
-        });
-    }
-    Ok(out)
 }
 
 /// What happened on one day.
@@ -282,14 +294,21 @@ pub async fn per_day(
         to: day_number(range.to),
     };
     let metrics = [daily::SUBMITTED, daily::CLOSED, daily::REOPENED];
-    let rows = repo::days(deps.db.reader(), board.owner, &metrics, &[span]).await?;
+    let rows = repo::sums(
+        deps.db.reader(),
+        board.owner,
+        &metrics,
+        &[span],
+        Sum::PerDay,
+    )
+    .await?;
     let mut days: Vec<DayFigures> = (span.from..span.to)
         .map(|day| DayFigures {
             day: date_of(day),
             ..DayFigures::default()
         })
         .collect();
-    for (metric, day, _, n) in rows {
+    for (metric, day, n) in rows {
         let Some(figures) = usize::try_from(day - span.from)
             .ok()
             .and_then(|i| days.get_mut(i))
@@ -323,9 +342,17 @@ impl Totals {
 /// Submissions, closures and reopenings over the range (months read whole).
 pub async fn totals(deps: &Deps, board: &Dashboard, range: DayRange) -> ApiResult<Totals> {
     let metrics = [daily::SUBMITTED, daily::CLOSED, daily::REOPENED];
-    let rows = repo::days(deps.db.reader(), board.owner, &metrics, &range.spans()).await?;
+    let spans = range.spans();
+    let rows = repo::sums(
+        deps.db.reader(),
+        board.owner,
+        &metrics,
+        &spans,
+        Sum::PerMetric,
+    )
+    .await?;
     let mut totals = Totals::default();
-    for (metric, _, _, n) in rows {
+    for (metric, _, n) in rows {
         match metric.as_str() {
             daily::SUBMITTED => totals.submitted += n,
             daily::CLOSED => totals.closed += n,
@@ -356,7 +383,8 @@ pub async fn backlog(
         from: i32::MIN,
         to: i32::MAX,
     };
-    let rows = repo::days(deps.db.reader(), board.owner, &[daily::OPEN], &[span]).await?;
+    let open = [daily::OPEN];
+    let rows = repo::sums(deps.db.reader(), board.owner, &open, &[span], Sum::PerDay).await?;
     let today = i64::from(day_number(today));
     let mut buckets: Vec<AgeBucket> = AGE_BUCKETS
         .iter()
@@ -366,7 +394,7 @@ pub async fn backlog(
             count: 0,
         })
         .collect();
-    for (_, day, _, n) in rows {
+    for (_, day, n) in rows {
         // A request submitted "tomorrow" (clock skew) is of age 0.
         let age = (today - i64::from(day)).max(0);
         if let Some(bucket) = buckets
@@ -414,14 +442,17 @@ pub async fn durations(
     range: DayRange,
     clock: Clock,
 ) -> ApiResult<Durations> {
-    let rows = repo::days(
+    let metric = [clock.metric()];
+    let spans = range.spans();
+    let rows = repo::sums(
         deps.db.reader(),
         board.owner,
-        &[clock.metric()],
-        &range.spans(),
+        &metric,
+        &spans,
+        Sum::PerBucket,
     )
     .await?;
-    let counts: Vec<(i32, i64)> = rows.into_iter().map(|(_, _, b, n)| (b, n)).collect();
+    let counts: Vec<(i32, i64)> = rows.into_iter().map(|(_, b, n)| (b, n)).collect();
     Ok(Durations {
         samples: counts.iter().map(|(_, n)| n).sum(),
         median: histogram::percentile(&counts, 0.5),

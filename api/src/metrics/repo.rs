@@ -129,31 +129,49 @@ pub struct Span {
     pub to: i32,
 }
 
-/// A counter per day: (metric, day, bucket, n).
-pub type DayRow = (String, i32, i32, i64);
+/// What to add up over some spans.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sum {
+    /// Per day: (metric code, day, n).
+    PerDay,
+    /// Per metric: (metric code, 0, n).
+    PerMetric,
+    /// Per bucket: ("", bucket, n).
+    PerBucket,
+}
 
-/// The counters of one owner and some metrics in some spans (rows of every span, not added).
-pub async fn days<C: ConnectionTrait>(
+/// The counters of one owner and some metrics over some spans, added up in the database as
+/// `sum` says (each span read through the key: one range per metric and span).
+pub async fn sums<C: ConnectionTrait>(
     conn: &C,
     owner: Uuid,
     metrics: &[&str],
     spans: &[Span],
-) -> Result<Vec<DayRow>, DbErr> {
+    sum: Sum,
+) -> Result<Vec<(String, i32, i64)>, DbErr> {
     if metrics.is_empty() || spans.is_empty() {
         return Ok(Vec::new());
     }
-    let mut values: Vec<Value> = vec![owner.into()];
-    values.extend(metrics.iter().map(|m| Value::from(*m)));
-    let mut ranges = Vec::new();
-    for span in spans {
-        ranges.push("(grain = ? AND day >= ? AND day < ?)");
-        values.extend([(span.grain as i16).into(), span.from.into(), span.to.into()]);
+    let mut values: Vec<Value> = Vec::new();
+    let mut parts = Vec::new();
+    for metric in metrics {
+        for span in spans {
+            parts.push(
+                "SELECT metric, day, bucket, n FROM metric_days WHERE owner_id = ? AND metric = ? \
+                 AND grain = ? AND day >= ? AND day < ?",
+            );
+            values.extend([owner.into(), (*metric).into(), (span.grain as i16).into()]);
+            values.extend([span.from.into(), span.to.into()]);
+        }
     }
+    let (select, group) = match sum {
+        Sum::PerDay => ("metric, day", "metric, day"),
+        Sum::PerMetric => ("metric, 0", "metric"),
+        Sum::PerBucket => ("'', bucket", "bucket"),
+    };
     let sql = format!(
-        "SELECT metric, day, bucket, n FROM metric_days WHERE owner_id = ? AND metric IN ({}) \
-         AND ({}) AND n <> 0",
-        vec!["?"; metrics.len()].join(", "),
-        ranges.join(" OR ")
+        "SELECT {select}, CAST(SUM(n) AS BIGINT) FROM ({}) counted GROUP BY {group}",
+        parts.join(" UNION ALL ")
     );
     let backend = conn.get_database_backend();
     let rows = conn
@@ -169,9 +187,9 @@ pub async fn days<C: ConnectionTrait>(
                 r.try_get_by_index(0)?,
                 r.try_get_by_index(1)?,
                 r.try_get_by_index(2)?,
-                r.try_get_by_index(3)?,
             ))
         })
+        .filter(|row| !matches!(row, Ok((_, _, 0))))
         .collect()
 }
 

@@ -10,9 +10,7 @@
 
 #![allow(clippy::print_stdout)]
 
-use std::net::SocketAddr;
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::Router;
 use axum::extract::State;
@@ -20,14 +18,11 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use bytes::Bytes;
 use clap::Parser;
-use http::header::AUTHORIZATION;
 use http::{HeaderMap, StatusCode};
-use portal_api::clock::SystemClock;
 use portal_api::db::Db;
-use portal_api::startup::Application;
-use portal_bench::load::{self, Target, median};
-use sea_orm::{ConnectionTrait, Statement, Value};
-use sha2::{Digest, Sha256};
+use portal_bench::demo_server::{self, contact, statement};
+use portal_bench::load::Target;
+use sea_orm::{ConnectionTrait, Value};
 
 #[derive(Parser, Debug)]
 struct Args {
@@ -61,7 +56,17 @@ fn main() -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    let setup = runtime.block_on(start(&args))?;
+    let setup = runtime.block_on(demo_server::start(
+        args.requests,
+        args.database_url.clone(),
+        "lionel",
+        |db| {
+            Router::new()
+                .route("/raw/queue", post(raw_queue))
+                .route("/raw/tiles", post(raw_tiles))
+                .with_state(db)
+        },
+    ))?;
     let page = serde_json::json!({ "query": PAGE_QUERY }).to_string();
     let tiles = serde_json::json!({ "query": TILES_QUERY }).to_string();
     let pairs = [
@@ -83,38 +88,8 @@ fn main() -> anyhow::Result<()> {
     } else {
         "SQLite"
     };
-    println!();
-    println!(
-        "| {database}, {} requests | ours p50 min / median / max | raw p50 min / median / max | ratio of medians | ours p99 (median) |",
-        args.requests
-    );
-    println!("| --- | ---: | ---: | ---: | ---: |");
-    for (name, ours_target, raw_target) in &pairs {
-        let (mut ours, mut raw, mut ours_p99) = (Vec::new(), Vec::new(), Vec::new());
-        for _ in 0..args.rounds {
-            let a = load::run(ours_target, 1, duration);
-            let b = load::run(raw_target, 1, duration);
-            anyhow::ensure!(a.failures == 0 && b.failures == 0, "{name}: failures");
-            ours.push(a.p50_ms());
-            ours_p99.push(a.p99_ms());
-            raw.push(b.p50_ms());
-        }
-        let span = |v: &mut Vec<f64>| {
-            let (min, max) = (
-                v.iter().copied().fold(f64::MAX, f64::min),
-                v.iter().copied().fold(0.0, f64::max),
-            );
-            (min, median(v), max)
-        };
-        let (o_min, o_med, o_max) = span(&mut ours);
-        let (r_min, r_med, r_max) = span(&mut raw);
-        println!(
-            "| {name} | {o_min:.2} / {o_med:.2} / {o_max:.2} ms | {r_min:.2} / {r_med:.2} / {r_max:.2} ms | {:.3} | {:.2} ms |",
-            o_med / r_med.max(f64::EPSILON),
-            median(&mut ours_p99)
-        );
-    }
-    Ok(())
+    let title = format!("{database}, {} requests", args.requests);
+    demo_server::print_side_by_side(&title, &pairs, args.rounds, duration)
 }
 
 /// Checks that ours and the raw handler list the same requests in the same order.
@@ -140,72 +115,6 @@ async fn same_page(ours: &Target, raw: &Target) -> anyhow::Result<()> {
     );
     println!("both list the same {} requests", a.len());
     Ok(())
-}
-
-struct Setup {
-    graphql: SocketAddr,
-    raw: SocketAddr,
-    token: String,
-    _dir: tempfile::TempDir,
-}
-
-async fn start(args: &Args) -> anyhow::Result<Setup> {
-    let data_dir = tempfile::tempdir()?;
-    let settings = load::bench_settings(data_dir.path(), args.database_url.clone());
-    portal_api::telemetry::init(&settings.log);
-    let db = Db::connect(&settings).await?;
-    let app = Application::build_with_db(settings, db.clone(), Arc::new(SystemClock)).await?;
-    let deps = app.state().deps().clone();
-    let loading = Instant::now();
-    let summary = portal_api::demo::load_with(&deps, 0, args.requests).await?;
-    println!(
-        "loaded the demo data with {} requests in {:.1} s",
-        args.requests,
-        loading.elapsed().as_secs_f64()
-    );
-    let token = summary
-        .logins
-        .iter()
-        .find(|l| l.login == "lionel")
-        .map(|l| l.token.clone())
-        .ok_or_else(|| anyhow::anyhow!("no agent in the demo data"))?;
-    let graphql = app.local_addr()?;
-    tokio::spawn(app.run_until_stopped(std::future::pending()));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let raw_addr = listener.local_addr()?;
-    let routes = Router::new()
-        .route("/raw/queue", post(raw_queue))
-        .route("/raw/tiles", post(raw_tiles))
-        .with_state(db);
-    tokio::spawn(async move { axum::serve(listener, routes).await });
-    Ok(Setup {
-        graphql,
-        raw: raw_addr,
-        token,
-        _dir: data_dir,
-    })
-}
-
-fn statement(db: &Db, sql: &str, values: Vec<Value>) -> Statement {
-    let backend = db.reader().get_database_backend();
-    Statement::from_sql_and_values(backend, portal_api::sql::placeholders(backend, sql), values)
-}
-
-/// The session's contact (what the portal resolves first on every request).
-async fn contact(db: &Db, headers: &HeaderMap) -> Option<uuid::Uuid> {
-    let token = headers
-        .get(AUTHORIZATION)?
-        .to_str()
-        .ok()?
-        .strip_prefix("Bearer ")?;
-    let hash = Sha256::digest(token.as_bytes()).to_vec();
-    let sql = portal_api::auth::sessions::RESOLVE_SQL;
-    let row = db
-        .reader()
-        .query_one_raw(statement(db, sql, vec![hash.into()]))
-        .await
-        .ok()??;
-    row.try_get::<Option<uuid::Uuid>>("", "contact_id").ok()?
 }
 
 async fn raw_queue(State(db): State<Db>, headers: HeaderMap) -> Response {

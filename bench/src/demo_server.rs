@@ -1,0 +1,131 @@
+//! A portal over the demo data beside a raw axum server on the same database, for the
+//! benchmarks that compare a GraphQL query with the SQL it needs (queues, metrics).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use http::HeaderMap;
+use http::header::AUTHORIZATION;
+use portal_api::clock::SystemClock;
+use portal_api::db::Db;
+use portal_api::startup::Application;
+use sea_orm::{ConnectionTrait, Statement, Value};
+use sha2::{Digest, Sha256};
+
+use crate::load::{self, Target, median};
+
+/// The two servers and a session of the demo person the benchmark acts as.
+pub struct Setup {
+    pub graphql: SocketAddr,
+    pub raw: SocketAddr,
+    pub token: String,
+    _dir: tempfile::TempDir,
+}
+
+/// Loads the demo data with `requests` requests into a fresh database (SQLite in a temporary
+/// directory, or `database_url`), starts the portal and the raw server `routes` on loopback,
+/// and signs in as the demo person `login`.
+pub async fn start(
+    requests: usize,
+    database_url: Option<String>,
+    login: &str,
+    routes: impl FnOnce(Db) -> Router,
+) -> anyhow::Result<Setup> {
+    let data_dir = tempfile::tempdir()?;
+    let settings = load::bench_settings(data_dir.path(), database_url);
+    portal_api::telemetry::init(&settings.log);
+    let db = Db::connect(&settings).await?;
+    let app = Application::build_with_db(settings, db.clone(), Arc::new(SystemClock)).await?;
+    let deps = app.state().deps().clone();
+    let loading = Instant::now();
+    let summary = portal_api::demo::load_with(&deps, 0, requests).await?;
+    println!(
+        "loaded the demo data with {requests} requests in {:.1} s",
+        loading.elapsed().as_secs_f64()
+    );
+    let token = summary
+        .logins
+        .iter()
+        .find(|l| l.login == login)
+        .map(|l| l.token.clone())
+        .ok_or_else(|| anyhow::anyhow!("no {login} in the demo data"))?;
+    let graphql = app.local_addr()?;
+    tokio::spawn(app.run_until_stopped(std::future::pending()));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let raw = listener.local_addr()?;
+    let routes = routes(db);
+    tokio::spawn(async move { axum::serve(listener, routes).await });
+    Ok(Setup {
+        graphql,
+        raw,
+        token,
+        _dir: data_dir,
+    })
+}
+
+/// A statement with `?` placeholders for the database's backend.
+pub fn statement(db: &Db, sql: &str, values: Vec<Value>) -> Statement {
+    let backend = db.reader().get_database_backend();
+    Statement::from_sql_and_values(backend, portal_api::sql::placeholders(backend, sql), values)
+}
+
+/// The session's contact (what the portal resolves first on every request).
+pub async fn contact(db: &Db, headers: &HeaderMap) -> Option<uuid::Uuid> {
+    let token = headers
+        .get(AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")?;
+    let hash = Sha256::digest(token.as_bytes()).to_vec();
+    let sql = portal_api::auth::sessions::RESOLVE_SQL;
+    let row = db
+        .reader()
+        .query_one_raw(statement(db, sql, vec![hash.into()]))
+        .await
+        .ok()??;
+    row.try_get::<Option<uuid::Uuid>>("", "contact_id").ok()?
+}
+
+/// Measures each (name, ours, raw) pair in `rounds` alternating rounds of `duration` on one
+/// connection and prints a Markdown row per pair: min / median / max of the rounds' p50,
+/// the ratio of the medians, and our p99 (median of the rounds) and worst p99.
+pub fn print_side_by_side(
+    title: &str,
+    pairs: &[(&str, Target, Target)],
+    rounds: usize,
+    duration: Duration,
+) -> anyhow::Result<()> {
+    println!();
+    println!(
+        "| {title} | ours p50 min / median / max | raw p50 min / median / max | ratio of medians | ours p99 median / max |"
+    );
+    println!("| --- | ---: | ---: | ---: | ---: |");
+    for (name, ours_target, raw_target) in pairs {
+        let (mut ours, mut raw, mut ours_p99) = (Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..rounds {
+            let a = load::run(ours_target, 1, duration);
+            let b = load::run(raw_target, 1, duration);
+            anyhow::ensure!(a.failures == 0 && b.failures == 0, "{name}: failures");
+            ours.push(a.p50_ms());
+            ours_p99.push(a.p99_ms());
+            raw.push(b.p50_ms());
+        }
+        let (o_min, o_med, o_max) = span(&mut ours);
+        let (r_min, r_med, r_max) = span(&mut raw);
+        let (_, p99_med, p99_max) = span(&mut ours_p99);
+        println!(
+            "| {name} | {o_min:.2} / {o_med:.2} / {o_max:.2} ms | {r_min:.2} / {r_med:.2} / {r_max:.2} ms | {:.3} | {p99_med:.2} / {p99_max:.2} ms |",
+            o_med / r_med.max(f64::EPSILON),
+        );
+    }
+    Ok(())
+}
+
+/// Min, median and max.
+fn span(values: &mut [f64]) -> (f64, f64, f64) {
+    let min = values.iter().copied().fold(f64::MAX, f64::min);
+    let max = values.iter().copied().fold(0.0, f64::max);
+    (min, median(values), max)
+}
