@@ -32,11 +32,30 @@ pub struct AuditFilter {
 /// Most actions a filter may name (there are fewer than 50).
 const MAX_ACTIONS: usize = 100;
 
-/// One page of the journal, newest first.
+/// The journal's order: by time, with the entry's ID as the tie-break.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AuditOrder {
+    #[default]
+    NewestFirst,
+    OldestFirst,
+}
+
+impl AuditOrder {
+    /// The tag of the order's cursors: a cursor fits only the order that made it.
+    fn tag(self) -> &'static str {
+        match self {
+            Self::NewestFirst => "audit",
+            Self::OldestFirst => "audit-asc",
+        }
+    }
+}
+
+/// One page of the journal in `order`.
 pub async fn list(
     deps: &Deps,
     actor: &Actor,
     filter: AuditFilter,
+    order: AuditOrder,
     page: &PageRequest,
 ) -> ApiResult<Page<AuditEvent>> {
     let company = if actor.platform_operator().is_ok() {
@@ -51,32 +70,38 @@ pub async fn list(
             format!("give at most {MAX_ACTIONS} actions of at most 64 characters"),
         ));
     }
-    let after = page.after.as_ref().map(parse_cursor).transpose()?;
+    let after = page
+        .after
+        .as_ref()
+        .map(|c| parse_cursor(c, order))
+        .transpose()?;
+    let oldest_first = order == AuditOrder::OldestFirst;
     let rows = repo::page(
         deps.db.reader(),
         company,
         &filter,
+        oldest_first,
         after,
         page.fetch_limit(),
     )
     .await?;
-    Ok(Page::from_rows(page, rows, cursor))
+    Ok(Page::from_rows(page, rows, |event| cursor(event, order)))
 }
 
-fn cursor(event: &AuditEvent) -> Cursor {
+fn cursor(event: &AuditEvent, order: AuditOrder) -> Cursor {
     Cursor::new(vec![
-        "audit".to_owned(),
+        order.tag().to_owned(),
         event.occurred_at.to_rfc3339(),
         event.id.to_string(),
     ])
 }
 
-fn parse_cursor(cursor: &Cursor) -> ApiResult<(DateTime<Utc>, Uuid)> {
+fn parse_cursor(cursor: &Cursor, order: AuditOrder) -> ApiResult<(DateTime<Utc>, Uuid)> {
     let invalid = Cursor::invalid;
     let [tag, at, id] = cursor.parts() else {
         return Err(invalid());
     };
-    if tag != "audit" {
+    if tag != order.tag() {
         return Err(invalid());
     }
     let at = DateTime::parse_from_rfc3339(at).map_err(|_| invalid())?;

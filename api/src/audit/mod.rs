@@ -8,7 +8,7 @@ mod repo;
 use std::net::IpAddr;
 
 pub use actions::{AuditAction, TargetKind};
-pub use journal::{AuditFilter, list};
+pub use journal::{AuditFilter, AuditOrder, list};
 pub use repo::{record, record_many};
 
 use crate::ids::{AccountId, CompanyId, ContactId, RequestId};

@@ -57,11 +57,13 @@ fn row(now: DateTime<Utc>, entry: AuditEntry) -> audit_event::ActiveModel {
     }
 }
 
-/// One page of entries newest first, of `company` when given, after the entry at `after`.
+/// One page of entries newest first (or oldest first), of `company` when given, after the
+/// entry at `after`.
 pub async fn page<C: ConnectionTrait>(
     conn: &C,
     company: Option<CompanyId>,
     filter: &AuditFilter,
+    oldest_first: bool,
     after: Option<(DateTime<Utc>, Uuid)>,
     limit: u64,
 ) -> Result<Vec<audit_event::Model>, DbErr> {
@@ -89,11 +91,21 @@ pub async fn page<C: ConnectionTrait>(
             Expr::col(audit_event::Column::OccurredAt),
             Expr::col(audit_event::Column::Id),
         ]);
-        query = query.filter(row.lt(Expr::tuple([Expr::val(at), Expr::val(id)])));
+        let cursor = Expr::tuple([Expr::val(at), Expr::val(id)]);
+        query = query.filter(if oldest_first {
+            row.gt(cursor)
+        } else {
+            row.lt(cursor)
+        });
     }
+    let order = if oldest_first {
+        Order::Asc
+    } else {
+        Order::Desc
+    };
     query
-        .order_by(audit_event::Column::OccurredAt, Order::Desc)
-        .order_by(audit_event::Column::Id, Order::Desc)
+        .order_by(audit_event::Column::OccurredAt, order.clone())
+        .order_by(audit_event::Column::Id, order)
         .limit(limit)
         .all(conn)
         .await

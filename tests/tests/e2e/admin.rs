@@ -16,6 +16,17 @@ const UPDATE: &str = "mutation($i: UpdateContactInput!) { updateContact(input: $
 const ME: &str = "{ viewer { mustEnrollSecondFactor contact { supportRole securityAdministrator status } company { name } memberships { company { name } } } }";
 const JOURNAL: &str = "query($f: AuditEventFilterInput) { auditEvents(first: 50, filter: $f) { edges { node { action targetId before after companyId } } } }";
 
+const ORDERED: &str = "query($o: AuditEventOrderInput, $a: String, $f: AuditEventFilterInput) { auditEvents(first: 2, after: $a, filter: $f, orderBy: $o) { edges { node { action } } pageInfo { hasNextPage endCursor } } }";
+
+fn actions_of(connection: &Value) -> Vec<String> {
+    connection["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["action"].as_str().unwrap().to_owned())
+        .collect()
+}
+
 fn ct(id: Uuid) -> String {
     format!("ct_{}", id.simple())
 }
@@ -204,6 +215,21 @@ on_both_databases! {
         let actions: Vec<String> = journal(&app, &admin.token, json!({ "targetId": ct(alice.contact_id) })).await.ok()["auditEvents"]["edges"]
             .as_array().unwrap().iter().map(|e| e["node"]["action"].as_str().unwrap().to_owned()).collect();
         assert_eq!(actions, ["CONTACT_REACTIVATED", "CONTACT_OBSOLETED", "CONTACT_ROLES_CHANGED", "CONTACT_ROLES_CHANGED"]);
+        // Oldest first, a page at a time; a cursor fits only the order that made it.
+        let filter = json!({ "targetId": ct(alice.contact_id) });
+        let oldest = json!({ "field": "OCCURRED_AT", "direction": "ASC" });
+        let first = app.graphql_as(Some(&admin.token), ORDERED, json!({ "o": oldest, "f": filter })).await;
+        let page = first.ok()["auditEvents"].clone();
+        assert_eq!(actions_of(&page), ["CONTACT_ROLES_CHANGED", "CONTACT_ROLES_CHANGED"]);
+        assert_eq!(page["pageInfo"]["hasNextPage"], true);
+        let after = page["pageInfo"]["endCursor"].clone();
+        let next = app.graphql_as(Some(&admin.token), ORDERED, json!({ "o": oldest, "f": filter, "a": after })).await;
+        let next = next.ok()["auditEvents"].clone();
+        assert_eq!(actions_of(&next), ["CONTACT_OBSOLETED", "CONTACT_REACTIVATED"]);
+        assert_eq!(next["pageInfo"]["hasNextPage"], false);
+        let mixed = app.graphql_as(Some(&admin.token), ORDERED, json!({ "f": filter, "a": after })).await;
+        assert_eq!(mixed.codes(), ["BAD_USER_INPUT"]);
+        assert_eq!(mixed.error()["extensions"]["field"], "after");
     }
 
     async fn a_batch_removing_the_last_security_administrator_writes_nothing(app) {
