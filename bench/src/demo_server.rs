@@ -16,6 +16,23 @@ use sha2::{Digest, Sha256};
 
 use crate::load::{self, Target, median};
 
+/// The options of a side-by-side benchmark over the demo data.
+#[derive(clap::Parser, Debug)]
+pub struct Args {
+    /// Seconds per measurement.
+    #[arg(long, default_value_t = 3)]
+    pub seconds: u64,
+    /// Rounds (ours, then raw, alternating); the table gives min / median / max of the p50s.
+    #[arg(long, default_value_t = 3)]
+    pub rounds: usize,
+    /// Requests generated in the demo data.
+    #[arg(long, default_value_t = 100_000)]
+    pub requests: usize,
+    /// `postgres://…` to measure on PostgreSQL instead of the embedded SQLite.
+    #[arg(long)]
+    pub database_url: Option<String>,
+}
+
 /// The two servers and a session of the demo person the benchmark acts as.
 pub struct Setup {
     pub graphql: SocketAddr,

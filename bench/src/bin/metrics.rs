@@ -18,26 +18,10 @@ use chrono::{DateTime, Utc};
 use clap::Parser;
 use http::{HeaderMap, StatusCode};
 use portal_api::db::Db;
-use portal_bench::demo_server::{self, contact, statement};
+use portal_bench::demo_server::{self, Args, contact, statement};
 use portal_bench::load::Target;
 use sea_orm::{ConnectionTrait, Value};
 use serde_json::json;
-
-#[derive(Parser, Debug)]
-struct Args {
-    /// Seconds per measurement.
-    #[arg(long, default_value_t = 3)]
-    seconds: u64,
-    /// Rounds (ours, then raw, alternating); the table gives min / median / max of the p50s.
-    #[arg(long, default_value_t = 3)]
-    rounds: usize,
-    /// Requests generated in the demo data.
-    #[arg(long, default_value_t = 100_000)]
-    requests: usize,
-    /// `postgres://…` to measure on PostgreSQL instead of the embedded SQLite.
-    #[arg(long)]
-    database_url: Option<String>,
-}
 
 /// The figures of one dashboard panel, as the portal answers them and as raw SQL does.
 const PANELS: [(&str, &str, &str); 6] = [

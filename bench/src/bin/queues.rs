@@ -20,25 +20,9 @@ use bytes::Bytes;
 use clap::Parser;
 use http::{HeaderMap, StatusCode};
 use portal_api::db::Db;
-use portal_bench::demo_server::{self, contact, statement};
+use portal_bench::demo_server::{self, Args, contact, statement};
 use portal_bench::load::Target;
 use sea_orm::{ConnectionTrait, Value};
-
-#[derive(Parser, Debug)]
-struct Args {
-    /// Seconds per measurement.
-    #[arg(long, default_value_t = 3)]
-    seconds: u64,
-    /// Rounds (ours, then raw, alternating); the table gives min / median / max of the p50s.
-    #[arg(long, default_value_t = 3)]
-    rounds: usize,
-    /// Requests generated in the demo data.
-    #[arg(long, default_value_t = 100_000)]
-    requests: usize,
-    /// `postgres://…` to measure on PostgreSQL instead of the embedded SQLite.
-    #[arg(long)]
-    database_url: Option<String>,
-}
 
 const PAGE_QUERY: &str = "query Queue { requests(first: 50, scope: TEAM, filter: { urgencies: [HIGH, URGENT], states: [SUPPORT_ANALYSIS, CUSTOMER_CLARIFICATION] }, orderBy: { field: UPDATED_AT, direction: DESC }) { edges { node { id humanId title state urgency updatedAt } } } }";
 const TILES_QUERY: &str = "query Tiles { team: queueCounts(scope: TEAM) { toClarify toValidate drafts active closed all } mine: queueCounts(scope: PERSONAL) { toClarify toValidate drafts active closed all } }";
