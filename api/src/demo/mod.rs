@@ -284,7 +284,13 @@ pub async fn load_with(
     if created {
         create(deps, extra_contacts).await?;
         let made = requests::generate(deps, requests, 2026).await?;
-        deps.db.writer().execute_unprepared("ANALYZE").await?;
+        // Statistics for the planner; on PostgreSQL also the visibility map, so index-only
+        // scans work at once and autovacuum does not start on the new rows under load.
+        let refresh = match deps.db.backend() {
+            sea_orm::DatabaseBackend::Postgres => "VACUUM ANALYZE",
+            _ => "ANALYZE",
+        };
+        deps.db.writer().execute_unprepared(refresh).await?;
         tracing::info!(requests = made, "demo requests generated");
     }
     let logins = issue_sessions(deps).await?;
