@@ -129,20 +129,16 @@ impl Deltas<'_> {
         }
     }
 
-    fn day(&mut self, metric: &'static str, date: NaiveDate, bucket: i32, months: bool) {
-        let grains = if months {
-            &[(Grain::Day, date), (Grain::Month, month_of(date))][..]
-        } else {
-            &[(Grain::Day, date)][..]
-        };
+    /// Counts one event on its day and in its month.
+    fn day(&mut self, metric: &'static str, date: NaiveDate, bucket: i32) {
+        let grains = [(Grain::Day, date), (Grain::Month, month_of(date))];
         for owner in [self.company, EVERY_COMPANY] {
             for (grain, date) in grains {
-                let day = day_number(*date);
                 let key = Key::Daily {
                     owner,
                     metric,
-                    grain: *grain,
-                    day,
+                    grain,
+                    day: day_number(date),
                     bucket,
                 };
                 self.out.push((key, 1));
@@ -231,29 +227,29 @@ pub fn changes(before: Option<&request::Model>, after: Option<&request::Model>) 
     if after.state != RequestState::Draft
         && matches!(state_before, None | Some(RequestState::Draft))
     {
-        deltas.day(daily::SUBMITTED, day_of(submitted), 0, true);
+        deltas.day(daily::SUBMITTED, day_of(submitted), 0);
     }
     if after.state == RequestState::Closed
         && state_before != Some(RequestState::Closed)
         && let Some(closed) = after.closed_at
     {
         let day = day_of(closed);
-        deltas.day(daily::CLOSED, day, 0, true);
+        deltas.day(daily::CLOSED, day, 0);
         let resolution = histogram::bucket(seconds(submitted, closed));
-        deltas.day(daily::RESOLUTION, day, resolution, true);
+        deltas.day(daily::RESOLUTION, day, resolution);
         let customer = histogram::bucket(after.customer_wait_secs as f64);
-        deltas.day(daily::WAIT_CUSTOMER, day, customer, true);
+        deltas.day(daily::WAIT_CUSTOMER, day, customer);
         let support = histogram::bucket(after.support_wait_secs as f64);
-        deltas.day(daily::WAIT_SUPPORT, day, support, true);
+        deltas.day(daily::WAIT_SUPPORT, day, support);
     }
     if state_before == Some(RequestState::Closed) && after.state != RequestState::Closed {
-        deltas.day(daily::REOPENED, day_of(after.state_changed_at), 0, true);
+        deltas.day(daily::REOPENED, day_of(after.state_changed_at), 0);
     }
     if let Some(responded) = after.first_response_at
         && before.is_none_or(|b| b.first_response_at.is_none())
     {
         let bucket = histogram::bucket(seconds(submitted, responded));
-        deltas.day(daily::FIRST_RESPONSE, day_of(responded), bucket, true);
+        deltas.day(daily::FIRST_RESPONSE, day_of(responded), bucket);
     }
     out
 }
