@@ -3,13 +3,12 @@
 //! shows and pays for nothing else. How each figure is counted: `crate::metrics`.
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
-use chrono::NaiveDate;
 use tokio::sync::OnceCell;
 
 use super::context::{actor, deps};
-use super::requests::{RequestCategoryGql, RequestStateGql, UrgencyGql};
+use super::requests::{RequestCategoryGql, RequestStateGql, UrgencyGql, parse_day};
 use super::types::Contact;
-use crate::error::{ApiError, ApiResult, InputReason};
+use crate::error::ApiResult;
 use crate::ids::{CompanyId, NodeId};
 use crate::metrics::{self, Clock, Dashboard, DayRange};
 
@@ -20,16 +19,6 @@ pub struct DayRangeInput {
     pub from: String,
     /// Day after the last one (excluded).
     pub to: String,
-}
-
-fn parse_day(raw: &str, field: &str) -> ApiResult<NaiveDate> {
-    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| {
-        ApiError::bad_input(
-            field,
-            InputReason::InvalidFormat,
-            "must be a date YYYY-MM-DD",
-        )
-    })
 }
 
 #[derive(Default)]

@@ -106,7 +106,7 @@ fn code<T: ActiveEnum<Value = String>>(value: Option<T>) -> String {
 }
 
 /// The `MIX` key of a state, urgency and category.
-pub fn mix_key(row: &request::Model) -> String {
+fn mix_key(row: &request::Model) -> String {
     format!(
         "{}/{}/{}",
         row.state.to_value(),

@@ -52,16 +52,19 @@ pub struct RequestFormInput {
 fn parse_date(raw: Option<&str>, field: &str) -> ApiResult<Option<NaiveDate>> {
     raw.map(str::trim)
         .filter(|r| !r.is_empty())
-        .map(|r| {
-            NaiveDate::parse_from_str(r, "%Y-%m-%d").map_err(|_| {
-                ApiError::bad_input(
-                    field,
-                    InputReason::InvalidFormat,
-                    "must be a date YYYY-MM-DD",
-                )
-            })
-        })
+        .map(|r| parse_day(r, field))
         .transpose()
+}
+
+/// A date `YYYY-MM-DD`; `INVALID_FORMAT` on `field` otherwise.
+pub(crate) fn parse_day(raw: &str, field: &str) -> ApiResult<NaiveDate> {
+    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| {
+        ApiError::bad_input(
+            field,
+            InputReason::InvalidFormat,
+            "must be a date YYYY-MM-DD",
+        )
+    })
 }
 
 impl RequestFormInput {

@@ -6,6 +6,7 @@
 mod connections;
 mod enums;
 mod inputs;
+pub(crate) use inputs::parse_day;
 mod mutations;
 mod parts;
 mod queries;
