@@ -258,7 +258,6 @@ pub async fn generate(deps: &Deps, count: usize, seed: u64) -> ApiResult<usize> 
             let (company_id, people) = &cast.companies[rng.random_range(0..cast.companies.len())];
             let (requester, requester_account) = people[rng.random_range(0..people.len())];
             let (agent, agent_account) = cast.agents[rng.random_range(0..cast.agents.len())];
-            let span_hours = (steps.len() as i64 + 1) * 30;
             let before_hours = match target {
                 State::Closed => rng.random_range(72..26_000),
                 State::SupportAnalysis | State::WaitingExternal | State::WaitingCorrection => {
@@ -266,7 +265,18 @@ pub async fn generate(deps: &Deps, count: usize, seed: u64) -> ApiResult<usize> 
                 }
                 _ => rng.random_range(1..48),
             };
-            let created = now - Duration::hours(span_hours + before_hours);
+            // Each step's delay (minutes) and that of the customer message that may follow
+            // it, drawn first so that the last step comes `before_hours` before now, its
+            // timers (reminder, auto-close) days after that: none is due at startup.
+            let gaps: Vec<(i64, Option<i64>)> = steps
+                .iter()
+                .map(|_| {
+                    let message = rng.random_bool(0.25).then(|| rng.random_range(5..600));
+                    (rng.random_range(20..1_800), message)
+                })
+                .collect();
+            let span: i64 = gaps.iter().map(|(step, m)| step + m.unwrap_or(0)).sum();
+            let created = now - Duration::hours(before_hours) - Duration::minutes(span);
             let id = new_uuid();
             let (title, description) = TITLES[rng.random_range(0..TITLES.len())];
             let category = match rng.random_range(0..10) {
@@ -326,8 +336,8 @@ pub async fn generate(deps: &Deps, count: usize, seed: u64) -> ApiResult<usize> 
             // The time waited on each side, as the live transitions count it.
             let mut waited = (0, 0);
             let mut changed_at = created;
-            for action in &steps {
-                at += Duration::minutes(rng.random_range(20..1_800));
+            for (action, (gap, message_gap)) in steps.iter().zip(&gaps) {
+                at += Duration::minutes(*gap);
                 let side = side_of(*action);
                 let author = match side {
                     Side::Customer => customer,
@@ -397,8 +407,10 @@ pub async fn generate(deps: &Deps, count: usize, seed: u64) -> ApiResult<usize> 
                 ));
                 waited = crate::metrics::facts::waited_in(state.into(), changed_at, at, waited);
                 changed_at = at;
-                if rng.random_bool(0.25) && to.is_open() {
-                    at += Duration::minutes(rng.random_range(5..600));
+                if let Some(message_gap) = message_gap
+                    && to.is_open()
+                {
+                    at += Duration::minutes(*message_gap);
                     let line = CUSTOMER_LINES[rng.random_range(0..CUSTOMER_LINES.len())];
                     let message = message_row(RequestId::from_uuid(id), at, customer, None, line);
                     if log_due
@@ -425,15 +437,15 @@ pub async fn generate(deps: &Deps, count: usize, seed: u64) -> ApiResult<usize> 
                 created_at: Set(created),
                 updated_at: Set(at),
                 submitted_at: Set(submitted_at),
-                state_changed_at: Set(at),
+                state_changed_at: Set(changed_at),
                 closed_at: Set((state == State::Closed).then_some(at)),
                 first_response_at: Set(first_response_at),
                 auto_close_at: Set(
-                    (state == State::SolutionProposed).then(|| at + Duration::days(5))
+                    (state == State::SolutionProposed).then(|| changed_at + Duration::days(5))
                 ),
                 remind_at: Set(match state {
-                    State::SolutionProposed => Some(at + Duration::days(4)),
-                    State::CustomerClarification => Some(at + Duration::days(3)),
+                    State::SolutionProposed => Some(changed_at + Duration::days(4)),
+                    State::CustomerClarification => Some(changed_at + Duration::days(3)),
                     _ => None,
                 }),
                 customer_wait_secs: Set(waited.0),
