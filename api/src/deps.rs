@@ -1,8 +1,8 @@
 //! What every service needs: storage, time, password hashing, secrets, mail and configuration.
 //!
 //! This module imports only low-level modules (configuration, storage, clock, the hashing
-//! pool, the secret box, the file store, the mail signal): nothing of the schema or the
-//! transports, so the domain never reaches them through it.
+//! pool, the secret box, the file store, the mail signal, the memo): nothing of the schema or
+//! the transports, so the domain never reaches them through it.
 
 use std::sync::Arc;
 
@@ -16,6 +16,10 @@ use crate::config::Settings;
 use crate::db::Db;
 use crate::files::FileStore;
 use crate::mail::MailSignal;
+use crate::memo::Memo;
+
+/// Rows of counters added up: (metric, day or bucket, n).
+pub type Sums = Vec<(String, i32, i64)>;
 
 /// The dependencies of services.
 #[derive(Clone)]
@@ -30,6 +34,8 @@ pub struct Deps {
     pub mail: MailSignal,
     /// Where attachments are kept.
     pub files: FileStore,
+    /// Dashboard sums over days that are over (see `metrics`): kept 5 minutes at most.
+    pub settled_sums: Arc<Memo<Sums>>,
 }
 
 impl Deps {
@@ -46,6 +52,7 @@ impl Deps {
             sessions: SessionPolicy::from_settings(&settings),
             mail: MailSignal::default(),
             files: FileStore::from_settings(&settings)?,
+            settled_sums: Arc::new(Memo::new(std::time::Duration::from_secs(300), 1_000)),
             settings,
         })
     }

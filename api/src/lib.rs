@@ -33,6 +33,7 @@ pub mod http;
 pub mod idempotency;
 pub mod ids;
 pub mod mail;
+pub mod memo;
 pub mod metrics;
 pub mod paging;
 pub mod requests;

@@ -496,5 +496,6 @@ pub async fn generate(deps: &Deps, count: usize, seed: u64) -> ApiResult<usize> 
         .await?;
     }
     txn.commit().await?;
+    deps.settled_sums.clear();
     Ok(made)
 }

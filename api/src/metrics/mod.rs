@@ -26,12 +26,18 @@
 //!   the range, each within [`histogram::RELATIVE_ERROR`] (5 %) of the exact value, or within
 //!   one second under a second (see [`histogram`]).
 //! - **Open load per agent**: open requests assigned to each agent.
+//!
+//! Figures dated by their event (submissions, closures, reopenings, the four clocks) are only
+//! ever added to the day and month of "now": a day that ended more than [`SETTLE`] ago never
+//! changes again (short of a rebuild). Sums over such days are kept in memory for a few
+//! minutes ([`Deps::settled_sums`]); only the days since are read on every request.
 
 pub mod facts;
 pub mod histogram;
 pub mod repo;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::{Datelike, Duration, Months, NaiveDate};
 use entity::{RequestCategory, RequestState, Urgency};
@@ -55,6 +61,69 @@ pub async fn moved<C: sea_orm::ConnectionTrait>(
     after: Option<&entity::request::Model>,
 ) -> Result<(), sea_orm::DbErr> {
     repo::apply(conn, facts::changes(before, after)).await
+}
+
+/// How long after a day ends a transaction may still count an event on it (its clock read
+/// before midnight, its commit after; clocks of several instances a little apart).
+pub const SETTLE: Duration = Duration::minutes(10);
+
+/// Splits spans at `settled` (a day number): the part before, which no longer changes, and
+/// the part from it on. A month that `settled` falls in is read as days.
+fn split_settled(spans: &[Span], settled: i32) -> (Vec<Span>, Vec<Span>) {
+    let (mut past, mut live) = (Vec::new(), Vec::new());
+    let push = |out: &mut Vec<Span>, grain, from, to| {
+        if from < to {
+            out.push(Span { grain, from, to });
+        }
+    };
+    for span in spans {
+        if span.to <= settled {
+            past.push(*span);
+        } else if span.from >= settled {
+            live.push(*span);
+        } else {
+            let whole = match span.grain {
+                Grain::Day => span.from,
+                Grain::Month => day_number(month_of(date_of(settled))),
+            };
+            push(&mut past, span.grain, span.from, whole);
+            push(&mut past, Grain::Day, whole, settled);
+            push(&mut live, Grain::Day, settled, span.to);
+        }
+    }
+    (past, live)
+}
+
+/// [`repo::sums`] of metrics dated by their event (never [`daily::OPEN`]): the settled part
+/// from memory when kept there, the rest from the database.
+async fn event_sums(
+    deps: &Deps,
+    owner: Uuid,
+    metrics: &[&str],
+    spans: &[Span],
+    sum: Sum,
+) -> ApiResult<Vec<(String, i32, i64)>> {
+    let settled = day_number((deps.clock.now() - SETTLE).date_naive());
+    let (past, live) = split_settled(spans, settled);
+    let db = deps.db.reader();
+    let key = format!("{owner}/{metrics:?}/{past:?}/{sum:?}");
+    let kept = match deps.settled_sums.get(&key) {
+        Some(kept) => kept,
+        None => {
+            let read = Arc::new(repo::sums(db, owner, metrics, &past, sum).await?);
+            deps.settled_sums.put(key, Arc::clone(&read));
+            read
+        }
+    };
+    let fresh = repo::sums(db, owner, metrics, &live, sum).await?;
+    if fresh.is_empty() {
+        return Ok(kept.as_ref().clone());
+    }
+    let mut added: BTreeMap<(String, i32), i64> = BTreeMap::new();
+    for (metric, at, n) in kept.iter().cloned().chain(fresh) {
+        *added.entry((metric, at)).or_default() += n;
+    }
+    Ok(added.into_iter().map(|((m, at), n)| (m, at, n)).collect())
 }
 
 /// The backlog's age buckets, in whole days: `[from, to)`, the last one open-ended.
@@ -294,14 +363,7 @@ pub async fn per_day(
         to: day_number(range.to),
     };
     let metrics = [daily::SUBMITTED, daily::CLOSED, daily::REOPENED];
-    let rows = repo::sums(
-        deps.db.reader(),
-        board.owner,
-        &metrics,
-        &[span],
-        Sum::PerDay,
-    )
-    .await?;
+    let rows = event_sums(deps, board.owner, &metrics, &[span], Sum::PerDay).await?;
     let mut days: Vec<DayFigures> = (span.from..span.to)
         .map(|day| DayFigures {
             day: date_of(day),
@@ -343,14 +405,7 @@ impl Totals {
 pub async fn totals(deps: &Deps, board: &Dashboard, range: DayRange) -> ApiResult<Totals> {
     let metrics = [daily::SUBMITTED, daily::CLOSED, daily::REOPENED];
     let spans = range.spans();
-    let rows = repo::sums(
-        deps.db.reader(),
-        board.owner,
-        &metrics,
-        &spans,
-        Sum::PerMetric,
-    )
-    .await?;
+    let rows = event_sums(deps, board.owner, &metrics, &spans, Sum::PerMetric).await?;
     let mut totals = Totals::default();
     for (metric, _, n) in rows {
         match metric.as_str() {
@@ -444,14 +499,7 @@ pub async fn durations(
 ) -> ApiResult<Durations> {
     let metric = [clock.metric()];
     let spans = range.spans();
-    let rows = repo::sums(
-        deps.db.reader(),
-        board.owner,
-        &metric,
-        &spans,
-        Sum::PerBucket,
-    )
-    .await?;
+    let rows = event_sums(deps, board.owner, &metric, &spans, Sum::PerBucket).await?;
     let counts: Vec<(i32, i64)> = rows.into_iter().map(|(_, b, n)| (b, n)).collect();
     Ok(Durations {
         samples: counts.iter().map(|(_, n)| n).sum(),
@@ -521,6 +569,50 @@ mod tests {
             covered(across),
             vec![(Grain::Day, date("2026-03-20"), date("2026-04-10"))]
         );
+    }
+
+    #[test]
+    fn spans_split_where_days_stop_changing() {
+        let at = |s: &str| day_number(date(s));
+        let span = |grain, from: &str, to: &str| Span {
+            grain,
+            from: at(from),
+            to: at(to),
+        };
+        let range = DayRange::new(date("2026-01-15"), date("2026-04-03"), "range").unwrap();
+        // Settled before the range's last days: only those are read live.
+        let (past, live) = split_settled(&range.spans(), at("2026-04-02"));
+        assert_eq!(
+            past,
+            vec![
+                span(Grain::Day, "2026-01-15", "2026-02-01"),
+                span(Grain::Month, "2026-02-01", "2026-04-01"),
+                span(Grain::Day, "2026-04-01", "2026-04-02"),
+            ]
+        );
+        assert_eq!(live, vec![span(Grain::Day, "2026-04-02", "2026-04-03")]);
+        // Settled within a month read whole: its settled days as days, the rest live.
+        let (past, live) = split_settled(&range.spans(), at("2026-03-10"));
+        assert_eq!(
+            past,
+            vec![
+                span(Grain::Day, "2026-01-15", "2026-02-01"),
+                span(Grain::Month, "2026-02-01", "2026-03-01"),
+                span(Grain::Day, "2026-03-01", "2026-03-10"),
+            ]
+        );
+        assert_eq!(
+            live,
+            vec![
+                span(Grain::Day, "2026-03-10", "2026-04-01"),
+                span(Grain::Day, "2026-04-01", "2026-04-03"),
+            ]
+        );
+        // A range wholly before or after.
+        let (past, live) = split_settled(&range.spans(), at("2027-01-01"));
+        assert_eq!((past, live), (range.spans(), vec![]));
+        let (past, live) = split_settled(&range.spans(), at("2025-01-01"));
+        assert_eq!((past, live), (vec![], range.spans()));
     }
 
     #[test]
