@@ -17,6 +17,8 @@ pub use listing::*;
 pub use messages::*;
 pub use watchers::*;
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use chrono::{DateTime, Utc};
 use entity::{RequestState, request};
 use sea_orm::ActiveValue::{self, NotSet, Set, Unchanged};
@@ -34,6 +36,41 @@ use crate::requests::queues::search_key;
 
 /// Changes to write on a request: the columns set are written, the others kept.
 pub type Changes = request::ActiveModel;
+
+/// Whether the writing transactions keep the request counts and the metrics. Always on; only
+/// the benchmark that measures what keeping them costs (`bench/run lifecycle`) turns it off,
+/// between two rounds of the same binary. Off, tiles and dashboards go stale.
+static KEEP_AGGREGATES: AtomicBool = AtomicBool::new(true);
+
+/// Turns the keeping of counts and metrics on or off, for the whole process (benchmarks only).
+#[doc(hidden)]
+pub fn keep_aggregates(on: bool) {
+    KEEP_AGGREGATES.store(on, Ordering::Relaxed);
+}
+
+/// Moves a request's counts and metrics from `before` (absent when new) to `after` (absent
+/// when deleted), in the caller's transaction.
+async fn aggregates_moved<C: ConnectionTrait>(
+    conn: &C,
+    before: Option<&request::Model>,
+    after: Option<&request::Model>,
+) -> Result<(), DbErr> {
+    if !KEEP_AGGREGATES.load(Ordering::Relaxed) {
+        return Ok(());
+    }
+    let counted = |row: &request::Model| {
+        let owners = (
+            row.company_id,
+            row.requester_contact_id,
+            row.assignee_contact_id,
+        );
+        (row.state, owners)
+    };
+    if before.map(counted) != after.map(counted) {
+        counts::moved(conn, before, after).await?;
+    }
+    metrics::moved(conn, before, after).await
+}
 
 pub async fn find<C: ConnectionTrait>(
     conn: &C,
@@ -73,8 +110,7 @@ pub async fn insert<C: ConnectionTrait>(
 ) -> Result<request::Model, DbErr> {
     set_search_key(&mut row, None);
     let inserted = row.insert(conn).await?;
-    counts::moved(conn, None, Some(&inserted)).await?;
-    metrics::moved(conn, None, Some(&inserted)).await?;
+    aggregates_moved(conn, None, Some(&inserted)).await?;
     Ok(inserted)
 }
 
@@ -161,8 +197,7 @@ pub async fn delete<C: ConnectionTrait>(conn: &C, row: &request::Model) -> Resul
         .exec(conn)
         .await?;
     request::Entity::delete_by_id(row.id).exec(conn).await?;
-    counts::moved(conn, Some(row), None).await?;
-    metrics::moved(conn, Some(row), None).await
+    aggregates_moved(conn, Some(row), None).await
 }
 
 /// Writes `changes` to `row` if its version is still the one read, bumping it; `None` when
@@ -183,10 +218,7 @@ pub async fn write_if_version<C: ConnectionTrait>(
         .await?;
     let updated = updated.into_iter().next();
     if let Some(after) = &updated {
-        if after.state != row.state || after.assignee_contact_id != row.assignee_contact_id {
-            counts::moved(conn, Some(row), Some(after)).await?;
-        }
-        metrics::moved(conn, Some(row), Some(after)).await?;
+        aggregates_moved(conn, Some(row), Some(after)).await?;
     }
     Ok(updated)
 }
@@ -215,7 +247,7 @@ pub async fn touch<C: ConnectionTrait>(
             first_response_at: None,
             ..after.clone()
         };
-        metrics::moved(conn, Some(&before), Some(after)).await?;
+        aggregates_moved(conn, Some(&before), Some(after)).await?;
     }
     Ok(after)
 }
