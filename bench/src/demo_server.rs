@@ -42,15 +42,18 @@ pub struct Setup {
 }
 
 /// Loads the demo data with `requests` requests into a fresh database (SQLite in a temporary
-/// directory, or `database_url`), starts the portal and the raw server `routes` on loopback,
-/// and signs in as the demo person `login`.
+/// directory, or `database_url`), starts the portal and the raw server `routes` on loopback
+/// (given the pools and, on SQLite, the database file), and signs in as the demo person `login`.
 pub async fn start(
     requests: usize,
     database_url: Option<String>,
     login: &str,
-    routes: impl FnOnce(Db) -> Router,
+    routes: impl FnOnce(Db, Option<std::path::PathBuf>) -> Router,
 ) -> anyhow::Result<Setup> {
     let data_dir = tempfile::tempdir()?;
+    let sqlite_file = database_url
+        .is_none()
+        .then(|| data_dir.path().join("portal.db"));
     let settings = load::bench_settings(data_dir.path(), database_url);
     portal_api::telemetry::init(&settings.log);
     let db = Db::connect(&settings).await?;
@@ -72,7 +75,7 @@ pub async fn start(
     tokio::spawn(app.run_until_stopped(std::future::pending()));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let raw = listener.local_addr()?;
-    let routes = routes(db);
+    let routes = routes(db, sqlite_file);
     tokio::spawn(async move { axum::serve(listener, routes).await });
     Ok(Setup {
         graphql,
@@ -107,7 +110,8 @@ pub async fn contact(db: &Db, headers: &HeaderMap) -> Option<uuid::Uuid> {
 
 /// Measures each (name, ours, raw) pair in `rounds` alternating rounds of `duration` on one
 /// connection and prints a Markdown row per pair: min / median / max of the rounds' p50,
-/// the ratio of the medians, and our p99 (median of the rounds) and worst p99.
+/// the ratio of the medians, each side's p99 (median of the rounds and worst), and the
+/// server's CPU time per request on each side (median of the rounds).
 pub fn print_side_by_side(
     title: &str,
     pairs: &[(&str, Target, Target)],
@@ -116,25 +120,33 @@ pub fn print_side_by_side(
 ) -> anyhow::Result<()> {
     println!();
     println!(
-        "| {title} | ours p50 min / median / max | raw p50 min / median / max | ratio of medians | ours p99 median / max |"
+        "| {title} | ours p50 min / median / max | raw p50 min / median / max | ratio of medians | ours p99 median / max | raw p99 median / max | server CPU per request, ours / raw |"
     );
-    println!("| --- | ---: | ---: | ---: | ---: |");
+    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
     for (name, ours_target, raw_target) in pairs {
-        let (mut ours, mut raw, mut ours_p99) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut ours, mut raw) = (Vec::new(), Vec::new());
+        let (mut ours_p99, mut raw_p99) = (Vec::new(), Vec::new());
+        let (mut ours_cpu, mut raw_cpu) = (Vec::new(), Vec::new());
         for _ in 0..rounds {
             let a = load::run(ours_target, 1, duration);
             let b = load::run(raw_target, 1, duration);
             anyhow::ensure!(a.failures == 0 && b.failures == 0, "{name}: failures");
             ours.push(a.p50_ms());
             ours_p99.push(a.p99_ms());
+            ours_cpu.push(a.server_cpu_us);
             raw.push(b.p50_ms());
+            raw_p99.push(b.p99_ms());
+            raw_cpu.push(b.server_cpu_us);
         }
         let (o_min, o_med, o_max) = span(&mut ours);
         let (r_min, r_med, r_max) = span(&mut raw);
         let (_, p99_med, p99_max) = span(&mut ours_p99);
+        let (_, raw_p99_med, raw_p99_max) = span(&mut raw_p99);
         println!(
-            "| {name} | {o_min:.2} / {o_med:.2} / {o_max:.2} ms | {r_min:.2} / {r_med:.2} / {r_max:.2} ms | {:.3} | {p99_med:.2} / {p99_max:.2} ms |",
+            "| {name} | {o_min:.2} / {o_med:.2} / {o_max:.2} ms | {r_min:.2} / {r_med:.2} / {r_max:.2} ms | {:.3} | {p99_med:.2} / {p99_max:.2} ms | {raw_p99_med:.2} / {raw_p99_max:.2} ms | {:.0} / {:.0} µs |",
             o_med / r_med.max(f64::EPSILON),
+            median(&mut ours_cpu),
+            median(&mut raw_cpu),
         );
     }
     Ok(())

@@ -35,7 +35,15 @@ pub struct Portal {
 impl Portal {
     /// Starts the binary on an empty embedded database with `env` set.
     pub async fn start(env: &[(&str, &str)]) -> anyhow::Result<Self> {
-        let data_dir = tempfile::tempdir()?;
+        Self::start_in(tempfile::tempdir()?, env).await
+    }
+
+    /// Starts the binary on the data directory `data_dir` (its embedded database, unless `env`
+    /// names another), which lives as long as the process.
+    pub async fn start_in(
+        data_dir: tempfile::TempDir,
+        env: &[(&str, &str)],
+    ) -> anyhow::Result<Self> {
         let started = Instant::now();
         let mut command = Command::new(portal_binary()?);
         command
@@ -76,6 +84,16 @@ impl Portal {
 
     /// Resident set size of the process, in KiB.
     pub fn rss_kib(&self) -> anyhow::Result<u64> {
+        self.status_kib("VmRSS:")
+    }
+
+    /// The peak resident set size of the process since it started, in KiB.
+    pub fn peak_rss_kib(&self) -> anyhow::Result<u64> {
+        self.status_kib("VmHWM:")
+    }
+
+    /// A `/proc/<pid>/status` figure in KiB.
+    fn status_kib(&self, field: &str) -> anyhow::Result<u64> {
         let pid = self
             .child
             .id()
@@ -83,10 +101,10 @@ impl Portal {
         let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
         status
             .lines()
-            .find_map(|line| line.strip_prefix("VmRSS:"))
+            .find_map(|line| line.strip_prefix(field))
             .and_then(|v| v.split_whitespace().next())
             .and_then(|v| v.parse().ok())
-            .ok_or_else(|| anyhow::anyhow!("no VmRSS"))
+            .ok_or_else(|| anyhow::anyhow!("no {field}"))
     }
 
     /// Opens `count` graphql-transport-ws connections, initialised and idle, and keeps them.

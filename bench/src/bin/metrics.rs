@@ -66,7 +66,7 @@ fn main() -> anyhow::Result<()> {
         args.requests,
         args.database_url.clone(),
         "manon",
-        |db| {
+        |db, _| {
             Router::new()
                 .route("/raw/{panel}", post(raw_panel))
                 .with_state(db)

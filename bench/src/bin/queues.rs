@@ -4,12 +4,16 @@
 //!    (last changed, newest first) through `/graphql`, against a raw handler running the SQL it
 //!    needs (the session, the page) on the same pool;
 //! 2. the console's tiles (team and personal: 12 figures) through `queueCounts`, against the
-//!    naive raw answer (`GROUP BY state` over the requests).
+//!    naive raw answer (`GROUP BY state` over the requests);
+//! 3. on SQLite, the same page again against the same two statements run with `rusqlite` (a
+//!    synchronous driver, on a blocking thread): the physical limit of the embedded database.
 //!
 //! Run with `bench/run queues` (see bench/README.md).
 
 #![allow(clippy::print_stdout)]
 
+use std::path::Path;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::Router;
@@ -18,11 +22,14 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use bytes::Bytes;
 use clap::Parser;
+use http::header::CONTENT_TYPE;
 use http::{HeaderMap, StatusCode};
 use portal_api::db::Db;
 use portal_bench::demo_server::{self, Args, contact, statement};
 use portal_bench::load::Target;
+use rusqlite::{OpenFlags, OptionalExtension};
 use sea_orm::{ConnectionTrait, Value};
+use sha2::{Digest, Sha256};
 
 const PAGE_QUERY: &str = "query Queue { requests(first: 50, scope: TEAM, filter: { urgencies: [HIGH, URGENT], states: [SUPPORT_ANALYSIS, CUSTOMER_CLARIFICATION] }, orderBy: { field: UPDATED_AT, direction: DESC }) { edges { node { id humanId title state urgency updatedAt } } } }";
 const TILES_QUERY: &str = "query Tiles { team: queueCounts(scope: TEAM) { toClarify toValidate drafts active closed all } mine: queueCounts(scope: PERSONAL) { toClarify toValidate drafts active closed all } }";
@@ -44,16 +51,24 @@ fn main() -> anyhow::Result<()> {
         args.requests,
         args.database_url.clone(),
         "lionel",
-        |db| {
-            Router::new()
+        |db, sqlite_file| {
+            let raw = Router::new()
                 .route("/raw/queue", post(raw_queue))
                 .route("/raw/tiles", post(raw_tiles))
-                .with_state(db)
+                .with_state(db);
+            match sqlite_file.and_then(|file| open_rusqlite(&file).ok()) {
+                Some(sqlite) => raw.merge(
+                    Router::new()
+                        .route("/rusqlite/queue", post(rusqlite_queue))
+                        .with_state(sqlite),
+                ),
+                None => raw,
+            }
         },
     ))?;
     let page = serde_json::json!({ "query": PAGE_QUERY }).to_string();
     let tiles = serde_json::json!({ "query": TILES_QUERY }).to_string();
-    let pairs = [
+    let mut pairs = vec![
         (
             "first page of the team queue, two filters, sorted",
             Target::post_json(setup.graphql, "/graphql", &setup.token, &page),
@@ -66,6 +81,15 @@ fn main() -> anyhow::Result<()> {
         ),
     ];
     runtime.block_on(same_page(&pairs[0].1, &pairs[0].2))?;
+    if args.database_url.is_none() {
+        let rusqlite = Target::post_json(setup.raw, "/rusqlite/queue", &setup.token, "");
+        runtime.block_on(same_page(&pairs[0].1, &rusqlite))?;
+        pairs.push((
+            "the same page, raw side through rusqlite on a blocking thread",
+            pairs[0].1.clone(),
+            rusqlite,
+        ));
+    }
     let duration = Duration::from_secs(args.seconds);
     let database = if args.database_url.is_some() {
         "PostgreSQL"
@@ -127,6 +151,63 @@ async fn raw_queue(State(db): State<Db>, headers: HeaderMap) -> Response {
         })
         .collect();
     axum::Json(serde_json::json!({ "data": { "requests": { "edges": edges } } })).into_response()
+}
+
+/// One read-only connection (the benchmark's client sends one request at a time).
+type Rusqlite = Arc<Mutex<rusqlite::Connection>>;
+
+fn open_rusqlite(file: &Path) -> rusqlite::Result<Rusqlite> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = rusqlite::Connection::open_with_flags(file, flags)?;
+    conn.pragma_update(None, "temp_store", "memory")?;
+    Ok(Arc::new(Mutex::new(conn)))
+}
+
+async fn rusqlite_queue(State(sqlite): State<Rusqlite>, headers: HeaderMap) -> Response {
+    let token = headers
+        .get(http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::to_owned);
+    let Some(token) = token else {
+        return StatusCode::UNAUTHORIZED.into_response();
+    };
+    match tokio::task::spawn_blocking(move || rusqlite_page(&sqlite, &token)).await {
+        Ok(Ok(Some(body))) => ([(CONTENT_TYPE, "application/json")], body).into_response(),
+        Ok(Ok(None)) => StatusCode::UNAUTHORIZED.into_response(),
+        _ => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+/// The session's contact, then the page, serialised: the JSON of `raw_queue`.
+fn rusqlite_page(sqlite: &Rusqlite, token: &str) -> anyhow::Result<Option<Vec<u8>>> {
+    let conn = sqlite
+        .lock()
+        .map_err(|_| anyhow::anyhow!("poisoned connection"))?;
+    let hash = Sha256::digest(token.as_bytes()).to_vec();
+    let contact: Option<Option<uuid::Uuid>> = conn
+        .prepare_cached(portal_api::auth::sessions::RESOLVE_SQL)?
+        .query_row([hash], |r| r.get("contact_id"))
+        .optional()?;
+    if contact.flatten().is_none() {
+        return Ok(None);
+    }
+    let mut page = conn.prepare_cached(PAGE_SQL)?;
+    let edges = page
+        .query_map([], |r| {
+            Ok(serde_json::json!({ "node": {
+                "id": r.get::<_, uuid::Uuid>(0)?,
+                "humanId": r.get::<_, Option<String>>(1)?,
+                "title": r.get::<_, Option<String>>(2)?,
+                "state": r.get::<_, String>(3)?,
+                "urgency": r.get::<_, Option<String>>(4)?,
+                "updatedAt": r.get::<_, chrono::DateTime<chrono::Utc>>(5)?,
+            } }))
+        })?
+        .take(50)
+        .collect::<Result<Vec<_>, _>>()?;
+    let answer = serde_json::json!({ "data": { "requests": { "edges": edges } } });
+    Ok(Some(serde_json::to_vec(&answer)?))
 }
 
 async fn raw_tiles(State(db): State<Db>, headers: HeaderMap) -> Response {
