@@ -284,19 +284,7 @@ pub async fn load_with(
     if created {
         create(deps, extra_contacts).await?;
         let made = requests::generate(deps, requests, 2026).await?;
-        // Statistics for the planner; on PostgreSQL also the visibility map, so index-only
-        // scans work at once and autovacuum does not start on the new rows under load. On
-        // SQLite the bulk load's write-ahead log (gigabytes at a million requests) is copied
-        // into the database and emptied now: left there, every read looks pages up in it and
-        // each later commit's checkpoint copies it bit by bit, under the readers' feet (a
-        // queue page then took 50 ms instead of 2 ms for as long as the process lived).
-        let refresh: &[&str] = match deps.db.backend() {
-            sea_orm::DatabaseBackend::Postgres => &["VACUUM ANALYZE"],
-            _ => &["ANALYZE", "PRAGMA wal_checkpoint(TRUNCATE)"],
-        };
-        for sql in refresh {
-            deps.db.writer().execute_unprepared(sql).await?;
-        }
+        deps.db.refresh_statistics().await?;
         tracing::info!(requests = made, "demo requests generated");
     }
     let logins = issue_sessions(deps).await?;
@@ -465,7 +453,7 @@ async fn create(deps: &Deps, extra_contacts: usize) -> ApiResult<()> {
     txn.commit().await?;
     // Fresh statistics after a bulk load, or the first queries plan for empty tables (on
     // PostgreSQL a 50,000-contact page took 24 ms instead of 1 ms before autovacuum caught up).
-    deps.db.writer().execute_unprepared("ANALYZE").await?;
+    deps.db.refresh_statistics().await?;
     tracing::info!(
         companies = COMPANIES.len(),
         accounts = inserted.len(),

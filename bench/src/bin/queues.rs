@@ -160,6 +160,11 @@ fn open_rusqlite(file: &Path) -> rusqlite::Result<Rusqlite> {
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = rusqlite::Connection::open_with_flags(file, flags)?;
     conn.pragma_update(None, "temp_store", "memory")?;
+    let plan: Vec<String> = conn
+        .prepare(&format!("EXPLAIN QUERY PLAN {PAGE_SQL}"))?
+        .query_map([], |r| r.get::<_, String>(3))?
+        .collect::<Result<_, _>>()?;
+    println!("SQLite's plan for the page: {}", plan.join("; "));
     Ok(Arc::new(Mutex::new(conn)))
 }
 
