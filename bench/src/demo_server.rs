@@ -14,7 +14,7 @@ use portal_api::startup::Application;
 use sea_orm::{ConnectionTrait, Statement, Value};
 use sha2::{Digest, Sha256};
 
-use crate::load::{self, Target, median};
+use crate::load::{self, Target, median, span};
 
 /// The options of a side-by-side benchmark over the demo data.
 #[derive(clap::Parser, Debug)]
@@ -150,11 +150,4 @@ pub fn print_side_by_side(
         );
     }
     Ok(())
-}
-
-/// Min, median and max.
-fn span(values: &mut [f64]) -> (f64, f64, f64) {
-    let min = values.iter().copied().fold(f64::MAX, f64::min);
-    let max = values.iter().copied().fold(0.0, f64::max);
-    (min, median(values), max)
 }

@@ -198,6 +198,13 @@ pub fn run(target: &Target, connections: usize, duration: Duration) -> Stats {
     .expect("load thread")
 }
 
+/// Min, median and max of the values.
+pub fn span(values: &mut [f64]) -> (f64, f64, f64) {
+    let min = values.iter().copied().fold(f64::MAX, f64::min);
+    let max = values.iter().copied().fold(0.0, f64::max);
+    (min, median(values), max)
+}
+
 /// Median of the values.
 pub fn median(values: &mut [f64]) -> f64 {
     values.sort_by(f64::total_cmp);

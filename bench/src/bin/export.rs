@@ -18,7 +18,7 @@ use portal_api::clock::SystemClock;
 use portal_api::db::Db;
 use portal_api::startup::Application;
 use portal_bench::compare;
-use portal_bench::load::{self, Target, median};
+use portal_bench::load::{self, Target};
 use portal_bench::process::Portal;
 
 #[derive(Parser, Debug)]
@@ -171,7 +171,6 @@ fn mib(kib: u64) -> f64 {
 
 /// "min / median / max" of durations in seconds.
 fn spread(values: &mut [f64]) -> String {
-    let min = values.iter().copied().fold(f64::MAX, f64::min);
-    let max = values.iter().copied().fold(0.0, f64::max);
-    format!("{min:.2} / {:.2} / {max:.2} s", median(values))
+    let (min, median, max) = load::span(values);
+    format!("{min:.2} / {median:.2} / {max:.2} s")
 }

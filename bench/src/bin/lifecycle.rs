@@ -191,9 +191,8 @@ fn main() -> anyhow::Result<()> {
 
 /// "min / median / max" of per-second rates.
 fn spread(values: &mut [f64]) -> String {
-    let min = values.iter().copied().fold(f64::MAX, f64::min);
-    let max = values.iter().copied().fold(0.0, f64::max);
-    format!("{min:.0} / {:.0} / {max:.0}", median(values))
+    let (min, median, max) = load::span(values);
+    format!("{min:.0} / {median:.0} / {max:.0}")
 }
 
 struct Setup {
