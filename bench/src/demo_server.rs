@@ -41,26 +41,30 @@ pub struct Setup {
     _dir: tempfile::TempDir,
 }
 
+/// The demo data in a fresh database, the portal built on it (not serving yet), and a session
+/// of one demo person.
+pub struct Loaded {
+    /// The data directory (on SQLite, the database is in it); removed when dropped.
+    pub data_dir: tempfile::TempDir,
+    pub app: Application,
+    pub db: Db,
+    pub token: String,
+}
+
 /// Loads the demo data with `requests` requests into a fresh database (SQLite in a temporary
-/// directory, or `database_url`), starts the portal and the raw server `routes` on loopback
-/// (given the pools and, on SQLite, the database file), and signs in as the demo person `login`.
-pub async fn start(
+/// directory, or `database_url`) and signs in as the demo person `login`.
+pub async fn load_demo(
     requests: usize,
     database_url: Option<String>,
     login: &str,
-    routes: impl FnOnce(Db, Option<std::path::PathBuf>) -> Router,
-) -> anyhow::Result<Setup> {
+) -> anyhow::Result<Loaded> {
     let data_dir = tempfile::tempdir()?;
-    let sqlite_file = database_url
-        .is_none()
-        .then(|| data_dir.path().join("portal.db"));
     let settings = load::bench_settings(data_dir.path(), database_url);
     portal_api::telemetry::init(&settings.log);
     let db = Db::connect(&settings).await?;
     let app = Application::build_with_db(settings, db.clone(), Arc::new(SystemClock)).await?;
-    let deps = app.state().deps().clone();
     let loading = Instant::now();
-    let summary = portal_api::demo::load_with(&deps, 0, requests).await?;
+    let summary = portal_api::demo::load_with(app.state().deps(), 0, requests).await?;
     println!(
         "loaded the demo data with {requests} requests in {:.1} s",
         loading.elapsed().as_secs_f64()
@@ -71,6 +75,30 @@ pub async fn start(
         .find(|l| l.login == login)
         .map(|l| l.token.clone())
         .ok_or_else(|| anyhow::anyhow!("no {login} in the demo data"))?;
+    Ok(Loaded {
+        data_dir,
+        app,
+        db,
+        token,
+    })
+}
+
+/// [`load_demo`], then starts the portal and the raw server `routes` on loopback (given the
+/// pools and, on SQLite, the database file).
+pub async fn start(
+    requests: usize,
+    database_url: Option<String>,
+    login: &str,
+    routes: impl FnOnce(Db, Option<std::path::PathBuf>) -> Router,
+) -> anyhow::Result<Setup> {
+    let sqlite = database_url.is_none();
+    let Loaded {
+        data_dir,
+        app,
+        db,
+        token,
+    } = load_demo(requests, database_url, login).await?;
+    let sqlite_file = sqlite.then(|| data_dir.path().join("portal.db"));
     let graphql = app.local_addr()?;
     tokio::spawn(app.run_until_stopped(std::future::pending()));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
@@ -91,13 +119,18 @@ pub fn statement(db: &Db, sql: &str, values: Vec<Value>) -> Statement {
     Statement::from_sql_and_values(backend, portal_api::sql::placeholders(backend, sql), values)
 }
 
-/// The session's contact (what the portal resolves first on every request).
-pub async fn contact(db: &Db, headers: &HeaderMap) -> Option<uuid::Uuid> {
-    let token = headers
+/// The bearer token of a request.
+pub fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
         .get(AUTHORIZATION)?
         .to_str()
         .ok()?
-        .strip_prefix("Bearer ")?;
+        .strip_prefix("Bearer ")
+}
+
+/// The session's contact (what the portal resolves first on every request).
+pub async fn contact(db: &Db, headers: &HeaderMap) -> Option<uuid::Uuid> {
+    let token = bearer(headers)?;
     let hash = Sha256::digest(token.as_bytes()).to_vec();
     let sql = portal_api::auth::sessions::RESOLVE_SQL;
     let row = db

@@ -8,18 +8,14 @@
 
 #![allow(clippy::print_stdout)]
 
-use std::sync::Arc;
 use std::time::Instant;
 
 use bytes::Bytes;
 use clap::Parser;
 use http::Method;
-use portal_api::clock::SystemClock;
-use portal_api::db::Db;
-use portal_api::startup::Application;
-use portal_bench::compare;
 use portal_bench::load::{self, Target};
 use portal_bench::process::Portal;
+use portal_bench::{compare, demo_server};
 
 #[derive(Parser, Debug)]
 struct Args {
@@ -43,32 +39,11 @@ fn main() -> anyhow::Result<()> {
 }
 
 /// Loads the demo data in this process, then serves it from a `portal serve` child process.
-async fn load_demo(args: &Args) -> anyhow::Result<(tempfile::TempDir, String)> {
-    let data_dir = tempfile::tempdir()?;
-    let settings = load::bench_settings(data_dir.path(), args.database_url.clone());
-    portal_api::telemetry::init(&settings.log);
-    let db = Db::connect(&settings).await?;
-    let app = Application::build_with_db(settings, db.clone(), Arc::new(SystemClock)).await?;
-    let loading = Instant::now();
-    let summary = portal_api::demo::load_with(app.state().deps(), 0, args.requests).await?;
-    println!(
-        "loaded the demo data with {} requests in {:.1} s",
-        args.requests,
-        loading.elapsed().as_secs_f64()
-    );
-    let token = summary
-        .logins
-        .iter()
-        .find(|l| l.login == "lionel")
-        .map(|l| l.token.clone())
-        .ok_or_else(|| anyhow::anyhow!("no lionel in the demo data"))?;
-    drop(app);
-    db.close().await;
-    Ok((data_dir, token))
-}
-
 async fn run(args: Args) -> anyhow::Result<()> {
-    let (data_dir, token) = load_demo(&args).await?;
+    let loaded = demo_server::load_demo(args.requests, args.database_url.clone(), "lionel").await?;
+    let (data_dir, token) = (loaded.data_dir, loaded.token);
+    drop(loaded.app);
+    loaded.db.close().await;
     let mut env = vec![("PORTAL_LOG__LEVEL", "error")];
     if let Some(url) = &args.database_url {
         env.push(("PORTAL_DATABASE__URL", url.as_str()));

@@ -169,12 +169,7 @@ fn open_rusqlite(file: &Path) -> rusqlite::Result<Rusqlite> {
 }
 
 async fn rusqlite_queue(State(sqlite): State<Rusqlite>, headers: HeaderMap) -> Response {
-    let token = headers
-        .get(http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::to_owned);
-    let Some(token) = token else {
+    let Some(token) = demo_server::bearer(&headers).map(str::to_owned) else {
         return StatusCode::UNAUTHORIZED.into_response();
     };
     match tokio::task::spawn_blocking(move || rusqlite_page(&sqlite, &token)).await {
