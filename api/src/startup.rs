@@ -46,6 +46,10 @@ impl Application {
             .await
             .context("cannot fill the search keys of requests")?;
         if filled > 0 {
+            // Views that search text counted requests without their keys.
+            let txn = db.begin_write().await?;
+            crate::views::kept::rebuild(&txn).await?;
+            txn.commit().await?;
             tracing::info!(filled, "search keys of earlier requests filled");
         }
         if crate::metrics::repo::missing(db.writer())

@@ -19,6 +19,7 @@ mod m20261205_000011_request_counts;
 mod m20261205_000012_saved_views;
 mod m20261205_000013_request_sort_indexes;
 mod m20261205_000014_request_metrics;
+mod m20261206_000015_view_counts;
 
 /// Applies the portal's migrations in order.
 pub struct Migrator;
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000012_saved_views::Migration),
             Box::new(m20261205_000013_request_sort_indexes::Migration),
             Box::new(m20261205_000014_request_metrics::Migration),
+            Box::new(m20261206_000015_view_counts::Migration),
         ]
     }
 }

@@ -480,6 +480,7 @@ pub async fn generate(deps: &Deps, count: usize, seed: u64) -> ApiResult<usize> 
     let txn = deps.db.begin_write().await?;
     crate::requests::repo::rebuild(&txn).await?;
     crate::metrics::repo::rebuild(&txn).await?;
+    crate::views::kept::rebuild(&txn).await?;
     for (year, last) in numbers {
         let backend = txn.get_database_backend();
         let sql = placeholders(

@@ -135,19 +135,10 @@ impl SavedView {
         self.0.row.version
     }
 
-    /// How many requests it holds (its tile's figure): from the kept counts when it filters
-    /// nothing beyond its queue and scope, counted otherwise.
+    /// How many requests it holds (its tile's figure). A pinned view's figure is kept by
+    /// every change of a request, never counted when read; an unpinned view's is counted.
     async fn count(&self, ctx: &Context<'_>) -> ApiResult<i32> {
-        let deps = deps(ctx)?;
-        let worker = worker(ctx).await?;
-        let query = &self.0.definition.query;
-        let count = if query.filter == RequestFilter::default() {
-            requests::queue_counts(deps, &worker, query.scope)
-                .await?
-                .of(query.queue)
-        } else {
-            i64::try_from(requests::count(deps, &worker, query).await?).unwrap_or(i64::MAX)
-        };
+        let count = views::count(deps(ctx)?, &worker(ctx).await?, &self.0).await?;
         Ok(i32::try_from(count).unwrap_or(i32::MAX))
     }
 

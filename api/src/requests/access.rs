@@ -9,6 +9,7 @@
 use entity::{RequestSide, RequestState, request};
 use sea_orm::ColumnTrait;
 use sea_orm::sea_query::Condition;
+use uuid::Uuid;
 
 use super::lifecycle::Side;
 use super::queues::Scope;
@@ -48,58 +49,111 @@ pub fn not_found() -> ApiError {
     ApiError::NotFound { what: "request" }
 }
 
+/// Whose requests a list is of, whatever the person's role: a customer contact's (of their
+/// company) or a support agent's (of every company). With the scope and whether the role is a
+/// team role, it decides which requests show, as a query condition ([`Audience::condition`])
+/// or for one request ([`Audience::sees`]); both say the same.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    Customer { company: Uuid, contact: Uuid },
+    Staff { contact: Uuid },
+}
+
+impl Audience {
+    pub fn of(worker: &RequestWorker) -> Self {
+        match worker {
+            RequestWorker::Customer(c) => Self::Customer {
+                company: c.company_id().uuid(),
+                contact: c.contact_id().uuid(),
+            },
+            RequestWorker::Staff(s) => Self::Staff {
+                contact: s.contact_id().uuid(),
+            },
+        }
+    }
+
+    /// The requests shown in `scope` (everything visible when `None`): a customer's own
+    /// (drafts too) and, in the team scope or with a team role, the company's submitted ones;
+    /// the support's every submitted request, or those assigned to them (personal).
+    pub fn condition(self, scope: Option<Scope>, team: bool) -> Condition {
+        use request::Column as C;
+        let submitted = C::State.ne(RequestState::Draft);
+        match self {
+            Self::Customer { company, contact } => {
+                let own = C::RequesterContactId.eq(contact);
+                let shown = if Self::customer_team(scope, team) {
+                    Condition::any().add(own).add(submitted)
+                } else {
+                    Condition::all().add(own)
+                };
+                Condition::all().add(C::CompanyId.eq(company)).add(shown)
+            }
+            Self::Staff { contact } => {
+                let shown = Condition::all().add(submitted);
+                match scope {
+                    Some(Scope::Personal) => shown.add(C::AssigneeContactId.eq(contact)),
+                    _ => shown,
+                }
+            }
+        }
+    }
+
+    /// Whether `row` is shown in `scope`: [`Audience::condition`] for one request.
+    pub fn sees(self, scope: Option<Scope>, team: bool, row: &request::Model) -> bool {
+        let submitted = row.state != RequestState::Draft;
+        match self {
+            Self::Customer { company, contact } => {
+                row.company_id == company
+                    && (row.requester_contact_id == contact
+                        || (Self::customer_team(scope, team) && submitted))
+            }
+            Self::Staff { contact } => {
+                submitted
+                    && (scope != Some(Scope::Personal) || row.assignee_contact_id == Some(contact))
+            }
+        }
+    }
+
+    /// Whether a customer sees the company's submitted requests in `scope`.
+    fn customer_team(scope: Option<Scope>, team: bool) -> bool {
+        match scope {
+            Some(Scope::Personal) => false,
+            Some(Scope::Team) => true,
+            None => team,
+        }
+    }
+}
+
+/// Whether the worker's role is a team role (the support's always is).
+pub fn team(worker: &RequestWorker) -> bool {
+    match worker {
+        RequestWorker::Customer(c) => c.team(),
+        RequestWorker::Staff(_) => true,
+    }
+}
+
 /// Whether `worker` may see (and so act on) `row`.
 pub fn can_see(worker: &RequestWorker, row: &request::Model) -> bool {
-    match worker {
-        RequestWorker::Customer(c) => {
-            row.company_id == c.company_id().uuid()
-                && (row.requester_contact_id == c.contact_id().uuid()
-                    || (c.team() && row.state != RequestState::Draft))
-        }
-        RequestWorker::Staff(_) => row.state != RequestState::Draft,
-    }
+    Audience::of(worker).sees(None, team(worker), row)
 }
 
 /// The rows `worker` may see, as a query condition: [`can_see`] for the database.
 pub fn visible(worker: &RequestWorker) -> Condition {
-    let submitted = request::Column::State.ne(RequestState::Draft);
-    match worker {
-        RequestWorker::Customer(c) => {
-            let own = request::Column::RequesterContactId.eq(c.contact_id());
-            let mine_or_team = if c.team() {
-                Condition::any().add(own).add(submitted)
-            } else {
-                Condition::all().add(own)
-            };
-            Condition::all()
-                .add(request::Column::CompanyId.eq(c.company_id()))
-                .add(mine_or_team)
-        }
-        RequestWorker::Staff(_) => Condition::all().add(submitted),
-    }
+    Audience::of(worker).condition(None, team(worker))
 }
 
-/// What the worker sees in `scope` (everything they may see when `None`): [`visible`] narrowed
-/// to a customer's own requests or an agent's assigned ones (personal), or kept whole (team:
-/// the company's for customers with a team role, every company's for the support).
+/// What the worker sees in `scope` (everything they may see when `None`): a customer's own
+/// requests or an agent's assigned ones (personal), or everything they may see (team: the
+/// company's for customers with a team role, every company's for the support).
 pub fn in_scope(worker: &RequestWorker, scope: Option<Scope>) -> Result<Condition, ApiError> {
-    let visible = visible(worker);
-    let me = worker.contact_id();
-    match (worker, scope) {
-        (_, None) => Ok(visible),
-        (RequestWorker::Customer(_), Some(Scope::Personal)) => {
-            Ok(visible.add(request::Column::RequesterContactId.eq(me)))
-        }
-        (RequestWorker::Staff(_), Some(Scope::Personal)) => {
-            Ok(visible.add(request::Column::AssigneeContactId.eq(me)))
-        }
-        (RequestWorker::Customer(c), Some(Scope::Team)) if !c.team() => Err(ApiError::bad_input(
+    if scope == Some(Scope::Team) && !team(worker) {
+        return Err(ApiError::bad_input(
             "scope",
             InputReason::NotAllowed,
             "the team view needs a team role (Support Advanced or Administrator)",
-        )),
-        (_, Some(Scope::Team)) => Ok(visible),
+        ));
     }
+    Ok(Audience::of(worker).condition(scope, team(worker)))
 }
 
 /// The lifecycle side the worker acts on.

@@ -79,7 +79,7 @@ pub async fn add_to_draft(
     }
     let who = author(worker);
     let rows = repo::insert_attachments(&txn, request_id, None, who, now, files).await?;
-    let row = repo::touch(&txn, request_id, now, false, None)
+    let row = repo::touch(&txn, &row, now, false, None)
         .await?
         .ok_or_else(access::not_found)?;
     deps.commit(txn).await?;
@@ -112,7 +112,7 @@ pub async fn remove_from_draft(
         return Err(not_allowed("REMOVE_ATTACHMENT", row.state, side));
     }
     repo::delete_attachment(&txn, attachment.id).await?;
-    let row = repo::touch(&txn, request_id, now, false, None)
+    let row = repo::touch(&txn, &row, now, false, None)
         .await?
         .ok_or_else(access::not_found)?;
     deps.commit(txn).await?;

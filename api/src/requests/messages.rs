@@ -69,7 +69,7 @@ pub async fn add_message(
     let remind_at =
         (side == Side::Customer && row.state == RequestState::CustomerClarification && every > 0)
             .then(|| now + seconds(every));
-    let row = repo::touch(&txn, id, now, first_response, remind_at)
+    let row = repo::touch(&txn, &row, now, first_response, remind_at)
         .await?
         .ok_or_else(access::not_found)?;
     let after = serde_json::json!({

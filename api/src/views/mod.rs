@@ -2,16 +2,19 @@
 //! contact that saved it; pinned views are tiles on the console, in the owner's order.
 //!
 //! A view is stored as codes (JSON), read leniently: a column or filter value that no longer
-//! exists is left out and named in the view's warnings, and the view still opens.
+//! exists is left out and named in the view's warnings, and the view still opens. A tile's
+//! figure is never counted when read: the counts kept per company and person answer a view
+//! that filters nothing beyond its queue and scope, [`kept`] the others.
 
 mod definition;
 mod export;
+pub mod kept;
 mod repo;
 mod service;
 
 pub use definition::{Column, ViewDefinition, filter_as_input};
 pub use service::{
-    NewView, SavedView, VIEWS_MAX, delete, find, list, order_tiles, pin, rename, save,
+    NewView, SavedView, VIEWS_MAX, count, delete, find, list, order_tiles, pin, rename, save,
 };
 
 pub use export::{Cell, ExportPlan, csv as export_csv, xlsx as export_xlsx};

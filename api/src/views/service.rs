@@ -6,14 +6,15 @@ use sea_orm::ActiveValue::Set;
 use sea_orm::DatabaseTransaction;
 
 use super::definition::ViewDefinition;
-use super::{NAME_MAX, repo};
+use super::{NAME_MAX, kept, repo};
 use crate::auth::RequestWorker;
 use crate::db::is_unique_violation;
 use crate::deps::Deps;
 use crate::domain::fold;
 use crate::error::{ApiError, ApiResult, InputReason};
 use crate::ids::{SavedViewId, new_uuid};
-use crate::requests::access::in_scope;
+use crate::requests::access::{self, Audience, in_scope};
+use crate::requests::{self, RequestFilter};
 
 /// Most views one person keeps.
 pub const VIEWS_MAX: u64 = 200;
@@ -99,6 +100,59 @@ pub async fn list(deps: &Deps, worker: &RequestWorker, pinned: bool) -> ApiResul
     Ok(rows.into_iter().map(SavedView::of).collect())
 }
 
+/// How many requests one of the caller's views holds (its tile's figure). A pinned view's is
+/// never counted when read: the counts kept per company and person answer a view that filters
+/// nothing beyond its queue and scope, its own kept count ([`kept`]) one that does (kept at once
+/// when missing: a view pinned before counts were kept). Only an unpinned view is counted.
+pub async fn count(deps: &Deps, worker: &RequestWorker, view: &SavedView) -> ApiResult<i64> {
+    let query = &view.definition.query;
+    in_scope(worker, query.scope)?;
+    if query.filter == RequestFilter::default() {
+        let counts = requests::queue_counts(deps, worker, query.scope).await?;
+        return Ok(counts.of(query.queue));
+    }
+    let counted = || async {
+        let n = requests::count(deps, worker, query).await?;
+        ApiResult::Ok(i64::try_from(n).unwrap_or(i64::MAX))
+    };
+    if view.row.tile_position.is_none() {
+        return counted().await;
+    }
+    let found = match kept::read(deps.db.reader(), view.row.id).await? {
+        Some(found) if found.definition == view.row.definition => Some(found),
+        _ => {
+            let txn = deps.db.begin_write().await?;
+            let row = own(&txn, worker, SavedViewId::from_uuid(view.row.id)).await?;
+            keep_count(&txn, worker, &row).await?;
+            let found = kept::read(&txn, row.id).await?;
+            deps.commit(txn).await?;
+            found.filter(|found| found.definition == view.row.definition)
+        }
+    };
+    // Changed since it was read: counted as it was.
+    let Some(found) = found else {
+        return counted().await;
+    };
+    let own_only = query.scope.is_none() && !access::team(worker);
+    Ok(if own_only { found.own } else { found.n })
+}
+
+/// Keeps the count of a view that is pinned and filters more than its queue and scope, and
+/// stops keeping it otherwise, in the transaction that wrote the view.
+async fn keep_count(
+    txn: &DatabaseTransaction,
+    worker: &RequestWorker,
+    row: &saved_view::Model,
+) -> ApiResult<()> {
+    let (definition, _) = ViewDefinition::from_json(&row.definition);
+    if row.tile_position.is_some() && definition.query.filter != RequestFilter::default() {
+        kept::keep(txn, row.id, Audience::of(worker), &row.definition).await?;
+    } else {
+        kept::forget(txn, row.id).await?;
+    }
+    Ok(())
+}
+
 /// One of the caller's views.
 pub async fn find(deps: &Deps, worker: &RequestWorker, id: SavedViewId) -> ApiResult<SavedView> {
     own(deps.db.reader(), worker, id).await.map(SavedView::of)
@@ -144,7 +198,9 @@ pub async fn save(
                 updated_at: Set(now),
                 ..Default::default()
             };
-            write(&txn, &row, changes).await?
+            let saved = write(&txn, &row, changes).await?;
+            keep_count(&txn, worker, &saved).await?;
+            saved
         }
         None => {
             if clash.is_some() {
@@ -238,6 +294,7 @@ pub async fn rename(
 pub async fn delete(deps: &Deps, worker: &RequestWorker, id: SavedViewId) -> ApiResult<()> {
     let txn = deps.db.begin_write().await?;
     own(&txn, worker, id).await?;
+    kept::forget(&txn, id.uuid()).await?;
     repo::delete(&txn, id.uuid()).await?;
     deps.commit(txn).await?;
     Ok(())
@@ -271,6 +328,7 @@ pub async fn pin(
         ..Default::default()
     };
     let done = write(&txn, &row, changes).await?;
+    keep_count(&txn, worker, &done).await?;
     deps.commit(txn).await?;
     Ok(SavedView::of(done))
 }

@@ -1,6 +1,7 @@
 //! Queue counts (issue 14): a randomised workload of submissions, every transition,
-//! assignments and deleted drafts, after which every kept count equals a full recount, and
-//! every tile (`queueCounts`) equals the `totalCount` of its queue, for every person and scope.
+//! assignments, edits, messages and deleted drafts, after which every kept count equals a full
+//! recount, every tile (`queueCounts`) equals the `totalCount` of its queue, for every person
+//! and scope, and every pinned view's kept `count` the `totalCount` of its requests.
 //!
 //! `TEST_COUNTS_OPS` (default 1500) sets the number of operations; `TEST_COUNTS_SEED` the
 //! choices (printed, so a failure can be replayed).
@@ -29,6 +30,11 @@ const MESSAGE: &str =
 const ACTIONS: &str = "query($id: ID) { request(id: $id) { state allowedActions } }";
 const COUNTS: &str = "query($s: RequestScope) { queueCounts(scope: $s) { toClarify toValidate drafts active closed all } }";
 const TOTAL: &str = "query($q: RequestQueue, $s: RequestScope) { requests(queue: $q, scope: $s, first: 1) { totalCount } }";
+const UPDATE: &str = "mutation($i: UpdateRequestInput!) { updateRequest(input: $i) { request { id } problems { field } } }";
+const SAVE_VIEW: &str =
+    "mutation($i: SaveViewInput!) { saveView(input: $i) { view { id } problems { field } } }";
+const PIN: &str = "mutation($i: PinViewInput!) { pinView(input: $i) { id pinned } }";
+const TILES: &str = "{ savedViews(pinned: true) { name count requests(first: 1) { totalCount } } }";
 
 /// A small xorshift generator: the workload of a run, reproducible from its seed.
 struct Choices(u64);
@@ -95,6 +101,51 @@ async fn kept_and_recounted(
     (kept, recounted)
 }
 
+/// Saves a view and pins it to the owner's console.
+async fn pin_view(
+    app: &TestApp,
+    owner: &Person,
+    name: &str,
+    queue: &str,
+    scope: Value,
+    filter: Value,
+) {
+    let input = json!({ "i": { "name": name, "queue": queue, "scope": scope, "filter": filter } });
+    let saved = app.graphql_as(Some(&owner.token), SAVE_VIEW, input).await;
+    let id = saved.ok()["saveView"]["view"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let pinned = app
+        .graphql_as(
+            Some(&owner.token),
+            PIN,
+            json!({ "i": { "viewId": id, "pinned": true } }),
+        )
+        .await;
+    assert_eq!(pinned.ok()["pinView"]["pinned"], true);
+}
+
+/// Every pinned view of these people: its kept `count` against the `totalCount` of its
+/// requests (counted), plus `offset`; how many views.
+async fn check_views(app: &TestApp, people: &[&Person], offset: i64, when: &str) -> usize {
+    let mut checked = 0;
+    for person in people {
+        let tiles = app.graphql_as(Some(&person.token), TILES, json!({})).await;
+        for view in tiles.ok()["savedViews"].as_array().unwrap() {
+            let total = view["requests"]["totalCount"].as_i64().unwrap();
+            assert_eq!(
+                view["count"].as_i64().unwrap(),
+                total + offset,
+                "view {} {when}",
+                view["name"]
+            );
+            checked += 1;
+        }
+    }
+    checked
+}
+
 /// Every tile of every person and scope against the `totalCount` of its queue.
 async fn check_tiles(app: &TestApp, people: &[(&str, &Person, bool)]) -> usize {
     let mut checked = 0;
@@ -159,7 +210,27 @@ on_both_databases! {
         let mut choices = Choices(seed);
         let mut drafts: Vec<Opened> = Vec::new();
         let mut submitted: Vec<Opened> = Vec::new();
-        let mut done = [0usize; 7];
+        let mut done = [0usize; 8];
+        // Pinned views filtering on every kind of column, for customers in both scopes and with
+        // no scope (the restricted customer sees only their own there), and for the support.
+        let co = |id: Uuid| format!("co_{}", id.simple());
+        let ct = |p: &Person| format!("ct_{}", p.contact_id.simple());
+        let views = [
+            (&customers[0], "urgent", "ACTIVE", json!("TEAM"), json!({ "urgencies": ["HIGH", "URGENT"] })),
+            (&customers[0], "search", "ALL", json!("PERSONAL"), json!({ "search": "request 1" })),
+            (&customers[1], "lately", "ALL", Value::Null, json!({ "categories": ["SOFTWARE_USAGE"], "updatedAt": { "from": "2026-01-31T12:00:00Z" } })),
+            (&customers[2], "tagged", "ALL", Value::Null, json!({ "tags": ["PO-7"] })),
+            (&customers[2], "nobody's", "ACTIVE", json!("TEAM"), json!({ "unassigned": true })),
+            (&customers[3], "closed 1 Feb", "CLOSED", json!("TEAM"), json!({ "closedAt": { "from": "2026-02-01T00:00:00Z", "to": "2026-02-02T00:00:00Z" } })),
+            (&agents[0], "low or urgent", "ACTIVE", json!("PERSONAL"), json!({ "urgencies": ["LOW", "URGENT"] })),
+            (&agents[1], "unassigned keys", "ALL", json!("TEAM"), json!({ "unassigned": true, "categories": ["LICENSE_KEYS", "SOFTWARE_USAGE"] })),
+            (&manager, "acme", "ACTIVE", json!("TEAM"), json!({ "companyIds": [co(acme.id)], "assigneeIds": [ct(&agents[0])], "unassigned": true })),
+            (&manager, "first customer", "ALL", Value::Null, json!({ "requesterIds": [ct(&customers[0])], "submittedAt": { "from": "2026-01-31T00:00:00Z" }, "kinds": ["ISSUE"] })),
+        ];
+        for (owner, name, queue, scope, filter) in views {
+            pin_view(&app, owner, name, queue, scope, filter).await;
+        }
+        let owners: Vec<&Person> = customers.iter().chain(&agents).chain([&manager]).collect();
         for n in 0..ops {
             app.clock.advance(Duration::seconds(choices.below(step_max) as i64));
             match choices.below(100) {
@@ -195,6 +266,20 @@ on_both_databases! {
                     // A closed request cannot be assigned: that refusal is part of the workload.
                     if answer.codes().is_empty() { done[3] += 1; }
                 }
+                63..=69 if !submitted.is_empty() => {
+                    // An edit: the support reclassifies, the requester tags.
+                    let request = &submitted[choices.below(submitted.len())];
+                    let (who, input) = if choices.below(2) == 0 {
+                        let urgency = *choices.pick(&["LOW", "MEDIUM", "HIGH", "URGENT"]).unwrap();
+                        let category = *choices.pick(&["SOFTWARE_USAGE", "LICENSE_KEYS", "SOFTWARE_DOWNLOAD"]).unwrap();
+                        (choices.pick(&agents).unwrap(), json!({ "requestId": request.id, "urgency": urgency, "category": category }))
+                    } else {
+                        let tag = *choices.pick(&["PO-7", "PO-8", ""]).unwrap();
+                        (&customers[request.by], json!({ "requestId": request.id, "tag": tag }))
+                    };
+                    let edited = app.graphql_as(Some(&who.token), UPDATE, json!({ "i": input })).await;
+                    if edited.codes().is_empty() && edited.ok()["updateRequest"]["problems"] == json!([]) { done[7] += 1; }
+                }
                 55..=62 if !submitted.is_empty() => {
                     // A message: an agent's first one is the request's first response.
                     let request = &submitted[choices.below(submitted.len())];
@@ -219,7 +304,13 @@ on_both_databases! {
                 }
                 _ => {}
             }
+            // A view pinned on the way is counted then, and kept from there.
+            if n + 1 == ops / 2 {
+                pin_view(&app, &manager, "early", "ALL", Value::Null, json!({ "createdAt": { "to": "2026-01-31T06:00:00Z" }, "products": ["Iterop Design", "Other"] })).await;
+            }
             if (n + 1) % 500 == 0 || n + 1 == ops {
+                let when = format!("after {} operations (TEST_COUNTS_SEED={seed})", n + 1);
+                assert_eq!(check_views(&app, &owners, 0, &when).await, 10 + usize::from(n + 1 >= ops / 2));
                 let (kept, recounted) = kept_and_recounted(&app).await;
                 assert_eq!(kept, recounted, "after {} operations (TEST_COUNTS_SEED={seed})", n + 1);
                 let ((kept, rebuilt), (waits, replayed)) = crate::metrics::kept_and_rebuilt(&app).await;
@@ -242,7 +333,7 @@ on_both_databases! {
         // A range that cuts through the workload's days.
         let cut = crate::metrics::check_against_exact(&app, &manager, ("2026-01-31", "2026-02-02")).await;
         assert!(cut >= 2);
-        assert!(done[1] > 10 && done[2] > 3 && done[3] > 10 && done[4] > 50 && done[6] > 10, "the workload did little: {done:?} (TEST_COUNTS_SEED={seed})");
+        assert!(done[1] > 10 && done[2] > 3 && done[3] > 10 && done[4] > 50 && done[6] > 10 && done[7] > 10, "the workload did little: {done:?} (TEST_COUNTS_SEED={seed})");
         let people = [
             ("acme advanced", &customers[0], true), ("acme restricted", &customers[1], false),
             ("acme administrator", &customers[2], true), ("globex advanced", &customers[3], true),
@@ -250,6 +341,10 @@ on_both_databases! {
         ];
         let checked = check_tiles(&app, &people).await;
         assert_eq!(checked, 6 * 3 * 6 + 2 * 6, "six people with a team role, one without");
+        // The views' figures are the kept ones, not counted when read.
+        let db = app.state.deps().db.writer();
+        db.execute_unprepared("UPDATE view_counts SET n = n + 1000, own = own + 1000").await.unwrap();
+        assert_eq!(check_views(&app, &owners, 1000, "with the kept counts moved by 1000").await, 11);
     }
 
     async fn a_draft_is_deleted_only_by_its_author_and_only_as_a_draft(app) {

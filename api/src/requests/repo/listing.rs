@@ -84,6 +84,46 @@ fn matching(visible: Condition, query: &QueueQuery) -> Select<request::Entity> {
     select
 }
 
+/// Whether `row` is in the query's queue and passes its filter: [`matching`] for one request
+/// (the kept counts of views decide with it which counts a change moves), column for column.
+pub fn matches(query: &QueueQuery, row: &request::Model) -> bool {
+    fn any<T: PartialEq>(values: &[T], value: Option<&T>) -> bool {
+        values.is_empty() || value.is_some_and(|v| values.contains(v))
+    }
+    fn within(range: Option<TimeRange>, at: Option<DateTime<Utc>>) -> bool {
+        let Some(TimeRange { from, to }) = range else {
+            return true;
+        };
+        at.is_some_and(|at| from.is_none_or(|from| at >= from) && to.is_none_or(|to| at < to))
+    }
+    let f = &query.filter;
+    let assignee = row.assignee_contact_id;
+    query.queue.states().is_none_or(|s| s.contains(&row.state))
+        && any(&f.states, Some(&row.state))
+        && any(&f.categories, row.category.as_ref())
+        && any(&f.kinds, row.kind.as_ref())
+        && any(&f.urgencies, row.urgency.as_ref())
+        && (f.companies.is_empty() || f.companies.iter().any(|c| c.uuid() == row.company_id))
+        && (f.requesters.is_empty()
+            || f.requesters
+                .iter()
+                .any(|c| c.uuid() == row.requester_contact_id))
+        && ((f.assignees.is_empty() && !f.unassigned)
+            || (f.unassigned && assignee.is_none())
+            || f.assignees.iter().any(|c| Some(c.uuid()) == assignee))
+        && any(&f.products, row.product.as_ref())
+        && any(&f.tags, row.tag.as_ref())
+        && within(f.created, Some(row.created_at))
+        && within(f.updated, Some(row.updated_at))
+        && within(f.submitted, row.submitted_at)
+        && within(f.closed, row.closed_at)
+        && f.search.as_ref().is_none_or(|text| {
+            row.search_key
+                .as_deref()
+                .is_some_and(|key| key.contains(text.as_str()))
+        })
+}
+
 /// One page of the matching requests in the query's order, after `after`.
 pub async fn list<C: ConnectionTrait>(
     conn: &C,

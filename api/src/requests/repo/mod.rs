@@ -69,7 +69,8 @@ async fn aggregates_moved<C: ConnectionTrait>(
     if before.map(counted) != after.map(counted) {
         counts::moved(conn, before, after).await?;
     }
-    metrics::moved(conn, before, after).await
+    metrics::moved(conn, before, after).await?;
+    crate::views::kept::moved(conn, before, after).await
 }
 
 pub async fn find<C: ConnectionTrait>(
@@ -223,18 +224,18 @@ pub async fn write_if_version<C: ConnectionTrait>(
     Ok(updated)
 }
 
-/// Marks a request as changed now, without a new version (a message, a draft's attachments);
-/// the request as it is then.
+/// Marks a request (`before`, as read in the transaction) as changed now, without a new version
+/// (a message, a draft's attachments); the request as it is then.
 pub async fn touch<C: ConnectionTrait>(
     conn: &C,
-    id: RequestId,
+    before: &request::Model,
     now: DateTime<Utc>,
     first_response: bool,
     remind_at: Option<DateTime<Utc>>,
 ) -> Result<Option<request::Model>, DbErr> {
     let mut touch = request::Entity::update_many()
         .col_expr(request::Column::UpdatedAt, now.into())
-        .filter(request::Column::Id.eq(id));
+        .filter(request::Column::Id.eq(before.id));
     if first_response {
         touch = touch.col_expr(request::Column::FirstResponseAt, Some(now).into());
     }
@@ -242,12 +243,8 @@ pub async fn touch<C: ConnectionTrait>(
         touch = touch.col_expr(request::Column::RemindAt, Some(at).into());
     }
     let after = touch.exec_with_returning(conn).await?.into_iter().next();
-    if first_response && let Some(after) = &after {
-        let before = request::Model {
-            first_response_at: None,
-            ..after.clone()
-        };
-        aggregates_moved(conn, Some(&before), Some(after)).await?;
+    if let Some(after) = &after {
+        aggregates_moved(conn, Some(before), Some(after)).await?;
     }
     Ok(after)
 }

@@ -1,0 +1,211 @@
+//! Kept counts of the pinned views that filter more than their queue and scope: each such
+//! tile's figure is a row of `view_counts`, moved by the transaction of every request change,
+//! so the console reads one row instead of counting requests. The only code touching that
+//! table.
+//!
+//! A kept row holds the view's definition and its owner (a customer contact and their company,
+//! or a member of the support, of no company). A request's change reads the rows of its
+//! company and the support's, decides for each with the lists' own rules
+//! ([`Audience::sees`], [`matches`]) whether the request was in the view before and is after,
+//! and moves the count by the difference. Two figures are kept: the view as its owner sees it
+//! with a team role (`n`), and only the owner's own requests in it (`own`), what a customer
+//! without a team role sees in a view of no scope; so a role change leaves both right.
+//!
+//! Counting a view (when it is pinned or redefined) races with the changes written meanwhile.
+//! On PostgreSQL a change holds a shared advisory lock from reading the kept rows to its
+//! commit, a count holds it exclusively: a change either is in the count, or commits after it
+//! and moves it. SQLite writes one transaction at a time.
+
+use entity::request;
+use sea_orm::{ConnectionTrait, DatabaseBackend, DbErr, Statement, Value};
+use uuid::Uuid;
+
+use super::definition::ViewDefinition;
+use crate::requests::access::Audience;
+use crate::requests::queues::Scope;
+use crate::requests::repo::{count, matches};
+use crate::sql::placeholders;
+
+/// The advisory lock between counting a view and moving counts (PostgreSQL).
+const LOCK_KEY: i64 = 0x0076_6965_7763_6e74; // "viewcnt"
+
+/// A kept count as read: the definition counted and the two figures.
+pub struct Kept {
+    pub definition: String,
+    pub n: i64,
+    pub own: i64,
+}
+
+fn audience(company: Option<Uuid>, owner: Uuid) -> Audience {
+    match company {
+        Some(company) => Audience::Customer {
+            company,
+            contact: owner,
+        },
+        None => Audience::Staff { contact: owner },
+    }
+}
+
+fn company_of(audience: Audience) -> (Option<Uuid>, Uuid) {
+    match audience {
+        Audience::Customer { company, contact } => (Some(company), contact),
+        Audience::Staff { contact } => (None, contact),
+    }
+}
+
+async fn lock<C: ConnectionTrait>(conn: &C, exclusive: bool) -> Result<(), DbErr> {
+    if conn.get_database_backend() != DatabaseBackend::Postgres {
+        return Ok(());
+    }
+    let sql = if exclusive {
+        "SELECT pg_advisory_xact_lock($1)"
+    } else {
+        "SELECT pg_advisory_xact_lock_shared($1)"
+    };
+    let values: [Value; 1] = [LOCK_KEY.into()];
+    conn.execute_raw(Statement::from_sql_and_values(
+        DatabaseBackend::Postgres,
+        sql,
+        values,
+    ))
+    .await?;
+    Ok(())
+}
+
+async fn run<C: ConnectionTrait>(
+    conn: &C,
+    sql: &str,
+    values: Vec<Value>,
+) -> Result<Vec<sea_orm::QueryResult>, DbErr> {
+    let backend = conn.get_database_backend();
+    conn.query_all_raw(Statement::from_sql_and_values(
+        backend,
+        placeholders(backend, sql),
+        values,
+    ))
+    .await
+}
+
+/// Moves the kept counts of the views a request was in (`before`, absent when new) and is in
+/// (`after`, absent when deleted), in the caller's transaction.
+pub async fn moved<C: ConnectionTrait>(
+    conn: &C,
+    before: Option<&request::Model>,
+    after: Option<&request::Model>,
+) -> Result<(), DbErr> {
+    let mut companies: Vec<Value> = Vec::with_capacity(2);
+    for row in [before, after].into_iter().flatten() {
+        let company = Value::from(row.company_id);
+        if !companies.contains(&company) {
+            companies.push(company);
+        }
+    }
+    if companies.is_empty() {
+        return Ok(());
+    }
+    lock(conn, false).await?;
+    let marks = vec!["?"; companies.len()].join(", ");
+    let sql = format!(
+        "SELECT view_id, company_id, owner_contact_id, definition FROM view_counts \
+         WHERE company_id IS NULL OR company_id IN ({marks}) ORDER BY view_id"
+    );
+    for found in run(conn, &sql, companies).await? {
+        let view: Uuid = found.try_get_by_index(0)?;
+        let company: Option<Uuid> = found.try_get_by_index(1)?;
+        let owner: Uuid = found.try_get_by_index(2)?;
+        let definition: String = found.try_get_by_index(3)?;
+        let query = ViewDefinition::from_json(&definition).0.query;
+        let audience = audience(company, owner);
+        let shown = |row: Option<&request::Model>, scope: Option<Scope>| {
+            i64::from(row.is_some_and(|r| audience.sees(scope, true, r) && matches(&query, r)))
+        };
+        let n = shown(after, query.scope) - shown(before, query.scope);
+        let own = shown(after, Some(Scope::Personal)) - shown(before, Some(Scope::Personal));
+        if n != 0 || own != 0 {
+            let sql = "UPDATE view_counts SET n = n + ?, own = own + ? WHERE view_id = ?";
+            run(conn, sql, vec![n.into(), own.into(), view.into()]).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Counts a pinned view's requests (as `audience` sees them) and keeps the figures from now
+/// on, in the caller's writing transaction.
+pub async fn keep<C: ConnectionTrait>(
+    conn: &C,
+    view: Uuid,
+    audience: Audience,
+    definition: &str,
+) -> Result<Kept, DbErr> {
+    lock(conn, true).await?;
+    let query = ViewDefinition::from_json(definition).0.query;
+    let n = count(conn, audience.condition(query.scope, true), &query).await?;
+    let own = count(
+        conn,
+        audience.condition(Some(Scope::Personal), true),
+        &query,
+    )
+    .await?;
+    let (n, own) = (to_i64(n), to_i64(own));
+    let (company, owner) = company_of(audience);
+    let sql = "INSERT INTO view_counts (view_id, company_id, owner_contact_id, definition, n, own) \
+               VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (view_id) DO UPDATE SET \
+               company_id = excluded.company_id, owner_contact_id = excluded.owner_contact_id, \
+               definition = excluded.definition, n = excluded.n, own = excluded.own";
+    let values = vec![
+        view.into(),
+        company.into(),
+        owner.into(),
+        definition.into(),
+        n.into(),
+        own.into(),
+    ];
+    run(conn, sql, values).await?;
+    Ok(Kept {
+        definition: definition.to_owned(),
+        n,
+        own,
+    })
+}
+
+fn to_i64(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// Stops keeping a view's count (unpinned, redefined without a filter, deleted).
+pub async fn forget<C: ConnectionTrait>(conn: &C, view: Uuid) -> Result<(), DbErr> {
+    run(
+        conn,
+        "DELETE FROM view_counts WHERE view_id = ?",
+        vec![view.into()],
+    )
+    .await?;
+    Ok(())
+}
+
+/// A view's kept count, if it is kept.
+pub async fn read<C: ConnectionTrait>(conn: &C, view: Uuid) -> Result<Option<Kept>, DbErr> {
+    let sql = "SELECT definition, n, own FROM view_counts WHERE view_id = ?";
+    let Some(found) = run(conn, sql, vec![view.into()]).await?.into_iter().next() else {
+        return Ok(None);
+    };
+    Ok(Some(Kept {
+        definition: found.try_get_by_index(0)?,
+        n: found.try_get_by_index(1)?,
+        own: found.try_get_by_index(2)?,
+    }))
+}
+
+/// Counts every kept view again (after a bulk load that bypassed [`moved`]); how many.
+pub async fn rebuild<C: ConnectionTrait>(conn: &C) -> Result<usize, DbErr> {
+    let sql = "SELECT view_id, company_id, owner_contact_id, definition FROM view_counts";
+    let rows = run(conn, sql, Vec::new()).await?;
+    for found in &rows {
+        let view: Uuid = found.try_get_by_index(0)?;
+        let company: Option<Uuid> = found.try_get_by_index(1)?;
+        let owner: Uuid = found.try_get_by_index(2)?;
+        let definition: String = found.try_get_by_index(3)?;
+        keep(conn, view, audience(company, owner), &definition).await?;
+    }
+    Ok(rows.len())
+}
