@@ -347,6 +347,46 @@ on_both_databases! {
         assert_eq!(check_views(&app, &owners, 1000, "with the kept counts moved by 1000").await, 11);
     }
 
+    async fn a_view_pinned_while_requests_change_counts_each_change_once(app) {
+        // Each round pins a view of the requests changed since a moment, while a message is
+        // added to every request at once: a change is either in the count made at pinning, or
+        // moves it afterwards, never both nor neither.
+        let acme = app.customer_company("Acme").await;
+        let customer = app.person(Role::Advanced, acme.id).await;
+        let agent = app.person(Role::Agent, Uuid::nil()).await;
+        app.clock.set(Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap());
+        let mut ids = Vec::new();
+        for n in 0..24 {
+            let saved = app.graphql_as(Some(&customer.token), SAVE, json!({ "i": { "form": form(n) } })).await;
+            let id = saved.ok()["saveRequestDraft"]["request"]["id"].as_str().unwrap().to_owned();
+            app.graphql_as(Some(&customer.token), SUBMIT, json!({ "i": { "requestId": id } })).await.ok();
+            ids.push(id);
+        }
+        for round in 0..4 {
+            app.clock.advance(Duration::minutes(10));
+            let since = app.clock.now().to_rfc3339();
+            app.clock.advance(Duration::minutes(1));
+            let input = json!({ "i": { "name": format!("since {round}"), "scope": "TEAM", "filter": { "updatedAt": { "from": since } } } });
+            let saved = app.graphql_as(Some(&agent.token), SAVE_VIEW, input).await;
+            let view = saved.ok()["saveView"]["view"]["id"].as_str().unwrap().to_owned();
+            let pin = app.graphql_as(Some(&agent.token), PIN, json!({ "i": { "viewId": view, "pinned": true } }));
+            let messages = ids.iter().map(|id| {
+                let input = json!({ "i": { "requestId": id, "body": format!("Round {round}") } });
+                app.graphql_as(Some(&agent.token), MESSAGE, input)
+            });
+            let (pinned, sent) = tokio::join!(pin, futures_util::future::join_all(messages));
+            pinned.ok();
+            for answer in sent {
+                answer.ok();
+            }
+            let when = format!("round {round}");
+            assert_eq!(check_views(&app, &[&agent], 0, &when).await, round + 1);
+            let tiles = app.graphql_as(Some(&agent.token), TILES, json!({})).await;
+            let counts: Vec<i64> = tiles.ok()["savedViews"].as_array().unwrap().iter().map(|v| v["count"].as_i64().unwrap()).collect();
+            assert!(counts.iter().all(|n| *n == 24), "every request changed in every round: {counts:?}");
+        }
+    }
+
     async fn a_draft_is_deleted_only_by_its_author_and_only_as_a_draft(app) {
         let acme = app.customer_company("Acme").await;
         let author = app.person(Role::Advanced, acme.id).await;
