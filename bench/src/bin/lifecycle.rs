@@ -6,6 +6,10 @@
 //! A third contender is the same portal with the keeping of request counts and metrics turned
 //! off (`requests::repo::keep_aggregates`), in the same rounds: what those aggregates cost.
 //!
+//! The agent has `--pinned-views` views pinned (default 20), every one read by each change to
+//! decide whether its kept count moves; half of them count requests waiting for external
+//! information, so each transition moves them.
+//!
 //! Goals: our transitions per second ≥ 0.5 × raw (issue 5); with the aggregates ≥ 0.75 ×
 //! without (issue 14). Run with `bench/run lifecycle` (see bench/README.md).
 
@@ -44,6 +48,9 @@ struct Args {
     /// `postgres://…` to measure on PostgreSQL instead of the embedded SQLite.
     #[arg(long)]
     database_url: Option<String>,
+    /// Filtered views the agent pins (their counts are kept by every change).
+    #[arg(long, default_value_t = 20)]
+    pinned_views: usize,
 }
 
 const ACT: &str = "mutation($i: TransitionRequestInput!) { transitionRequest(input: $i) { request { state version } } }";
@@ -167,13 +174,14 @@ fn main() -> anyhow::Result<()> {
     let bare_p50 = median(&mut bare_p50);
     println!();
     println!(
-        "| {}, {} requests (one agent, one connection) | ours | ours without aggregates | raw SQL | ours / raw (goal ≥ 0.5) | ours / without aggregates (goal ≥ 0.75) |",
+        "| {}, {} requests, {} pinned views (one agent, one connection) | ours | ours without aggregates | raw SQL | ours / raw (goal ≥ 0.5) | ours / without aggregates (goal ≥ 0.75) |",
         if args.database_url.is_some() {
             "PostgreSQL"
         } else {
             "SQLite"
         },
-        args.requests
+        args.requests,
+        args.pinned_views
     );
     println!("| --- | ---: | ---: | ---: | ---: | ---: |");
     println!(
@@ -281,18 +289,13 @@ async fn start(args: &Args) -> anyhow::Result<Setup> {
     let raw_addr = listener.local_addr()?;
     tokio::spawn(async move { axum::serve(listener, raw_lifecycle::router(&db, mail)).await });
 
-    let call = |query: &str, variables: Value| {
-        let mut t = target(
-            graphql,
-            "/graphql",
-            &customer_token,
-            json!(null),
-            json!(null),
-        );
+    let call_as = |token: &str, query: &str, variables: Value| {
+        let mut t = target(graphql, "/graphql", token, json!(null), json!(null));
         t.body = Bytes::from(json!({ "query": query, "variables": variables }).to_string());
         t.alternate = None;
         t
     };
+    let call = |query: &str, variables: Value| call_as(&customer_token, query, variables);
     let form = json!({ "category": "SOFTWARE_USAGE", "kind": "ISSUE", "urgency": "HIGH",
         "title": "Envelope refused", "description": "The signature of envelope 42 fails." });
     let saved = compare::fetch(&call(
@@ -315,6 +318,27 @@ async fn start(args: &Args) -> anyhow::Result<Setup> {
         submitted["data"]["submitRequest"]["request"]["state"] == "SUPPORT_ANALYSIS",
         "not submitted: {submitted}"
     );
+    for n in 0..args.pinned_views {
+        let filter = if n % 2 == 0 {
+            json!({ "states": ["WAITING_EXTERNAL"], "urgencies": ["HIGH", "URGENT"] })
+        } else {
+            json!({ "categories": ["LICENSE_KEYS"], "search": format!("view {n}") })
+        };
+        let input =
+            json!({ "i": { "name": format!("view {n}"), "scope": "TEAM", "filter": filter } });
+        let save = "mutation($i: SaveViewInput!) { saveView(input: $i) { view { id } } }";
+        let saved: Value =
+            serde_json::from_slice(&compare::fetch(&call_as(&agent_token, save, input)).await?)?;
+        let view = saved["data"]["saveView"]["view"]["id"].clone();
+        let pin = "mutation($i: PinViewInput!) { pinView(input: $i) { pinned } }";
+        let input = json!({ "i": { "viewId": view, "pinned": true } });
+        let pinned: Value =
+            serde_json::from_slice(&compare::fetch(&call_as(&agent_token, pin, input)).await?)?;
+        anyhow::ensure!(
+            pinned["data"]["pinView"]["pinned"] == true,
+            "not pinned: {pinned}"
+        );
+    }
     let uuid = Uuid::try_parse(id.trim_start_matches("rq_"))?;
     Ok(Setup {
         graphql,
