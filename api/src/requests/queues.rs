@@ -187,8 +187,16 @@ pub enum SortField {
     Urgency,
     /// In the form's order.
     Category,
+    /// In the form's order.
+    Kind,
     Product,
     Tag,
+    /// By the company's name.
+    Company,
+    /// By the requester's name.
+    Requester,
+    /// By the assignee's name (unassigned first in ascending order).
+    Assignee,
 }
 
 /// One sort column and its direction; the request's ID breaks ties in the same direction.

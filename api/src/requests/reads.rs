@@ -61,8 +61,8 @@ pub async fn list(
         .map(|cursor| repo::parse_cursor(query.order, cursor))
         .transpose()?;
     let rows = repo::list(deps.db.reader(), visible, query, after, page).await?;
-    let page = Page::from_rows(page, rows, |r| repo::cursor(query.order, r));
-    Ok(page.map(|row| Visible::new(row, *worker)))
+    let page = Page::from_rows(page, rows, |listed| listed.cursor.clone());
+    Ok(page.map(|listed| Visible::new(listed.row, *worker)))
 }
 
 /// How many requests each queue holds for the worker in `scope` (everything they may see when

@@ -87,9 +87,11 @@ codes!(sort_code: SortField {
     SortField::SubmittedAt => "SUBMITTED_AT", SortField::ClosedAt => "CLOSED_AT",
     SortField::HumanId => "HUMAN_ID", SortField::Title => "TITLE", SortField::State => "STATE",
     SortField::Urgency => "URGENCY", SortField::Category => "CATEGORY",
-    SortField::Product => "PRODUCT", SortField::Tag => "TAG",
+    SortField::Product => "PRODUCT", SortField::Tag => "TAG", SortField::Kind => "KIND",
+    SortField::Company => "COMPANY", SortField::Requester => "REQUESTER",
+    SortField::Assignee => "ASSIGNEE",
 });
-const SORT_FIELDS: [SortField; 11] = [
+const SORT_FIELDS: [SortField; 15] = [
     SortField::CreatedAt,
     SortField::UpdatedAt,
     SortField::SubmittedAt,
@@ -101,6 +103,10 @@ const SORT_FIELDS: [SortField; 11] = [
     SortField::Category,
     SortField::Product,
     SortField::Tag,
+    SortField::Kind,
+    SortField::Company,
+    SortField::Requester,
+    SortField::Assignee,
 ];
 
 /// A queue by its code (`ACTIVE`).

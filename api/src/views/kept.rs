@@ -16,18 +16,46 @@
 //! commit, a count holds it exclusively: a change either is in the count, or commits after it
 //! and moves it. SQLite writes one transaction at a time.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
 use entity::request;
 use sea_orm::{ConnectionTrait, DatabaseBackend, DbErr, Statement, Value};
 use uuid::Uuid;
 
 use super::definition::ViewDefinition;
 use crate::requests::access::Audience;
-use crate::requests::queues::Scope;
+use crate::requests::queues::{QueueQuery, Scope};
 use crate::requests::repo::{count, matches};
 use crate::sql::placeholders;
 
 /// The advisory lock between counting a view and moving counts (PostgreSQL).
 const LOCK_KEY: i64 = 0x0076_6965_7763_6e74; // "viewcnt"
+
+/// Most parsed definitions kept in memory (then the memory starts again).
+const PARSED_MAX: usize = 10_000;
+
+/// A kept view's query, parsed once per process and definition: every request change reads the
+/// definitions of its company's kept views and the support's.
+fn parsed(view: Uuid, definition: &str) -> Arc<QueueQuery> {
+    type Parsed = HashMap<Uuid, (String, Arc<QueueQuery>)>;
+    static PARSED: OnceLock<Mutex<Parsed>> = OnceLock::new();
+    let memory = PARSED.get_or_init(Mutex::default);
+    let mut memory = memory
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((text, query)) = memory.get(&view)
+        && text == definition
+    {
+        return Arc::clone(query);
+    }
+    if memory.len() >= PARSED_MAX {
+        memory.clear();
+    }
+    let query = Arc::new(ViewDefinition::from_json(definition).0.query);
+    memory.insert(view, (definition.to_owned(), Arc::clone(&query)));
+    query
+}
 
 /// A kept count as read: the definition counted and the two figures.
 pub struct Kept {
@@ -109,12 +137,13 @@ pub async fn moved<C: ConnectionTrait>(
         "SELECT view_id, company_id, owner_contact_id, definition FROM view_counts \
          WHERE company_id IS NULL OR company_id IN ({marks}) ORDER BY view_id"
     );
+    let mut moves: Vec<Value> = Vec::new();
     for found in run(conn, &sql, companies).await? {
         let view: Uuid = found.try_get_by_index(0)?;
         let company: Option<Uuid> = found.try_get_by_index(1)?;
         let owner: Uuid = found.try_get_by_index(2)?;
         let definition: String = found.try_get_by_index(3)?;
-        let query = ViewDefinition::from_json(&definition).0.query;
+        let query = parsed(view, &definition);
         let audience = audience(company, owner);
         let shown = |row: Option<&request::Model>, scope: Option<Scope>| {
             i64::from(row.is_some_and(|r| audience.sees(scope, true, r) && matches(&query, r)))
@@ -122,10 +151,19 @@ pub async fn moved<C: ConnectionTrait>(
         let n = shown(after, query.scope) - shown(before, query.scope);
         let own = shown(after, Some(Scope::Personal)) - shown(before, Some(Scope::Personal));
         if n != 0 || own != 0 {
-            let sql = "UPDATE view_counts SET n = n + ?, own = own + ? WHERE view_id = ?";
-            run(conn, sql, vec![n.into(), own.into(), view.into()]).await?;
+            moves.extend([view.into(), n.into(), own.into()]);
         }
     }
+    if moves.is_empty() {
+        return Ok(());
+    }
+    // One statement for every view moved, in the order of their IDs.
+    let rows = vec!["(?, ?, ?)"; moves.len() / 3].join(", ");
+    let sql = format!(
+        "UPDATE view_counts SET n = view_counts.n + d.column2, own = view_counts.own + d.column3 \
+         FROM (VALUES {rows}) AS d WHERE view_counts.view_id = d.column1"
+    );
+    run(conn, &sql, moves).await?;
     Ok(())
 }
 

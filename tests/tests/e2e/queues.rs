@@ -322,8 +322,14 @@ on_both_databases! {
         assert_eq!(names(&app, &w, &agent, order("HUMAN_ID", "ASC")).await, ["r1", "r2", "a1", "a2", "g1"]);
         assert_eq!(names(&app, &w, &agent, order("CLOSED_AT", "DESC")).await, ["a2", "g1", "a1", "r2", "r1"], "open requests after closed ones, descending");
         assert_eq!(names(&app, &w, &agent, order("CREATED_AT", "ASC")).await, ["r1", "r2", "a1", "a2", "g1"]);
+        // People and companies by name (Advanced before Restricted; the two agents share a name,
+        // their requests then go by ID), unassigned first in ascending order.
+        assert_eq!(names(&app, &w, &agent, order("COMPANY", "DESC")).await, ["g1", "a2", "a1", "r2", "r1"]);
+        assert_eq!(names(&app, &w, &agent, order("REQUESTER", "ASC")).await, ["a1", "a2", "g1", "r1", "r2"]);
+        assert_eq!(names(&app, &w, &agent, order("ASSIGNEE", "ASC")).await, ["r2", "r1", "a1", "a2", "g1"]);
+        assert_eq!(names(&app, &w, &agent, order("ASSIGNEE", "DESC")).await, ["g1", "a2", "a1", "r1", "r2"]);
         // Small pages give the same rows in the same order as one page.
-        for field in ["CREATED_AT", "UPDATED_AT", "SUBMITTED_AT", "CLOSED_AT", "HUMAN_ID", "TITLE", "STATE", "URGENCY", "CATEGORY", "PRODUCT", "TAG"] {
+        for field in ["CREATED_AT", "UPDATED_AT", "SUBMITTED_AT", "CLOSED_AT", "HUMAN_ID", "TITLE", "STATE", "URGENCY", "CATEGORY", "KIND", "PRODUCT", "TAG", "COMPANY", "REQUESTER", "ASSIGNEE"] {
             for direction in ["ASC", "DESC"] {
                 let whole = all_pages(&app, &agent, order(field, direction), 100).await;
                 let paged = all_pages(&app, &agent, order(field, direction), 2).await;

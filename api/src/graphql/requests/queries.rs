@@ -153,10 +153,18 @@ pub enum RequestOrderField {
     Urgency,
     /// Its category, in the form's order.
     Category,
+    /// Its kind, in the form's order (issue, then how-to).
+    Kind,
     /// Its product.
     Product,
     /// Its tag.
     Tag,
+    /// Its company's name.
+    Company,
+    /// Its requester's name (last name, then first name).
+    Requester,
+    /// Its assignee's name (last name, then first name; unassigned first in ascending order).
+    Assignee,
 }
 
 /// Sort order of a request list; ties are broken by the request's ID in the same direction.

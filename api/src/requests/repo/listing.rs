@@ -2,8 +2,10 @@
 //! sort order with the ID as the tie-break, paged by keyset (a cursor holds the sort value and
 //! the ID of the last row seen, so a page stays stable while requests arrive).
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
-use entity::{RequestCategory, RequestState, Urgency, request};
+use entity::{RequestCategory, RequestKind, RequestState, Urgency, company, contact, request};
 use sea_orm::sea_query::{Condition, Expr, ExprTrait, LikeExpr};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, Order, PaginatorTrait, QueryFilter,
@@ -124,14 +126,20 @@ pub fn matches(query: &QueueQuery, row: &request::Model) -> bool {
         })
 }
 
-/// One page of the matching requests in the query's order, after `after`.
+/// A listed request and its cursor.
+pub struct Listed {
+    pub row: request::Model,
+    pub cursor: Cursor,
+}
+
+/// One page of the matching requests in the query's order, after `after`, with their cursors.
 pub async fn list<C: ConnectionTrait>(
     conn: &C,
     visible: Condition,
     query: &QueueQuery,
     after: Option<After>,
     page: &PageRequest,
-) -> Result<Vec<request::Model>, DbErr> {
+) -> Result<Vec<Listed>, DbErr> {
     let order = query.order;
     let key = sort_expr(order.field);
     let mut select = matching(visible, query);
@@ -149,12 +157,53 @@ pub async fn list<C: ConnectionTrait>(
     } else {
         Order::Asc
     };
-    select
+    let rows = select
         .order_by(key, direction.clone())
         .order_by(request::Column::Id, direction)
         .limit(page.fetch_limit())
         .all(conn)
-        .await
+        .await?;
+    let names = names(conn, order.field, &rows).await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| Listed {
+            cursor: cursor(order, &row, &names),
+            row,
+        })
+        .collect())
+}
+
+/// The sort keys of the names a page is sorted on (its companies', requesters' or assignees'),
+/// in one statement; none for the other orders.
+async fn names<C: ConnectionTrait>(
+    conn: &C,
+    field: SortField,
+    rows: &[request::Model],
+) -> Result<HashMap<Uuid, String>, DbErr> {
+    let ids: Vec<Uuid> = match field {
+        SortField::Company => rows.iter().map(|r| r.company_id).collect(),
+        SortField::Requester => rows.iter().map(|r| r.requester_contact_id).collect(),
+        SortField::Assignee => rows.iter().filter_map(|r| r.assignee_contact_id).collect(),
+        _ => return Ok(HashMap::new()),
+    };
+    let found: Vec<(Uuid, String)> = if field == SortField::Company {
+        company::Entity::find()
+            .select_only()
+            .columns([company::Column::Id, company::Column::NameKey])
+            .filter(company::Column::Id.is_in(ids))
+            .into_tuple()
+            .all(conn)
+            .await?
+    } else {
+        contact::Entity::find()
+            .select_only()
+            .columns([contact::Column::Id, contact::Column::NameKey])
+            .filter(contact::Column::Id.is_in(ids))
+            .into_tuple()
+            .all(conn)
+            .await?
+    };
+    Ok(found.into_iter().collect())
 }
 
 /// How many requests match, over all pages.
@@ -187,6 +236,7 @@ const URGENCY_ORDER: [Urgency; 4] = [
     Urgency::High,
     Urgency::Urgent,
 ];
+const KIND_ORDER: [RequestKind; 2] = [RequestKind::Issue, RequestKind::HowTo];
 const CATEGORY_ORDER: [RequestCategory; 7] = [
     RequestCategory::SoftwareUsage,
     RequestCategory::SoftwareDownload,
@@ -232,6 +282,20 @@ fn sort_expr(field: SortField) -> Expr {
         SortField::State => rank_expr(C::State, &STATE_ORDER),
         SortField::Urgency => rank_expr(C::Urgency, &URGENCY_ORDER),
         SortField::Category => rank_expr(C::Category, &CATEGORY_ORDER),
+        SortField::Kind => rank_expr(C::Kind, &KIND_ORDER),
+        // The name's sort key (folded, last name first), read for each matching request: these
+        // orders sort every matching request (no index holds them).
+        SortField::Company => Expr::cust(
+            "COALESCE((SELECT name_key FROM companies WHERE companies.id = requests.company_id), '')",
+        ),
+        SortField::Requester => Expr::cust(
+            "COALESCE((SELECT name_key FROM contacts \
+             WHERE contacts.id = requests.requester_contact_id), '')",
+        ),
+        SortField::Assignee => Expr::cust(
+            "COALESCE((SELECT name_key FROM contacts \
+             WHERE contacts.id = requests.assignee_contact_id), '')",
+        ),
     }
 }
 
@@ -242,8 +306,9 @@ enum SortValue {
     Rank(i64),
 }
 
-fn sort_value(field: SortField, row: &request::Model) -> SortValue {
+fn sort_value(field: SortField, row: &request::Model, names: &HashMap<Uuid, String>) -> SortValue {
     let text = |v: &Option<String>| SortValue::Text(v.clone().unwrap_or_default());
+    let name = |id: Option<Uuid>| text(&id.and_then(|id| names.get(&id).cloned()));
     match field {
         SortField::CreatedAt => SortValue::Time(row.created_at),
         SortField::UpdatedAt => SortValue::Time(row.updated_at),
@@ -256,6 +321,10 @@ fn sort_value(field: SortField, row: &request::Model) -> SortValue {
         SortField::State => SortValue::Rank(rank(&STATE_ORDER, Some(&row.state))),
         SortField::Urgency => SortValue::Rank(rank(&URGENCY_ORDER, row.urgency.as_ref())),
         SortField::Category => SortValue::Rank(rank(&CATEGORY_ORDER, row.category.as_ref())),
+        SortField::Kind => SortValue::Rank(rank(&KIND_ORDER, row.kind.as_ref())),
+        SortField::Company => name(Some(row.company_id)),
+        SortField::Requester => name(Some(row.requester_contact_id)),
+        SortField::Assignee => name(row.assignee_contact_id),
     }
 }
 
@@ -271,9 +340,9 @@ pub struct After {
     id: Uuid,
 }
 
-/// The cursor of a request in `order`.
-pub fn cursor(order: RequestOrder, row: &request::Model) -> Cursor {
-    let value = match sort_value(order.field, row) {
+/// The cursor of a request in `order` (`names`: the sort keys of the names it sorts on).
+fn cursor(order: RequestOrder, row: &request::Model, names: &HashMap<Uuid, String>) -> Cursor {
+    let value = match sort_value(order.field, row, names) {
         SortValue::Time(at) => at.to_rfc3339(),
         SortValue::Text(text) => text,
         SortValue::Rank(rank) => rank.to_string(),
@@ -298,10 +367,14 @@ pub fn parse_cursor(order: RequestOrder, cursor: &Cursor) -> Result<After, ApiEr
             let at = DateTime::parse_from_rfc3339(value).map_err(|_| Cursor::invalid())?;
             Expr::val(at.with_timezone(&Utc))
         }
-        SortField::HumanId | SortField::Title | SortField::Product | SortField::Tag => {
-            Expr::val(value.clone())
-        }
-        SortField::State | SortField::Urgency | SortField::Category => {
+        SortField::HumanId
+        | SortField::Title
+        | SortField::Product
+        | SortField::Tag
+        | SortField::Company
+        | SortField::Requester
+        | SortField::Assignee => Expr::val(value.clone()),
+        SortField::State | SortField::Urgency | SortField::Category | SortField::Kind => {
             Expr::val(value.parse::<i64>().map_err(|_| Cursor::invalid())?)
         }
     };
