@@ -40,13 +40,9 @@ fn keys(row: &request::Model) -> Vec<(CountScope, Uuid, RequestState)> {
     keys
 }
 
-const ADD_SQL: &str = "\
-INSERT INTO request_counts (scope, owner_id, state, n) VALUES (?, ?, ?, ?) \
-ON CONFLICT (scope, owner_id, state) DO UPDATE SET n = request_counts.n + excluded.n";
-
 /// Moves a request's counts from `before` (absent when it is new) to `after` (absent when it
-/// is deleted), in the caller's transaction. Rows are changed in one order everywhere, so two
-/// transactions never wait for each other in a cycle.
+/// is deleted), in the caller's transaction, in one statement. Rows are changed in one order
+/// everywhere (the statement's), so two transactions never wait for each other in a cycle.
 pub async fn moved<C: ConnectionTrait>(
     conn: &C,
     before: Option<&request::Model>,
@@ -58,24 +54,32 @@ pub async fn moved<C: ConnectionTrait>(
             *deltas.entry((scope, owner, state.to_value())).or_default() += sign;
         }
     }
-    let backend = conn.get_database_backend();
+    let mut values: Vec<Value> = Vec::with_capacity(deltas.len() * 4);
     for ((scope, owner, state), delta) in deltas {
-        if delta == 0 {
-            continue;
+        if delta != 0 {
+            values.extend([
+                scope.as_str().into(),
+                owner.into(),
+                state.into(),
+                delta.into(),
+            ]);
         }
-        let values: [Value; 4] = [
-            scope.as_str().into(),
-            owner.into(),
-            state.into(),
-            delta.into(),
-        ];
-        conn.execute_raw(Statement::from_sql_and_values(
-            backend,
-            placeholders(backend, ADD_SQL),
-            values,
-        ))
-        .await?;
     }
+    if values.is_empty() {
+        return Ok(());
+    }
+    let rows = vec!["(?, ?, ?, ?)"; values.len() / 4].join(", ");
+    let sql = format!(
+        "INSERT INTO request_counts (scope, owner_id, state, n) VALUES {rows} \
+         ON CONFLICT (scope, owner_id, state) DO UPDATE SET n = request_counts.n + excluded.n"
+    );
+    let backend = conn.get_database_backend();
+    conn.execute_raw(Statement::from_sql_and_values(
+        backend,
+        placeholders(backend, &sql),
+        values,
+    ))
+    .await?;
     Ok(())
 }
 
