@@ -12,9 +12,11 @@
 //! without a team role sees in a view of no scope; so a role change leaves both right.
 //!
 //! Counting a view (when it is pinned or redefined) races with the changes written meanwhile.
-//! On PostgreSQL a change holds a shared advisory lock from reading the kept rows to its
-//! commit, a count holds it exclusively: a change either is in the count, or commits after it
-//! and moves it. SQLite writes one transaction at a time.
+//! On PostgreSQL a count first locks `requests` in SHARE mode: it waits for every transaction
+//! that has written a request to commit (so it counts them), and every later write of a request
+//! waits for the count to commit (so it reads the new kept row: a change reads the kept rows
+//! after writing its request). A change either is in the count, or moves it; changes take no
+//! lock of their own. SQLite writes one transaction at a time.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -28,9 +30,6 @@ use crate::requests::access::Audience;
 use crate::requests::queues::{QueueQuery, Scope};
 use crate::requests::repo::{count, matches};
 use crate::sql::placeholders;
-
-/// The advisory lock between counting a view and moving counts (PostgreSQL).
-const LOCK_KEY: i64 = 0x0076_6965_7763_6e74; // "viewcnt"
 
 /// Most parsed definitions kept in memory (then the memory starts again).
 const PARSED_MAX: usize = 10_000;
@@ -81,22 +80,13 @@ fn company_of(audience: Audience) -> (Option<Uuid>, Uuid) {
     }
 }
 
-async fn lock<C: ConnectionTrait>(conn: &C, exclusive: bool) -> Result<(), DbErr> {
-    if conn.get_database_backend() != DatabaseBackend::Postgres {
-        return Ok(());
+/// Before counting (PostgreSQL): no request written but not committed, none written until the
+/// count commits.
+async fn hold_request_writes<C: ConnectionTrait>(conn: &C) -> Result<(), DbErr> {
+    if conn.get_database_backend() == DatabaseBackend::Postgres {
+        conn.execute_unprepared("LOCK TABLE requests IN SHARE MODE")
+            .await?;
     }
-    let sql = if exclusive {
-        "SELECT pg_advisory_xact_lock($1)"
-    } else {
-        "SELECT pg_advisory_xact_lock_shared($1)"
-    };
-    let values: [Value; 1] = [LOCK_KEY.into()];
-    conn.execute_raw(Statement::from_sql_and_values(
-        DatabaseBackend::Postgres,
-        sql,
-        values,
-    ))
-    .await?;
     Ok(())
 }
 
@@ -131,7 +121,6 @@ pub async fn moved<C: ConnectionTrait>(
     if companies.is_empty() {
         return Ok(());
     }
-    lock(conn, false).await?;
     let marks = vec!["?"; companies.len()].join(", ");
     let sql = format!(
         "SELECT view_id, company_id, owner_contact_id, definition FROM view_counts \
@@ -175,7 +164,7 @@ pub async fn keep<C: ConnectionTrait>(
     audience: Audience,
     definition: &str,
 ) -> Result<Kept, DbErr> {
-    lock(conn, true).await?;
+    hold_request_writes(conn).await?;
     let query = ViewDefinition::from_json(definition).0.query;
     let n = count(conn, audience.condition(query.scope, true), &query).await?;
     let own = count(

@@ -6,7 +6,9 @@
 //! 2. the console's tiles (team and personal: 12 figures) through `queueCounts`, against the
 //!    naive raw answer (`GROUP BY state` over the requests);
 //! 3. on SQLite, the same page again against the same two statements run with `rusqlite` (a
-//!    synchronous driver, on a blocking thread): the physical limit of the embedded database.
+//!    synchronous driver, on a blocking thread): the physical limit of the embedded database;
+//! 4. the same page sorted by the requester's name, which no index holds (every matching
+//!    request is sorted), against the raw join that sorts by the same key.
 //!
 //! Run with `bench/run queues` (see bench/README.md).
 
@@ -32,11 +34,16 @@ use sea_orm::{ConnectionTrait, Value};
 use sha2::{Digest, Sha256};
 
 const PAGE_QUERY: &str = "query Queue { requests(first: 50, scope: TEAM, filter: { urgencies: [HIGH, URGENT], states: [SUPPORT_ANALYSIS, CUSTOMER_CLARIFICATION] }, orderBy: { field: UPDATED_AT, direction: DESC }) { edges { node { id humanId title state urgency updatedAt } } } }";
+const BY_NAME_QUERY: &str = "query Queue { requests(first: 50, scope: TEAM, filter: { urgencies: [HIGH, URGENT], states: [SUPPORT_ANALYSIS, CUSTOMER_CLARIFICATION] }, orderBy: { field: REQUESTER, direction: ASC }) { edges { node { id humanId title state urgency updatedAt } } } }";
 const TILES_QUERY: &str = "query Tiles { team: queueCounts(scope: TEAM) { toClarify toValidate drafts active closed all } mine: queueCounts(scope: PERSONAL) { toClarify toValidate drafts active closed all } }";
 
 const PAGE_SQL: &str = "SELECT id, human_id, title, state, urgency, updated_at FROM requests \
 WHERE state <> 'DRAFT' AND urgency IN ('HIGH', 'URGENT') AND state IN ('SUPPORT_ANALYSIS', 'CUSTOMER_CLARIFICATION') \
 ORDER BY updated_at DESC, id DESC LIMIT 51";
+const BY_NAME_SQL: &str = "SELECT r.id, r.human_id, r.title, r.state, r.urgency, r.updated_at \
+FROM requests r JOIN contacts c ON c.id = r.requester_contact_id \
+WHERE r.state <> 'DRAFT' AND r.urgency IN ('HIGH', 'URGENT') AND r.state IN ('SUPPORT_ANALYSIS', 'CUSTOMER_CLARIFICATION') \
+ORDER BY c.name_key, r.id LIMIT 51";
 const TEAM_TILES_SQL: &str =
     "SELECT state, COUNT(*) FROM requests WHERE state <> 'DRAFT' GROUP BY state";
 const MINE_TILES_SQL: &str =
@@ -54,6 +61,7 @@ fn main() -> anyhow::Result<()> {
         |db, sqlite_file| {
             let raw = Router::new()
                 .route("/raw/queue", post(raw_queue))
+                .route("/raw/by_name", post(raw_by_name))
                 .route("/raw/tiles", post(raw_tiles))
                 .with_state(db);
             match sqlite_file.and_then(|file| open_rusqlite(&file).ok()) {
@@ -68,6 +76,7 @@ fn main() -> anyhow::Result<()> {
     ))?;
     let page = serde_json::json!({ "query": PAGE_QUERY }).to_string();
     let tiles = serde_json::json!({ "query": TILES_QUERY }).to_string();
+    let by_name = serde_json::json!({ "query": BY_NAME_QUERY }).to_string();
     let mut pairs = vec![
         (
             "first page of the team queue, two filters, sorted",
@@ -81,14 +90,23 @@ fn main() -> anyhow::Result<()> {
         ),
     ];
     runtime.block_on(same_page(&pairs[0].1, &pairs[0].2))?;
+    pairs.push((
+        "the same page sorted by requester name (no index)",
+        Target::post_json(setup.graphql, "/graphql", &setup.token, &by_name),
+        Target::post_json(setup.raw, "/raw/by_name", &setup.token, ""),
+    ));
+    runtime.block_on(same_page(&pairs[2].1, &pairs[2].2))?;
     if args.database_url.is_none() {
         let rusqlite = Target::post_json(setup.raw, "/rusqlite/queue", &setup.token, "");
         runtime.block_on(same_page(&pairs[0].1, &rusqlite))?;
-        pairs.push((
-            "the same page, raw side through rusqlite on a blocking thread",
-            pairs[0].1.clone(),
-            rusqlite,
-        ));
+        pairs.insert(
+            2,
+            (
+                "the same page, raw side through rusqlite on a blocking thread",
+                pairs[0].1.clone(),
+                rusqlite,
+            ),
+        );
     }
     let duration = Duration::from_secs(args.seconds);
     let database = if args.database_url.is_some() {
@@ -126,14 +144,19 @@ async fn same_page(ours: &Target, raw: &Target) -> anyhow::Result<()> {
 }
 
 async fn raw_queue(State(db): State<Db>, headers: HeaderMap) -> Response {
-    if contact(&db, &headers).await.is_none() {
+    raw_page(&db, &headers, PAGE_SQL).await
+}
+
+async fn raw_by_name(State(db): State<Db>, headers: HeaderMap) -> Response {
+    raw_page(&db, &headers, BY_NAME_SQL).await
+}
+
+/// The session's contact, then a page, serialised.
+async fn raw_page(db: &Db, headers: &HeaderMap, sql: &str) -> Response {
+    if contact(db, headers).await.is_none() {
         return StatusCode::UNAUTHORIZED.into_response();
     }
-    let Ok(rows) = db
-        .reader()
-        .query_all_raw(statement(&db, PAGE_SQL, vec![]))
-        .await
-    else {
+    let Ok(rows) = db.reader().query_all_raw(statement(db, sql, vec![])).await else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     let edges: Vec<serde_json::Value> = rows
