@@ -22,6 +22,12 @@ pub fn placeholders(backend: DatabaseBackend, sql: &str) -> String {
     out
 }
 
+/// `(?, ?, …), (?, ?, …)…`: `rows` rows of `columns` placeholders, for a multi-row `VALUES`.
+pub fn rows_of(rows: usize, columns: usize) -> String {
+    let row = format!("({})", vec!["?"; columns].join(", "));
+    vec![row; rows].join(", ")
+}
+
 /// Escapes `%`, `_` and the escape character itself for a `LIKE … ESCAPE '\'` pattern.
 pub fn escape_like(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

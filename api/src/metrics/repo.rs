@@ -12,7 +12,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::facts::{self, Grain, Key, StateChange};
-use crate::sql::placeholders;
+use crate::sql::{placeholders, rows_of};
 
 /// Rows per `INSERT` statement.
 const ROWS_PER_INSERT: usize = 400;
@@ -90,12 +90,6 @@ async fn write<C: ConnectionTrait>(
             .await?;
     }
     Ok(())
-}
-
-/// `(?, ?, …), (?, ?, …)…`: `rows` rows of `columns` placeholders.
-fn rows_of(rows: usize, columns: usize) -> String {
-    let row = format!("({})", vec!["?"; columns].join(", "));
-    vec![row; rows].join(", ")
 }
 
 /// The counters of what holds now of one owner and metric: (key, n).

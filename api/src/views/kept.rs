@@ -29,7 +29,7 @@ use super::definition::ViewDefinition;
 use crate::requests::access::Audience;
 use crate::requests::queues::{QueueQuery, Scope};
 use crate::requests::repo::{count, matches};
-use crate::sql::placeholders;
+use crate::sql::{placeholders, rows_of};
 
 /// Most parsed definitions kept in memory (then the memory starts again).
 const PARSED_MAX: usize = 10_000;
@@ -63,14 +63,19 @@ pub struct Kept {
     pub own: i64,
 }
 
-fn audience(company: Option<Uuid>, owner: Uuid) -> Audience {
-    match company {
-        Some(company) => Audience::Customer {
-            company,
-            contact: owner,
-        },
-        None => Audience::Staff { contact: owner },
-    }
+/// The kept views, read by [`kept_view`].
+const KEPT_SQL: &str = "SELECT view_id, company_id, owner_contact_id, definition FROM view_counts";
+
+/// A kept view as [`KEPT_SQL`] reads it: its ID, its owner's audience and its definition.
+fn kept_view(found: &sea_orm::QueryResult) -> Result<(Uuid, Audience, String), DbErr> {
+    let view: Uuid = found.try_get_by_index(0)?;
+    let company: Option<Uuid> = found.try_get_by_index(1)?;
+    let contact: Uuid = found.try_get_by_index(2)?;
+    let audience = match company {
+        Some(company) => Audience::Customer { company, contact },
+        None => Audience::Staff { contact },
+    };
+    Ok((view, audience, found.try_get_by_index(3)?))
 }
 
 fn company_of(audience: Audience) -> (Option<Uuid>, Uuid) {
@@ -122,18 +127,12 @@ pub async fn moved<C: ConnectionTrait>(
         return Ok(());
     }
     let marks = vec!["?"; companies.len()].join(", ");
-    let sql = format!(
-        "SELECT view_id, company_id, owner_contact_id, definition FROM view_counts \
-         WHERE company_id IS NULL OR company_id IN ({marks}) ORDER BY view_id"
-    );
+    let sql =
+        format!("{KEPT_SQL} WHERE company_id IS NULL OR company_id IN ({marks}) ORDER BY view_id");
     let mut moves: Vec<Value> = Vec::new();
     for found in run(conn, &sql, companies).await? {
-        let view: Uuid = found.try_get_by_index(0)?;
-        let company: Option<Uuid> = found.try_get_by_index(1)?;
-        let owner: Uuid = found.try_get_by_index(2)?;
-        let definition: String = found.try_get_by_index(3)?;
+        let (view, audience, definition) = kept_view(&found)?;
         let query = parsed(view, &definition);
-        let audience = audience(company, owner);
         let shown = |row: Option<&request::Model>, scope: Option<Scope>| {
             i64::from(row.is_some_and(|r| audience.sees(scope, true, r) && matches(&query, r)))
         };
@@ -147,7 +146,7 @@ pub async fn moved<C: ConnectionTrait>(
         return Ok(());
     }
     // One statement for every view moved, in the order of their IDs.
-    let rows = vec!["(?, ?, ?)"; moves.len() / 3].join(", ");
+    let rows = rows_of(moves.len() / 3, 3);
     let sql = format!(
         "UPDATE view_counts SET n = view_counts.n + d.column2, own = view_counts.own + d.column3 \
          FROM (VALUES {rows}) AS d WHERE view_counts.view_id = d.column1"
@@ -225,14 +224,10 @@ pub async fn read<C: ConnectionTrait>(conn: &C, view: Uuid) -> Result<Option<Kep
 
 /// Counts every kept view again (after a bulk load that bypassed [`moved`]); how many.
 pub async fn rebuild<C: ConnectionTrait>(conn: &C) -> Result<usize, DbErr> {
-    let sql = "SELECT view_id, company_id, owner_contact_id, definition FROM view_counts";
-    let rows = run(conn, sql, Vec::new()).await?;
+    let rows = run(conn, KEPT_SQL, Vec::new()).await?;
     for found in &rows {
-        let view: Uuid = found.try_get_by_index(0)?;
-        let company: Option<Uuid> = found.try_get_by_index(1)?;
-        let owner: Uuid = found.try_get_by_index(2)?;
-        let definition: String = found.try_get_by_index(3)?;
-        keep(conn, view, audience(company, owner), &definition).await?;
+        let (view, audience, definition) = kept_view(found)?;
+        keep(conn, view, audience, &definition).await?;
     }
     Ok(rows.len())
 }

@@ -8,7 +8,7 @@ use entity::{RequestState, request};
 use sea_orm::{ActiveEnum, ConnectionTrait, DbErr, Statement, Value};
 use uuid::Uuid;
 
-use crate::sql::placeholders;
+use crate::sql::{placeholders, rows_of};
 
 /// Whose requests a count is of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -68,7 +68,7 @@ pub async fn moved<C: ConnectionTrait>(
     if values.is_empty() {
         return Ok(());
     }
-    let rows = vec!["(?, ?, ?, ?)"; values.len() / 4].join(", ");
+    let rows = rows_of(values.len() / 4, 4);
     let sql = format!(
         "INSERT INTO request_counts (scope, owner_id, state, n) VALUES {rows} \
          ON CONFLICT (scope, owner_id, state) DO UPDATE SET n = request_counts.n + excluded.n"
