@@ -8,6 +8,14 @@
 //! modules (`deps`, `config`, `db`, `clock`, `error`, `ids`, `domain`, `paging`, `counters`,
 //! `idempotency`). The README's "How it is built" says where each rule lives.
 
+/// mimalloc for every process that links the portal (the server, its tests, the benchmarks, so
+/// that a benchmark's raw side runs on the same allocator). A page of a queue allocates a few
+/// thousand small values (every column of every row, copied out of SQLite, then mapped); with
+/// glibc's allocator a tenth of the server's CPU on that page went to `malloc_consolidate` and
+/// its neighbours (perf, bench/README.md "queues").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 pub mod accounts;
 #[cfg(test)]
 mod architecture;

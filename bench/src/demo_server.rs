@@ -143,7 +143,8 @@ pub async fn contact(db: &Db, headers: &HeaderMap) -> Option<uuid::Uuid> {
 
 /// Measures each (name, ours, raw) pair in `rounds` alternating rounds of `duration` on one
 /// connection and prints a Markdown row per pair: min / median / max of the rounds' p50,
-/// the ratio of the medians, each side's p99 (median of the rounds and worst), and the
+/// the ratio of the medians, each side's p95 (median of the rounds) and their ratio, each
+/// side's p99 (median of the rounds and worst), and the
 /// server's CPU time per request on each side (median of the rounds).
 pub fn print_side_by_side(
     title: &str,
@@ -153,11 +154,12 @@ pub fn print_side_by_side(
 ) -> anyhow::Result<()> {
     println!();
     println!(
-        "| {title} | ours p50 min / median / max | raw p50 min / median / max | ratio of medians | ours p99 median / max | raw p99 median / max | server CPU per request, ours / raw |"
+        "| {title} | ours p50 min / median / max | raw p50 min / median / max | ratio of medians | p95 ours / raw (median), ratio | ours p99 median / max | raw p99 median / max | server CPU per request, ours / raw |"
     );
-    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     for (name, ours_target, raw_target) in pairs {
         let (mut ours, mut raw) = (Vec::new(), Vec::new());
+        let (mut ours_p95, mut raw_p95) = (Vec::new(), Vec::new());
         let (mut ours_p99, mut raw_p99) = (Vec::new(), Vec::new());
         let (mut ours_cpu, mut raw_cpu) = (Vec::new(), Vec::new());
         for _ in 0..rounds {
@@ -165,6 +167,8 @@ pub fn print_side_by_side(
             let b = load::run(raw_target, 1, duration);
             anyhow::ensure!(a.failures == 0 && b.failures == 0, "{name}: failures");
             ours.push(a.p50_ms());
+            ours_p95.push(a.p95_ms());
+            raw_p95.push(b.p95_ms());
             ours_p99.push(a.p99_ms());
             ours_cpu.push(a.server_cpu_us);
             raw.push(b.p50_ms());
@@ -173,11 +177,14 @@ pub fn print_side_by_side(
         }
         let (o_min, o_med, o_max) = span(&mut ours);
         let (r_min, r_med, r_max) = span(&mut raw);
+        let (_, p95, _) = span(&mut ours_p95);
+        let (_, raw_p95, _) = span(&mut raw_p95);
         let (_, p99_med, p99_max) = span(&mut ours_p99);
         let (_, raw_p99_med, raw_p99_max) = span(&mut raw_p99);
         println!(
-            "| {name} | {o_min:.2} / {o_med:.2} / {o_max:.2} ms | {r_min:.2} / {r_med:.2} / {r_max:.2} ms | {:.3} | {p99_med:.2} / {p99_max:.2} ms | {raw_p99_med:.2} / {raw_p99_max:.2} ms | {:.0} / {:.0} µs |",
+            "| {name} | {o_min:.2} / {o_med:.2} / {o_max:.2} ms | {r_min:.2} / {r_med:.2} / {r_max:.2} ms | {:.3} | {p95:.2} / {raw_p95:.2} ms, {:.3} | {p99_med:.2} / {p99_max:.2} ms | {raw_p99_med:.2} / {raw_p99_max:.2} ms | {:.0} / {:.0} µs |",
             o_med / r_med.max(f64::EPSILON),
+            p95 / raw_p95.max(f64::EPSILON),
             median(&mut ours_cpu),
             median(&mut raw_cpu),
         );

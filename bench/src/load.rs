@@ -98,6 +98,10 @@ impl Stats {
         self.latency_us.value_at_quantile(0.50) as f64 / 1000.0
     }
 
+    pub fn p95_ms(&self) -> f64 {
+        self.latency_us.value_at_quantile(0.95) as f64 / 1000.0
+    }
+
     pub fn p99_ms(&self) -> f64 {
         self.latency_us.value_at_quantile(0.99) as f64 / 1000.0
     }
