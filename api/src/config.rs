@@ -169,6 +169,8 @@ pub struct WebSocketSettings {
     pub max_message_bytes: usize,
     pub read_buffer_bytes: usize,
     pub max_subscriptions: usize,
+    /// WebSockets one client address may hold open at once, anonymous ones included.
+    pub max_per_address: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -291,6 +293,7 @@ impl Default for Settings {
                 max_message_bytes: 64 * 1024,
                 read_buffer_bytes: 4 * 1024,
                 max_subscriptions: 64,
+                max_per_address: 256,
             },
             auth: AuthSettings {
                 secret_key: None,
@@ -396,6 +399,9 @@ impl Settings {
         }
         if self.websocket.read_buffer_bytes < 1024 || self.websocket.max_message_bytes < 1024 {
             return invalid("websocket buffers and messages must allow at least 1024 bytes");
+        }
+        if self.websocket.max_per_address == 0 {
+            return invalid("websocket.max_per_address must be positive");
         }
         if self.requests.job_interval_secs == 0 {
             return invalid("requests.job_interval_secs must be positive");

@@ -12,6 +12,7 @@ use crate::auth::address_limit::AddressLimiter;
 use crate::config::Settings;
 use crate::deps::Deps;
 use crate::execution::Executor;
+use crate::http::ws::sockets::SocketCounts;
 
 /// The state handed to HTTP handlers.
 #[derive(Clone)]
@@ -23,6 +24,7 @@ struct Inner {
     metrics: Metrics,
     shutdown: CancellationToken,
     connections: TaskTracker,
+    sockets: Arc<SocketCounts>,
     stopping: AtomicBool,
 }
 
@@ -39,6 +41,7 @@ impl AppState {
             metrics,
             shutdown: CancellationToken::new(),
             connections: TaskTracker::new(),
+            sockets: Arc::default(),
             stopping: AtomicBool::new(false),
         }))
     }
@@ -69,6 +72,11 @@ impl AppState {
     /// Tracks WebSocket connections so shutdown can wait for them to close.
     pub fn connections(&self) -> &TaskTracker {
         &self.0.connections
+    }
+
+    /// Open WebSockets per client address.
+    pub fn sockets(&self) -> &Arc<SocketCounts> {
+        &self.0.sockets
     }
 
     /// Starts the shutdown: readiness turns false and long-lived connections are told to close.

@@ -238,7 +238,13 @@ async fn process_figures(args: &Args) -> anyhow::Result<()> {
     let mut per_connection = Vec::new();
     let mut idle_rss = 0;
     for read_buffer in ["4096", "131072"] {
-        let portal = Portal::start(&[("PORTAL_WEBSOCKET__READ_BUFFER_BYTES", read_buffer)]).await?;
+        // Every socket comes from loopback: lift the per-address limit above their number.
+        let per_address = (args.websockets + 1).to_string();
+        let portal = Portal::start(&[
+            ("PORTAL_WEBSOCKET__READ_BUFFER_BYTES", read_buffer),
+            ("PORTAL_WEBSOCKET__MAX_PER_ADDRESS", &per_address),
+        ])
+        .await?;
         tokio::time::sleep(Duration::from_millis(500)).await;
         let before = portal.rss_kib()?;
         if read_buffer == "4096" {

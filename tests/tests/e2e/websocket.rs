@@ -79,6 +79,29 @@ on_both_databases! {
         assert_eq!(ws.closed().await.0, 1000);
     }
 
+    async fn one_address_holds_a_bounded_number_of_sockets_even_anonymous_ones(app) with |s: &mut portal_tests::Settings| {
+        s.websocket.max_per_address = 2;
+    }; {
+        let mut first = app.ws_ready(None).await;
+        let second = app.ws(Some("graphql-transport-ws")).await;
+        let refused = app.try_ws(&[("sec-websocket-protocol", "graphql-transport-ws")]).await;
+        assert_eq!(refused.err(), Some(429), "a third socket of the same address");
+        // The open ones keep working.
+        first.send(json!({ "id": "t", "type": "subscribe", "payload": { "query": SERVER_TIME } })).await;
+        assert_eq!(first.next().await["type"], "next");
+        // A closed socket gives its place back (once the server has seen it close).
+        second.close().await;
+        let mut reopened = None;
+        for _ in 0..50 {
+            if let Ok(ws) = app.try_ws(&[("sec-websocket-protocol", "graphql-transport-ws")]).await {
+                reopened = Some(ws);
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert!(reopened.is_some(), "a place freed by a closed socket");
+    }
+
     async fn a_connection_without_init_is_closed_with_4408(app) with |s: &mut portal_tests::Settings| {
         s.websocket.connection_init_timeout_ms = 300;
     }; {

@@ -4,10 +4,13 @@
 //! acknowledgement, 4403 rejected credentials, 4406 no supported sub-protocol, 4408 no
 //! `connection_init` in time, 4409 duplicate subscription id, 4429 second `connection_init`;
 //! 1001 when the server shuts down. Read buffers are small (4 KiB by default instead of
-//! 128 KiB) so idle connections cost little memory.
+//! 128 KiB) so idle connections cost little memory. A client address holds at most
+//! `websocket.max_per_address` sockets at once, anonymous ones included: the upgrade of one
+//! more answers 429.
 
 mod connection;
 pub mod protocol;
+pub mod sockets;
 
 use std::net::SocketAddr;
 
@@ -38,15 +41,16 @@ pub async fn upgrade(
     if matches!(token, Some((_, TokenSource::Cookie))) && !same_origin(state.settings(), &headers) {
         return (StatusCode::FORBIDDEN, "Cross-origin WebSocket refused").into_response();
     }
-    let client = Client::new(
-        Some(super::graphql::client_addr(
-            state.settings(),
-            peer,
-            &headers,
-        )),
-        super::graphql::user_agent(&headers),
-    );
+    let addr = super::graphql::client_addr(state.settings(), peer, &headers);
     let settings = &state.settings().websocket;
+    let Some(slot) = state.sockets().try_open(addr, settings.max_per_address) else {
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            "Too many WebSocket connections from this address",
+        )
+            .into_response();
+    };
+    let client = Client::new(Some(addr), super::graphql::user_agent(&headers));
     let ws = ws
         .read_buffer_size(settings.read_buffer_bytes)
         .write_buffer_size(0)
@@ -59,7 +63,10 @@ pub async fn upgrade(
         .and_then(Protocol::from_name);
     let tracker = state.connections().clone();
     ws.on_upgrade(move |socket| {
-        tracker.track_future(connection::serve(state, socket, protocol, token, client))
+        tracker.track_future(async move {
+            connection::serve(state, socket, protocol, token, client).await;
+            drop(slot);
+        })
     })
 }
 
