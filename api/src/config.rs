@@ -171,6 +171,8 @@ pub struct WebSocketSettings {
     pub max_subscriptions: usize,
     /// WebSockets one client address may hold open at once, anonymous ones included.
     pub max_per_address: usize,
+    /// WebSockets one session may hold open at once.
+    pub max_per_session: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -294,6 +296,7 @@ impl Default for Settings {
                 read_buffer_bytes: 4 * 1024,
                 max_subscriptions: 64,
                 max_per_address: 256,
+                max_per_session: 16,
             },
             auth: AuthSettings {
                 secret_key: None,
@@ -400,8 +403,8 @@ impl Settings {
         if self.websocket.read_buffer_bytes < 1024 || self.websocket.max_message_bytes < 1024 {
             return invalid("websocket buffers and messages must allow at least 1024 bytes");
         }
-        if self.websocket.max_per_address == 0 {
-            return invalid("websocket.max_per_address must be positive");
+        if self.websocket.max_per_address == 0 || self.websocket.max_per_session == 0 {
+            return invalid("websocket.max_per_address and max_per_session must be positive");
         }
         if self.requests.job_interval_secs == 0 {
             return invalid("requests.job_interval_secs must be positive");

@@ -115,6 +115,32 @@ impl WsClient {
         }
     }
 
+    /// The type of the next message (keep-alives skipped), or `close <code>` when the server
+    /// closes the connection instead.
+    pub async fn next_or_close(&mut self) -> String {
+        loop {
+            let message = tokio::time::timeout(WAIT, self.stream.next())
+                .await
+                .expect("a message within 10 s");
+            match message {
+                Some(Ok(Message::Text(text))) => {
+                    let value: Value = serde_json::from_str(&text).expect("JSON message");
+                    match value["type"].as_str() {
+                        Some("ping") => self.send(json!({ "type": "pong" })).await,
+                        Some("ka") => {}
+                        other => return other.unwrap_or_default().to_owned(),
+                    }
+                }
+                Some(Ok(Message::Close(Some(CloseFrame { code, .. })))) => {
+                    return format!("close {}", u16::from(code));
+                }
+                Some(Ok(Message::Close(None))) | None => return "close 1005".to_owned(),
+                Some(Ok(_)) => {}
+                Some(Err(err)) => panic!("connection failed instead of closing: {err}"),
+            }
+        }
+    }
+
     /// Waits for the server to close the connection; its close code and reason.
     pub async fn closed(&mut self) -> (u16, String) {
         loop {

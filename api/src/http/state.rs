@@ -1,11 +1,13 @@
 //! The state handed to HTTP handlers: the services' dependencies plus what only the transport
 //! needs (the GraphQL executor, the per-address limiter, metrics, shutdown).
 
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
+use uuid::Uuid;
 
 use super::metrics::Metrics;
 use crate::auth::address_limit::AddressLimiter;
@@ -24,7 +26,8 @@ struct Inner {
     metrics: Metrics,
     shutdown: CancellationToken,
     connections: TaskTracker,
-    sockets: Arc<SocketCounts>,
+    sockets: Arc<SocketCounts<IpAddr>>,
+    session_sockets: Arc<SocketCounts<Uuid>>,
     stopping: AtomicBool,
 }
 
@@ -42,6 +45,7 @@ impl AppState {
             shutdown: CancellationToken::new(),
             connections: TaskTracker::new(),
             sockets: Arc::default(),
+            session_sockets: Arc::default(),
             stopping: AtomicBool::new(false),
         }))
     }
@@ -75,8 +79,13 @@ impl AppState {
     }
 
     /// Open WebSockets per client address.
-    pub fn sockets(&self) -> &Arc<SocketCounts> {
+    pub fn sockets(&self) -> &Arc<SocketCounts<IpAddr>> {
         &self.0.sockets
+    }
+
+    /// Open WebSockets per session (counted from their `connection_init`).
+    pub fn session_sockets(&self) -> &Arc<SocketCounts<Uuid>> {
+        &self.0.session_sockets
     }
 
     /// Starts the shutdown: readiness turns false and long-lived connections are told to close.

@@ -138,6 +138,36 @@ on_both_databases! {
         assert_eq!(no_protocol.closed().await.0, 4406);
     }
 
+    async fn one_session_holds_a_bounded_number_of_sockets(app) with |s: &mut portal_tests::Settings| {
+        s.websocket.max_per_session = 2;
+    }; {
+        let company = app.customer_company("Many Tabs SA").await;
+        let person = app.person(Role::Restricted, company.id).await;
+        let other = app.person(Role::Advanced, company.id).await;
+        let first = app.ws_ready(Some(&person.token)).await;
+        let _second = app.ws_ready(Some(&person.token)).await;
+        let mut third = app.ws(Some("graphql-transport-ws")).await;
+        let init = json!({ "type": "connection_init", "payload": { "authorization": format!("Bearer {}", person.token) } });
+        third.send(init.clone()).await;
+        assert_eq!(third.closed().await.0, 1008, "a third socket of the same session");
+        // Another session, and anonymous sockets, are not affected.
+        app.ws_ready(Some(&other.token)).await.close().await;
+        app.ws_ready(None).await.close().await;
+        // A closed socket gives its place back (once the server has seen it close).
+        first.close().await;
+        let mut accepted = false;
+        for _ in 0..50 {
+            let mut again = app.ws(Some("graphql-transport-ws")).await;
+            again.send(init.clone()).await;
+            if again.next_or_close().await == "connection_ack" {
+                accepted = true;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert!(accepted, "a place freed by a closed socket");
+    }
+
     async fn rejected_credentials_close_with_4403(app) {
         let mut ws = app.ws(Some("graphql-transport-ws")).await;
         ws.send(json!({ "type": "connection_init", "payload": { "authorization": "Bearer forged" } })).await;

@@ -9,8 +9,10 @@ use futures_util::StreamExt;
 use tokio::sync::mpsc;
 use tokio::task::{AbortHandle, JoinSet};
 use tokio::time::{Instant as TokioInstant, MissedTickBehavior, interval_at, sleep_until};
+use uuid::Uuid;
 
 use super::protocol::{self, Incoming, Outgoing, Protocol};
+use super::sockets::SocketSlot;
 use crate::auth::Actor;
 use crate::auth::login::{self, Client};
 use crate::execution::ErrorCode;
@@ -28,6 +30,7 @@ const INIT_TIMEOUT: u16 = 4408;
 const DUPLICATE_ID: u16 = 4409;
 const TOO_MANY_INITS: u16 = 4429;
 const GOING_AWAY: u16 = 1001;
+const POLICY_VIOLATION: u16 = 1008;
 
 /// A message from an operation task, tagged with the generation of the subscription it belongs
 /// to so that a late message of a completed subscription never reaches a newer one with the
@@ -45,6 +48,8 @@ struct Connection {
     token: Option<(String, TokenSource)>,
     client: Client,
     acknowledged: bool,
+    /// The place this connection takes among its session's sockets, once initialised.
+    session_slot: Option<SocketSlot<Uuid>>,
     operations: HashMap<String, (u64, AbortHandle)>,
     next_generation: u64,
     tasks: JoinSet<()>,
@@ -82,6 +87,7 @@ pub async fn serve(
         token: header_token,
         client,
         acknowledged: false,
+        session_slot: None,
         operations: HashMap::new(),
         next_generation: 0,
         tasks: JoinSet::new(),
@@ -252,7 +258,20 @@ impl Connection {
         }
         if let Some((token, _)) = &self.token {
             match login::authenticate(self.state.deps(), Some(token)).await {
-                Ok(Actor::Person(_)) => {}
+                Ok(Actor::Person(person)) => {
+                    let max = self.state.settings().websocket.max_per_session;
+                    let slot = self
+                        .state
+                        .session_sockets()
+                        .try_open(person.session_id, max);
+                    let Some(slot) = slot else {
+                        return Err(Stop::Close(
+                            POLICY_VIOLATION,
+                            "Too many connections for this session",
+                        ));
+                    };
+                    self.session_slot = Some(slot);
+                }
                 Ok(Actor::Anonymous) => return Err(Stop::Close(FORBIDDEN, "Forbidden")),
                 Err(err) => {
                     tracing::error!(%err, "cannot check WebSocket credentials");

@@ -6,7 +6,8 @@
 //! 1001 when the server shuts down. Read buffers are small (4 KiB by default instead of
 //! 128 KiB) so idle connections cost little memory. A client address holds at most
 //! `websocket.max_per_address` sockets at once, anonymous ones included: the upgrade of one
-//! more answers 429.
+//! more answers 429. A session holds at most `websocket.max_per_session`: the
+//! `connection_init` of one more is closed with 1008 (policy violation).
 
 mod connection;
 pub mod protocol;

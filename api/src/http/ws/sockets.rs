@@ -1,25 +1,32 @@
-//! How many WebSockets each client address holds open, anonymous ones included, so that one
-//! address cannot exhaust the server's memory or file descriptors with idle sockets.
+//! How many WebSockets each client address (anonymous ones included) and each session hold
+//! open, so that neither can exhaust the server's memory or file descriptors with idle sockets.
 
 use std::collections::HashMap;
-use std::net::IpAddr;
+use std::hash::Hash;
 use std::sync::{Arc, Mutex, PoisonError};
 
-/// Open sockets per client address.
-#[derive(Default)]
-pub struct SocketCounts {
-    open: Mutex<HashMap<IpAddr, usize>>,
+/// Open sockets per key (a client address, a session).
+pub struct SocketCounts<K> {
+    open: Mutex<HashMap<K, usize>>,
 }
 
-/// One open socket of an address, counted until dropped.
-pub struct SocketSlot {
-    counts: Arc<SocketCounts>,
-    addr: IpAddr,
+impl<K> Default for SocketCounts<K> {
+    fn default() -> Self {
+        Self {
+            open: Mutex::new(HashMap::new()),
+        }
+    }
 }
 
-impl SocketCounts {
+/// One open socket of a key, counted until dropped.
+pub struct SocketSlot<K: Hash + Eq + Copy> {
+    counts: Arc<SocketCounts<K>>,
+    addr: K,
+}
+
+impl<K: Hash + Eq + Copy> SocketCounts<K> {
     /// A slot for one more socket of `addr`, unless it already holds `max`.
-    pub fn try_open(self: &Arc<Self>, addr: IpAddr, max: usize) -> Option<SocketSlot> {
+    pub fn try_open(self: &Arc<Self>, addr: K, max: usize) -> Option<SocketSlot<K>> {
         let mut open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
         let count = open.entry(addr).or_default();
         if *count >= max {
@@ -33,13 +40,13 @@ impl SocketCounts {
     }
 
     /// How many sockets `addr` holds open.
-    pub fn of(&self, addr: IpAddr) -> usize {
+    pub fn of(&self, addr: K) -> usize {
         let open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
         open.get(&addr).copied().unwrap_or(0)
     }
 }
 
-impl Drop for SocketSlot {
+impl<K: Hash + Eq + Copy> Drop for SocketSlot<K> {
     fn drop(&mut self) {
         let mut open = self
             .counts
@@ -57,6 +64,8 @@ impl Drop for SocketSlot {
 
 #[cfg(test)]
 mod tests {
+    use std::net::IpAddr;
+
     use super::*;
 
     #[test]
