@@ -17,6 +17,14 @@ use crate::app::TestApp;
 
 const WAIT: Duration = Duration::from_secs(10);
 
+/// What a connection receives, keep-alives aside.
+#[derive(Debug, PartialEq)]
+pub enum WsEvent {
+    Message(Value),
+    /// Close code and reason (1005 when the server closed without a code).
+    Closed(u16, String),
+}
+
 /// One client connection.
 pub struct WsClient {
     stream: WebSocketStream<MaybeTlsStream<TcpStream>>,
@@ -92,68 +100,47 @@ impl WsClient {
             .expect("send");
     }
 
-    /// The next JSON message, skipping keep-alives (`ping` is answered, `ka` ignored).
-    pub async fn next(&mut self) -> Value {
+    /// What the server sends next: a JSON message, keep-alives skipped (`ping` is answered,
+    /// `ka` ignored), or the close of the connection.
+    pub async fn event(&mut self) -> WsEvent {
         loop {
             let message = tokio::time::timeout(WAIT, self.stream.next())
                 .await
-                .expect("a message within 10 s")
-                .expect("the connection is open")
-                .expect("a valid frame");
-            match message {
-                Message::Text(text) => {
-                    let value: Value = serde_json::from_str(&text).expect("JSON message");
-                    match value["type"].as_str() {
-                        Some("ping") => self.send(json!({ "type": "pong" })).await,
-                        Some("ka") => {}
-                        _ => return value,
-                    }
-                }
-                Message::Close(frame) => panic!("closed unexpectedly: {frame:?}"),
-                _ => {}
-            }
-        }
-    }
-
-    /// The type of the next message (keep-alives skipped), or `close <code>` when the server
-    /// closes the connection instead.
-    pub async fn next_or_close(&mut self) -> String {
-        loop {
-            let message = tokio::time::timeout(WAIT, self.stream.next())
-                .await
-                .expect("a message within 10 s");
+                .expect("a message or a close within 10 s");
             match message {
                 Some(Ok(Message::Text(text))) => {
                     let value: Value = serde_json::from_str(&text).expect("JSON message");
                     match value["type"].as_str() {
                         Some("ping") => self.send(json!({ "type": "pong" })).await,
                         Some("ka") => {}
-                        other => return other.unwrap_or_default().to_owned(),
+                        _ => return WsEvent::Message(value),
                     }
                 }
-                Some(Ok(Message::Close(Some(CloseFrame { code, .. })))) => {
-                    return format!("close {}", u16::from(code));
+                Some(Ok(Message::Close(Some(CloseFrame { code, reason })))) => {
+                    return WsEvent::Closed(u16::from(code), reason.to_string());
                 }
-                Some(Ok(Message::Close(None))) | None => return "close 1005".to_owned(),
+                Some(Ok(Message::Close(None))) | None => {
+                    return WsEvent::Closed(1005, String::new());
+                }
                 Some(Ok(_)) => {}
                 Some(Err(err)) => panic!("connection failed instead of closing: {err}"),
             }
         }
     }
 
+    /// The next JSON message (keep-alives skipped); panics if the server closes instead.
+    pub async fn next(&mut self) -> Value {
+        match self.event().await {
+            WsEvent::Message(value) => value,
+            WsEvent::Closed(code, reason) => panic!("closed unexpectedly: {code} {reason}"),
+        }
+    }
+
     /// Waits for the server to close the connection; its close code and reason.
     pub async fn closed(&mut self) -> (u16, String) {
         loop {
-            let message = tokio::time::timeout(WAIT, self.stream.next())
-                .await
-                .expect("a close within 10 s");
-            match message {
-                Some(Ok(Message::Close(Some(CloseFrame { code, reason })))) => {
-                    return (u16::from(code), reason.to_string());
-                }
-                Some(Ok(Message::Close(None))) | None => return (1005, String::new()),
-                Some(Ok(_)) => {}
-                Some(Err(err)) => panic!("connection failed instead of closing: {err}"),
+            if let WsEvent::Closed(code, reason) = self.event().await {
+                return (code, reason);
             }
         }
     }

@@ -1,5 +1,6 @@
 //! GraphQL over WebSocket: both sub-protocols, every close rule, real clients.
 
+use portal_tests::ws::WsEvent;
 use portal_tests::{Role, on_both_databases};
 use serde_json::json;
 
@@ -159,9 +160,13 @@ on_both_databases! {
         for _ in 0..50 {
             let mut again = app.ws(Some("graphql-transport-ws")).await;
             again.send(init.clone()).await;
-            if again.next_or_close().await == "connection_ack" {
-                accepted = true;
-                break;
+            match again.event().await {
+                WsEvent::Message(ack) => {
+                    assert_eq!(ack["type"], "connection_ack");
+                    accepted = true;
+                    break;
+                }
+                WsEvent::Closed(code, _) => assert_eq!(code, 1008, "refused only for the limit"),
             }
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }

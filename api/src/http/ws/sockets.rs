@@ -21,28 +21,28 @@ impl<K> Default for SocketCounts<K> {
 /// One open socket of a key, counted until dropped.
 pub struct SocketSlot<K: Hash + Eq + Copy> {
     counts: Arc<SocketCounts<K>>,
-    addr: K,
+    key: K,
 }
 
 impl<K: Hash + Eq + Copy> SocketCounts<K> {
-    /// A slot for one more socket of `addr`, unless it already holds `max`.
-    pub fn try_open(self: &Arc<Self>, addr: K, max: usize) -> Option<SocketSlot<K>> {
+    /// A slot for one more socket of `key`, unless it already holds `max`.
+    pub fn try_open(self: &Arc<Self>, key: K, max: usize) -> Option<SocketSlot<K>> {
         let mut open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
-        let count = open.entry(addr).or_default();
+        let count = open.entry(key).or_default();
         if *count >= max {
             return None;
         }
         *count += 1;
         Some(SocketSlot {
             counts: Arc::clone(self),
-            addr,
+            key,
         })
     }
 
-    /// How many sockets `addr` holds open.
-    pub fn of(&self, addr: K) -> usize {
+    /// How many sockets `key` holds open.
+    pub fn of(&self, key: K) -> usize {
         let open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
-        open.get(&addr).copied().unwrap_or(0)
+        open.get(&key).copied().unwrap_or(0)
     }
 }
 
@@ -53,10 +53,10 @@ impl<K: Hash + Eq + Copy> Drop for SocketSlot<K> {
             .open
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        if let Some(count) = open.get_mut(&self.addr) {
+        if let Some(count) = open.get_mut(&self.key) {
             *count = count.saturating_sub(1);
             if *count == 0 {
-                open.remove(&self.addr);
+                open.remove(&self.key);
             }
         }
     }
