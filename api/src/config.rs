@@ -67,6 +67,7 @@ pub struct Settings {
     pub database: DatabaseSettings,
     pub graphql: GraphqlSettings,
     pub websocket: WebSocketSettings,
+    pub live: LiveSettings,
     pub auth: AuthSettings,
     pub mail: MailSettings,
     pub requests: RequestSettings,
@@ -173,6 +174,21 @@ pub struct WebSocketSettings {
     pub max_per_address: usize,
     /// WebSockets one session may hold open at once.
     pub max_per_session: usize,
+}
+
+/// Live updates (SPEC §8): the events subscriptions push.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LiveSettings {
+    /// How long events are kept for clients that resume after a disconnection; a cursor
+    /// older than this is refused (`CURSOR_EXPIRED`) and the client reloads.
+    pub retention_hours: u64,
+    /// Events held for subscribers that have not taken them yet, per instance; a subscriber
+    /// that falls further behind reads what it missed from the database.
+    pub buffer: usize,
+    /// How often each instance looks for new events when nothing woke it (a commit on this
+    /// instance, or PostgreSQL's `NOTIFY` from another, wakes it at once).
+    pub poll_ms: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -298,6 +314,11 @@ impl Default for Settings {
                 max_per_address: 256,
                 max_per_session: 16,
             },
+            live: LiveSettings {
+                retention_hours: 72,
+                buffer: 1024,
+                poll_ms: 1000,
+            },
             auth: AuthSettings {
                 secret_key: None,
                 totp_issuer: "Support Portal".into(),
@@ -405,6 +426,12 @@ impl Settings {
         }
         if self.websocket.max_per_address == 0 || self.websocket.max_per_session == 0 {
             return invalid("websocket.max_per_address and max_per_session must be positive");
+        }
+        if !(1..=87_600).contains(&self.live.retention_hours) {
+            return invalid("live.retention_hours must be between 1 and 87600 (ten years)");
+        }
+        if self.live.buffer == 0 || self.live.poll_ms == 0 {
+            return invalid("live.buffer and live.poll_ms must be positive");
         }
         if self.requests.job_interval_secs == 0 {
             return invalid("requests.job_interval_secs must be positive");

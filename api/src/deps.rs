@@ -15,6 +15,7 @@ use crate::clock::SharedClock;
 use crate::config::Settings;
 use crate::db::Db;
 use crate::files::FileStore;
+use crate::live::Bus;
 use crate::mail::MailSignal;
 use crate::memo::Memo;
 
@@ -36,6 +37,9 @@ pub struct Deps {
     pub files: FileStore,
     /// Dashboard sums over days that are over (see `metrics`): kept 5 minutes at most.
     pub settled_sums: Arc<Memo<Sums>>,
+    /// Wakes this instance's reader of live events after a commit that wrote some, and hands
+    /// them to its subscriptions.
+    pub live: Bus,
 }
 
 impl Deps {
@@ -53,15 +57,18 @@ impl Deps {
             mail: MailSignal::default(),
             files: FileStore::from_settings(&settings)?,
             settled_sums: Arc::new(Memo::new(std::time::Duration::from_secs(300), 1_000)),
+            live: Bus::new(settings.live.buffer),
             settings,
         })
     }
 
     /// Commits a write transaction, then wakes the mail worker for the mails it wrote into the
-    /// outbox (a wake without mail costs one empty poll).
+    /// outbox and the reader of live events for its events (a wake for nothing costs one empty
+    /// poll).
     pub async fn commit(&self, txn: DatabaseTransaction) -> Result<(), DbErr> {
         txn.commit().await?;
         self.mail.wake();
+        self.live.wake();
         Ok(())
     }
 }

@@ -110,6 +110,10 @@ pub enum ApiError {
     ReopenWindowOver {
         closed_at: chrono::DateTime<chrono::Utc>,
     },
+    /// A live subscription's `after` cursor is older than the events kept
+    /// (`live.retention_hours`): the client reloads its view and subscribes afresh.
+    #[error("the events after this cursor are no longer kept: reload and subscribe again")]
+    CursorExpired,
     #[error("internal server error")]
     Internal(Arc<anyhow::Error>),
 }

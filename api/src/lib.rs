@@ -40,6 +40,7 @@ pub mod graphql;
 pub mod http;
 pub mod idempotency;
 pub mod ids;
+pub mod live;
 pub mod mail;
 pub mod memo;
 pub mod metrics;

@@ -101,6 +101,10 @@ impl Application {
             stop_workers.clone(),
         ));
         workers.spawn(maintenance(state.deps().clone(), stop_workers.clone()));
+        workers.spawn(crate::live::bus::run(
+            state.deps().clone(),
+            stop_workers.clone(),
+        ));
         workers.spawn(crate::requests::timers::run(
             state.deps().clone(),
             stop_workers.clone(),
@@ -173,6 +177,15 @@ async fn maintenance(deps: Deps, stop: CancellationToken) {
             Ok(0) => {}
             Ok(deleted) => tracing::info!(deleted, "deleted sent mails past their retention"),
             Err(err) => tracing::warn!(%err, "cannot purge sent mails"),
+        }
+        // At most ten years (checked with the settings).
+        let retention = chrono::Duration::hours(
+            i64::try_from(deps.settings.live.retention_hours).unwrap_or(87_600),
+        );
+        match crate::live::prune(deps.db.writer(), now - retention).await {
+            Ok(0) => {}
+            Ok(deleted) => tracing::info!(deleted, "deleted live events past their retention"),
+            Err(err) => tracing::warn!(%err, "cannot delete old live events"),
         }
         match crate::requests::attachments::sweep_orphans(&deps, now).await {
             Ok(0) => {}

@@ -82,6 +82,13 @@ impl Portal {
         })
     }
 
+    /// The process ID.
+    pub fn pid(&self) -> anyhow::Result<u32> {
+        self.child
+            .id()
+            .ok_or_else(|| anyhow::anyhow!("process gone"))
+    }
+
     /// Resident set size of the process, in KiB.
     pub fn rss_kib(&self) -> anyhow::Result<u64> {
         self.status_kib("VmRSS:")

@@ -10,6 +10,7 @@ pub mod company;
 pub mod contact;
 pub mod counter;
 pub mod idempotency_key;
+pub mod live_event;
 pub mod login_challenge;
 pub mod mail_outbox;
 pub mod password_reset_request;

@@ -302,8 +302,20 @@ impl TestApp {
 
     /// A second server instance on this one's database, files and clock.
     pub async fn another_instance(&self) -> Instance {
+        self.instance_on(self.state.deps().db.clone()).await
+    }
+
+    /// A second server instance with its own connections to this one's database (as another
+    /// process would have), on the same files and clock.
+    pub async fn separate_instance(&self) -> Instance {
+        let db = Db::connect(self.state.settings())
+            .await
+            .expect("open the database again");
+        self.instance_on(db).await
+    }
+
+    async fn instance_on(&self, db: Db) -> Instance {
         let settings = self.state.settings().clone();
-        let db = self.state.deps().db.clone();
         let app = Application::build_with_db(settings, db, Arc::new(self.clock.clone()))
             .await
             .expect("build the second instance");

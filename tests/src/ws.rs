@@ -13,7 +13,7 @@ use tokio_tungstenite::tungstenite::{
 };
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, connect_async};
 
-use crate::app::TestApp;
+use crate::app::{Instance, TestApp};
 
 const WAIT: Duration = Duration::from_secs(10);
 
@@ -45,7 +45,28 @@ impl TestApp {
     /// Opens `/graphql/ws` with extra request headers; the HTTP status when the upgrade is
     /// refused.
     pub async fn try_ws(&self, headers: &[(&str, &str)]) -> Result<WsClient, u16> {
-        let mut request = format!("ws://{}/graphql/ws", self.addr)
+        WsClient::open(&self.base_url, headers).await
+    }
+
+    /// A `graphql-transport-ws` connection, initialised and acknowledged.
+    pub async fn ws_ready(&self, token: Option<&str>) -> WsClient {
+        WsClient::ready(&self.base_url, token).await
+    }
+}
+
+impl Instance {
+    /// A `graphql-transport-ws` connection to this instance, initialised and acknowledged.
+    pub async fn ws_ready(&self, token: Option<&str>) -> WsClient {
+        WsClient::ready(&self.base_url, token).await
+    }
+}
+
+impl WsClient {
+    /// Opens `/graphql/ws` of the server at `base_url` (`http://…`) with extra request
+    /// headers; the HTTP status when the upgrade is refused.
+    pub async fn open(base_url: &str, headers: &[(&str, &str)]) -> Result<WsClient, u16> {
+        let address = base_url.trim_start_matches("http://");
+        let mut request = format!("ws://{address}/graphql/ws")
             .into_client_request()
             .unwrap();
         for (name, value) in headers {
@@ -69,9 +90,13 @@ impl TestApp {
         Ok(WsClient { stream, protocol })
     }
 
-    /// A `graphql-transport-ws` connection, initialised and acknowledged.
-    pub async fn ws_ready(&self, token: Option<&str>) -> WsClient {
-        let mut client = self.ws(Some("graphql-transport-ws")).await;
+    /// A `graphql-transport-ws` connection to the server at `base_url`, initialised and
+    /// acknowledged.
+    pub async fn ready(base_url: &str, token: Option<&str>) -> WsClient {
+        let headers = [("sec-websocket-protocol", "graphql-transport-ws")];
+        let mut client = Self::open(base_url, &headers)
+            .await
+            .expect("WebSocket upgrade");
         let payload = token.map_or(
             json!({}),
             |token| json!({ "authorization": format!("Bearer {token}") }),

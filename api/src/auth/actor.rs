@@ -1,5 +1,6 @@
 //! The caller of a request and the capabilities derived from their roles (SPEC §3).
 
+use chrono::{DateTime, Utc};
 use entity::{CompanyKind, ProviderRole, SupportRole};
 use uuid::Uuid;
 
@@ -21,6 +22,8 @@ pub struct Principal {
     pub session_id: Uuid,
     /// Whether the session was opened with a second factor.
     pub two_factor: bool,
+    /// When the session ends unless it is used before: its idle or absolute expiry.
+    pub ends_at: DateTime<Utc>,
     /// The company the person acts for; `None` when they act for none, or their contact there
     /// is obsolete.
     pub membership: Option<Membership>,
@@ -427,6 +430,7 @@ mod tests {
             account_id: AccountId::from_uuid(Uuid::nil()),
             session_id: Uuid::nil(),
             two_factor: true,
+            ends_at: DateTime::<Utc>::MAX_UTC,
             membership: Some(Membership {
                 contact_id: ContactId::from_uuid(Uuid::nil()),
                 company_id: CompanyId::from_uuid(Uuid::from_u128(7)),

@@ -392,7 +392,11 @@ pub async fn switch_company(
             .filter(|c| c.status == contacts::ContactStatus::Active)
             .ok_or(ApiError::NotFound { what: "company" })?;
     let contact_id = ContactId::from_uuid(contact.id);
-    sessions::switch_contact(deps.db.writer(), principal.session_id, contact_id).await?;
+    let now = deps.clock.now();
+    let txn = deps.db.begin_write().await?;
+    let (account_id, session_id) = (principal.account_id, principal.session_id);
+    sessions::switch_contact(&txn, now, account_id, session_id, contact_id).await?;
+    deps.commit(txn).await?;
     Ok(contact)
 }
 
@@ -400,10 +404,10 @@ pub async fn switch_company(
 pub async fn logout(deps: &Deps, client: Client, principal: &Principal) -> ApiResult<()> {
     let now = deps.clock.now();
     let txn = deps.db.begin_write().await?;
-    sessions::revoke(&txn, principal.session_id, now).await?;
+    sessions::revoke(&txn, principal.account_id, principal.session_id, now).await?;
     let entry = AuditEntry::on_account(AuditAction::Logout, principal.account_id, client.addr);
     audit::record(&txn, now, entry).await?;
-    txn.commit().await?;
+    deps.commit(txn).await?;
     Ok(())
 }
 
@@ -419,6 +423,6 @@ pub async fn logout_everywhere(
     let action = AuditAction::LogoutEverywhere;
     let entry = AuditEntry::on_account(action, principal.account_id, client.addr);
     audit::record(&txn, now, entry).await?;
-    txn.commit().await?;
+    deps.commit(txn).await?;
     Ok(ended)
 }

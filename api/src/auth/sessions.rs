@@ -17,6 +17,7 @@ use crate::config::Settings;
 use crate::contacts::staged_repo;
 use crate::db::Db;
 use crate::ids::{AccountId, CompanyId, ContactId, new_uuid};
+use crate::live;
 use crate::sql::placeholders;
 
 /// `last_seen_at` is written at most this often per session, not on every request.
@@ -213,6 +214,10 @@ pub async fn resolve(
         account_id: AccountId::from_uuid(row.account_id),
         session_id: row.session_id,
         two_factor: row.two_factor,
+        ends_at: row
+            .expires_at
+            .min(row.idle_expires_at)
+            .min(row.last_seen_at + idle),
         membership,
     }))
 }
@@ -233,12 +238,15 @@ async fn touch(
     Ok(())
 }
 
-/// Ends one session; the role changes it staged are dropped with it.
+/// Ends one session of `account_id`; the role changes it staged are dropped with it, and its
+/// live subscriptions end when the transaction commits.
 pub async fn revoke<C: ConnectionTrait>(
     conn: &C,
+    account_id: AccountId,
     session_id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
+    live::access_changed(conn, now, account_id.uuid()).await?;
     session::Entity::update_many()
         .col_expr(session::Column::RevokedAt, now.into())
         .filter(session::Column::Id.eq(session_id))
@@ -248,12 +256,16 @@ pub async fn revoke<C: ConnectionTrait>(
     staged_repo::drop_of_session(conn, session_id).await
 }
 
-/// Makes a session act as another contact of the same account (another company).
+/// Makes a session of `account_id` act as another contact of the same account (another
+/// company); its live subscriptions follow when the transaction commits.
 pub async fn switch_contact<C: ConnectionTrait>(
     conn: &C,
+    now: DateTime<Utc>,
+    account_id: AccountId,
     session_id: Uuid,
     contact_id: ContactId,
 ) -> Result<(), DbErr> {
+    live::access_changed(conn, now, account_id.uuid()).await?;
     session::Entity::update_many()
         .col_expr(session::Column::ContactId, Some(contact_id.uuid()).into())
         .filter(session::Column::Id.eq(session_id))
@@ -279,6 +291,9 @@ pub async fn revoke_all<C: ConnectionTrait>(
         update = update.filter(session::Column::Id.ne(keep));
     }
     let ended = update.exec(conn).await?.rows_affected;
+    if ended > 0 {
+        live::access_changed(conn, now, account_id.uuid()).await?;
+    }
     staged_repo::drop_of_account(conn, account_id, keep).await?;
     Ok(ended)
 }

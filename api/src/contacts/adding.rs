@@ -18,6 +18,7 @@ use crate::deps::Deps;
 use crate::domain::{Email, Language, PersonName};
 use crate::error::{ApiError, ApiResult, InputReason};
 use crate::ids::{AccountId, CompanyId};
+use crate::live::{self, ContactChange};
 use crate::mail::Template;
 
 /// A person to add to a company.
@@ -229,6 +230,8 @@ async fn journal_and_commit(
     created: Contact,
 ) -> ApiResult<Contact> {
     audit::record(&txn, now, contact_entry(action, actor, None, &created)).await?;
+    let by = Some(actor.uuid());
+    live::contacts_changed(&txn, now, ContactChange::Added, by, [&created]).await?;
     deps.commit(txn).await?;
     Ok(created)
 }

@@ -18,6 +18,7 @@ use crate::domain::Language;
 use crate::domain::{Email, PersonName};
 use crate::error::{ApiError, ApiResult, InputReason};
 use crate::ids::{AccountId, CompanyId, ContactId};
+use crate::live::{self, ContactChange};
 use crate::mail::Template;
 
 /// Changes to a contact's identity; `None` keeps the value. Changing one's own e-mail address
@@ -145,6 +146,8 @@ pub async fn edit(
     write_if_unchanged(&txn, &after, version).await?;
     after.version = version + 1;
     let actor = directory.account_id();
+    let by = Some(actor.uuid());
+    live::contacts_changed(&txn, now, ContactChange::Edited, by, [&after]).await?;
     let entry = contact_entry(AuditAction::ContactEdited, actor, Some(&before), &after);
     audit::record(&txn, now, entry).await?;
     if after.email != before.email {
@@ -232,12 +235,14 @@ async fn set_status(
     after.updated_at = now;
     write_if_unchanged(&txn, &after, before.version).await?;
     after.version = before.version + 1;
-    let action = match status {
-        ContactStatus::Obsolete => AuditAction::ContactObsoleted,
-        ContactStatus::Active => AuditAction::ContactReactivated,
+    let (action, change) = match status {
+        ContactStatus::Obsolete => (AuditAction::ContactObsoleted, ContactChange::MarkedObsolete),
+        ContactStatus::Active => (AuditAction::ContactReactivated, ContactChange::Reactivated),
     };
+    let by = Some(admin.account_id().uuid());
+    live::contacts_changed(&txn, now, change, by, [&after]).await?;
     let entry = contact_entry(action, admin.account_id(), Some(&before), &after);
     audit::record(&txn, now, entry).await?;
-    txn.commit().await?;
+    deps.commit(txn).await?;
     Ok(StatusChange::Done(after))
 }

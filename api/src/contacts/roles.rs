@@ -19,6 +19,7 @@ use crate::deps::Deps;
 use crate::domain::Language;
 use crate::error::{ApiError, ApiResult, InputReason};
 use crate::ids::{ContactId, NodeId, new_uuid};
+use crate::live::{self, ContactChange};
 use crate::mail::{self, OutgoingMail, Template};
 
 /// The changes this administrator staged in this session for their company, oldest first,
@@ -182,6 +183,9 @@ pub async fn apply(
     let mut entries = journal_entries(admin, &applied, &current, batch_id, client_addr);
     entries.push(batch_entry(admin, &applied, batch_id, client_addr));
     audit::record_many(&txn, now, entries).await?;
+    let changed = applied.iter().map(|a| &a.contact);
+    let by = Some(admin.account_id().uuid());
+    live::contacts_changed(&txn, now, ContactChange::RolesChanged, by, changed).await?;
     mail_changes(&txn, deps, now, &company, &applied).await?;
     let applied_rows: Vec<uuid::Uuid> = staged.iter().map(|s| s.id).collect();
     // Exactly the rows applied (staging waits for the company lock, so there are no others).

@@ -32,6 +32,7 @@ pub enum ErrorCode {
     ReopenWindowOver,
     AttachmentTooLarge,
     PreflightHeaderRequired,
+    CursorExpired,
 }
 
 impl ErrorCode {
@@ -60,6 +61,7 @@ impl ErrorCode {
             Self::ReopenWindowOver => "REOPEN_WINDOW_OVER",
             Self::AttachmentTooLarge => "ATTACHMENT_TOO_LARGE",
             Self::PreflightHeaderRequired => "PREFLIGHT_HEADER_REQUIRED",
+            Self::CursorExpired => "CURSOR_EXPIRED",
         }
     }
 }
@@ -86,6 +88,7 @@ pub fn code_of(error: &ApiError) -> ErrorCode {
         ApiError::StaleRequest { .. } => ErrorCode::Conflict,
         ApiError::ActionNotAllowed { .. } => ErrorCode::ActionNotAllowed,
         ApiError::ReopenWindowOver { .. } => ErrorCode::ReopenWindowOver,
+        ApiError::CursorExpired => ErrorCode::CursorExpired,
         ApiError::Internal(_) => ErrorCode::InternalServerError,
     }
 }

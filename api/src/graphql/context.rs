@@ -93,6 +93,11 @@ impl RequestContext {
         self.client.clone()
     }
 
+    /// The presented session token, for what checks the caller again later (a subscription).
+    pub fn token(&self) -> Option<&str> {
+        self.token.as_ref().map(|(token, _)| token.as_str())
+    }
+
     pub fn token_source(&self) -> Option<TokenSource> {
         self.token.as_ref().map(|(_, source)| *source)
     }

@@ -5,6 +5,7 @@ mod auth;
 mod companies;
 mod contacts;
 pub mod context;
+mod live;
 pub mod loaders;
 mod metrics;
 mod mutation;

@@ -11,7 +11,7 @@ use crate::error::{ApiError, InputReason};
 
 /// Every subscription field.
 #[derive(MergedSubscription, Default)]
-pub struct Subscription(ClockSubscription);
+pub struct Subscription(ClockSubscription, super::live::LiveSubscription);
 
 #[derive(Default)]
 pub struct ClockSubscription;

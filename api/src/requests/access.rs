@@ -99,7 +99,8 @@ impl Audience {
     }
 
     /// Whether `row` is shown in `scope`: [`Audience::condition`] for one request.
-    pub fn sees(self, scope: Option<Scope>, team: bool, row: &request::Model) -> bool {
+    pub fn sees(self, scope: Option<Scope>, team: bool, row: impl Into<Shown>) -> bool {
+        let row: Shown = row.into();
         let submitted = row.state != RequestState::Draft;
         match self {
             Self::Customer { company, contact } => {
@@ -120,6 +121,26 @@ impl Audience {
             Some(Scope::Personal) => false,
             Some(Scope::Team) => true,
             None => team,
+        }
+    }
+}
+
+/// What decides whether a request shows (of a stored row, or of a live event's snapshot).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shown {
+    pub company_id: Uuid,
+    pub requester_contact_id: Uuid,
+    pub assignee_contact_id: Option<Uuid>,
+    pub state: RequestState,
+}
+
+impl From<&request::Model> for Shown {
+    fn from(row: &request::Model) -> Self {
+        Self {
+            company_id: row.company_id,
+            requester_contact_id: row.requester_contact_id,
+            assignee_contact_id: row.assignee_contact_id,
+            state: row.state,
         }
     }
 }

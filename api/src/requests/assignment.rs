@@ -6,7 +6,7 @@ use super::access::Visible;
 use super::history::NewEvent;
 use super::lifecycle::{Side, State};
 use super::notify::{self, Notice};
-use super::writing::{author, lock_visible, not_allowed, request_entry, write};
+use super::writing::{author, lock_visible, not_allowed, publish, request_entry, write};
 use super::{Request, repo};
 use crate::audit::{self, AuditAction};
 use crate::auth::{RequestWorker, SupportStaff};
@@ -14,6 +14,7 @@ use crate::contacts;
 use crate::deps::Deps;
 use crate::error::{ApiError, ApiResult};
 use crate::ids::{ContactId, RequestId};
+use crate::live::RequestChange;
 use crate::mail::RequestNotice;
 
 /// Assigns an open request to `agent` (the caller when `None`); only managers assign others.
@@ -49,6 +50,11 @@ pub async fn assign(
     let done = write(&txn, &row, changes).await?;
     let event = NewEvent::assigned(row.assignee_contact_id, agent.id);
     repo::record(&txn, id, now, author(&worker), vec![event]).await?;
+    let change = RequestChange::Assigned {
+        from: row.assignee_contact_id,
+        to: done.assignee_contact_id,
+    };
+    publish(&txn, now, &done, author(&worker), change).await?;
     let before = row.assignee_contact_id.map(|id| id.to_string());
     let entry = request_entry(
         AuditAction::RequestAssigned,

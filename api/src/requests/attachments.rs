@@ -7,13 +7,14 @@ use entity::RequestState;
 use futures_util::stream::BoxStream;
 
 use super::access::{self, Visible};
-use super::writing::{author, lock_visible, not_allowed};
+use super::writing::{author, lock_visible, not_allowed, publish};
 use super::{Attachment, Request, repo};
 use crate::auth::RequestWorker;
 use crate::deps::Deps;
 use crate::error::{ApiError, ApiResult, InputReason};
 use crate::files::StoredFile;
 use crate::ids::{AttachmentId, RequestId};
+use crate::live::RequestChange;
 
 /// The error for an attachment the caller may not see, identical to an unknown ID's.
 pub fn not_found() -> ApiError {
@@ -82,10 +83,18 @@ pub async fn add_to_draft(
     let row = repo::touch(&txn, &row, now, false, None)
         .await?
         .ok_or_else(access::not_found)?;
+    publish(&txn, now, &row, who, attachments_edited()).await?;
     deps.commit(txn).await?;
     let request = Visible::new(row, *worker);
     let added = rows.into_iter().map(|a| request.part(a)).collect();
     Ok((request, added))
+}
+
+/// A draft's files changed.
+fn attachments_edited() -> RequestChange {
+    RequestChange::FieldsEdited {
+        fields: vec!["attachments".to_owned()],
+    }
 }
 
 /// Removes an attachment from the caller's own draft, then its file. Attachments of submitted
@@ -115,6 +124,7 @@ pub async fn remove_from_draft(
     let row = repo::touch(&txn, &row, now, false, None)
         .await?
         .ok_or_else(access::not_found)?;
+    publish(&txn, now, &row, author(worker), attachments_edited()).await?;
     deps.commit(txn).await?;
     deps.files.delete_all([attachment.storage_key]).await;
     Ok(Visible::new(row, *worker))

@@ -12,7 +12,9 @@ use super::history::{EventAction, NewEvent, OtherAction};
 use super::lifecycle::{self, Action, ActionKind, Side};
 use super::notify::{self, Notice};
 use super::transitions::{lifecycle_clock, refusal};
-use super::writing::{author, id_of, lock_visible, not_allowed, request_entry, state_json, write};
+use super::writing::{
+    author, id_of, lock_visible, not_allowed, publish, request_entry, state_json, write,
+};
 use super::{Request, audit_action, reads, repo};
 use crate::audit::{self, AuditAction};
 use crate::auth::RequestWorker;
@@ -22,6 +24,7 @@ use crate::domain::IdempotencyKey;
 use crate::error::{ApiError, ApiResult, FormOutcome};
 use crate::idempotency;
 use crate::ids::{RequestId, new_uuid};
+use crate::live::RequestChange;
 use crate::mail::RequestNotice;
 
 const DRAFT_SCOPE: &str = "saveRequestDraft";
@@ -84,6 +87,7 @@ pub async fn save_draft(
             let action = EventAction::Other(OtherAction::SaveDraft);
             let event = NewEvent::state_change(action, None, RequestState::Draft, None);
             repo::record(&txn, id_of(&created), now, author(worker), vec![event]).await?;
+            publish(&txn, now, &created, author(worker), RequestChange::Created).await?;
             let entry = request_entry(
                 AuditAction::RequestDraftCreated,
                 Some(account),
@@ -108,7 +112,10 @@ pub async fn save_draft(
                 ..Default::default()
             };
             form.write(&mut changes);
-            write(&txn, &row, changes).await?
+            let saved = write(&txn, &row, changes).await?;
+            let change = RequestChange::FieldsEdited { fields: Vec::new() };
+            publish(&txn, now, &saved, author(worker), change).await?;
+            saved
         }
     };
     deps.commit(txn).await?;
@@ -152,6 +159,13 @@ pub async fn submit(
     let action = EventAction::Lifecycle(ActionKind::Submit);
     let event = NewEvent::state_change(action, Some(row.state), submitted.state, None);
     repo::record(&txn, id, now, author(worker), vec![event]).await?;
+    let change = RequestChange::StateChanged {
+        action: super::action_code(ActionKind::Submit).to_owned(),
+        from: row.state,
+        to: submitted.state,
+        comment: false,
+    };
+    publish(&txn, now, &submitted, author(worker), change).await?;
     let entry = request_entry(
         audit_action(ActionKind::Submit),
         Some(worker.account_id()),
@@ -185,6 +199,7 @@ pub async fn delete_draft(
         return Err(not_allowed("DELETE_DRAFT", row.state, Side::Customer));
     }
     repo::delete(&txn, &row).await?;
+    publish(&txn, now, &row, author(worker), RequestChange::Deleted).await?;
     let entry = request_entry(
         AuditAction::RequestDraftDeleted,
         Some(worker.account_id()),

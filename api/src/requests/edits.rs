@@ -8,13 +8,14 @@ use super::access::{self, Visible};
 use super::form::RequestForm;
 use super::history::NewEvent;
 use super::lifecycle::{Side, State};
-use super::writing::{author, lock_visible, not_allowed, request_entry, write};
+use super::writing::{author, lock_visible, not_allowed, publish, request_entry, write};
 use super::{Request, repo};
 use crate::audit::{self, AuditAction};
 use crate::auth::RequestWorker;
 use crate::deps::Deps;
 use crate::error::{ApiError, ApiResult, FormOutcome, InputReason};
 use crate::ids::RequestId;
+use crate::live::RequestChange;
 
 /// Changes to a submitted request; `None` keeps a value. The support edits the classification,
 /// the customer the tag, their follow-up and the addresses to notify.
@@ -131,6 +132,15 @@ pub async fn update(
     let done = write(&txn, &row, changes).await?;
     let mut before_json = serde_json::Map::new();
     let mut after_json = serde_json::Map::new();
+    let fields = changed.iter().map(|(field, ..)| field.clone()).collect();
+    publish(
+        &txn,
+        now,
+        &done,
+        author(worker),
+        RequestChange::FieldsEdited { fields },
+    )
+    .await?;
     let events = changed
         .into_iter()
         .map(|(field, old, new)| {

@@ -9,7 +9,7 @@ use super::form;
 use super::lifecycle::{self, Action, ActionKind, Side};
 use super::notify::{self, Notice};
 use super::transitions::{lifecycle_clock, notice_of, refusal};
-use super::writing::{author, lock_visible, request_entry};
+use super::writing::{author, lock_visible, publish, request_entry};
 use super::{Message, Request, audit_action, reads, repo};
 use crate::audit;
 use crate::auth::RequestWorker;
@@ -20,6 +20,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::files::StoredFile;
 use crate::idempotency;
 use crate::ids::RequestId;
+use crate::live::RequestChange;
 
 const MESSAGE_SCOPE: &str = "addRequestMessage";
 
@@ -72,6 +73,10 @@ pub async fn add_message(
     let row = repo::touch(&txn, &row, now, first_response, remind_at)
         .await?
         .ok_or_else(access::not_found)?;
+    let change = RequestChange::MessageAdded {
+        message_id: message.id,
+    };
+    publish(&txn, now, &row, who, change).await?;
     let after = serde_json::json!({
         "messageId": message.id.to_string(),
         "attachments": attached.iter().map(|a| a.id.to_string()).collect::<Vec<_>>(),

@@ -11,7 +11,7 @@ use super::form;
 use super::history::{Author, EventAction, NewEvent};
 use super::lifecycle::{self, Action, ActionKind, Refusal, Side, State};
 use super::notify::{self, Notice};
-use super::writing::{author, id_of, lock_visible, request_entry, state_json, write};
+use super::writing::{author, id_of, lock_visible, publish, request_entry, state_json, write};
 use super::{Request, action_code, audit_action, repo, state_code};
 use crate::audit;
 use crate::auth::RequestWorker;
@@ -21,6 +21,7 @@ use crate::deps::Deps;
 use crate::error::{ApiError, ApiResult, InputReason};
 use crate::files::StoredFile;
 use crate::ids::{AccountId, CompanyId, RequestId};
+use crate::live::RequestChange;
 use crate::mail::RequestNotice;
 use crate::metrics;
 
@@ -216,6 +217,13 @@ pub(crate) async fn apply(
         text.map(str::to_owned),
     );
     repo::record(txn, id, now, author, vec![event]).await?;
+    let change = RequestChange::StateChanged {
+        action: code.to_owned(),
+        from: row.state,
+        to: done.state,
+        comment: text.is_some(),
+    };
+    publish(txn, now, &done, author, change).await?;
     let entry = request_entry(
         audit_action(kind),
         author.account_id.map(AccountId::from_uuid),

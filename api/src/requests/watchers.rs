@@ -6,13 +6,14 @@ use sea_orm::ConnectionTrait;
 
 use super::access::{Visible, not_found};
 use super::history::NewEvent;
-use super::writing::{author, lock_visible};
+use super::writing::{author, lock_visible, publish};
 use super::{Request, repo};
 use crate::auth::RequestWorker;
 use crate::contacts;
 use crate::deps::Deps;
 use crate::error::{ApiError, ApiResult};
 use crate::ids::{ContactId, RequestId};
+use crate::live::RequestChange;
 
 /// A contact who may watch the request: an active contact of its company, or (added by the
 /// support) an active agent or manager.
@@ -60,6 +61,11 @@ pub async fn add_watcher(
             repo::add_watcher(&txn, id, watcher_id, wants_mail, by, now).await?;
             let event = NewEvent::watcher_added(watcher.id);
             repo::record(&txn, id, now, author(worker), vec![event]).await?;
+            let change = RequestChange::WatchersChanged {
+                contact_id: watcher.id,
+                added: true,
+            };
+            publish(&txn, now, &row, author(worker), change).await?;
         }
     }
     deps.commit(txn).await?;
@@ -81,6 +87,11 @@ pub async fn remove_watcher(
     }
     let event = NewEvent::watcher_removed(contact_id.uuid());
     repo::record(&txn, id, now, author(worker), vec![event]).await?;
+    let change = RequestChange::WatchersChanged {
+        contact_id: contact_id.uuid(),
+        added: false,
+    };
+    publish(&txn, now, &row, author(worker), change).await?;
     deps.commit(txn).await?;
     Ok(Visible::new(row, *worker))
 }

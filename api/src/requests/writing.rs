@@ -1,6 +1,7 @@
 //! What every change of a request does: lock it as the caller sees it, check the version they
 //! read, write with a bumped version, and describe the change for the journal.
 
+use chrono::{DateTime, Utc};
 use entity::{RequestState, request};
 use sea_orm::DatabaseTransaction;
 
@@ -12,6 +13,7 @@ use crate::audit::{AuditAction, AuditEntry, Target};
 use crate::auth::RequestWorker;
 use crate::error::{ApiError, ApiResult};
 use crate::ids::{AccountId, CompanyId, RequestId};
+use crate::live::{self, ChangedBy, RequestChange};
 
 /// Who acts, for history, messages and mail.
 pub(super) fn author(worker: &RequestWorker) -> Author {
@@ -104,4 +106,21 @@ pub(super) fn state_json(row: &request::Model) -> serde_json::Value {
         "state": state_code(row.state.into()),
         "version": row.version,
     })
+}
+
+/// Writes for live subscribers that `row` (as it is after the change) changed, in the
+/// change's transaction.
+pub(super) async fn publish(
+    txn: &DatabaseTransaction,
+    now: DateTime<Utc>,
+    row: &request::Model,
+    author: Author,
+    change: RequestChange,
+) -> ApiResult<()> {
+    let by = ChangedBy {
+        contact_id: author.contact_id,
+        side: author.side,
+    };
+    live::request_changed(txn, now, row, by, change).await?;
+    Ok(())
 }

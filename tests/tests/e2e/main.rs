@@ -17,6 +17,7 @@ mod fuzz;
 mod graphql_http;
 mod interop;
 mod limits;
+mod live;
 mod metrics;
 mod ops;
 mod queues;

@@ -1,0 +1,466 @@
+//! The live-updates benchmark (issue 15), on loopback against the release `portal` binary with
+//! the demo data set, in one run:
+//!
+//! 1. resident memory per idle subscription (each on its own WebSocket) at 2,000 and 10,000;
+//! 2. the time from a change (a message added through `/graphql`) to its receipt by each of
+//!    5,000 subscribers following everything, over rounds, with lost and duplicated updates
+//!    counted;
+//! 3. the server's CPU with 10,000 subscriptions, each following one request page, while
+//!    changes fan out at a steady rate;
+//! 4. with `--database-url`, the extra time an update takes to reach the subscribers of a
+//!    second instance on the same PostgreSQL database.
+//!
+//! Run with `bench/run live` (see bench/README.md).
+
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    clippy::unwrap_used,
+    clippy::expect_used
+)]
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+use futures_util::SinkExt;
+use futures_util::stream::{SplitSink, StreamExt};
+use portal_bench::load::span;
+use portal_bench::process::{Portal, portal_binary};
+use serde_json::{Value, json};
+use tokio::net::TcpStream;
+use tokio::sync::mpsc;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+const EVERYTHING: &str =
+    "subscription { requestUpdates { cursor kind messageId request { id state version } } }";
+const ONE: &str = "subscription($id: ID) { requestUpdates(requestId: $id) { cursor kind messageId request { id state version } } }";
+const MESSAGE: &str =
+    "mutation($i: AddRequestMessageInput!) { addRequestMessage(input: $i) { message { id } } }";
+
+#[derive(Parser, Debug)]
+struct Args {
+    /// Subscriptions at which memory is measured (the last is also the CPU phase's number).
+    #[arg(long, value_delimiter = ',', default_value = "2000,10000")]
+    idle: Vec<usize>,
+    /// Subscribers of the fan-out latency phase.
+    #[arg(long, default_value_t = 5000)]
+    fanout: usize,
+    /// Changes timed in the fan-out phase.
+    #[arg(long, default_value_t = 20)]
+    changes: usize,
+    /// Changes per second in the CPU phase.
+    #[arg(long, default_value_t = 100)]
+    rate: u32,
+    /// Seconds of each CPU round.
+    #[arg(long, default_value_t = 5)]
+    seconds: u64,
+    /// CPU rounds.
+    #[arg(long, default_value_t = 3)]
+    rounds: usize,
+    /// Requests of the demo data set; the CPU phase's subscribers follow them round-robin.
+    #[arg(long, default_value_t = 1000)]
+    requests: usize,
+    /// PostgreSQL URL of an empty database, instead of the embedded SQLite one; adds the
+    /// two-instance phase.
+    #[arg(long)]
+    database_url: Option<String>,
+}
+
+type Sink = SplitSink<WebSocketStream<MaybeTlsStream<TcpStream>>, Message>;
+
+/// An update received: the message it is about, when.
+type Receipt = (String, Instant);
+
+/// Subscribers, each on its own socket, whose updates flow into one channel.
+struct Subscribers {
+    sinks: Vec<Sink>,
+    receipts: mpsc::UnboundedReceiver<Receipt>,
+    sender: mpsc::UnboundedSender<Receipt>,
+}
+
+impl Subscribers {
+    fn new() -> Self {
+        let (sender, receipts) = mpsc::unbounded_channel();
+        Self {
+            sinks: Vec::new(),
+            receipts,
+            sender,
+        }
+    }
+
+    /// Opens one more socket with one subscription.
+    async fn open(
+        &mut self,
+        addr: &str,
+        token: &str,
+        query: &str,
+        variables: Value,
+    ) -> anyhow::Result<()> {
+        let mut request = format!("ws://{addr}/graphql/ws").into_client_request()?;
+        request
+            .headers_mut()
+            .insert("sec-websocket-protocol", "graphql-transport-ws".parse()?);
+        let (ws, _) = tokio_tungstenite::connect_async(request).await?;
+        let (mut sink, mut stream) = ws.split();
+        let init = json!({ "type": "connection_init", "payload": { "authorization": format!("Bearer {token}") } });
+        sink.send(Message::text(init.to_string())).await?;
+        let ack = stream
+            .next()
+            .await
+            .ok_or_else(|| anyhow::anyhow!("closed"))??;
+        anyhow::ensure!(ack.to_text()?.contains("connection_ack"), "no ack: {ack}");
+        let subscribe = json!({ "id": "1", "type": "subscribe", "payload": { "query": query, "variables": variables } });
+        sink.send(Message::text(subscribe.to_string())).await?;
+        let sender = self.sender.clone();
+        tokio::spawn(async move {
+            while let Some(Ok(message)) = stream.next().await {
+                let Message::Text(text) = message else {
+                    continue;
+                };
+                let Ok(value) = serde_json::from_str::<Value>(text.as_str()) else {
+                    continue;
+                };
+                if value["type"] != "next" {
+                    continue;
+                }
+                let id = value["payload"]["data"]["requestUpdates"]["messageId"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned();
+                if sender.send((id, Instant::now())).is_err() {
+                    return;
+                }
+            }
+        });
+        self.sinks.push(sink);
+        Ok(())
+    }
+
+    fn len(&self) -> usize {
+        self.sinks.len()
+    }
+
+    /// Receipts of `message`, waiting until `expected` or `timeout`; other receipts seen on the
+    /// way are counted in `others`.
+    async fn collect(
+        &mut self,
+        message: &str,
+        expected: usize,
+        timeout: Duration,
+        others: &mut usize,
+    ) -> Vec<Instant> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        let mut times = Vec::with_capacity(expected);
+        while times.len() < expected {
+            match tokio::time::timeout_at(deadline, self.receipts.recv()).await {
+                Ok(Some((id, at))) if id == message => times.push(at),
+                Ok(Some(_)) => *others += 1,
+                Ok(None) | Err(_) => break,
+            }
+        }
+        times
+    }
+
+    /// Everything received until nothing came for `quiet`.
+    async fn drain(&mut self, quiet: Duration) -> Vec<Receipt> {
+        let mut all = Vec::new();
+        while let Ok(Some(receipt)) = tokio::time::timeout(quiet, self.receipts.recv()).await {
+            all.push(receipt);
+        }
+        all
+    }
+}
+
+/// The demo logins printed by `portal demo`: login → token.
+fn demo_tokens(output: &str) -> HashMap<String, String> {
+    output
+        .lines()
+        .filter_map(|line| {
+            let words: Vec<&str> = line.split_whitespace().collect();
+            let token = match words.iter().position(|w| *w == "TOTP") {
+                Some(at) => words.get(at.checked_sub(1)?)?,
+                None => words.last()?,
+            };
+            (token.len() > 30 && line.starts_with("  "))
+                .then(|| (words[0].to_owned(), (*token).to_owned()))
+        })
+        .collect()
+}
+
+async fn graphql(
+    http: &reqwest::Client,
+    addr: &str,
+    token: &str,
+    query: &str,
+    variables: Value,
+) -> anyhow::Result<Value> {
+    let answer: Value = http
+        .post(format!("http://{addr}/graphql"))
+        .bearer_auth(token)
+        .json(&json!({ "query": query, "variables": variables }))
+        .send()
+        .await?
+        .json()
+        .await?;
+    anyhow::ensure!(answer["errors"].is_null(), "errors: {answer}");
+    Ok(answer["data"].clone())
+}
+
+/// Adds a message; its ID and when it was sent.
+async fn change(
+    http: &reqwest::Client,
+    addr: &str,
+    token: &str,
+    request: &str,
+    n: usize,
+) -> anyhow::Result<(String, Instant, Duration)> {
+    let sent = Instant::now();
+    let data = graphql(
+        http,
+        addr,
+        token,
+        MESSAGE,
+        json!({ "i": { "requestId": request, "body": format!("update {n}") } }),
+    )
+    .await?;
+    let took = sent.elapsed();
+    let id = data["addRequestMessage"]["message"]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    Ok((id, sent, took))
+}
+
+/// CPU seconds (user + system) the process has used so far.
+fn cpu_seconds(pid: u32) -> anyhow::Result<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
+    let after = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest)
+        .unwrap_or_default();
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks: f64 = fields[11].parse::<f64>()? + fields[12].parse::<f64>()?;
+    Ok(ticks / 100.0)
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let at = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[at.min(sorted.len() - 1)]
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let data_dir = tempfile::tempdir()?;
+    let mut env: Vec<(&str, String)> = vec![
+        ("PORTAL_WEBSOCKET__MAX_PER_ADDRESS", "100000".into()),
+        ("PORTAL_WEBSOCKET__MAX_PER_SESSION", "100000".into()),
+    ];
+    if let Some(url) = &args.database_url {
+        env.push(("PORTAL_DATABASE__URL", url.clone()));
+    }
+    let demo = tokio::process::Command::new(portal_binary()?)
+        .arg("--data-dir")
+        .arg(data_dir.path())
+        .args([
+            "--log-level",
+            "warn",
+            "demo",
+            "--requests",
+            &args.requests.to_string(),
+        ])
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+        .output()
+        .await?;
+    anyhow::ensure!(
+        demo.status.success(),
+        "portal demo failed: {}",
+        String::from_utf8_lossy(&demo.stderr)
+    );
+    let tokens = demo_tokens(&String::from_utf8_lossy(&demo.stdout));
+    let agent = tokens
+        .get("lionel")
+        .ok_or_else(|| anyhow::anyhow!("no demo agent"))?
+        .clone();
+    let env_refs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let portal = Portal::start_in(data_dir, &env_refs).await?;
+    let pid = portal.pid()?;
+    let http = reqwest::Client::new();
+    let mut requests: Vec<String> = Vec::new();
+    let mut after = Value::Null;
+    loop {
+        let listed = graphql(&http, &portal.addr, &agent,
+            "query($after: String) { requests(first: 100, after: $after, queue: ACTIVE) { edges { node { id } } pageInfo { hasNextPage endCursor } } }",
+            json!({ "after": after })).await?;
+        let page = &listed["requests"];
+        requests.extend(
+            page["edges"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|e| e["node"]["id"].as_str().map(str::to_owned)),
+        );
+        if page["pageInfo"]["hasNextPage"] != true {
+            break;
+        }
+        after = page["pageInfo"]["endCursor"].clone();
+    }
+    anyhow::ensure!(!requests.is_empty(), "no open demo request");
+
+    // 1 and 2: subscribers following everything.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let base = portal.rss_kib()?;
+    let mut memory = Vec::new();
+    let mut everything = Subscribers::new();
+    let mut targets = args.idle.clone();
+    targets.push(args.fanout);
+    targets.sort_unstable();
+    targets.dedup();
+    let mut fanout = None;
+    for target in targets {
+        while everything.len() < target {
+            everything
+                .open(&portal.addr, &agent, EVERYTHING, json!({}))
+                .await?;
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        if args.idle.contains(&target) {
+            let rss = portal.rss_kib()?;
+            memory.push((target, rss.saturating_sub(base) as f64 / target as f64));
+        }
+        if target == args.fanout {
+            fanout = Some(
+                fan_out(
+                    &args,
+                    &http,
+                    &portal.addr,
+                    &agent,
+                    &requests[0],
+                    &mut everything,
+                )
+                .await?,
+            );
+        }
+    }
+    drop(everything);
+    tokio::time::sleep(Duration::from_secs(2)).await;
+
+    // 3: request pages open, changes at a steady rate.
+    let pages = args.idle.iter().copied().max().unwrap_or(0);
+    let mut followers = Subscribers::new();
+    for n in 0..pages {
+        let request = &requests[n % requests.len()];
+        followers
+            .open(&portal.addr, &agent, ONE, json!({ "id": request }))
+            .await?;
+    }
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let followers_of =
+        |request: usize| (0..pages).filter(|n| n % requests.len() == request).count();
+    let mut cpu = Vec::new();
+    let mut delivered = Vec::new();
+    for round in 0..args.rounds {
+        let before = cpu_seconds(pid)?;
+        let started = Instant::now();
+        let every = Duration::from_secs_f64(1.0 / f64::from(args.rate));
+        let mut sent = 0;
+        let mut expected = 0;
+        let mut tick = tokio::time::interval(every);
+        while started.elapsed() < Duration::from_secs(args.seconds) {
+            tick.tick().await;
+            let index = (round * 7919 + sent) % requests.len();
+            expected += followers_of(index);
+            let request = &requests[index];
+            let http = http.clone();
+            let (addr, token, request) = (portal.addr.clone(), agent.clone(), request.clone());
+            tokio::spawn(async move { change(&http, &addr, &token, &request, sent).await });
+            sent += 1;
+        }
+        let wall = started.elapsed().as_secs_f64();
+        let used = cpu_seconds(pid)? - before;
+        cpu.push(used / wall * 100.0);
+        let received = followers.drain(Duration::from_secs(2)).await.len();
+        delivered.push((received, expected));
+    }
+
+    println!();
+    let engine = if args.database_url.is_some() {
+        "PostgreSQL"
+    } else {
+        "SQLite"
+    };
+    println!(
+        "Live updates, {engine} ({} open demo requests)",
+        requests.len()
+    );
+    println!("| measure | value |");
+    println!("| --- | ---: |");
+    for (n, kib) in memory {
+        println!("| RSS per idle subscription, each on its own WebSocket, at {n} | {kib:.1} KiB |");
+    }
+    if let Some(f) = fanout {
+        println!("{f}");
+    }
+    let (min, med, max) = span(&mut cpu);
+    println!(
+        "| server CPU, {pages} subscriptions on request pages, {} changes/s ({} rounds of {} s), min / median / max | {min:.0} / {med:.0} / {max:.0} % of one core |",
+        args.rate, args.rounds, args.seconds
+    );
+    for (received, expected) in delivered {
+        println!("| updates received / expected in a CPU round | {received} / {expected} |");
+    }
+    Ok(())
+}
+
+/// Times `args.changes` changes, one at a time, to every subscriber of `subscribers`.
+async fn fan_out(
+    args: &Args,
+    http: &reqwest::Client,
+    addr: &str,
+    token: &str,
+    request: &str,
+    subscribers: &mut Subscribers,
+) -> anyhow::Result<String> {
+    let n = subscribers.len();
+    let mut latencies = Vec::new();
+    let mut mutation = Vec::new();
+    let mut lost = 0;
+    let mut others = 0;
+    // One change to warm up.
+    let (id, _, _) = change(http, addr, token, request, 0).await?;
+    subscribers
+        .collect(&id, n, Duration::from_secs(10), &mut others)
+        .await;
+    others = 0;
+    for k in 1..=args.changes {
+        let (id, sent, took) = change(http, addr, token, request, k).await?;
+        mutation.push(ms(took));
+        let times = subscribers
+            .collect(&id, n, Duration::from_secs(10), &mut others)
+            .await;
+        lost += n - times.len();
+        latencies.extend(times.iter().map(|at| ms(at.duration_since(sent))));
+    }
+    let duplicated = others + subscribers.drain(Duration::from_millis(500)).await.len();
+    latencies.sort_by(f64::total_cmp);
+    let (mmin, mmed, mmax) = span(&mut mutation);
+    Ok(format!(
+        "| change to receipt, {n} subscribers, {} changes: p50 / p99 / max | {:.1} / {:.1} / {:.1} ms |\n\
+         | the change's own request (add a message), min / median / max | {mmin:.1} / {mmed:.1} / {mmax:.1} ms |\n\
+         | updates lost / duplicated | {lost} / {duplicated} |",
+        args.changes,
+        percentile(&latencies, 0.5),
+        percentile(&latencies, 0.99),
+        latencies.last().copied().unwrap_or(f64::NAN),
+    ))
+}
