@@ -183,8 +183,8 @@ pub struct LiveSettings {
     /// How long events are kept for clients that resume after a disconnection; a cursor
     /// older than this is refused (`CURSOR_EXPIRED`) and the client reloads.
     pub retention_hours: u64,
-    /// Events held for subscribers that have not taken them yet, per instance; a subscriber
-    /// that falls further behind reads what it missed from the database.
+    /// Events held per subscription that has not taken them yet; one that falls further
+    /// behind reads what it missed from the database.
     pub buffer: usize,
     /// How often each instance looks for new events when nothing woke it (a commit on this
     /// instance, or PostgreSQL's `NOTIFY` from another, wakes it at once).
@@ -316,7 +316,7 @@ impl Default for Settings {
             },
             live: LiveSettings {
                 retention_hours: 72,
-                buffer: 1024,
+                buffer: 128,
                 poll_ms: 1000,
             },
             auth: AuthSettings {

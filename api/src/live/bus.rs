@@ -1,15 +1,16 @@
 //! Each instance's one reader of `live_events`: woken by a local commit, by PostgreSQL's
 //! `NOTIFY` from any instance, or by its poll, it reads the committed events after the last
-//! place it read, in order, and broadcasts them to the local subscriptions.
+//! place it read, in order, and hands each to the local subscriptions of its topics.
 
 use std::str::FromStr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
-use tokio::sync::{Notify, broadcast};
+use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
+use super::fanout::{self, Inbox, Registry, Topic};
 use super::{Event, Place, repo};
 use crate::db::Engine;
 use crate::deps::Deps;
@@ -23,15 +24,18 @@ const WAITING_POLL: Duration = Duration::from_millis(5);
 /// What connects the writers, the reader and the subscriptions of one instance.
 #[derive(Clone)]
 pub struct Bus {
-    sender: broadcast::Sender<Arc<Event>>,
+    registry: Arc<Mutex<Registry>>,
+    /// Events held per subscription that has not taken them yet.
+    buffer: usize,
     wake: Arc<Notify>,
 }
 
 impl Bus {
-    /// `buffer`: events held for subscribers that have not taken them yet.
+    /// `buffer`: events held per subscription that has not taken them yet.
     pub fn new(buffer: usize) -> Self {
         Self {
-            sender: broadcast::channel(buffer.max(1)).0,
+            registry: Arc::default(),
+            buffer,
             wake: Arc::default(),
         }
     }
@@ -41,10 +45,10 @@ impl Bus {
         self.wake.notify_one();
     }
 
-    /// The events read from now on. A receiver that falls `buffer` events behind is told
-    /// (`Lagged`) and reads what it missed from the database.
-    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Event>> {
-        self.sender.subscribe()
+    /// The events of `topics` read from now on. A subscription that falls `buffer` events
+    /// behind is told (`Received::Lagged`) and reads what it missed from the database.
+    pub fn listen(&self, topics: Vec<Topic>) -> Inbox {
+        Inbox::open(&self.registry, self.buffer, topics)
     }
 }
 
@@ -92,11 +96,14 @@ async fn read_after(deps: &Deps, mut last: Place) -> Result<Place, sea_orm::DbEr
     loop {
         let rows = repo::after(deps.db.reader(), last, BATCH).await?;
         let full = rows.len() as u64 == BATCH;
-        for row in rows {
-            let event = Event::from_row(&deps.secrets, row);
+        let events: Vec<_> = rows
+            .into_iter()
+            .map(|row| Arc::new(Event::from_row(&deps.secrets, row)))
+            .collect();
+        let mut registry = fanout::lock(&deps.live.registry);
+        for event in events {
             last = event.place;
-            // No subscriber on this instance: nobody to tell.
-            let _ = deps.live.sender.send(Arc::new(event));
+            registry.deliver(&event);
         }
         if !full {
             return Ok(last);

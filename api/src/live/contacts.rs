@@ -10,7 +10,7 @@ use sea_orm::{ConnectionTrait, DbErr};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{Body, CONTACT_CHANGED, Delivered, Follow, follow, repo};
+use super::{Body, CONTACT_CHANGED, Delivered, Follow, Topic, follow, repo};
 use crate::auth::Actor;
 use crate::deps::Deps;
 use crate::error::ApiResult;
@@ -114,6 +114,10 @@ impl Follow for Contacts {
     fn admit(&mut self, actor: &Actor) -> ApiResult<()> {
         self.company = Some(actor.security_administrator()?.company_id().uuid());
         Ok(())
+    }
+
+    fn topics(&self) -> Vec<Topic> {
+        self.company.map(Topic::Company).into_iter().collect()
     }
 
     fn pick(&mut self, body: &Body) -> Option<ContactEvent> {

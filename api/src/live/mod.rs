@@ -12,6 +12,7 @@
 pub mod bus;
 mod contacts;
 mod events;
+mod fanout;
 mod repo;
 mod requests;
 mod watch;
@@ -19,6 +20,7 @@ mod watch;
 pub use bus::Bus;
 pub use contacts::*;
 pub use events::*;
+pub use fanout::{Inbox, Received, Topic};
 pub use requests::*;
 pub use watch::*;
 

@@ -2,7 +2,7 @@
 
 use futures_util::Stream;
 
-use super::{Body, Delivered, Follow, RequestChange, RequestEvent, RequestSnapshot, follow};
+use super::{Body, Delivered, Follow, RequestChange, RequestEvent, RequestSnapshot, Topic, follow};
 use crate::auth::{Actor, RequestWorker};
 use crate::deps::Deps;
 use crate::error::ApiResult;
@@ -51,6 +51,15 @@ impl Follow for Requests {
         }
         self.worker = Some(worker);
         Ok(())
+    }
+
+    fn topics(&self) -> Vec<Topic> {
+        match (self.watch.request, &self.worker) {
+            (Some(id), _) => vec![Topic::Request(id.uuid())],
+            (None, Some(RequestWorker::Customer(c))) => vec![Topic::Company(c.company_id().uuid())],
+            (None, Some(RequestWorker::Staff(_))) => vec![Topic::Staff],
+            (None, None) => Vec::new(),
+        }
     }
 
     fn pick(&mut self, body: &Body) -> Option<RequestEvent> {

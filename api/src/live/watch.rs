@@ -8,10 +8,9 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use futures_util::Stream;
-use tokio::sync::broadcast::{self, error::RecvError};
 use uuid::Uuid;
 
-use super::{Body, Cursor, Event, Place, repo};
+use super::{Body, Cursor, Event, Inbox, Place, Received, Topic, repo};
 use crate::auth::{Actor, login};
 use crate::deps::Deps;
 use crate::error::{ApiError, ApiResult};
@@ -39,6 +38,9 @@ pub trait Follow: Send + 'static {
 
     /// What of `event` the subscriber receives, if anything.
     fn pick(&mut self, event: &Body) -> Option<Self::Item>;
+
+    /// The topics of the events [`Follow::pick`] may take (once admitted).
+    fn topics(&self) -> Vec<Topic>;
 }
 
 /// The events `follow` takes for the session of `token`, after `after` (a cursor of an earlier
@@ -53,7 +55,7 @@ pub async fn follow<F: Follow>(
 ) -> ApiResult<impl Stream<Item = ApiResult<Delivered<F::Item>>> + use<F>> {
     let session = Session::resolve(deps, token, &mut follow).await?;
     // Listen first, then find where to start: nothing falls between the two.
-    let receiver = deps.live.subscribe();
+    let inbox = deps.live.listen(session.topics(&follow));
     let (last, catching_up) = match after {
         Some(cursor) => {
             let place = Cursor::open(&deps.secrets, cursor)?;
@@ -68,7 +70,7 @@ pub async fn follow<F: Follow>(
         deps: deps.clone(),
         follow,
         session,
-        receiver,
+        inbox,
         last,
         catching_up,
         backlog: VecDeque::new(),
@@ -109,13 +111,20 @@ impl Session {
             ends_at,
         })
     }
+
+    /// What the subscription listens to: what it follows, and its own account's changes.
+    fn topics<F: Follow>(&self, follow: &F) -> Vec<Topic> {
+        let mut topics = follow.topics();
+        topics.push(Topic::Account(self.account_id));
+        topics
+    }
 }
 
 struct Watcher<F> {
     deps: Deps,
     follow: F,
     session: Session,
-    receiver: broadcast::Receiver<Arc<Event>>,
+    inbox: Inbox,
     /// The place of the last event looked at.
     last: Place,
     /// Reading what was missed from the database (after a cursor, or after falling behind).
@@ -177,14 +186,14 @@ impl<F: Follow> Watcher<F> {
             .to_std()
             .unwrap_or_default();
         tokio::select! {
-            received = self.receiver.recv() => match received {
-                Ok(event) => Ok(Some(event)),
-                Err(RecvError::Lagged(_)) => {
-                    // Fell behind the broadcast: read the rest from the database.
+            received = self.inbox.recv() => match received {
+                Received::Event(event) => Ok(Some(event)),
+                Received::Lagged => {
+                    // Fell behind: read the rest from the database.
                     self.catching_up = true;
                     Ok(None)
                 }
-                Err(RecvError::Closed) => {
+                Received::Closed => {
                     self.ended = true;
                     Ok(None)
                 }
@@ -206,6 +215,12 @@ impl<F: Follow> Watcher<F> {
                 ApiError::BadUserInput { .. } => ApiError::Forbidden,
                 other => other,
             })?;
+        let topics = self.session.topics(&self.follow);
+        if topics != self.inbox.topics() {
+            // Events of the new topics read before this went elsewhere: read them again.
+            self.inbox.retopic(topics);
+            self.catching_up = true;
+        }
         Ok(())
     }
 }

@@ -328,11 +328,16 @@ async fn main() -> anyhow::Result<()> {
     targets.dedup();
     let mut fanout = None;
     for target in targets {
+        let opening = Instant::now();
         while everything.len() < target {
             everything
                 .open(&portal.addr, &agent, EVERYTHING, json!({}))
                 .await?;
         }
+        eprintln!(
+            "{target} subscriptions open ({:.1} s)",
+            opening.elapsed().as_secs_f64()
+        );
         tokio::time::sleep(Duration::from_secs(1)).await;
         if args.idle.contains(&target) {
             let rss = portal.rss_kib()?;
@@ -355,41 +360,36 @@ async fn main() -> anyhow::Result<()> {
     drop(everything);
     tokio::time::sleep(Duration::from_secs(2)).await;
 
-    // 3: request pages open, changes at a steady rate.
+    // 3: the same changes at a steady rate, first with nobody listening, then with request
+    // pages open.
     let pages = args.idle.iter().copied().max().unwrap_or(0);
     let mut followers = Subscribers::new();
+    let steady = Steady {
+        args: &args,
+        http: &http,
+        addr: &portal.addr,
+        token: &agent,
+        requests: &requests,
+        pid,
+    };
+    let mut alone = Vec::new();
+    for round in 0..args.rounds {
+        alone.push(steady.round(round, &mut followers, 0).await?.0);
+    }
+    eprintln!("CPU without subscribers measured");
     for n in 0..pages {
         let request = &requests[n % requests.len()];
         followers
             .open(&portal.addr, &agent, ONE, json!({ "id": request }))
             .await?;
     }
+    eprintln!("{pages} request-page subscriptions open");
     tokio::time::sleep(Duration::from_secs(1)).await;
-    let followers_of =
-        |request: usize| (0..pages).filter(|n| n % requests.len() == request).count();
     let mut cpu = Vec::new();
     let mut delivered = Vec::new();
     for round in 0..args.rounds {
-        let before = cpu_seconds(pid)?;
-        let started = Instant::now();
-        let every = Duration::from_secs_f64(1.0 / f64::from(args.rate));
-        let mut sent = 0;
-        let mut expected = 0;
-        let mut tick = tokio::time::interval(every);
-        while started.elapsed() < Duration::from_secs(args.seconds) {
-            tick.tick().await;
-            let index = (round * 7919 + sent) % requests.len();
-            expected += followers_of(index);
-            let request = &requests[index];
-            let http = http.clone();
-            let (addr, token, request) = (portal.addr.clone(), agent.clone(), request.clone());
-            tokio::spawn(async move { change(&http, &addr, &token, &request, sent).await });
-            sent += 1;
-        }
-        let wall = started.elapsed().as_secs_f64();
-        let used = cpu_seconds(pid)? - before;
-        cpu.push(used / wall * 100.0);
-        let received = followers.drain(Duration::from_secs(2)).await.len();
+        let (used, received, expected) = steady.round(round, &mut followers, pages).await?;
+        cpu.push(used);
         delivered.push((received, expected));
     }
 
@@ -411,15 +411,68 @@ async fn main() -> anyhow::Result<()> {
     if let Some(f) = fanout {
         println!("{f}");
     }
+    let (min, med, max) = span(&mut alone);
+    println!(
+        "| server CPU, no subscription, {} changes/s ({} rounds of {} s), min / median / max | {min:.0} / {med:.0} / {max:.0} % of one core |",
+        args.rate, args.rounds, args.seconds
+    );
     let (min, med, max) = span(&mut cpu);
     println!(
-        "| server CPU, {pages} subscriptions on request pages, {} changes/s ({} rounds of {} s), min / median / max | {min:.0} / {med:.0} / {max:.0} % of one core |",
-        args.rate, args.rounds, args.seconds
+        "| server CPU, {pages} subscriptions on request pages, the same changes, min / median / max | {min:.0} / {med:.0} / {max:.0} % of one core |"
     );
     for (received, expected) in delivered {
         println!("| updates received / expected in a CPU round | {received} / {expected} |");
     }
     Ok(())
+}
+
+/// Changes at `args.rate` per second for `args.seconds`.
+struct Steady<'a> {
+    args: &'a Args,
+    http: &'a reqwest::Client,
+    addr: &'a str,
+    token: &'a str,
+    requests: &'a [String],
+    pid: u32,
+}
+
+impl Steady<'_> {
+    /// One round: the server's CPU (% of one core), the updates `followers` received and
+    /// how many they should have (`pages` subscriptions following the requests round-robin).
+    async fn round(
+        &self,
+        round: usize,
+        followers: &mut Subscribers,
+        pages: usize,
+    ) -> anyhow::Result<(f64, usize, usize)> {
+        let count = self.requests.len();
+        let followers_of = |request: usize| (0..pages).filter(|n| n % count == request).count();
+        let before = cpu_seconds(self.pid)?;
+        let started = Instant::now();
+        let every = Duration::from_secs_f64(1.0 / f64::from(self.args.rate));
+        let (mut sent, mut expected) = (0, 0);
+        let mut tick = tokio::time::interval(every);
+        let mut changes = Vec::new();
+        while started.elapsed() < Duration::from_secs(self.args.seconds) {
+            tick.tick().await;
+            let index = (round * 7919 + sent) % count;
+            expected += followers_of(index);
+            let http = self.http.clone();
+            let (addr, token) = (self.addr.to_owned(), self.token.to_owned());
+            let request = self.requests[index].clone();
+            changes.push(tokio::spawn(async move {
+                change(&http, &addr, &token, &request, sent).await
+            }));
+            sent += 1;
+        }
+        for done in changes {
+            done.await??;
+        }
+        let wall = started.elapsed().as_secs_f64();
+        let used = (cpu_seconds(self.pid)? - before) / wall * 100.0;
+        let received = followers.drain(Duration::from_secs(2)).await.len();
+        Ok((used, received, expected))
+    }
 }
 
 /// Times `args.changes` changes, one at a time, to every subscriber of `subscribers`.
@@ -448,6 +501,7 @@ async fn fan_out(
         let times = subscribers
             .collect(&id, n, Duration::from_secs(10), &mut others)
             .await;
+        eprintln!("change {k}: {} of {n} received", times.len());
         lost += n - times.len();
         latencies.extend(times.iter().map(|at| ms(at.duration_since(sent))));
     }

@@ -3,8 +3,12 @@
 
 use std::path::PathBuf;
 
-use portal_tests::on_both_databases;
-use serde_json::Value;
+use std::process::Stdio;
+
+use portal_tests::{Role, on_both_databases, request_form};
+use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use uuid::Uuid;
 
 fn interop_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("interop")
@@ -73,5 +77,34 @@ on_both_databases! {
         assert_eq!(results["modern"]["ticks"], serde_json::json!([1, 2]));
         assert_eq!(results["modern"]["invalidCode"], "GRAPHQL_VALIDATION_FAILED");
         assert_eq!(results["legacy"]["ticks"], serde_json::json!([1, 2]));
+    }
+
+    async fn the_graphql_ws_client_follows_a_request_live(app) {
+        let company = app.customer_company("Interop SA").await;
+        let requester = app.person(Role::Advanced, company.id).await;
+        let agent = app.person(Role::Agent, Uuid::nil()).await;
+        let id = app.submitted_request(&requester.token, request_form("Via graphql-ws", "LOW")).await;
+        let url = format!("ws://{}/graphql/ws", app.addr);
+        let mut node = tokio::process::Command::new("node")
+            .arg(interop_dir().join("live.mjs"))
+            .args([url.as_str(), requester.token.as_str(), id.as_str(), "2"])
+            .current_dir(interop_dir())
+            .stdout(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("node runs");
+        let mut lines = BufReader::new(node.stdout.take().unwrap()).lines();
+        assert_eq!(lines.next_line().await.unwrap().as_deref(), Some("ready"));
+        let assign = "mutation($i: AssignRequestInput!) { assignRequest(input: $i) { request { id } } }";
+        app.graphql_as(Some(&agent.token), assign, json!({ "i": { "requestId": id } })).await.ok();
+        let ask = "mutation($i: TransitionRequestInput!) { transitionRequest(input: $i) { request { id } } }";
+        let question = json!({ "i": { "requestId": id, "action": "REQUEST_CLARIFICATION", "text": "Which version?" } });
+        app.graphql_as(Some(&agent.token), ask, question).await.ok();
+        let received: Value = serde_json::from_str(&lines.next_line().await.unwrap().unwrap()).unwrap();
+        assert_eq!(received["failure"], Value::Null, "{received}");
+        let updates: Vec<&Value> = received["updates"].as_array().unwrap().iter().map(|u| &u["data"]["requestUpdates"]).collect();
+        assert_eq!(updates[0]["kind"], "ASSIGNED", "{received}");
+        assert_eq!((updates[1]["action"].as_str(), updates[1]["request"]["state"].as_str()), (Some("REQUEST_CLARIFICATION"), Some("CUSTOMER_CLARIFICATION")));
+        assert_eq!(updates[1]["request"]["id"], id.as_str());
     }
 }
