@@ -360,6 +360,53 @@ async fn main() -> anyhow::Result<()> {
     drop(everything);
     tokio::time::sleep(Duration::from_secs(2)).await;
 
+    // 4: a second instance on the same PostgreSQL database.
+    let across = match args.database_url {
+        Some(_) => {
+            let second = Portal::start_in(tempfile::tempdir()?, &env_refs).await?;
+            let mut local = Subscribers::new();
+            let mut remote = Subscribers::new();
+            for _ in 0..100 {
+                local
+                    .open(&portal.addr, &agent, EVERYTHING, json!({}))
+                    .await?;
+                remote
+                    .open(&second.addr, &agent, EVERYTHING, json!({}))
+                    .await?;
+            }
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            let (mut near, mut far, mut lost) = (Vec::new(), Vec::new(), 0);
+            let mut others = 0;
+            for k in 0..=args.changes {
+                let (id, sent, _) = change(&http, &portal.addr, &agent, &requests[0], k).await?;
+                let here = local
+                    .collect(&id, 100, Duration::from_secs(10), &mut others)
+                    .await;
+                let there = remote
+                    .collect(&id, 100, Duration::from_secs(10), &mut others)
+                    .await;
+                lost += 200 - here.len() - there.len();
+                if k > 0 {
+                    near.extend(here.iter().map(|at| ms(at.duration_since(sent))));
+                    far.extend(there.iter().map(|at| ms(at.duration_since(sent))));
+                }
+            }
+            near.sort_by(f64::total_cmp);
+            far.sort_by(f64::total_cmp);
+            Some(format!(
+                "| change to receipt, 100 subscribers on the instance that made it / 100 on another, {} changes: p50 | {:.1} / {:.1} ms |\n\
+                 | the same, p99 | {:.1} / {:.1} ms |\n\
+                 | updates lost across both | {lost} |",
+                args.changes,
+                percentile(&near, 0.5),
+                percentile(&far, 0.5),
+                percentile(&near, 0.99),
+                percentile(&far, 0.99),
+            ))
+        }
+        None => None,
+    };
+
     // 3: the same changes at a steady rate, first with nobody listening, then with request
     // pages open.
     let pages = args.idle.iter().copied().max().unwrap_or(0);
@@ -410,6 +457,9 @@ async fn main() -> anyhow::Result<()> {
     }
     if let Some(f) = fanout {
         println!("{f}");
+    }
+    if let Some(a) = across {
+        println!("{a}");
     }
     let (min, med, max) = span(&mut alone);
     println!(
