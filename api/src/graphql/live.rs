@@ -6,7 +6,8 @@ use futures_util::{Stream, StreamExt};
 
 use super::context::{deps, request};
 use super::requests::{
-    RequestCategoryGql, RequestQueue, RequestScope, RequestSideGql, RequestStateGql, UrgencyGql,
+    QueueCounts, RequestCategoryGql, RequestQueue, RequestScope, RequestSideGql, RequestStateGql,
+    UrgencyGql,
 };
 use super::types::{ContactStatusGql, SupportRoleGql};
 use crate::error::ApiError;
@@ -15,6 +16,7 @@ use crate::live::{
     self, ContactEvent, ContactSnapshot, Delivered, RequestChange, RequestEvent, RequestSnapshot,
     RequestWatch,
 };
+use crate::requests::queues::Queue;
 
 #[derive(Default)]
 pub struct LiveSubscription;
@@ -57,6 +59,29 @@ impl LiveSubscription {
         };
         let updates = live::request_events(deps, token, watch, after.as_deref()).await?;
         Ok(updates.map(|delivered| delivered.map(RequestUpdate)))
+    }
+
+    /// The console's tile counts (as `queueCounts`) in `scope`: at once, then after every
+    /// change the caller sees that moved them. Ends as `requestUpdates` does.
+    async fn queue_counts_updates(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Personal or team; everything the caller may see when absent.")]
+        scope: Option<RequestScope>,
+    ) -> Result<impl Stream<Item = Result<QueueCounts, ApiError>> + use<>, ApiError> {
+        let deps = deps(ctx)?;
+        let token = request(ctx)?.token().map(str::to_owned);
+        let counts = live::tile_counts(deps, token, scope.map(Into::into)).await?;
+        Ok(counts.map(|counts| {
+            counts.map(|counts| {
+                QueueCounts::of(|queue| {
+                    let at = Queue::ALL.iter().position(|q| *q == queue);
+                    at.and_then(|at| counts.get(at))
+                        .copied()
+                        .unwrap_or_default()
+                })
+            })
+        }))
     }
 
     /// Changes of the contacts of the company the caller administers (Security

@@ -11,6 +11,7 @@
 
 pub mod bus;
 mod contacts;
+mod counts;
 mod events;
 mod fanout;
 mod repo;
@@ -19,6 +20,7 @@ mod watch;
 
 pub use bus::Bus;
 pub use contacts::*;
+pub use counts::*;
 pub use events::*;
 pub use fanout::{Inbox, Received, Topic};
 pub use requests::*;

@@ -742,6 +742,13 @@ fn rows() -> Vec<Row> {
         },
         Row {
             root: Subscription,
+            field: "queueCountsUpdates",
+            document: |_, _| plain("subscription { queueCountsUpdates { all } }"),
+            own: [ANON, Yes, Yes, Yes, Yes, Yes, NO],
+            other: None,
+        },
+        Row {
+            root: Subscription,
             field: "contactUpdates",
             document: |_, _| plain("subscription { contactUpdates { cursor } }"),
             own: security,

@@ -18,6 +18,16 @@ const ASSIGN: &str =
 const MESSAGE: &str =
     "mutation($i: AddRequestMessageInput!) { addRequestMessage(input: $i) { message { id } } }";
 
+const TILES: &str = "subscription($scope: RequestScope) { queueCountsUpdates(scope: $scope) { toClarify toValidate drafts active closed all } }";
+
+/// The next tile counts sent on `ws`.
+async fn tiles(ws: &mut WsClient) -> Value {
+    let message = ws.next().await;
+    assert_eq!(message["type"], "next", "{message}");
+    assert!(message["payload"]["errors"].is_null(), "{message}");
+    message["payload"]["data"]["queueCountsUpdates"].clone()
+}
+
 const CONTACT_UPDATES: &str = "subscription { contactUpdates { cursor kind contact { id supportRole securityAdministrator status version } } }";
 
 /// The next contact update sent on `ws`.
@@ -169,6 +179,35 @@ on_both_databases! {
         let mut anonymous = app.ws_ready(None).await;
         anonymous.send(json!({ "id": "a", "type": "subscribe", "payload": { "query": UPDATES } })).await;
         assert_eq!(ended_with(&mut anonymous).await, "UNAUTHENTICATED");
+    }
+
+    async fn tile_counts_follow_the_changes_the_caller_sees(app) {
+        let company = app.customer_company("Tiles SA").await;
+        let requester = app.person(Role::Restricted, company.id).await;
+        let team = app.person(Role::SupportAdministrator, company.id).await;
+        let agent = app.person(Role::Agent, Uuid::nil()).await;
+        let first = app.submitted_request(&requester.token, request_form("Counted", "LOW")).await;
+        let mut ws = app.ws_ready(Some(&team.token)).await;
+        ws.send(json!({ "id": "t", "type": "subscribe", "payload": { "query": TILES, "variables": { "scope": "TEAM" } } })).await;
+        let now = tiles(&mut ws).await;
+        assert_eq!((now["active"].as_i64(), now["toClarify"].as_i64(), now["all"].as_i64()), (Some(1), Some(0), Some(1)));
+
+        // The requester's draft moves nothing the team sees; its submission does.
+        app.submitted_request(&requester.token, request_form("Counted too", "LOW")).await;
+        let submitted = tiles(&mut ws).await;
+        assert_eq!((submitted["active"].as_i64(), submitted["all"].as_i64()), (Some(2), Some(2)));
+        take(&app, &agent, &first).await; // moves no count: nothing is sent
+        act(&app, &agent, &first, "REQUEST_CLARIFICATION", Some("Which one?")).await;
+        let asked = tiles(&mut ws).await;
+        assert_eq!((asked["toClarify"].as_i64(), asked["active"].as_i64()), (Some(1), Some(2)));
+
+        // Another company's changes are not the team's.
+        let other = app.customer_company("Other Tiles SA").await;
+        let stranger = app.person(Role::Restricted, other.id).await;
+        app.submitted_request(&stranger.token, request_form("Not counted", "LOW")).await;
+        act(&app, &requester, &first, "CLARIFY", Some("That one.")).await;
+        let answered = tiles(&mut ws).await;
+        assert_eq!((answered["toClarify"].as_i64(), answered["all"].as_i64()), (Some(0), Some(2)), "{answered}");
     }
 
     async fn a_subscription_resumes_after_its_cursor_with_no_gap_or_duplicate(app) {

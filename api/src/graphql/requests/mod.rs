@@ -20,7 +20,7 @@ pub use enums::{
 pub use mutations::RequestMutation;
 pub use parts::{RequestAttachment, RequestEvent, RequestMessage, RequestWatcher};
 pub use queries::{
-    RequestFilterInput, RequestOrderField, RequestOrderInput, RequestQuery, RequestQueue,
-    RequestScope,
+    QueueCounts, RequestFilterInput, RequestOrderField, RequestOrderInput, RequestQuery,
+    RequestQueue, RequestScope,
 };
 pub use request::{Environment, Request};

@@ -205,6 +205,22 @@ pub struct QueueCounts {
     pub all: i32,
 }
 
+impl QueueCounts {
+    /// The tiles, from how many requests each queue holds.
+    pub fn of(count: impl Fn(crate::requests::queues::Queue) -> i64) -> Self {
+        use crate::requests::queues::Queue;
+        let of = |queue| i32::try_from(count(queue)).unwrap_or(i32::MAX);
+        Self {
+            to_clarify: of(Queue::ToClarify),
+            to_validate: of(Queue::ToValidate),
+            drafts: of(Queue::Drafts),
+            active: of(Queue::Active),
+            closed: of(Queue::Closed),
+            all: of(Queue::All),
+        }
+    }
+}
+
 #[derive(Default)]
 pub struct RequestQuery;
 
@@ -249,18 +265,9 @@ impl RequestQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "Personal or team.")] scope: Option<RequestScope>,
     ) -> ApiResult<QueueCounts> {
-        use crate::requests::queues::Queue;
         let counts =
             requests::queue_counts(deps(ctx)?, &worker(ctx).await?, scope.map(Into::into)).await?;
-        let of = |queue| i32::try_from(counts.of(queue)).unwrap_or(i32::MAX);
-        Ok(QueueCounts {
-            to_clarify: of(Queue::ToClarify),
-            to_validate: of(Queue::ToValidate),
-            drafts: of(Queue::Drafts),
-            active: of(Queue::Active),
-            closed: of(Queue::Closed),
-            all: of(Queue::All),
-        })
+        Ok(QueueCounts::of(|queue| counts.of(queue)))
     }
 
     /// A queue of requests (newest first unless `orderBy` says otherwise), within what the
