@@ -24,6 +24,8 @@ pub struct Application {
     listener: TcpListener,
     state: AppState,
     transport: Transport,
+    /// Where the reader of live events starts.
+    live_start: crate::live::Place,
 }
 
 impl Application {
@@ -61,6 +63,9 @@ impl Application {
             txn.commit().await?;
             tracing::info!(read, "dashboard figures of earlier requests made");
         }
+        let live_start = crate::live::bus::start(&db)
+            .await
+            .context("cannot read where live events stand")?;
         let listener = TcpListener::bind(settings.http.bind)
             .await
             .with_context(|| format!("cannot listen on {}", settings.http.bind))?;
@@ -73,6 +78,7 @@ impl Application {
             listener,
             state,
             transport,
+            live_start,
         })
     }
 
@@ -103,6 +109,7 @@ impl Application {
         workers.spawn(maintenance(state.deps().clone(), stop_workers.clone()));
         workers.spawn(crate::live::bus::run(
             state.deps().clone(),
+            self.live_start,
             stop_workers.clone(),
         ));
         workers.spawn(crate::requests::timers::run(

@@ -12,13 +12,13 @@ use tokio_util::sync::CancellationToken;
 
 use super::fanout::{self, Inbox, Registry, Topic};
 use super::{Event, Place, repo};
-use crate::db::Engine;
+use crate::db::{Db, Engine};
 use crate::deps::Deps;
 
 /// Events read in one go.
 const BATCH: u64 = 500;
 
-/// How soon to look again for events that could not be read yet.
+/// How soon to look again, at first, for events that could not be read yet.
 const WAITING_POLL: Duration = Duration::from_millis(5);
 
 /// What connects the writers, the reader and the subscriptions of one instance.
@@ -52,26 +52,23 @@ impl Bus {
     }
 }
 
-/// Reads and broadcasts events until `stop`.
-pub async fn run(deps: Deps, stop: CancellationToken) {
+/// Where this instance's reader starts: the last event that can be read now. Taken before
+/// the instance serves anything, so that no subscription can start before it and wait for an
+/// event the reader would then skip.
+pub async fn start(db: &Db) -> Result<Place, sea_orm::DbErr> {
+    repo::head(db.reader()).await
+}
+
+/// Reads events after `start` and hands them to the subscriptions until `stop`.
+pub async fn run(deps: Deps, start: Place, stop: CancellationToken) {
     if deps.db.engine() == Engine::Postgres {
         let url = deps.settings.database_url();
         tokio::spawn(listen(url, deps.live.clone(), stop.clone()));
     }
     let poll = Duration::from_millis(deps.settings.live.poll_ms);
-    let mut last = loop {
-        match repo::head(deps.db.reader()).await {
-            Ok(place) => break place,
-            Err(err) => {
-                tracing::warn!(%err, "cannot read where live events stand; retrying");
-                tokio::select! {
-                    () = stop.cancelled() => return,
-                    () = tokio::time::sleep(poll) => {}
-                }
-            }
-        }
-    };
+    let mut last = start;
     let postgres = deps.db.engine() == Engine::Postgres;
+    let mut waited = Duration::ZERO;
     loop {
         let mut wait = poll;
         match read_after(&deps, last).await {
@@ -79,9 +76,13 @@ pub async fn run(deps: Deps, stop: CancellationToken) {
             Err(err) => tracing::warn!(%err, "cannot read live events; retrying"),
         }
         // An event behind a transaction still running: look again soon rather than wait for
-        // a wake (that transaction may write no event, or roll back).
+        // a wake (that transaction may write no event, or roll back), less and less often
+        // while it runs on.
         if postgres && repo::waiting(deps.db.reader(), last).await.unwrap_or(false) {
-            wait = WAITING_POLL;
+            waited = (waited * 2).clamp(WAITING_POLL, poll);
+            wait = waited;
+        } else {
+            waited = Duration::ZERO;
         }
         tokio::select! {
             () = stop.cancelled() => return,

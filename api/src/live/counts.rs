@@ -32,19 +32,17 @@ struct Tiles {
 }
 
 impl Tiles {
+    /// The counts at once, then each time they moved.
     async fn next(&mut self) -> Option<ApiResult<TileCounts>> {
-        if self.ended {
-            return None;
-        }
-        if self.sent.is_some() {
-            // Changes that arrived together are counted once.
-            let changes = self.changes.next().await?;
-            if let Some(Err(err)) = changes.into_iter().find(Result::is_err) {
-                self.ended = true;
-                return Some(Err(err));
+        while !self.ended {
+            if self.sent.is_some() {
+                // Changes that arrived together are counted once.
+                let changes = self.changes.next().await?;
+                if let Some(Err(err)) = changes.into_iter().find(Result::is_err) {
+                    self.ended = true;
+                    return Some(Err(err));
+                }
             }
-        }
-        loop {
             match count(&self.deps, self.token.as_deref(), self.scope).await {
                 Ok(counts) if Some(counts) == self.sent => {}
                 Ok(counts) => {
@@ -56,12 +54,8 @@ impl Tiles {
                     return Some(Err(err));
                 }
             }
-            let changes = self.changes.next().await?;
-            if let Some(Err(err)) = changes.into_iter().find(Result::is_err) {
-                self.ended = true;
-                return Some(Err(err));
-            }
         }
+        None
     }
 }
 
