@@ -92,7 +92,8 @@ pub async fn run(deps: Deps, start: Place, stop: CancellationToken) {
     }
 }
 
-/// Broadcasts every event after `last`; returns the place of the last one.
+/// Hands every event after `last` to the subscriptions of its topics; returns the place of the
+/// last one.
 async fn read_after(deps: &Deps, mut last: Place) -> Result<Place, sea_orm::DbErr> {
     loop {
         let rows = repo::after(deps.db.reader(), last, BATCH).await?;
