@@ -301,6 +301,16 @@ on_both_databases! {
         assert_eq!(ended_with(leaving_ws).await, "UNAUTHENTICATED");
         assert!(started.elapsed() < Duration::from_secs(1), "{:?}", started.elapsed());
 
+        // "Log out everywhere" ends the subscriptions of every session of the account.
+        let everywhere = app.person(Role::Advanced, company.id).await;
+        let mut everywhere_ws = app.ws_ready(Some(&everywhere.token)).await;
+        subscribe(&mut everywhere_ws, "u", json!({})).await;
+        let started = Instant::now();
+        let ended = app.graphql_as(Some(&everywhere.token), "mutation { logoutEverywhere }", Value::Null).await;
+        assert_eq!(ended.ok()["logoutEverywhere"], 1);
+        assert_eq!(ended_with(&mut everywhere_ws).await, "UNAUTHENTICATED");
+        assert!(started.elapsed() < Duration::from_secs(1), "{:?}", started.elapsed());
+
         let staged = app.graphql_as(Some(&security.token),
             "mutation($i: StageRoleChangeInput!) { stageRoleChange(input: $i) { stagedChanges { contact { id } } } }",
             json!({ "i": { "contactId": ct(demoted.contact_id), "roles": { "supportRole": "SUPPORT_RESTRICTED", "securityAdministrator": false } } })).await;
