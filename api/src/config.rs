@@ -309,7 +309,7 @@ impl Default for Settings {
                 connection_init_timeout_ms: 10_000,
                 keepalive_secs: 25,
                 max_message_bytes: 64 * 1024,
-                read_buffer_bytes: 4 * 1024,
+                read_buffer_bytes: 1024,
                 max_subscriptions: 64,
                 max_per_address: 256,
                 max_per_session: 16,

@@ -9,6 +9,7 @@
 
 pub mod compare;
 pub mod demo_server;
+pub mod floor;
 pub mod load;
 pub mod process;
 pub mod raw;

@@ -6,6 +6,7 @@ use async_graphql::parser::types::{ExecutableDocument, OperationType};
 use async_graphql::{Request, Response, ServerError, Variables};
 use futures_util::stream::BoxStream;
 
+use std::hash::{BuildHasher, RandomState};
 use std::sync::Arc;
 
 use super::cache::DocumentCache;
@@ -17,6 +18,7 @@ use crate::config::Settings;
 use crate::deps::Deps;
 use crate::graphql::loaders::{Passes, counted};
 use crate::graphql::{PortalSchema, RequestContext, build_schema};
+use crate::live::RenderKey;
 
 /// Parsed documents kept by the engine.
 const CACHED_DOCUMENTS: usize = 256;
@@ -59,6 +61,8 @@ pub struct Executor {
     known_valid_schema: PortalSchema,
     documents: DocumentCache,
     limits: Limits,
+    /// Two hashes with keys of this process: a subscription's [`RenderKey`].
+    render_hashers: [RandomState; 2],
 }
 
 impl Executor {
@@ -77,6 +81,7 @@ impl Executor {
                 async_graphql::ValidationMode::Fast,
             ),
             documents: DocumentCache::new(CACHED_DOCUMENTS),
+            render_hashers: [RandomState::new(), RandomState::new()],
             limits: Limits {
                 max_aliases: settings.graphql.max_aliases,
                 max_depth: settings.graphql.max_depth,
@@ -130,6 +135,10 @@ impl Executor {
             .operation_name
             .clone()
             .or_else(|| single_operation_name(&document));
+        let mut context = context;
+        if operation_type == OperationType::Subscription {
+            context.set_render_key(self.render_key(&params));
+        }
         let variables = params
             .variables
             .map(Variables::from_json)
@@ -151,6 +160,19 @@ impl Executor {
             variable_free,
             known_valid,
         })
+    }
+
+    /// Names a subscription's document, operation and variables: updates rendered for one are
+    /// shared with every subscription of the same key (see `graphql::shared`). 128 bits keyed
+    /// with this process's secrets: no client can make another document collide with its own.
+    fn render_key(&self, params: &GraphqlParams) -> RenderKey {
+        let variables = params
+            .variables
+            .as_ref()
+            .map(serde_json::Value::to_string)
+            .unwrap_or_default();
+        let parts = (&params.query, &params.operation_name, &variables);
+        RenderKey(self.render_hashers.each_ref().map(|h| h.hash_one(parts)))
     }
 
     /// Runs a query or mutation; classifies the response and finishes its errors.

@@ -12,6 +12,7 @@ use crate::auth::{Actor, RequestWorker};
 use crate::deps::Deps;
 use crate::error::{ApiError, ApiResult};
 use crate::files::Uploads;
+use crate::live::RenderKey;
 
 /// How the session token reached the server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +37,9 @@ pub struct RequestContext {
     batches: std::sync::OnceLock<crate::graphql::loaders::BatchLoader>,
     /// The polls of this request's execution, which start batches.
     passes: Arc<crate::graphql::loaders::Passes>,
+    /// For a subscription: names its document and variables, under which its updates' renders
+    /// are shared (see `graphql::shared`).
+    render_key: Option<RenderKey>,
 }
 
 impl RequestContext {
@@ -53,7 +57,17 @@ impl RequestContext {
             uploads: Arc::default(),
             batches: std::sync::OnceLock::new(),
             passes: Arc::default(),
+            render_key: None,
         }
+    }
+
+    /// Names the document and variables of a subscription (see `graphql::shared`).
+    pub fn set_render_key(&mut self, key: RenderKey) {
+        self.render_key = Some(key);
+    }
+
+    pub fn render_key(&self) -> Option<RenderKey> {
+        self.render_key
     }
 
     /// The polls of this request's execution (see [`crate::graphql::loaders::Passes`]).

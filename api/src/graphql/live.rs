@@ -4,11 +4,14 @@ use async_graphql::{Context, Enum, ID, Object, Subscription};
 use chrono::{DateTime, Utc};
 use futures_util::{Stream, StreamExt};
 
+use std::sync::Arc;
+
 use super::context::{deps, request};
 use super::requests::{
     QueueCounts, RequestCategoryGql, RequestQueue, RequestScope, RequestSideGql, RequestStateGql,
     UrgencyGql,
 };
+use super::shared::{OfEvent, Shared};
 use super::types::{ContactStatusGql, SupportRoleGql};
 use crate::error::ApiError;
 use crate::ids::{CompanyId, ContactId, NodeId, NodeKind, RequestId};
@@ -46,7 +49,7 @@ impl LiveSubscription {
         queue: Option<RequestQueue>,
         #[graphql(desc = "Only the requests in this scope; everything visible when absent.")]
         scope: Option<RequestScope>,
-    ) -> Result<impl Stream<Item = Result<RequestUpdate, ApiError>> + use<>, ApiError> {
+    ) -> Result<impl Stream<Item = Result<Shared<RequestUpdate>, ApiError>> + use<>, ApiError> {
         let deps = deps(ctx)?;
         let token = request(ctx)?.token().map(str::to_owned);
         let request = request_id
@@ -57,8 +60,10 @@ impl LiveSubscription {
             queue: queue.map(Into::into),
             scope: scope.map(Into::into),
         };
-        let updates = live::request_events(deps, token, watch, after.as_deref()).await?;
-        Ok(updates.map(|delivered| delivered.map(RequestUpdate)))
+        // Boxed: async-graphql keeps this future's room beside the stream for as long as the
+        // subscription lives, and checking the caller takes several reads.
+        let updates = Box::pin(live::request_events(deps, token, watch, after.as_deref())).await?;
+        Ok(updates.map(|delivered| delivered.map(|d| Shared(RequestUpdate(d)))))
     }
 
     /// The console's tile counts (as `queueCounts`) in `scope`: at once, then after every
@@ -71,7 +76,7 @@ impl LiveSubscription {
     ) -> Result<impl Stream<Item = Result<QueueCounts, ApiError>> + use<>, ApiError> {
         let deps = deps(ctx)?;
         let token = request(ctx)?.token().map(str::to_owned);
-        let counts = live::tile_counts(deps, token, scope.map(Into::into)).await?;
+        let counts = Box::pin(live::tile_counts(deps, token, scope.map(Into::into))).await?;
         Ok(counts.map(|counts| {
             counts.map(|counts| {
                 QueueCounts::of(|queue| {
@@ -93,11 +98,11 @@ impl LiveSubscription {
         &self,
         ctx: &Context<'_>,
         after: Option<String>,
-    ) -> Result<impl Stream<Item = Result<ContactUpdate, ApiError>> + use<>, ApiError> {
+    ) -> Result<impl Stream<Item = Result<Shared<ContactUpdate>, ApiError>> + use<>, ApiError> {
         let deps = deps(ctx)?;
         let token = request(ctx)?.token().map(str::to_owned);
-        let updates = live::contact_events(deps, token, after.as_deref()).await?;
-        Ok(updates.map(|delivered| delivered.map(ContactUpdate)))
+        let updates = Box::pin(live::contact_events(deps, token, after.as_deref())).await?;
+        Ok(updates.map(|delivered| delivered.map(|d| Shared(ContactUpdate(d)))))
     }
 }
 
@@ -118,19 +123,25 @@ pub enum ContactUpdateKind {
 }
 
 /// One change of a contact, as a Security Administrator's live screen receives it.
-pub struct ContactUpdate(Delivered<ContactEvent>);
+pub struct ContactUpdate(Delivered<Arc<ContactEvent>>);
+
+impl OfEvent for ContactUpdate {
+    fn renders(&self) -> &live::Renders {
+        self.0.renders()
+    }
+}
 
 /// One change of a contact, with the contact as it is after it.
 #[Object]
 impl ContactUpdate {
     /// Where to resume (`contactUpdates(after:)`) after this update.
     async fn cursor(&self) -> &str {
-        &self.0.cursor
+        self.0.cursor()
     }
 
     /// When the change was made.
     async fn occurred_at(&self) -> DateTime<Utc> {
-        self.0.occurred_at
+        self.0.occurred_at()
     }
 
     /// What happened.
@@ -211,7 +222,13 @@ pub enum RequestUpdateKind {
 }
 
 /// One change of a request, as a live client receives it.
-pub struct RequestUpdate(Delivered<RequestEvent>);
+pub struct RequestUpdate(Delivered<Arc<RequestEvent>>);
+
+impl OfEvent for RequestUpdate {
+    fn renders(&self) -> &live::Renders {
+        self.0.renders()
+    }
+}
 
 fn contact_id(id: uuid::Uuid) -> ID {
     NodeId::of(ContactId::from_uuid(id)).to_string().into()
@@ -223,12 +240,12 @@ fn contact_id(id: uuid::Uuid) -> ID {
 impl RequestUpdate {
     /// Where to resume (`requestUpdates(after:)`) after this update.
     async fn cursor(&self) -> &str {
-        &self.0.cursor
+        self.0.cursor()
     }
 
     /// When the change was made.
     async fn occurred_at(&self) -> DateTime<Utc> {
-        self.0.occurred_at
+        self.0.occurred_at()
     }
 
     /// What happened; the fields that go with each kind are described on `RequestUpdateKind`.

@@ -11,6 +11,7 @@ mod metrics;
 mod mutation;
 mod query;
 pub mod requests;
+mod shared;
 mod subscription;
 pub mod types;
 pub mod upload;

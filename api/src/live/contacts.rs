@@ -2,6 +2,8 @@
 //! date when another administrator (or the operator) adds, edits, re-roles, marks obsolete or
 //! reactivates a contact.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use entity::{ContactStatus, SupportRole, contact, live_event};
 use futures_util::Stream;
@@ -109,7 +111,7 @@ struct Contacts {
 }
 
 impl Follow for Contacts {
-    type Item = ContactEvent;
+    type Item = Arc<ContactEvent>;
 
     fn admit(&mut self, actor: &Actor) -> ApiResult<()> {
         self.company = Some(actor.security_administrator()?.company_id().uuid());
@@ -120,10 +122,10 @@ impl Follow for Contacts {
         self.company.map(Topic::Company).into_iter().collect()
     }
 
-    fn pick(&mut self, body: &Body) -> Option<ContactEvent> {
+    fn pick(&mut self, body: &Body) -> Option<Arc<ContactEvent>> {
         match body {
             Body::Contact(event) if Some(event.contact.company_id) == self.company => {
-                Some((**event).clone())
+                Some(Arc::clone(event))
             }
             _ => None,
         }
@@ -136,6 +138,6 @@ pub async fn contact_events(
     deps: &Deps,
     token: Option<String>,
     after: Option<&str>,
-) -> ApiResult<impl Stream<Item = ApiResult<Delivered<ContactEvent>>> + use<>> {
+) -> ApiResult<impl Stream<Item = ApiResult<Delivered<Arc<ContactEvent>>>> + use<>> {
     follow(deps, token, Contacts { company: None }, after).await
 }

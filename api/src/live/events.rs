@@ -1,5 +1,7 @@
 //! What an event says, how it is written in a change's transaction, and its cursor.
 
+use std::sync::Arc;
+
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
@@ -9,7 +11,7 @@ use sea_orm::{ConnectionTrait, DbErr};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{ContactEvent, repo};
+use super::{ContactEvent, Renders, repo};
 use crate::auth::secrets::SecretBox;
 use crate::error::{ApiError, ApiResult, InputReason};
 
@@ -114,17 +116,19 @@ pub struct Event {
     pub cursor: String,
     pub occurred_at: DateTime<Utc>,
     pub body: Body,
+    /// What subscribers made of it, shared by all (see [`Renders`]).
+    pub renders: Renders,
 }
 
 #[derive(Debug, Clone)]
 pub enum Body {
-    Request(Box<RequestEvent>),
+    Request(Arc<RequestEvent>),
     /// Sessions or roles of this account changed: its subscriptions check their rights again.
     Access {
         account_id: Uuid,
     },
     /// A contact changed (its account's subscriptions check their rights again too).
-    Contact(Box<ContactEvent>),
+    Contact(Arc<ContactEvent>),
     /// What this instance cannot read (a newer version wrote it): skipped.
     Unknown,
 }
@@ -152,14 +156,14 @@ impl Event {
         };
         let body = match row.kind.as_str() {
             REQUEST_CHANGED => serde_json::from_str(&row.payload)
-                .map(|event| Body::Request(Box::new(event)))
+                .map(|event| Body::Request(Arc::new(event)))
                 .unwrap_or(Body::Unknown),
             ACCESS_CHANGED => match row.account_id {
                 Some(account_id) => Body::Access { account_id },
                 None => Body::Unknown,
             },
             CONTACT_CHANGED => serde_json::from_str(&row.payload)
-                .map(|event| Body::Contact(Box::new(event)))
+                .map(|event| Body::Contact(Arc::new(event)))
                 .unwrap_or(Body::Unknown),
             _ => Body::Unknown,
         };
@@ -168,6 +172,7 @@ impl Event {
             cursor: Cursor::seal(secrets, place),
             occurred_at: row.occurred_at,
             body,
+            renders: Renders::default(),
         }
     }
 }

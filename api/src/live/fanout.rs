@@ -212,6 +212,7 @@ mod tests {
             cursor: String::new(),
             occurred_at: chrono::DateTime::UNIX_EPOCH,
             body: Body::Access { account_id },
+            renders: crate::live::Renders::default(),
         })
     }
 

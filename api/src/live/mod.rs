@@ -14,6 +14,7 @@ mod contacts;
 mod counts;
 mod events;
 mod fanout;
+mod renders;
 mod repo;
 mod requests;
 mod watch;
@@ -23,6 +24,7 @@ pub use contacts::*;
 pub use counts::*;
 pub use events::*;
 pub use fanout::{Inbox, Received, Topic};
+pub use renders::{RenderKey, Renders};
 pub use requests::*;
 pub use watch::*;
 

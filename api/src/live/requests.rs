@@ -1,5 +1,7 @@
 //! Following request changes: one request, a queue in a scope, or everything visible.
 
+use std::sync::Arc;
+
 use futures_util::Stream;
 
 use super::{Body, Delivered, Follow, RequestChange, RequestEvent, RequestSnapshot, Topic, follow};
@@ -39,7 +41,7 @@ struct Requests {
 }
 
 impl Follow for Requests {
-    type Item = RequestEvent;
+    type Item = Arc<RequestEvent>;
 
     fn admit(&mut self, actor: &Actor) -> ApiResult<()> {
         let worker = actor.request_worker()?;
@@ -62,7 +64,7 @@ impl Follow for Requests {
         }
     }
 
-    fn pick(&mut self, body: &Body) -> Option<RequestEvent> {
+    fn pick(&mut self, body: &Body) -> Option<Arc<RequestEvent>> {
         let Body::Request(event) = body else {
             return None;
         };
@@ -96,7 +98,7 @@ impl Follow for Requests {
                 .is_none_or(|states| states.contains(&row.state))
                 && audience.sees(scope, team, row)
         };
-        (shown(Shown::from(after)) || before.is_some_and(shown)).then(|| (**event).clone())
+        (shown(Shown::from(after)) || before.is_some_and(shown)).then(|| Arc::clone(event))
     }
 }
 
@@ -107,7 +109,7 @@ pub async fn request_events(
     token: Option<String>,
     watch: RequestWatch,
     after: Option<&str>,
-) -> ApiResult<impl Stream<Item = ApiResult<Delivered<RequestEvent>>> + use<>> {
+) -> ApiResult<impl Stream<Item = ApiResult<Delivered<Arc<RequestEvent>>>> + use<>> {
     let mut followed = None;
     if let Some(id) = watch.request {
         let actor = crate::auth::login::authenticate(deps, token.as_deref()).await?;

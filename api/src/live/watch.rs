@@ -21,10 +21,26 @@ const BATCH: u64 = 200;
 /// An event delivered to one subscriber.
 #[derive(Debug, Clone)]
 pub struct Delivered<T> {
-    /// Where to resume after this event.
-    pub cursor: String,
-    pub occurred_at: DateTime<Utc>,
+    /// The event, as every subscriber it reaches shares it.
+    source: Arc<Event>,
+    /// What this subscriber takes of it.
     pub event: T,
+}
+
+impl<T> Delivered<T> {
+    /// Where to resume after this event.
+    pub fn cursor(&self) -> &str {
+        &self.source.cursor
+    }
+
+    pub fn occurred_at(&self) -> DateTime<Utc> {
+        self.source.occurred_at
+    }
+
+    /// What subscribers made of the event (see [`super::Renders`]).
+    pub fn renders(&self) -> &super::Renders {
+        &self.source.renders
+    }
 }
 
 /// What a subscription follows.
@@ -36,7 +52,9 @@ pub trait Follow: Send + 'static {
     /// subscription.
     fn admit(&mut self, actor: &Actor) -> ApiResult<()>;
 
-    /// What of `event` the subscriber receives, if anything.
+    /// What of `event` the subscriber receives, if anything: whether it does depends on who
+    /// they are, what they receive only on the event (its renders are shared, see
+    /// [`super::Renders`]).
     fn pick(&mut self, event: &Body) -> Option<Self::Item>;
 
     /// The topics of the events [`Follow::pick`] may take (once admitted).
@@ -146,14 +164,13 @@ impl<F: Follow> Watcher<F> {
             }
             self.last = event.place;
             if event.body.account_id() == Some(self.session.account_id)
-                && let Err(err) = self.check_again().await
+                && let Err(err) = Box::pin(self.check_again()).await
             {
                 return Some(self.end(err));
             }
             if let Some(item) = self.follow.pick(&event.body) {
                 return Some(Ok(Delivered {
-                    cursor: event.cursor.clone(),
-                    occurred_at: event.occurred_at,
+                    source: event,
                     event: item,
                 }));
             }
@@ -173,7 +190,9 @@ impl<F: Follow> Watcher<F> {
             return Ok(Some(event));
         }
         if self.catching_up {
-            let rows = repo::after(self.deps.db.reader(), self.last, BATCH).await?;
+            // Boxed, as the session check below: the rare paths' futures would otherwise make
+            // every waiting subscription as large as the largest of them.
+            let rows = Box::pin(repo::after(self.deps.db.reader(), self.last, BATCH)).await?;
             self.catching_up = rows.len() as u64 == BATCH;
             let secrets = &self.deps.secrets;
             self.backlog.extend(
@@ -199,7 +218,7 @@ impl<F: Follow> Watcher<F> {
                 }
             },
             () = tokio::time::sleep(wait) => {
-                self.check_again().await?;
+                Box::pin(self.check_again()).await?;
                 Ok(None)
             }
         }

@@ -32,6 +32,7 @@ use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 const EVERYTHING: &str =
@@ -67,12 +68,40 @@ struct Args {
     /// two-instance phase.
     #[arg(long)]
     database_url: Option<String>,
+    /// Serve the hand-written broadcaster the fan-out is compared with (`portal_bench::floor`).
+    #[arg(long, hide = true)]
+    floor_server: bool,
 }
 
 type Sink = SplitSink<WebSocketStream<MaybeTlsStream<TcpStream>>, Message>;
 
 /// An update received: the message it is about, when.
 type Receipt = (String, Instant);
+
+/// What the load client reads of a graphql-transport-ws message.
+#[derive(serde::Deserialize)]
+struct Incoming {
+    #[serde(rename = "type")]
+    kind: String,
+    payload: Option<Payload>,
+}
+
+#[derive(serde::Deserialize)]
+struct Payload {
+    data: Option<Data>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Data {
+    request_updates: Option<Update>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Update {
+    message_id: Option<String>,
+}
 
 /// Subscribers, each on its own socket, whose updates flow into one channel.
 struct Subscribers {
@@ -103,7 +132,12 @@ impl Subscribers {
         request
             .headers_mut()
             .insert("sec-websocket-protocol", "graphql-transport-ws".parse()?);
-        let (ws, _) = tokio_tungstenite::connect_async(request).await?;
+        // tungstenite zeroes its whole read buffer (128 KiB by default) before every read: with
+        // thousands of sockets that memset took a sixth of this machine's CPU, beside the server
+        // being measured. The server reads into 1 KiB (`websocket.read_buffer_bytes`).
+        let config = WebSocketConfig::default().read_buffer_size(4096);
+        let (ws, _) =
+            tokio_tungstenite::connect_async_with_config(request, Some(config), false).await?;
         let (mut sink, mut stream) = ws.split();
         let init = json!({ "type": "connection_init", "payload": { "authorization": format!("Bearer {token}") } });
         sink.send(Message::text(init.to_string())).await?;
@@ -120,16 +154,19 @@ impl Subscribers {
                 let Message::Text(text) = message else {
                     continue;
                 };
-                let Ok(value) = serde_json::from_str::<Value>(text.as_str()) else {
+                // Every message is parsed whole, as a client would, into just what is read.
+                let Ok(message) = serde_json::from_str::<Incoming>(text.as_str()) else {
                     continue;
                 };
-                if value["type"] != "next" {
+                if message.kind != "next" {
                     continue;
                 }
-                let id = value["payload"]["data"]["requestUpdates"]["messageId"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_owned();
+                let id = message
+                    .payload
+                    .and_then(|p| p.data)
+                    .and_then(|d| d.request_updates)
+                    .and_then(|u| u.message_id)
+                    .unwrap_or_default();
                 if sender.send((id, Instant::now())).is_err() {
                     return;
                 }
@@ -261,6 +298,9 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
+    if args.floor_server {
+        return portal_bench::floor::serve().await;
+    }
     let data_dir = tempfile::tempdir()?;
     let mut env: Vec<(&str, String)> = vec![
         ("PORTAL_WEBSOCKET__MAX_PER_ADDRESS", "100000".into()),
@@ -359,6 +399,11 @@ async fn main() -> anyhow::Result<()> {
     }
     drop(everything);
     tokio::time::sleep(Duration::from_secs(2)).await;
+    let floor = if args.fanout > 0 {
+        Some(floor_fan_out(&args).await?)
+    } else {
+        None
+    };
 
     // 4: a second instance on the same PostgreSQL database.
     let across = match args.database_url {
@@ -458,6 +503,9 @@ async fn main() -> anyhow::Result<()> {
     if let Some(f) = fanout {
         println!("{f}");
     }
+    if let Some(f) = floor {
+        println!("{f}");
+    }
     if let Some(a) = across {
         println!("{a}");
     }
@@ -551,7 +599,12 @@ async fn fan_out(
         let times = subscribers
             .collect(&id, n, Duration::from_secs(10), &mut others)
             .await;
-        eprintln!("change {k}: {} of {n} received", times.len());
+        let last = times.iter().max().map(|at| ms(at.duration_since(sent)));
+        eprintln!(
+            "change {k}: {} of {n} received, the last after {:.1} ms",
+            times.len(),
+            last.unwrap_or(f64::NAN)
+        );
         lost += n - times.len();
         latencies.extend(times.iter().map(|at| ms(at.duration_since(sent))));
     }
@@ -563,6 +616,59 @@ async fn fan_out(
          | the change's own request (add a message), min / median / max | {mmin:.1} / {mmed:.1} / {mmax:.1} ms |\n\
          | updates lost / duplicated | {lost} / {duplicated} |",
         args.changes,
+        percentile(&latencies, 0.5),
+        percentile(&latencies, 0.99),
+        latencies.last().copied().unwrap_or(f64::NAN),
+    ))
+}
+
+/// The same fan-out from the hand-written broadcaster of `portal_bench::floor`, run as a second
+/// process: what one write per socket costs on this machine, with the same load client.
+async fn floor_fan_out(args: &Args) -> anyhow::Result<String> {
+    let mut server = tokio::process::Command::new(std::env::current_exe()?)
+        .arg("--floor-server")
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()?;
+    let stdout = server
+        .stdout
+        .take()
+        .ok_or_else(|| anyhow::anyhow!("no stdout"))?;
+    let mut lines = tokio::io::AsyncBufReadExt::lines(tokio::io::BufReader::new(stdout));
+    let line = lines.next_line().await?.unwrap_or_default();
+    let addr = line
+        .strip_prefix("floor listening on ")
+        .ok_or_else(|| anyhow::anyhow!("the floor server printed {line:?}"))?
+        .to_owned();
+    let mut subscribers = Subscribers::new();
+    while subscribers.len() < args.fanout {
+        subscribers.open(&addr, "", EVERYTHING, json!({})).await?;
+    }
+    let mut control = Subscribers::new();
+    control.open(&addr, "", EVERYTHING, json!({})).await?;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let n = subscribers.len();
+    let (mut latencies, mut lost, mut others) = (Vec::new(), 0, 0);
+    for k in 0..=args.changes {
+        let id = format!("floor-{k}");
+        let sent = Instant::now();
+        control.sinks[0]
+            .send(Message::text(
+                json!({ "type": "fire", "id": id }).to_string(),
+            ))
+            .await?;
+        let times = subscribers
+            .collect(&id, n, Duration::from_secs(10), &mut others)
+            .await;
+        if k > 0 {
+            lost += n - times.len();
+            latencies.extend(times.iter().map(|at| ms(at.duration_since(sent))));
+        }
+    }
+    latencies.sort_by(f64::total_cmp);
+    Ok(format!(
+        "| the same fan-out from a hand-written broadcaster (no GraphQL, no database; `floor`), {n} sockets: p50 / p99 / max | {:.1} / {:.1} / {:.1} ms |\n\
+         | its updates lost | {lost} |",
         percentile(&latencies, 0.5),
         percentile(&latencies, 0.99),
         latencies.last().copied().unwrap_or(f64::NAN),

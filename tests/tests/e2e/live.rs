@@ -405,4 +405,55 @@ on_both_databases! {
         take(&app, &agent, &id).await;
         assert_eq!(update(&mut ws).await["kind"], "ASSIGNED", "no update came twice");
     }
+
+    async fn an_update_is_rendered_for_each_document_and_variables_once_and_shared(app) {
+        // One update is resolved once per document and variables and shared by their
+        // subscribers: those of the same document and variables get the same text, the others
+        // their own, whoever resolved the update first.
+        const TITLED: &str = "subscription($t: Boolean!) { requestUpdates { cursor kind request { id title @include(if: $t) } } }";
+        const OTHER: &str = "subscription { requestUpdates { kind request { humanId } } }";
+        let company = app.customer_company("Shared SA").await;
+        let requester = app.person(Role::Advanced, company.id).await;
+        let team = app.person(Role::SupportAdministrator, company.id).await;
+        let agent = app.person(Role::Agent, Uuid::nil()).await;
+        let mut sockets = Vec::new();
+        for (who, query, variables) in [
+            (&agent, TITLED, json!({ "t": true })),
+            (&agent, TITLED, json!({ "t": false })),
+            (&agent, OTHER, json!({})),
+            (&team, TITLED, json!({ "t": true })),
+            (&team, TITLED, json!({ "t": false })),
+        ] {
+            let mut ws = app.ws_ready(Some(&who.token)).await;
+            ws.send(json!({ "id": "s", "type": "subscribe", "payload": { "query": query, "variables": variables } })).await;
+            sockets.push(ws);
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let id = app.submitted_request(&requester.token, request_form("Shared render", "LOW")).await;
+        for round in 0..2 {
+            if round == 1 {
+                take(&app, &agent, &id).await;
+            }
+            let mut got = Vec::new();
+            for ws in &mut sockets {
+                let message = ws.next().await;
+                assert_eq!(message["type"], "next", "{message}");
+                got.push(message["payload"].to_string());
+            }
+            let update: Value = serde_json::from_str(&got[0]).unwrap();
+            let update = &update["data"]["requestUpdates"];
+            assert_eq!(update["request"]["id"], id.as_str());
+            assert_eq!(update["request"]["title"], "Shared render");
+            assert_eq!(got[3], got[0], "same document and variables, same update");
+            assert_eq!(got[4], got[1], "same document and variables, same update");
+            let untitled: Value = serde_json::from_str(&got[1]).unwrap();
+            let untitled = &untitled["data"]["requestUpdates"];
+            assert_eq!(untitled["cursor"], update["cursor"]);
+            assert!(untitled["request"].get("title").is_none(), "{untitled}");
+            let other: Value = serde_json::from_str(&got[2]).unwrap();
+            let other = &other["data"]["requestUpdates"];
+            assert!(other.get("cursor").is_none(), "{other}");
+            assert!(other["request"]["humanId"].as_str().unwrap().starts_with("SR-"), "{other}");
+        }
+    }
 }

@@ -1,13 +1,16 @@
-//! One WebSocket connection: the init handshake, then operations run as tasks whose results
-//! flow back through a bounded channel to the single task that owns the socket.
+//! One WebSocket connection: the init handshake, then its operations, each a stream of
+//! messages that the connection's own task polls beside the socket (no task or channel per
+//! operation: an idle subscription costs its stream alone, and an update reaches the socket
+//! without a hop between tasks). Sending a message waits for the socket, which holds the
+//! operations back when a client reads slowly.
 
 use std::collections::HashMap;
+use std::panic::AssertUnwindSafe;
 use std::time::{Duration, Instant};
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use futures_util::StreamExt;
-use tokio::sync::mpsc;
-use tokio::task::{AbortHandle, JoinSet};
+use futures_util::stream::{self, AbortHandle, BoxStream, SelectAll};
 use tokio::time::{Instant as TokioInstant, MissedTickBehavior, interval_at, sleep_until};
 use uuid::Uuid;
 
@@ -32,12 +35,21 @@ const TOO_MANY_INITS: u16 = 4429;
 const GOING_AWAY: u16 = 1001;
 const POLICY_VIOLATION: u16 = 1008;
 
-/// A message from an operation task, tagged with the generation of the subscription it belongs
-/// to so that a late message of a completed subscription never reaches a newer one with the
-/// same id.
-struct FromTask {
+/// A message of an operation, tagged with the generation of the operation it belongs to so
+/// that a late message of a completed operation never reaches a newer one with the same id.
+struct Tagged {
     generation: u64,
     message: Outgoing,
+}
+
+/// What an operation's stream yields.
+enum FromOperation {
+    Message(Tagged),
+    /// Resolving the operation panicked (its stream ends with this).
+    Panicked {
+        id: String,
+        generation: u64,
+    },
 }
 
 struct Connection {
@@ -52,8 +64,8 @@ struct Connection {
     session_slot: Option<SocketSlot<Uuid>>,
     operations: HashMap<String, (u64, AbortHandle)>,
     next_generation: u64,
-    tasks: JoinSet<()>,
-    sender: mpsc::Sender<FromTask>,
+    /// The operations' streams, polled together.
+    running: SelectAll<BoxStream<'static, FromOperation>>,
 }
 
 /// Why the loop stops.
@@ -80,7 +92,6 @@ pub async fn serve(
         return;
     };
     state.metrics().ws_connection_opened();
-    let (sender, receiver) = mpsc::channel(16);
     let mut connection = Connection {
         state: state.clone(),
         protocol,
@@ -90,11 +101,10 @@ pub async fn serve(
         session_slot: None,
         operations: HashMap::new(),
         next_generation: 0,
-        tasks: JoinSet::new(),
-        sender,
+        running: SelectAll::new(),
     };
-    let stop = connection.run(&mut socket, receiver).await;
-    connection.tasks.abort_all();
+    let stop = connection.run(&mut socket).await;
+    drop(connection.running);
     if let Stop::Close(code, reason) = stop {
         close(&mut socket, code, reason).await;
     }
@@ -111,11 +121,7 @@ async fn close(socket: &mut WebSocket, code: u16, reason: &'static str) {
 }
 
 impl Connection {
-    async fn run(
-        &mut self,
-        socket: &mut WebSocket,
-        mut from_tasks: mpsc::Receiver<FromTask>,
-    ) -> Stop {
+    async fn run(&mut self, socket: &mut WebSocket) -> Stop {
         let settings = self.state.settings().websocket.clone();
         let init_deadline =
             TokioInstant::now() + Duration::from_millis(settings.connection_init_timeout_ms);
@@ -130,15 +136,16 @@ impl Connection {
                 () = sleep_until(init_deadline), if !self.acknowledged => {
                     Err(Stop::Close(INIT_TIMEOUT, "Connection initialisation timeout"))
                 }
-                Some(from_task) = from_tasks.recv() => self.forward(socket, from_task).await,
-                Some(joined) = self.tasks.join_next(), if !self.tasks.is_empty() => {
-                    match joined {
-                        Err(err) if err.is_panic() => self.operation_panicked(socket, err.id()).await,
-                        _ => Ok(()),
+                Some(step) = self.running.next(), if !self.running.is_empty() => match step {
+                    FromOperation::Message(message) => self.forward(socket, message).await,
+                    FromOperation::Panicked { id, generation } => {
+                        self.operation_panicked(socket, id, generation).await
                     }
-                }
+                },
                 received = socket.recv() => match received {
-                    Some(Ok(message)) => self.receive(socket, message).await,
+                    // Boxed: handling a message (checking credentials, preparing an operation)
+                    // takes far more room than waiting does, and the connection waits.
+                    Some(Ok(message)) => Box::pin(self.receive(socket, message)).await,
                     Some(Err(_)) | None => Err(Stop::Gone),
                 },
                 _ = keepalive.tick(), if self.acknowledged => {
@@ -155,7 +162,7 @@ impl Connection {
         }
     }
 
-    async fn send(&self, socket: &mut WebSocket, message: &Outgoing) -> Result<(), Stop> {
+    async fn send(&mut self, socket: &mut WebSocket, message: &Outgoing) -> Result<(), Stop> {
         let Some(text) = protocol::encode(self.protocol, message) else {
             return Ok(());
         };
@@ -165,38 +172,36 @@ impl Connection {
             .map_err(|_| Stop::Gone)
     }
 
-    async fn forward(&mut self, socket: &mut WebSocket, from_task: FromTask) -> Result<(), Stop> {
-        let id = match &from_task.message {
+    async fn forward(&mut self, socket: &mut WebSocket, tagged: Tagged) -> Result<(), Stop> {
+        let id = match &tagged.message {
             Outgoing::Next { id, .. } | Outgoing::Error { id, .. } | Outgoing::Complete { id } => {
                 id.clone()
             }
             _ => return Ok(()),
         };
         let current = self.operations.get(&id).map(|(generation, _)| *generation);
-        if current != Some(from_task.generation) {
+        if current != Some(tagged.generation) {
             return Ok(()); // the client completed this operation already
         }
         if matches!(
-            from_task.message,
+            tagged.message,
             Outgoing::Error { .. } | Outgoing::Complete { .. }
         ) {
             self.operations.remove(&id);
         }
-        self.send(socket, &from_task.message).await
+        self.send(socket, &tagged.message).await
     }
 
-    /// An operation task panicked: tell the client with an internal error and free its id.
+    /// An operation panicked: tell the client with an internal error and free its id.
     async fn operation_panicked(
         &mut self,
         socket: &mut WebSocket,
-        task: tokio::task::Id,
+        id: String,
+        generation: u64,
     ) -> Result<(), Stop> {
-        let id = self
-            .operations
-            .iter()
-            .find(|(_, (_, handle))| handle.id() == task)
-            .map(|(id, _)| id.clone());
-        let Some(id) = id else { return Ok(()) };
+        if self.operations.get(&id).map(|(g, _)| *g) != Some(generation) {
+            return Ok(()); // the client completed this operation already
+        }
         self.operations.remove(&id);
         let error_id = uuid::Uuid::now_v7().simple().to_string();
         tracing::error!(error_id = %error_id, "a WebSocket operation panicked");
@@ -328,14 +333,9 @@ impl Connection {
         };
         self.next_generation += 1;
         let generation = self.next_generation;
-        let task = run_operation(
-            self.state.clone(),
-            prepared,
-            id.clone(),
-            generation,
-            self.sender.clone(),
-        );
-        let handle = self.tasks.spawn(task);
+        let operation = run_operation(self.state.clone(), prepared, id.clone(), generation);
+        let (operation, handle) = stream::abortable(operation);
+        self.running.push(operation.boxed());
         self.operations.insert(id, (generation, handle));
         Ok(())
     }
@@ -375,97 +375,127 @@ impl Drop for SubscriptionGauge {
     }
 }
 
-/// Runs one operation and sends its results; a query or mutation yields one result, a
-/// subscription one per event.
-async fn run_operation(
+/// One operation as the messages it sends: a query or mutation yields one result, a
+/// subscription one per event, each then `complete`; or one error, which ends it (a request
+/// error, the execution timeout of queries and mutations, a panic).
+fn run_operation(
     state: AppState,
     prepared: Prepared,
     id: String,
     generation: u64,
-    sender: mpsc::Sender<FromTask>,
-) {
-    let _gauge = SubscriptionGauge::new(state.clone());
+) -> impl futures_util::Stream<Item = FromOperation> + Send + 'static {
     let started = Instant::now();
-    let operation_name = prepared.operation_name.clone();
     // Queries and mutations get the execution timeout of HTTP; subscriptions live on.
     let deadline = (prepared.operation_type != OperationType::Subscription)
         .then(|| started + Duration::from_millis(state.settings().graphql.execution_timeout_ms));
-    let mut stream = state.executor().execute_stream(prepared);
-    let mut first = true;
-    loop {
-        let next = match deadline {
-            Some(deadline) => match tokio::time::timeout_at(deadline.into(), stream.next()).await {
-                Ok(next) => next,
-                Err(_) => {
-                    state.metrics().observe_operation(
-                        operation_name.as_deref(),
-                        "ws",
-                        started.elapsed(),
-                        &[ErrorCode::Timeout],
-                    );
-                    let errors = error_array(
-                        ErrorCode::Timeout,
-                        "The request took too long and was stopped",
-                    );
-                    let message = Outgoing::Error { id, errors };
-                    // The connection may be closing; nobody needs the error then.
-                    let _ = sender
-                        .send(FromTask {
-                            generation,
-                            message,
-                        })
-                        .await;
-                    return;
-                }
-            },
-            None => stream.next().await,
-        };
-        let Some(mut response) = next else { break };
-        let (outcome, codes) = finish(&mut response);
-        if first {
-            state.metrics().observe_operation(
-                operation_name.as_deref(),
-                "ws",
-                started.elapsed(),
-                &codes,
-            );
-            first = false;
-        }
-        let message = if outcome == Outcome::RequestError {
-            let errors = serde_json::to_string(&response.errors).unwrap_or_else(|_| "[]".into());
-            Outgoing::Error {
-                id: id.clone(),
-                errors,
-            }
-        } else {
-            let body = ResponseBody {
-                data: Some(&response.data),
-                errors: &response.errors,
-                extensions: &response.extensions,
-            };
-            let body = serde_json::to_string(&body).unwrap_or_else(|_| "{}".into());
-            Outgoing::Next {
-                id: id.clone(),
-                body,
-            }
-        };
-        let is_error = matches!(message, Outgoing::Error { .. });
-        if sender
-            .send(FromTask {
+    let running = Running {
+        operation_name: prepared.operation_name.clone(),
+        stream: state.executor().execute_stream(prepared),
+        _gauge: SubscriptionGauge::new(state.clone()),
+        state,
+        id: id.clone(),
+        started,
+        deadline,
+        first: true,
+        ended: false,
+    };
+    let messages = stream::unfold(running, |mut running| async move {
+        let message = running.step().await?;
+        Some((message, running))
+    });
+    AssertUnwindSafe(messages)
+        .catch_unwind()
+        .map(move |step| match step {
+            Ok(message) => FromOperation::Message(Tagged {
                 generation,
                 message,
-            })
-            .await
-            .is_err()
-            || is_error
-        {
-            return;
+            }),
+            Err(_) => FromOperation::Panicked {
+                id: id.clone(),
+                generation,
+            },
+        })
+}
+
+/// An operation under way.
+struct Running {
+    state: AppState,
+    stream: futures_util::stream::BoxStream<'static, async_graphql::Response>,
+    id: String,
+    operation_name: Option<String>,
+    started: Instant,
+    deadline: Option<Instant>,
+    first: bool,
+    ended: bool,
+    _gauge: SubscriptionGauge,
+}
+
+impl Running {
+    /// The next message to send; `None` once the operation ended.
+    async fn step(&mut self) -> Option<Outgoing> {
+        if self.ended {
+            return None;
+        }
+        let next = match self.deadline {
+            Some(deadline) => {
+                match tokio::time::timeout_at(deadline.into(), self.stream.next()).await {
+                    Ok(next) => next,
+                    Err(_) => return Some(self.timed_out()),
+                }
+            }
+            None => self.stream.next().await,
+        };
+        let Some(mut response) = next else {
+            self.ended = true;
+            return Some(Outgoing::Complete {
+                id: self.id.clone(),
+            });
+        };
+        let (outcome, codes) = finish(&mut response);
+        if self.first {
+            self.state.metrics().observe_operation(
+                self.operation_name.as_deref(),
+                "ws",
+                self.started.elapsed(),
+                &codes,
+            );
+            self.first = false;
+        }
+        if outcome == Outcome::RequestError {
+            self.ended = true;
+            let errors = serde_json::to_string(&response.errors).unwrap_or_else(|_| "[]".into());
+            return Some(Outgoing::Error {
+                id: self.id.clone(),
+                errors,
+            });
+        }
+        let body = ResponseBody {
+            data: Some(&response.data),
+            errors: &response.errors,
+            extensions: &response.extensions,
+        };
+        let body = serde_json::to_string(&body).unwrap_or_else(|_| "{}".into());
+        Some(Outgoing::Next {
+            id: self.id.clone(),
+            body,
+        })
+    }
+
+    fn timed_out(&mut self) -> Outgoing {
+        self.ended = true;
+        self.state.metrics().observe_operation(
+            self.operation_name.as_deref(),
+            "ws",
+            self.started.elapsed(),
+            &[ErrorCode::Timeout],
+        );
+        let errors = error_array(
+            ErrorCode::Timeout,
+            "The request took too long and was stopped",
+        );
+        Outgoing::Error {
+            id: self.id.clone(),
+            errors,
         }
     }
-    let complete = FromTask {
-        generation,
-        message: Outgoing::Complete { id },
-    };
-    // The connection may be closing; then nobody needs the completion.
-    let _ = sender.send(complete).await;
 }
