@@ -115,7 +115,7 @@ impl Executor {
     pub fn prepare(
         &self,
         params: GraphqlParams,
-        context: RequestContext,
+        mut context: RequestContext,
     ) -> Result<Prepared, Refused> {
         let (document, known_valid) = self.parse(&params)?;
         let refuse = |refusal: super::document::Refusal| Refused {
@@ -135,7 +135,6 @@ impl Executor {
             .operation_name
             .clone()
             .or_else(|| single_operation_name(&document));
-        let mut context = context;
         if operation_type == OperationType::Subscription {
             context.set_render_key(self.render_key(&params));
         }

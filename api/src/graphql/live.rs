@@ -19,7 +19,6 @@ use crate::live::{
     self, ContactEvent, ContactSnapshot, Delivered, RequestChange, RequestEvent, RequestSnapshot,
     RequestWatch,
 };
-use crate::requests::queues::Queue;
 
 #[derive(Default)]
 pub struct LiveSubscription;
@@ -77,16 +76,7 @@ impl LiveSubscription {
         let deps = deps(ctx)?;
         let token = request(ctx)?.token().map(str::to_owned);
         let counts = Box::pin(live::tile_counts(deps, token, scope.map(Into::into))).await?;
-        Ok(counts.map(|counts| {
-            counts.map(|counts| {
-                QueueCounts::of(|queue| {
-                    let at = Queue::ALL.iter().position(|q| *q == queue);
-                    at.and_then(|at| counts.get(at))
-                        .copied()
-                        .unwrap_or_default()
-                })
-            })
-        }))
+        Ok(counts.map(|counts| counts.map(|counts| QueueCounts::of(|queue| counts.of(queue)))))
     }
 
     /// Changes of the contacts of the company the caller administers (Security

@@ -12,13 +12,24 @@ use crate::error::ApiResult;
 use crate::requests;
 use crate::requests::queues::{Queue, Scope};
 
-/// How many requests each queue holds, in the order of [`Queue::ALL`].
-pub type TileCounts = [i64; 6];
+/// How many requests each queue holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TileCounts([i64; 6]);
+
+impl TileCounts {
+    /// The requests of `queue`.
+    pub fn of(&self, queue: Queue) -> i64 {
+        let at = Queue::ALL.iter().position(|q| *q == queue);
+        at.and_then(|at| self.0.get(at))
+            .copied()
+            .unwrap_or_default()
+    }
+}
 
 async fn count(deps: &Deps, token: Option<&str>, scope: Option<Scope>) -> ApiResult<TileCounts> {
     let worker = login::authenticate(deps, token).await?.request_worker()?;
     let counts = requests::queue_counts(deps, &worker, scope).await?;
-    Ok(Queue::ALL.map(|queue| counts.of(queue)))
+    Ok(TileCounts(Queue::ALL.map(|queue| counts.of(queue))))
 }
 
 struct Tiles {
