@@ -196,6 +196,8 @@ pub struct Model {
     /// Seconds spent so far in the states that wait on support (analysis, waiting for external
     /// information, waiting for a correction), counted at each state change.
     pub support_wait_secs: i64,
+    /// The closed request this one follows up, named when it was created.
+    pub follow_up_of_id: Option<Uuid>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -21,6 +21,7 @@ mod m20261205_000013_request_sort_indexes;
 mod m20261205_000014_request_metrics;
 mod m20261206_000015_view_counts;
 mod m20261206_000016_live_events;
+mod m20261206_000017_request_follow_ups;
 
 /// Applies the portal's migrations in order.
 pub struct Migrator;
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000014_request_metrics::Migration),
             Box::new(m20261206_000015_view_counts::Migration),
             Box::new(m20261206_000016_live_events::Migration),
+            Box::new(m20261206_000017_request_follow_ups::Migration),
         ]
     }
 }

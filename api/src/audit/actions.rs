@@ -28,6 +28,7 @@ stored_codes! {
         // Companies.
         CompanyCreated => "COMPANY_CREATED",
         SecurityPolicyChanged => "SECURITY_POLICY_CHANGED",
+        CompanyDurationsChanged => "COMPANY_DURATIONS_CHANGED",
         // Contacts and roles.
         ContactAdded => "CONTACT_ADDED",
         SecurityAdministratorCreated => "SECURITY_ADMINISTRATOR_CREATED",

@@ -309,6 +309,15 @@ impl Actor {
         }))
     }
 
+    /// The capability of the provider's support agents and managers (in a two-factor
+    /// session); `FORBIDDEN` for everyone else.
+    pub fn support_staff(&self) -> ApiResult<SupportStaff> {
+        match self.request_worker()? {
+            RequestWorker::Staff(staff) => Ok(staff),
+            RequestWorker::Customer(_) => Err(ApiError::Forbidden),
+        }
+    }
+
     /// The authenticated person, or `UNAUTHENTICATED`.
     pub fn principal(&self) -> ApiResult<&Principal> {
         match self {

@@ -11,7 +11,7 @@ pub mod settings;
 pub use entity::CompanyKind;
 pub use reads::{CompanyOfContact, acting, find_visible, list, of_contact, of_contacts};
 pub(crate) use service::insert_in;
-pub use service::{CreatedCompany, NewCompany, create, set_security_policy};
+pub use service::{CreatedCompany, NewCompany, create, set_durations, set_security_policy};
 pub use settings::CompanySettings;
 
 /// A company as stored.

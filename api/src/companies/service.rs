@@ -122,6 +122,51 @@ fn company_json(company: &company::Model) -> serde_json::Value {
     })
 }
 
+/// Sets a customer company's request durations (platform operator): how long a proposed
+/// solution waits before it closes by itself (for solutions proposed from now on: a proposal
+/// keeps the deadline it was given), and how long a closed request can be reopened (at once,
+/// for every closed request). `None` keeps a duration; out-of-range values are input problems.
+pub async fn set_durations(
+    deps: &Deps,
+    operator: &PlatformOperator,
+    id: CompanyId,
+    auto_close_after_secs: Option<i64>,
+    reopen_window_secs: Option<i64>,
+) -> ApiResult<Result<company::Model, Vec<ApiError>>> {
+    let now = deps.clock.now();
+    let txn = deps.db.begin_write().await?;
+    contacts::rights::operator(&txn, operator).await?;
+    let company = repo::lock(&txn, id)
+        .await?
+        .filter(|c| c.kind == CompanyKind::Customer)
+        .ok_or(ApiError::NotFound { what: "company" })?;
+    let current = CompanySettings {
+        require_two_factor: company.require_two_factor,
+        auto_close_after_secs: company.auto_close_after_secs,
+        reopen_window_secs: company.reopen_window_secs,
+    };
+    let settings = match current.with_durations(auto_close_after_secs, reopen_window_secs) {
+        Ok(settings) => settings,
+        Err(problems) => return Ok(Err(problems)),
+    };
+    if settings == current {
+        return Ok(Ok(company));
+    }
+    let updated = repo::write_settings(&txn, &company, settings, now).await?;
+    let durations = |c: &company::Model| {
+        serde_json::json!({
+            "autoCloseAfterSeconds": c.auto_close_after_secs,
+            "reopenWindowSeconds": c.reopen_window_secs,
+        })
+    };
+    let entry = AuditEntry::new(AuditAction::CompanyDurationsChanged, Some(operator.account_id()))
+        .about(id, Target::Company(id))
+        .change(Some(durations(&company)), Some(durations(&updated)));
+    audit::record(&txn, now, entry).await?;
+    txn.commit().await?;
+    Ok(Ok(updated))
+}
+
 /// Sets the company's "require a second factor of every contact" policy.
 pub async fn set_security_policy(
     deps: &Deps,

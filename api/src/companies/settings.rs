@@ -44,7 +44,21 @@ impl CompanySettings {
         auto_close_after_secs: Option<i64>,
         reopen_window_secs: Option<i64>,
     ) -> Result<Self, Vec<ApiError>> {
-        let defaults = Self::default();
+        let defaults = Self {
+            require_two_factor,
+            ..Self::default()
+        };
+        defaults.with_durations(auto_close_after_secs, reopen_window_secs)
+    }
+
+    /// These settings with the durations given (the current ones for the absent), or every
+    /// value out of its range, by field.
+    pub fn with_durations(
+        self,
+        auto_close_after_secs: Option<i64>,
+        reopen_window_secs: Option<i64>,
+    ) -> Result<Self, Vec<ApiError>> {
+        let defaults = self;
         let auto_close = in_range(
             auto_close_after_secs.unwrap_or(defaults.auto_close_after_secs),
             AUTO_CLOSE_RANGE,
@@ -57,7 +71,7 @@ impl CompanySettings {
         );
         match (auto_close, reopen) {
             (Ok(auto_close_after_secs), Ok(reopen_window_secs)) => Ok(Self {
-                require_two_factor,
+                require_two_factor: self.require_two_factor,
                 auto_close_after_secs,
                 reopen_window_secs,
             }),

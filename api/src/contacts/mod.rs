@@ -21,7 +21,7 @@ pub use adding::{
 };
 pub use editing::{ContactEdit, StatusChange, edit, mark_obsolete, reactivate};
 pub use entity::{ContactStatus, ProviderRole, SupportRole};
-pub use reads::{acting, count, find_visible, list, memberships};
+pub use reads::{acting, count, find_visible, list, memberships, support_staff};
 pub use repo::{ContactFilter, ContactOrder, ContactSortField, SortDirection};
 pub use roles::{AppliedChange, ApplyOutcome, apply, discard, stage, staged};
 pub use rules::{ContactProblem, ContactProblemCode, RoleSet, roles_of};

@@ -2,7 +2,7 @@
 
 use super::Contact;
 use super::repo::{self, ContactFilter, ContactOrder};
-use crate::auth::{Actor, ContactDirectory, Principal};
+use crate::auth::{Actor, ContactDirectory, Principal, SupportStaff};
 use crate::deps::Deps;
 use crate::error::ApiResult;
 use crate::ids::ContactId;
@@ -50,6 +50,20 @@ pub async fn find_visible(deps: &Deps, actor: &Actor, id: ContactId) -> ApiResul
         .is_ok_and(|directory| directory.company_id().uuid() == found.company_id);
     let operator = actor.platform_operator().is_ok();
     Ok((is_self || in_directory || operator).then_some(found))
+}
+
+/// The provider's active support agents and managers by name: the people requests are
+/// assigned to, listed for support staff (managers dispatch to them).
+pub async fn support_staff(deps: &Deps, _staff: &SupportStaff) -> ApiResult<Vec<Contact>> {
+    let mut staff = repo::all_active_staff(deps.db.reader()).await?;
+    staff.sort_by_cached_key(|c| {
+        (
+            c.last_name.to_lowercase(),
+            c.first_name.to_lowercase(),
+            c.id,
+        )
+    });
+    Ok(staff)
 }
 
 /// The contact the person acts as, if any.

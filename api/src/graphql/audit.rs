@@ -49,7 +49,7 @@ impl AuditEvent {
             .map(|id| NodeId::new(NodeKind::Company, id).to_string().into())
     }
 
-    /// The kind of object acted on: `CONTACT`, `COMPANY`, `ACCOUNT`.
+    /// The kind of object acted on: `CONTACT`, `COMPANY`, `ACCOUNT`, `REQUEST`.
     async fn target_kind(&self) -> Option<&str> {
         self.0.target_kind.as_deref()
     }
@@ -65,7 +65,8 @@ impl AuditEvent {
             Some(TargetKind::Contact) => NodeKind::Contact,
             Some(TargetKind::Company) => NodeKind::Company,
             Some(TargetKind::Account) => NodeKind::Account,
-            Some(TargetKind::Request) | None => return None,
+            Some(TargetKind::Request) => NodeKind::Request,
+            None => return None,
         };
         self.0
             .target_id
@@ -108,7 +109,7 @@ pub struct AuditEventFilterInput {
     pub actions: Option<Vec<String>>,
     /// Only entries by this account (an account node ID).
     pub actor_id: Option<ID>,
-    /// Only entries about this object (a contact, company or account node ID).
+    /// Only entries about this object (a contact, company, account or request node ID).
     pub target_id: Option<ID>,
     /// Only this company's entries (platform operator; Security Administrators always read
     /// their own company's).

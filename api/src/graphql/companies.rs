@@ -1,7 +1,7 @@
 //! Companies over GraphQL: the platform operator's list and creation, and a Security
 //! Administrator's security policy.
 
-use async_graphql::{Context, InputObject, Object, SimpleObject};
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 
 use super::context::{actor, deps};
 use super::types::{
@@ -12,6 +12,7 @@ use crate::companies::{self, CompanySettings, NewCompany};
 use crate::domain::CompanyName;
 use crate::domain::IdempotencyKey;
 use crate::error::ApiResult;
+use crate::ids::{CompanyId, NodeId};
 
 #[derive(Default)]
 pub struct CompanyQuery;
@@ -113,6 +114,54 @@ impl CompanyMutation {
             replayed: created.replayed,
         })
     }
+
+    /// Changes a customer company's auto-close delay and reopen window (platform operator
+    /// only); journaled as `COMPANY_DURATIONS_CHANGED`.
+    async fn set_company_durations(
+        &self,
+        ctx: &Context<'_>,
+        input: SetCompanyDurationsInput,
+    ) -> ApiResult<SetCompanyDurationsPayload> {
+        let deps = deps(ctx)?;
+        let operator = actor(ctx).await?.platform_operator()?;
+        let id = NodeId::typed::<CompanyId>(&input.company_id, "companyId")?;
+        let changed = companies::set_durations(
+            deps,
+            &operator,
+            id,
+            input.auto_close_after_seconds.map(i64::from),
+            input.reopen_window_seconds.map(i64::from),
+        )
+        .await?;
+        let mut problems = Problems::default();
+        let company = problems.check_all(changed)?.map(Company);
+        Ok(SetCompanyDurationsPayload {
+            company,
+            problems: problems.0,
+        })
+    }
+}
+
+/// New request durations for a customer company; an absent value is kept.
+#[derive(InputObject, Debug)]
+pub struct SetCompanyDurationsInput {
+    /// The customer company (a company node ID).
+    pub company_id: ID,
+    /// A proposed solution left unanswered this long closes the request (1 hour to 365 days).
+    /// Applies to solutions proposed from now on; earlier ones keep their deadline.
+    pub auto_close_after_seconds: Option<i32>,
+    /// A closed request can be reopened for this long after closing (0 to 3 years). Applies
+    /// at once to every closed request.
+    pub reopen_window_seconds: Option<i32>,
+}
+
+/// The result of `setCompanyDurations`.
+#[derive(SimpleObject)]
+pub struct SetCompanyDurationsPayload {
+    /// The company after the change; `null` when the input has problems.
+    pub company: Option<Company>,
+    /// Every problem with the input, by field; empty on success.
+    pub problems: Vec<InputProblem>,
 }
 
 /// The company's security policy.

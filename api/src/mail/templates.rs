@@ -99,12 +99,16 @@ pub enum RequestNotice {
     AutoClosed,
     Reopened,
     Assigned,
+    /// To the customer side: an agent took the request or was given it.
+    TakenInCharge,
+    /// To the customer side: the support changed the classification (the text lists how).
+    Reclassified,
     ClosureReminder,
     ClarificationReminder,
 }
 
 impl RequestNotice {
-    pub const ALL: [RequestNotice; 18] = [
+    pub const ALL: [RequestNotice; 20] = [
         Self::Submitted,
         Self::ClarificationRequested,
         Self::Clarified,
@@ -121,6 +125,8 @@ impl RequestNotice {
         Self::AutoClosed,
         Self::Reopened,
         Self::Assigned,
+        Self::TakenInCharge,
+        Self::Reclassified,
         Self::ClosureReminder,
         Self::ClarificationReminder,
     ];
@@ -238,6 +244,22 @@ impl RequestNotice {
             (Self::Assigned, Fr) => (
                 "Demande qui vous est assignée",
                 "vous est désormais assignée.",
+            ),
+            (Self::TakenInCharge, En) => (
+                "Request taken in charge",
+                "is now in the hands of a support agent.",
+            ),
+            (Self::TakenInCharge, Fr) => (
+                "Demande prise en charge",
+                "est désormais entre les mains d'un agent du support.",
+            ),
+            (Self::Reclassified, En) => (
+                "Request reclassified",
+                "was reclassified by the support:",
+            ),
+            (Self::Reclassified, Fr) => (
+                "Demande reclassée",
+                "a été reclassée par le support :",
             ),
             (Self::ClosureReminder, En) => (
                 "Reminder: a solution awaits your validation",

@@ -70,6 +70,11 @@ pub async fn assign(
         actor_account_id: Some(staff.account_id().uuid()),
     };
     notify::one_contact(&txn, deps, now, &done, &agent, notice).await?;
+    let taken = Notice {
+        notice: RequestNotice::TakenInCharge,
+        ..notice
+    };
+    notify::customer_side(&txn, deps, now, &done, taken).await?;
     deps.commit(txn).await?;
     Ok(Visible::new(done, worker))
 }

@@ -21,7 +21,7 @@ use crate::auth::RequestWorker;
 use crate::counters::next_counter_value;
 use crate::deps::Deps;
 use crate::domain::IdempotencyKey;
-use crate::error::{ApiError, ApiResult, FormOutcome};
+use crate::error::{ApiError, ApiResult, FormOutcome, InputReason};
 use crate::idempotency;
 use crate::ids::{RequestId, new_uuid};
 use crate::live::RequestChange;
@@ -35,7 +35,9 @@ pub fn human_id(year: i32, number: i64) -> String {
 }
 
 /// Saves a new draft (`id` = `None`) or replaces the fields of the caller's own draft. A draft
-/// may miss any field; only sizes far beyond the form's are refused.
+/// may miss any field; only sizes far beyond the form's are refused. A new draft may follow up
+/// a closed request of the caller's company that they can see (`follow_up_of`); an open one
+/// answers `ACTION_NOT_ALLOWED` (add a message or reopen it instead).
 pub async fn save_draft(
     deps: &Deps,
     worker: &RequestWorker,
@@ -43,12 +45,20 @@ pub async fn save_draft(
     version: Option<i32>,
     form: RequestForm,
     key: Option<&IdempotencyKey>,
+    follow_up_of: Option<RequestId>,
 ) -> ApiResult<Visible<Request>> {
     let RequestWorker::Customer(customer) = worker else {
         return Err(ApiError::Forbidden);
     };
     if !customer.can_create() {
         return Err(ApiError::Forbidden);
+    }
+    if id.is_some() && follow_up_of.is_some() {
+        return Err(ApiError::bad_input(
+            "followUpOf",
+            InputReason::NotEditable,
+            "a draft names the request it follows up when it is created",
+        ));
     }
     let form = form.normalised();
     form.within_draft_limits()?;
@@ -64,6 +74,16 @@ pub async fn save_draft(
     let txn = deps.db.begin_write().await?;
     let saved = match id {
         None => {
+            let follow_up_of = match follow_up_of {
+                Some(original) => {
+                    let original = lock_visible(&txn, worker, original, None).await?;
+                    if original.state != RequestState::Closed {
+                        return Err(not_allowed("FOLLOW_UP", original.state, Side::Customer));
+                    }
+                    Some(original.id)
+                }
+                None => None,
+            };
             let mut row = repo::Changes {
                 id: Set(new_uuid()),
                 company_id: Set(customer.company_id().uuid()),
@@ -80,6 +100,7 @@ pub async fn save_draft(
                 first_response_at: Set(None),
                 auto_close_at: Set(None),
                 remind_at: Set(None),
+                follow_up_of_id: Set(follow_up_of),
                 ..Default::default()
             };
             form.write(&mut row);

@@ -8,6 +8,7 @@ use super::access::{self, Visible};
 use super::form::RequestForm;
 use super::history::NewEvent;
 use super::lifecycle::{Side, State};
+use super::notify::{self, Notice};
 use super::writing::{author, lock_visible, not_allowed, publish, request_entry, write};
 use super::{Request, repo};
 use crate::audit::{self, AuditAction};
@@ -16,6 +17,7 @@ use crate::deps::Deps;
 use crate::error::{ApiError, ApiResult, FormOutcome, InputReason};
 use crate::ids::RequestId;
 use crate::live::RequestChange;
+use crate::mail::RequestNotice;
 
 /// Changes to a submitted request; `None` keeps a value. The support edits the classification,
 /// the customer the tag, their follow-up and the addresses to notify.
@@ -133,6 +135,16 @@ pub async fn update(
     let mut before_json = serde_json::Map::new();
     let mut after_json = serde_json::Map::new();
     let fields = changed.iter().map(|(field, ..)| field.clone()).collect();
+    if side == Side::Agent {
+        // The customer side is told what the support reclassified, field by field.
+        let summary = reclassification(&changed);
+        let notice = Notice {
+            notice: RequestNotice::Reclassified,
+            text: Some(&summary),
+            actor_account_id: Some(worker.account_id().uuid()),
+        };
+        notify::customer_side(&txn, deps, now, &done, notice).await?;
+    }
     publish(
         &txn,
         now,
@@ -160,4 +172,19 @@ pub async fn update(
     audit::record(&txn, now, entry).await?;
     deps.commit(txn).await?;
     Ok(FormOutcome::Done(Visible::new(done, *worker)))
+}
+
+/// `urgency: HIGH → URGENT; kind: — → ISSUE`: each changed field (codes, the same in every
+/// language).
+fn reclassification(changed: &[(String, serde_json::Value, serde_json::Value)]) -> String {
+    let plain = |value: &serde_json::Value| match value {
+        serde_json::Value::Null => "—".to_owned(),
+        serde_json::Value::String(text) => text.clone(),
+        other => other.to_string(),
+    };
+    changed
+        .iter()
+        .map(|(field, old, new)| format!("{field}: {} → {}", plain(old), plain(new)))
+        .collect::<Vec<_>>()
+        .join("; ")
 }

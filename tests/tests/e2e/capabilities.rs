@@ -480,6 +480,13 @@ fn rows() -> Vec<Row> {
         },
         Row {
             root: Query,
+            field: "supportStaff",
+            document: |_, _| plain("{ supportStaff { id providerRole } }"),
+            own: [ANON, NO, NO, NO, NO, Yes, NO],
+            other: None,
+        },
+        Row {
+            root: Query,
             field: "auditEvents",
             document: |_, _| plain("{ auditEvents(first: 1) { edges { cursor } } }"),
             own: [ANON, NO, NO, NO, Yes, NO, Yes],
@@ -616,6 +623,17 @@ fn rows() -> Vec<Row> {
                 plain(
                     "mutation { createCompany(input: { name: \"Matrix Co\" }) { problems { field } } }",
                 )
+            },
+            own: operator,
+            other: None,
+        },
+        Row {
+            root: Mutation,
+            field: "setCompanyDurations",
+            document: |t, _| {
+                (
+                "mutation($i: SetCompanyDurationsInput!) { setCompanyDurations(input: $i) { problems { field } } }".into(),
+                json!({ "i": { "companyId": co(t.empty_company), "reopenWindowSeconds": 86400 } }))
             },
             own: operator,
             other: None,

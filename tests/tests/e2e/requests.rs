@@ -3,6 +3,7 @@
 //! isolation between companies.
 
 use chrono::Duration;
+use portal_api::clock::Clock as _;
 use portal_tests::{Gql, Person, Role, TestApp, on_both_databases};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{Value, json};
@@ -156,9 +157,11 @@ on_both_databases! {
         let question = "Do you want to update it by hand, from a script or through the API?";
         let asked = act(&app, &lionel, &id, "REQUEST_CLARIFICATION", Some(question)).await;
         assert_eq!(asked.ok()["transitionRequest"]["request"]["state"], "CUSTOMER_CLARIFICATION");
-        let mails = app.smtp.wait_for(&bastien.email, 1).await;
-        assert!(mails[0].header("Subject").unwrap().contains("Clarification requested"));
-        assert!(mails[0].text().contains(question), "{}", mails[0].text());
+        // Bastien is told his request is taken in charge, then asked.
+        let mails = app.smtp.wait_for(&bastien.email, 2).await;
+        let about = |subject: &str| mails.iter().find(|m| m.header("Subject").unwrap().contains(subject)).map(|m| m.text());
+        assert!(about("Request taken in charge").unwrap().contains("in the hands of a support agent"));
+        assert!(about("Clarification requested").unwrap().contains(question));
 
         // Bastien adds a message: the request stays on his side; Lionel is told.
         let note = app.graphql_as(Some(&bastien.token), MESSAGE, json!({ "i": { "requestId": id, "body": "I am asking my manager and come back to you." } })).await;
@@ -178,9 +181,9 @@ on_both_databases! {
         let state = &proposed.ok()["transitionRequest"]["request"];
         assert_eq!(state["state"], "SOLUTION_PROPOSED");
         assert!(state["autoCloseAt"].is_string());
-        let mails = app.smtp.wait_for(&bastien.email, 2).await;
-        assert!(mails[1].header("Subject").unwrap().contains("Solution proposed"));
-        assert!(mails[1].text().contains("closes automatically on"), "{}", mails[1].text());
+        let mails = app.smtp.wait_for(&bastien.email, 3).await;
+        let proposal = mails.iter().find(|m| m.header("Subject").unwrap().contains("Solution proposed")).unwrap();
+        assert!(proposal.text().contains("closes automatically on"), "{}", proposal.text());
 
         // Bastien validates: closed; Lionel is told.
         let validated = act(&app, &bastien, &id, "VALIDATE_CLOSURE", None).await;
@@ -221,6 +224,14 @@ on_both_databases! {
             "REQUEST_DRAFT_CREATED", "REQUEST_SUBMITTED", "REQUEST_ASSIGNED", "REQUEST_CLARIFICATION_REQUESTED",
             "REQUEST_MESSAGE_ADDED", "REQUEST_CLARIFIED", "REQUEST_CLOSURE_PROPOSED", "REQUEST_CLOSURE_VALIDATED"
         ]);
+        // The company's Security Administrator reads them through the API, about this request.
+        let security = app.person(Role::SecurityAdministrator, bastien.company_id).await;
+        let entries = app.graphql_as(Some(&security.token),
+            "query($f: AuditEventFilterInput) { auditEvents(first: 50, filter: $f) { edges { node { action targetKind targetId } } } }",
+            json!({ "f": { "targetId": id } })).await;
+        let entries = entries.ok()["auditEvents"]["edges"].as_array().unwrap().clone();
+        assert_eq!(entries.len(), 8, "{entries:?}");
+        assert!(entries.iter().all(|e| e["node"]["targetKind"] == "REQUEST" && e["node"]["targetId"] == id.as_str()), "{entries:?}");
 
         // He can reopen it within six months.
         app.clock.advance(Duration::days(150));
@@ -382,6 +393,92 @@ on_both_databases! {
         assert_eq!(read(&app, &customer, &id).await["state"], "CLOSED");
     }
 
+    async fn the_operator_changes_a_company_s_durations_and_they_apply(app) with long_sessions; {
+        let company = app.customer_company("Acme").await;
+        let customer = app.person(Role::Restricted, company.id).await;
+        let agent = app.person(Role::Agent, Uuid::nil()).await;
+        let operator = app.person(Role::Operator, Uuid::nil()).await;
+        let set = "mutation($i: SetCompanyDurationsInput!) { setCompanyDurations(input: $i) { company { autoCloseAfterSeconds reopenWindowSeconds } problems { field reason } } }";
+        let company_id = format!("co_{}", company.id.simple());
+
+        // Out of range: a problem by field, and nothing changes.
+        let refused = app.graphql_as(Some(&operator.token), set, json!({ "i": { "companyId": company_id, "autoCloseAfterSeconds": 60, "reopenWindowSeconds": 86400 } })).await;
+        assert_eq!(refused.ok()["setCompanyDurations"]["problems"], json!([{ "field": "autoCloseAfterSeconds", "reason": "OUT_OF_RANGE" }]));
+        assert_eq!(refused.ok()["setCompanyDurations"]["company"], Value::Null);
+        let changed = app.graphql_as(Some(&operator.token), set, json!({ "i": { "companyId": company_id, "autoCloseAfterSeconds": 7200, "reopenWindowSeconds": 86400 } })).await;
+        assert_eq!(changed.ok()["setCompanyDurations"]["company"], json!({ "autoCloseAfterSeconds": 7200, "reopenWindowSeconds": 86400 }));
+        let kept = app.graphql_as(Some(&operator.token), set, json!({ "i": { "companyId": company_id, "reopenWindowSeconds": 86400 } })).await;
+        assert_eq!(kept.ok()["setCompanyDurations"]["company"]["autoCloseAfterSeconds"], 7200, "an absent value is kept");
+
+        // A solution proposed now closes two hours later.
+        let id = submitted(&app, &customer).await;
+        app.graphql_as(Some(&agent.token), ASSIGN, json!({ "i": { "requestId": id } })).await.ok();
+        let proposed = act(&app, &agent, &id, "PROPOSE_CLOSURE", Some("Fixed in 4.2.")).await;
+        let deadline = proposed.ok()["transitionRequest"]["request"]["autoCloseAt"].as_str().unwrap().to_owned();
+        let deadline = chrono::DateTime::parse_from_rfc3339(&deadline).unwrap();
+        assert_eq!(deadline.with_timezone(&chrono::Utc) - app.clock.now(), Duration::hours(2));
+        app.clock.advance(Duration::hours(2) + Duration::minutes(1));
+        assert_eq!(run_timers(&app).await.auto_closed, 1);
+        assert_eq!(read(&app, &customer, &id).await["state"], "CLOSED");
+
+        // The one-day reopen window holds for requests closed before the change too.
+        app.clock.advance(Duration::days(1) + Duration::minutes(1));
+        assert_eq!(act(&app, &customer, &id, "REOPEN", None).await.codes(), ["REOPEN_WINDOW_OVER"]);
+
+        // Journaled for the company; refused to anyone but the operator; the provider is no
+        // customer company.
+        let journal = entity::audit_event::Entity::find()
+            .filter(entity::audit_event::Column::Action.eq("COMPANY_DURATIONS_CHANGED"))
+            .all(app.state.deps().db.reader()).await.unwrap();
+        assert_eq!(journal.len(), 1, "an unchanged value is not journaled again");
+        assert_eq!(journal[0].company_id, Some(company.id));
+        let by_agent = app.graphql_as(Some(&agent.token), set, json!({ "i": { "companyId": company_id, "reopenWindowSeconds": 0 } })).await;
+        assert_eq!(by_agent.codes(), ["FORBIDDEN"]);
+        let provider = format!("co_{}", app.provider_company().await.id.simple());
+        let not_customer = app.graphql_as(Some(&operator.token), set, json!({ "i": { "companyId": provider, "reopenWindowSeconds": 0 } })).await;
+        assert_eq!(not_customer.codes(), ["NOT_FOUND"]);
+    }
+
+    async fn a_closed_request_is_followed_up_by_a_new_one_that_names_it(app) with long_sessions; {
+        let company = app.customer_company("Acme").await;
+        let customer = app.person(Role::Advanced, company.id).await;
+        let colleague = app.person(Role::Restricted, company.id).await;
+        let agent = app.person(Role::Agent, Uuid::nil()).await;
+        let outsider = app.person(Role::Advanced, app.customer_company("Other").await.id).await;
+        let original = submitted(&app, &customer).await;
+        let follow = |of: &str| json!({ "form": bastien_form(), "followUpOf": of });
+
+        // An open request is not followed up: write a message or wait for its closure.
+        let open = save(&app, &customer, follow(&original)).await;
+        assert_eq!(open.codes(), ["ACTION_NOT_ALLOWED"]);
+        assert_eq!(open.error()["extensions"]["state"], "SUPPORT_ANALYSIS");
+
+        // Closed and past its reopen window: a new request names it.
+        act(&app, &customer, &original, "CLOSE", None).await.ok();
+        app.clock.advance(Duration::days(200));
+        assert_eq!(act(&app, &customer, &original, "REOPEN", None).await.codes(), ["REOPEN_WINDOW_OVER"]);
+        let draft = save(&app, &customer, follow(&original)).await;
+        let draft_id = draft.ok()["saveRequestDraft"]["request"]["id"].as_str().unwrap().to_owned();
+        let done = app.graphql_as(Some(&customer.token), SUBMIT, json!({ "i": { "requestId": draft_id } })).await;
+        assert_eq!(done.ok()["submitRequest"]["request"]["state"], "SUPPORT_ANALYSIS");
+        let link = "query($id: ID) { request(id: $id) { followUpOf { id humanId state } } }";
+        let seen = app.graphql_as(Some(&agent.token), link, json!({ "id": draft_id })).await;
+        assert_eq!(seen.ok()["request"]["followUpOf"]["id"], original.as_str());
+        assert_eq!(seen.ok()["request"]["followUpOf"]["state"], "CLOSED");
+        let plain = app.graphql_as(Some(&agent.token), link, json!({ "id": original })).await;
+        assert_eq!(plain.ok()["request"]["followUpOf"], Value::Null);
+
+        // The link is set when the draft is created, not later.
+        let later = save(&app, &customer, json!({ "requestId": draft_id, "form": bastien_form(), "followUpOf": original })).await;
+        assert_eq!(later.codes(), ["BAD_USER_INPUT"]);
+        assert_eq!(later.error()["extensions"]["field"], "followUpOf");
+
+        // Another company's request is unknown; a colleague who cannot see the original (Support
+        // Restricted) gets a follow-up of their own refused like an unknown ID.
+        assert_eq!(save(&app, &outsider, follow(&original)).await.codes(), ["NOT_FOUND"]);
+        assert_eq!(save(&app, &colleague, follow(&original)).await.codes(), ["NOT_FOUND"]);
+    }
+
     async fn silent_customers_are_reminded_of_a_clarification_request(app) with |s: &mut portal_tests::Settings| {
         long_sessions(s);
         s.requests.clarification_reminder_every_secs = 2 * 86_400;
@@ -520,6 +617,17 @@ on_both_databases! {
         let colleague = app.person(Role::Agent, Uuid::nil()).await;
         let manager = app.person(Role::Manager, Uuid::nil()).await;
         let id = submitted(&app, &customer).await;
+        // The manager picks whom to give it to from the support staff, by name, and only them.
+        let listed = app.graphql_as(Some(&manager.token), "{ supportStaff { id lastName firstName providerRole } }", json!({})).await;
+        let staff = listed.ok()["supportStaff"].as_array().unwrap().clone();
+        let ids: Vec<&str> = staff.iter().map(|c| c["id"].as_str().unwrap()).collect();
+        for person in [&agent, &colleague, &manager] {
+            assert!(ids.contains(&ct(person.contact_id).as_str()), "{staff:?}");
+        }
+        assert!(!ids.contains(&ct(customer.contact_id).as_str()), "{staff:?}");
+        assert!(staff.iter().all(|c| c["providerRole"] == "SUPPORT_AGENT" || c["providerRole"] == "SUPPORT_MANAGER"), "{staff:?}");
+        let names: Vec<String> = staff.iter().map(|c| format!("{} {}", c["lastName"], c["firstName"]).to_lowercase()).collect();
+        assert!(names.windows(2).all(|w| w[0] <= w[1]), "by name: {names:?}");
         let give = |to: &Person| json!({ "i": { "requestId": id, "agentId": ct(to.contact_id) } });
         let refused = app.graphql_as(Some(&agent.token), ASSIGN, give(&colleague)).await;
         assert_eq!(refused.codes(), ["FORBIDDEN"]);
@@ -532,6 +640,13 @@ on_both_databases! {
         let update = "mutation($i: UpdateRequestInput!) { updateRequest(input: $i) { request { urgency category kind version } problems { field reason } } }";
         let edited = app.graphql_as(Some(&agent.token), update, json!({ "i": { "requestId": id, "urgency": "URGENT", "category": "SOFTWARE_USAGE", "kind": "ISSUE" } })).await;
         assert_eq!(edited.ok()["updateRequest"]["request"]["urgency"], "URGENT");
+        // The customer was told when the request was taken in charge, and now what changed.
+        let told = app.smtp.wait_for(&customer.email, 2).await;
+        let about = |subject: &str| told.iter().find(|m| m.header("Subject").unwrap().contains(subject)).map(|m| m.text());
+        assert!(about("Request taken in charge").is_some());
+        let reclassified = about("Request reclassified").unwrap();
+        assert!(reclassified.contains("urgency: ") && reclassified.contains("→ URGENT"), "{reclassified}");
+        assert!(reclassified.contains("kind: ") && reclassified.contains("→ ISSUE"), "{reclassified}");
         let not_theirs = app.graphql_as(Some(&customer.token), update, json!({ "i": { "requestId": id, "urgency": "LOW" } })).await;
         assert_eq!(not_theirs.error()["extensions"]["reason"], "NOT_EDITABLE");
         let invalid = app.graphql_as(Some(&agent.token), update, json!({ "i": { "requestId": id, "category": "LICENSE_KEYS" } })).await;

@@ -4,6 +4,8 @@ use async_graphql::{Context, Object};
 
 use super::mutations::staged_list;
 use super::types::StagedRoleChange;
+use crate::contacts;
+use crate::graphql::types::Contact;
 use crate::error::ApiResult;
 use crate::graphql::context::{actor, deps};
 
@@ -18,5 +20,14 @@ impl ContactQuery {
         let deps = deps(ctx)?;
         let admin = actor(ctx).await?.security_administrator()?;
         staged_list(deps, &admin).await
+    }
+
+    /// The provider's active support agents and managers, by name: whom a request can be
+    /// assigned to (`assignRequest`'s `agentId`). For support staff only.
+    async fn support_staff(&self, ctx: &Context<'_>) -> ApiResult<Vec<Contact>> {
+        let deps = deps(ctx)?;
+        let staff = actor(ctx).await?.support_staff()?;
+        let found = contacts::support_staff(deps, &staff).await?;
+        Ok(found.into_iter().map(Contact).collect())
     }
 }

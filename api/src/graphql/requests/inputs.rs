@@ -104,6 +104,9 @@ pub struct SaveRequestDraftInput {
     pub form: RequestFormInput,
     /// Retrying a creation with the same key returns the first draft.
     pub idempotency_key: Option<String>,
+    /// When creating: the closed request this one follows up (a request the caller can see;
+    /// an open one answers `ACTION_NOT_ALLOWED`: write a message or reopen it instead).
+    pub follow_up_of: Option<ID>,
 }
 
 /// The saved draft and its recap check.

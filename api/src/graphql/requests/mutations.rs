@@ -50,9 +50,22 @@ impl RequestMutation {
             .map(|id| parse_request_id(id, "requestId"))
             .transpose()?;
         let key = key(input.idempotency_key.as_deref())?;
+        let follow_up_of = input
+            .follow_up_of
+            .as_ref()
+            .map(|id| parse_request_id(id, "followUpOf"))
+            .transpose()?;
         let form = input.form.into_form()?;
-        let saved =
-            requests::save_draft(deps, &worker, id, input.version, form, key.as_ref()).await?;
+        let saved = requests::save_draft(
+            deps,
+            &worker,
+            id,
+            input.version,
+            form,
+            key.as_ref(),
+            follow_up_of,
+        )
+        .await?;
         let problems = InputProblem::from_errors(requests::submission_problems(deps, &saved))?;
         Ok(SaveRequestDraftPayload {
             request: Request(saved),

@@ -163,6 +163,21 @@ impl Request {
         Ok(loader(ctx)?.one(key).await?.map(Contact))
     }
 
+    /// The closed request this one follows up; `null` when none, or when the caller cannot
+    /// see it (a Support Restricted contact sees only their own requests).
+    async fn follow_up_of(&self, ctx: &Context<'_>) -> ApiResult<Option<Request>> {
+        let Some(original) = self.0.get().follow_up_of_id else {
+            return Ok(None);
+        };
+        let deps = deps(ctx)?;
+        let worker = self.0.worker();
+        match requests::find(deps, worker, RequestId::from_uuid(original)).await {
+            Ok(found) => Ok(Some(Request(found))),
+            Err(crate::error::ApiError::NotFound { .. }) => Ok(None),
+            Err(err) => Err(err),
+        }
+    }
+
     /// When the draft was created.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.get().created_at
