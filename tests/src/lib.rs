@@ -65,3 +65,31 @@ macro_rules! on_both_databases {
         }
     )*};
 }
+
+/// Runs each test body once with `Backend::Sqlite` and once with `Backend::Postgres` (skipped
+/// like `on_both_databases!` when PostgreSQL is unreachable outside CI), for tests that run the
+/// `portal` binary themselves (`cli::Portal`).
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident($backend:ident) $body:block)*) => {$(
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let $backend = $crate::Backend::Sqlite;
+                $body
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let $backend = $crate::Backend::Postgres;
+                if $crate::cli::Portal::new($crate::Backend::Postgres).await.is_none() {
+                    return;
+                }
+                $body
+            }
+        }
+    )*};
+}

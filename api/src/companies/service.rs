@@ -159,9 +159,12 @@ pub async fn set_durations(
             "reopenWindowSeconds": c.reopen_window_secs,
         })
     };
-    let entry = AuditEntry::new(AuditAction::CompanyDurationsChanged, Some(operator.account_id()))
-        .about(id, Target::Company(id))
-        .change(Some(durations(&company)), Some(durations(&updated)));
+    let entry = AuditEntry::new(
+        AuditAction::CompanyDurationsChanged,
+        Some(operator.account_id()),
+    )
+    .about(id, Target::Company(id))
+    .change(Some(durations(&company)), Some(durations(&updated)));
     audit::record(&txn, now, entry).await?;
     txn.commit().await?;
     Ok(Ok(updated))

@@ -1,5 +1,5 @@
-//! HTTP routes: `/graphql`, `/graphql/ws`, `/attachments/{id}`, `/healthz`, `/readyz`,
-//! `/metrics`.
+//! HTTP routes: `/graphql`, `/graphql/ws`, `/attachments/{id}`, `/export/…`, `/account/…`,
+//! `/healthz`, `/readyz`, `/metrics`, and the web app for every other path.
 
 mod attachments;
 pub mod cookies;
@@ -12,6 +12,7 @@ mod ops;
 mod pages;
 pub mod state;
 mod upload;
+mod web;
 pub mod ws;
 
 use axum::Router;
@@ -60,6 +61,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
+        .fallback(web::serve)
         .with_state(state)
         .layer(
             ServiceBuilder::new()

@@ -253,14 +253,10 @@ impl RequestNotice {
                 "Demande prise en charge",
                 "est désormais entre les mains d'un agent du support.",
             ),
-            (Self::Reclassified, En) => (
-                "Request reclassified",
-                "was reclassified by the support:",
-            ),
-            (Self::Reclassified, Fr) => (
-                "Demande reclassée",
-                "a été reclassée par le support :",
-            ),
+            (Self::Reclassified, En) => {
+                ("Request reclassified", "was reclassified by the support:")
+            }
+            (Self::Reclassified, Fr) => ("Demande reclassée", "a été reclassée par le support :"),
             (Self::ClosureReminder, En) => (
                 "Reminder: a solution awaits your validation",
                 "has a proposed solution that awaits your validation.",

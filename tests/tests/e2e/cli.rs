@@ -89,30 +89,7 @@ async fn the_demo_data_set_is_refused_under_the_production_profile() {
     }
 }
 
-macro_rules! on_both {
-    ($($name:ident($backend:ident) $body:block)*) => {$(
-        mod $name {
-            use super::*;
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                let $backend = Backend::Sqlite;
-                $body
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                let $backend = Backend::Postgres;
-                if Portal::new(Backend::Postgres).await.is_none() {
-                    return;
-                }
-                $body
-            }
-        }
-    )*};
-}
-
-on_both! {
+portal_tests::on_both_backends! {
     bootstrap_mails_a_set_up_link_and_the_operator_needs_a_second_factor(backend) {
         let portal = Portal::new(backend).await.unwrap();
         let first = portal.run(&["bootstrap", "--provider-name", "Nordlys", "--operator-email", "ops@nordlys.example"]).await;

@@ -25,4 +25,5 @@ mod requests;
 mod statements;
 mod storage;
 mod views;
+mod web;
 mod websocket;

@@ -5,9 +5,9 @@ use async_graphql::{Context, Object};
 use super::mutations::staged_list;
 use super::types::StagedRoleChange;
 use crate::contacts;
-use crate::graphql::types::Contact;
 use crate::error::ApiResult;
 use crate::graphql::context::{actor, deps};
+use crate::graphql::types::Contact;
 
 #[derive(Default)]
 pub struct ContactQuery;

@@ -1,0 +1,132 @@
+//! The web app: how the server serves it, and its own suite (Playwright, `web/tests`) in a
+//! real Chromium against `portal serve` with the demo data set, on each database.
+//! `scripts/test` installs Debian's chromium and the app's npm packages and builds the app
+//! (`scripts/web-build`) before running these.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use portal_tests::cli::Portal;
+use portal_tests::{Backend, spawn_app};
+
+fn web_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../web")
+}
+
+fn assert_built() {
+    assert!(
+        web_dir().join("dist/index.html").exists() && web_dir().join("node_modules").exists(),
+        "the web app is not built: run `scripts/web-build` first (scripts/test does)"
+    );
+}
+
+fn header<'a>(response: &'a reqwest::Response, name: &str) -> &'a str {
+    response
+        .headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_path_opens_the_app_and_its_files_are_cached_by_content() {
+    assert_built();
+    let app = spawn_app(Backend::Sqlite).await;
+    let index = std::fs::read_to_string(web_dir().join("dist/index.html")).unwrap();
+    for path in ["/", "/login", "/requests/SR-2026-000123", "/profile?x=1"] {
+        let page = app.get(path).await;
+        assert_eq!(page.status(), 200, "{path}");
+        assert_eq!(header(&page, "content-type"), "text/html; charset=utf-8");
+        assert_eq!(header(&page, "cache-control"), "no-cache", "{path}");
+        assert!(header(&page, "content-security-policy").contains("frame-ancestors 'none'"));
+        assert_eq!(page.text().await.unwrap(), index, "{path}");
+    }
+
+    // index.html is revalidated by its ETag; an unchanged app answers 304.
+    let page = app.get("/requests/SR-2026-000123").await;
+    let etag = header(&page, "etag").to_owned();
+    assert!(etag.starts_with('"') && etag.len() > 10, "{etag}");
+    let again = app
+        .http
+        .get(app.url("/"))
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 304);
+
+    // The hashed bundles Vite wrote are immutable for a year.
+    let script = index
+        .split("src=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("index.html loads a script");
+    assert!(script.starts_with("/assets/"), "{script}");
+    let bundle = app.get(script).await;
+    assert_eq!(bundle.status(), 200);
+    assert_eq!(
+        header(&bundle, "content-type"),
+        "text/javascript; charset=utf-8"
+    );
+    assert_eq!(
+        header(&bundle, "cache-control"),
+        "public, max-age=31536000, immutable"
+    );
+
+    // A missing file is a 404, not the app; other methods are not pages; the API is untouched.
+    // GraphiQL is served from the app's own bundles at GET /graphql, not as a file.
+    let graphiql = app
+        .http
+        .get(app.url("/graphql"))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    let html = graphiql.text().await.unwrap();
+    assert!(
+        html.contains("GraphiQL") && html.contains("src=\"/assets/"),
+        "{html}"
+    );
+    assert!(!html.contains("https://"), "no CDN: {html}");
+    for path in [
+        "/assets/missing-1234.js",
+        "/favicon-missing.png",
+        "/graphiql.html",
+    ] {
+        assert_eq!(app.get(path).await.status(), 404, "{path}");
+    }
+    let post = app.http.post(app.url("/requests")).send().await.unwrap();
+    assert_eq!(post.status(), 404);
+    assert_eq!(app.get("/healthz").await.text().await.unwrap(), "ok");
+    let api = app.graphql("{ __typename }").await;
+    assert_eq!(api.ok()["__typename"], "Query");
+}
+
+portal_tests::on_both_backends! {
+    the_web_app_passes_its_browser_suite(backend) {
+        assert_built();
+        let portal = Portal::new(backend).await.unwrap();
+        let demo = portal.run(&["demo"]).await;
+        assert!(demo.status.success(), "{}", String::from_utf8_lossy(&demo.stderr));
+        let mut server = portal.serve(&[]).await;
+        let run = tokio::process::Command::new("npx")
+            .args(["--no-install", "playwright", "test"])
+            .env("PORTAL_URL", &server.base_url)
+            .current_dir(web_dir())
+            .kill_on_drop(true)
+            .output();
+        let output = tokio::time::timeout(Duration::from_secs(600), run)
+            .await
+            .expect("the browser suite finished within 10 minutes")
+            .expect("npx runs");
+        assert!(
+            output.status.success(),
+            "the browser suite failed:\n{}{}\nserver log:\n{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr),
+            server.stderr()
+        );
+        server.terminate();
+        assert_eq!(server.exit_code().await, Some(0));
+    }
+}

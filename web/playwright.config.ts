@@ -1,0 +1,22 @@
+import { defineConfig, devices } from '@playwright/test';
+
+const baseURL = process.env.PORTAL_URL;
+if (!baseURL) throw new Error('Set PORTAL_URL to the portal (or Vite preview) to test, e.g. http://127.0.0.1:4173');
+
+export default defineConfig({
+  testDir: './tests',
+  workers: 1,
+  retries: 0,
+  reporter: 'list',
+  timeout: 15_000,
+  expect: { timeout: 5_000 },
+  fullyParallel: false,
+  use: {
+    ...devices['Desktop Chrome'],
+    baseURL,
+    headless: true,
+    launchOptions: { executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium' },
+    trace: 'off',
+    screenshot: 'off',
+  },
+});
