@@ -12,7 +12,7 @@ pub mod repo;
 pub mod reset_queue;
 
 pub use entity::AccountState;
-pub use reads::{find_visible, own};
+pub use reads::{find_visible, own, set_language};
 
 /// An account as stored.
 pub type Account = entity::account::Model;

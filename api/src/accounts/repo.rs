@@ -74,6 +74,28 @@ pub async fn write_password<C: ConnectionTrait>(
     Ok(())
 }
 
+/// Stores the account's language (its mails and the web app follow it), bumping the version.
+pub async fn write_language<C: ConnectionTrait>(
+    conn: &C,
+    account: &account::Model,
+    language: Language,
+    now: DateTime<Utc>,
+) -> Result<account::Model, DbErr> {
+    account::Entity::update_many()
+        .col_expr(account::Column::Language, language.code().into())
+        .col_expr(account::Column::UpdatedAt, now.into())
+        .col_expr(account::Column::Version, (account.version + 1).into())
+        .filter(account::Column::Id.eq(account.id))
+        .exec(conn)
+        .await?;
+    Ok(account::Model {
+        language: language.code().to_owned(),
+        updated_at: now,
+        version: account.version + 1,
+        ..account.clone()
+    })
+}
+
 /// The language of each account, for mails to many people (chunks of 500 IDs).
 pub async fn languages<C: ConnectionTrait>(
     conn: &C,

@@ -5,6 +5,7 @@
 //! `Actor` methods can produce, so a service cannot be called without the check.
 
 pub mod actor;
+pub mod capabilities;
 pub mod address_counts;
 pub mod address_limit;
 pub mod challenges;
@@ -19,6 +20,7 @@ pub mod sessions;
 pub mod throttle;
 pub mod totp;
 
+pub use capabilities::Capabilities;
 pub use actor::{
     Actor, ContactDirectory, CustomerWorker, DashboardViewer, Membership, PlatformOperator,
     Principal, RequestWorker, SecurityAdministrator, SupportStaff,

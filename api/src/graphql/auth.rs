@@ -8,8 +8,9 @@ use chrono::{DateTime, Utc};
 use http::header::SET_COOKIE;
 
 use super::context::{TokenSource, actor, credential_check, deps, request};
-use super::types::{Contact, InputProblem, or_problem};
+use super::types::{Account, Contact, InputProblem, LanguageGql, or_problem};
 use crate::accounts::credentials::{self, Reauthentication};
+use crate::accounts;
 use crate::auth::login::{self, LoginOutcome, SecondFactor};
 use crate::deps::Deps;
 use crate::error::{ApiError, ApiResult, InputReason};
@@ -447,6 +448,13 @@ impl AuthMutation {
     }
 }
 
+/// The language to use.
+#[derive(InputObject, Debug)]
+pub struct SetLanguageInput {
+    /// The language of the person's mails and of the web app.
+    pub language: LanguageGql,
+}
+
 /// The company to act for.
 #[derive(InputObject, Debug)]
 pub struct SwitchCompanyInput {
@@ -466,6 +474,14 @@ pub struct SwitchCompanyMutation;
 
 #[Object]
 impl SwitchCompanyMutation {
+    /// Sets the language of the person's mails and of the web app.
+    async fn set_language(&self, ctx: &Context<'_>, input: SetLanguageInput) -> ApiResult<Account> {
+        let deps = deps(ctx)?;
+        let principal = actor(ctx).await?.principal()?;
+        let account = accounts::set_language(deps, principal, input.language.into()).await?;
+        Ok(Account(account))
+    }
+
     /// Makes this session act for another company the person is an active contact of.
     async fn switch_company(
         &self,

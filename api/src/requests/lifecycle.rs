@@ -265,7 +265,7 @@ fn cell(state: State, action: ActionKind, side: Side) -> Option<State> {
 
 /// Whether the action needs a text from this side: a question, an answer, a refusal's reason,
 /// an agent's final answer, a message.
-fn needs_text(action: ActionKind, side: Side) -> bool {
+pub fn needs_text(action: ActionKind, side: Side) -> bool {
     use ActionKind as A;
     match action {
         A::RequestClarification | A::Clarify | A::Refuse | A::ProposeClosure | A::AddMessage => {

@@ -124,6 +124,16 @@ pub fn allowed_actions(request: &Visible<Request>) -> Vec<ActionKind> {
     lifecycle::allowed(request.get().state.into(), side)
 }
 
+/// The actions the caller may take now, each with whether it needs a text from them (a
+/// question, an answer, a reason, a final answer).
+pub fn available_actions(request: &Visible<Request>) -> Vec<(ActionKind, bool)> {
+    let side = access::side(request.worker());
+    lifecycle::allowed(request.get().state.into(), side)
+        .into_iter()
+        .map(|action| (action, lifecycle::needs_text(action, side)))
+        .collect()
+}
+
 /// The recap check of a visible draft: every missing or invalid field (none once submitted).
 pub fn submission_problems(deps: &Deps, request: &Visible<Request>) -> Vec<ApiError> {
     if request.get().state != RequestState::Draft {

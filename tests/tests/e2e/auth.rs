@@ -505,6 +505,26 @@ on_both_databases! {
         assert!(notice[0].text().contains("password"), "{}", notice[0].text());
     }
 
+    async fn a_person_sets_their_language_and_their_mails_follow_it(app) {
+        let company = app.customer_company("Acme").await;
+        let person = app.person_with_password(Role::Restricted, company.id, PASSWORD).await;
+        let mine = token_of(&login(&app, &person.email, PASSWORD).await);
+        let set = "mutation($l: Language!) { setLanguage(input: { language: $l }) { language } }";
+        let done = app.graphql_as(Some(&mine), set, json!({ "l": "FR" })).await;
+        assert_eq!(done.ok()["setLanguage"]["language"], "FR");
+        let read = app.graphql_as(Some(&mine), "{ viewer { account { language } } }", json!({})).await;
+        assert_eq!(read.ok()["viewer"]["account"]["language"], "FR");
+        let wrong = app.graphql_as(Some(&mine), set, json!({ "l": "DE" })).await;
+        assert_eq!(wrong.status, 422, "not a language: {:?}", wrong.body);
+
+        // The next mail (a password change notice) is in French.
+        let change = "mutation($i: ChangePasswordInput!) { changePassword(input: $i) { done } }";
+        let changed = app.graphql_as(Some(&mine), change, json!({ "i": { "currentPassword": PASSWORD, "newPassword": NEW_PASSWORD } })).await;
+        assert_eq!(changed.ok()["changePassword"]["done"], true);
+        let notice = app.smtp.wait_for(&person.email, 1).await;
+        assert!(notice[0].text().starts_with("Bonjour"), "{}", notice[0].text());
+    }
+
     async fn credential_changes_need_the_password_and_the_second_factor_not_just_a_session(app) {
         let company = app.customer_company("Acme").await;
         let person = app.person_with_password(Role::Restricted, company.id, PASSWORD).await;

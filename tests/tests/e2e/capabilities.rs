@@ -729,6 +729,13 @@ fn rows() -> Vec<Row> {
         },
         Row {
             root: Mutation,
+            field: "setLanguage",
+            document: |_, _| plain("mutation { setLanguage(input: { language: FR }) { language } }"),
+            own: [ANON, Yes, Yes, Yes, Yes, Yes, Yes],
+            other: None,
+        },
+        Row {
+            root: Mutation,
             field: "switchCompany",
             document: |t, own| {
                 ("mutation($id: ID!) { switchCompany(input: { companyId: $id }) { contact { id } } }".into(), json!({ "id": company_of(t, own) }))
@@ -889,5 +896,31 @@ on_both_databases! {
             }
         }
         assert!(mismatches.is_empty(), "{} mismatches:\n{}", mismatches.len(), mismatches.join("\n"));
+    }
+
+    async fn the_viewer_s_capabilities_say_what_each_role_may_do(app) {
+        let company = app.customer_company("Flags SA").await;
+        let query = "{ viewer { capabilities { createRequests teamScope contactAdministration securityAdministration supportStaff dispatch dashboards platformOperation } } }";
+        // createRequests, teamScope, contactAdministration, securityAdministration, supportStaff,
+        // dispatch, dashboards, platformOperation
+        let table = [
+            (Role::Restricted, [1, 0, 0, 0, 0, 0, 0, 0]),
+            (Role::Advanced, [1, 1, 0, 0, 0, 0, 1, 0]),
+            (Role::SupportAdministrator, [1, 1, 1, 0, 0, 0, 1, 0]),
+            (Role::SecurityAdministrator, [0, 1, 1, 1, 0, 0, 1, 0]),
+            (Role::SecurityAndSupportAdministrator, [1, 1, 1, 1, 0, 0, 1, 0]),
+            (Role::Agent, [0, 1, 0, 0, 1, 0, 0, 0]),
+            (Role::Manager, [0, 1, 0, 0, 1, 1, 1, 0]),
+            (Role::Operator, [0, 0, 0, 0, 0, 0, 0, 1]),
+        ];
+        let names = ["createRequests", "teamScope", "contactAdministration", "securityAdministration", "supportStaff", "dispatch", "dashboards", "platformOperation"];
+        for (role, expected) in table {
+            let company_id = if matches!(role, Role::Agent | Role::Manager | Role::Operator) { Uuid::nil() } else { company.id };
+            let person = app.person(role, company_id).await;
+            let flags = app.graphql_as(Some(&person.token), query, json!({})).await.ok()["viewer"]["capabilities"].clone();
+            let got: Vec<u8> = names.iter().map(|n| u8::from(flags[n] == true)).collect();
+            assert_eq!(got, expected, "{role:?}: {flags}");
+        }
+        assert_eq!(app.graphql(query).await.ok()["viewer"], Value::Null);
     }
 }

@@ -239,6 +239,30 @@ on_both_databases! {
         assert_eq!(reopened.ok()["transitionRequest"]["request"]["state"], "SUPPORT_ANALYSIS");
     }
 
+    async fn each_allowed_action_says_whether_it_needs_a_text_from_that_side(app) {
+        let company = app.customer_company("Acme").await;
+        let customer = app.person(Role::Restricted, company.id).await;
+        let agent = app.person(Role::Agent, Uuid::nil()).await;
+        let id = submitted(&app, &customer).await;
+        let query = "query($id: ID) { request(id: $id) { allowedActions actions { action textRequired } } }";
+        let of = |answer: &Gql| {
+            let request = answer.ok()["request"].clone();
+            let actions: Vec<(String, bool)> = request["actions"].as_array().unwrap().iter()
+                .map(|a| (a["action"].as_str().unwrap().to_owned(), a["textRequired"].as_bool().unwrap()))
+                .collect();
+            let names: Vec<&str> = actions.iter().map(|(a, _)| a.as_str()).collect();
+            assert_eq!(json!(names), request["allowedActions"], "the same actions in the same order");
+            actions
+        };
+        let by_customer = of(&app.graphql_as(Some(&customer.token), query, json!({ "id": id })).await);
+        assert!(by_customer.contains(&("CLOSE".to_owned(), false)), "{by_customer:?}");
+        assert!(by_customer.contains(&("ADD_MESSAGE".to_owned(), true)), "{by_customer:?}");
+        let by_agent = of(&app.graphql_as(Some(&agent.token), query, json!({ "id": id })).await);
+        for expected in [("REQUEST_CLARIFICATION", true), ("PAUSE_FOR_EXTERNAL", false), ("PROPOSE_CLOSURE", true), ("CLOSE", true)] {
+            assert!(by_agent.contains(&(expected.0.to_owned(), expected.1)), "{expected:?} in {by_agent:?}");
+        }
+    }
+
     async fn actions_not_allowed_name_the_state_and_what_is_allowed(app) {
         let company = app.customer_company("Acme").await;
         let customer = app.person(Role::Restricted, company.id).await;

@@ -18,6 +18,15 @@ use crate::ids::{NodeId, RequestId};
 use crate::paging::Page;
 use crate::requests::{self, Visible, batches, form};
 
+/// An action the caller may take on a request now.
+#[derive(SimpleObject, Debug, Clone, Copy)]
+pub struct AvailableAction {
+    /// The action.
+    pub action: RequestActionGql,
+    /// The caller must write a text with it (a question, an answer, a reason, a final answer).
+    pub text_required: bool,
+}
+
 /// The environment a problem happens in.
 #[derive(SimpleObject, InputObject, Debug, Clone, Default)]
 #[graphql(input_name = "EnvironmentInput")]
@@ -226,6 +235,18 @@ impl Request {
         requests::allowed_actions(&self.0)
             .into_iter()
             .map(Into::into)
+            .collect()
+    }
+
+    /// The actions the caller may take now (the reopen window aside), each saying whether the
+    /// caller must write a text with it: what a client needs to draw its action buttons.
+    async fn actions(&self) -> Vec<AvailableAction> {
+        requests::available_actions(&self.0)
+            .into_iter()
+            .map(|(action, text_required)| AvailableAction {
+                action: action.into(),
+                text_required,
+            })
             .collect()
     }
 
