@@ -356,6 +356,53 @@ on_both_databases! {
         assert_eq!(first["contact"]["id"], ct(newcomer.contact_id), "{first}");
     }
 
+    async fn an_expiring_session_ends_its_subscriptions_when_it_expires(app)
+        with |s: &mut portal_tests::Settings| { s.auth.session_idle_secs = 2; s.auth.admin_session_idle_secs = 2; }; {
+        let company = app.customer_company("Expiry SA").await;
+        let person = app.person(Role::Advanced, company.id).await;
+        let mut ws = app.ws_ready(Some(&person.token)).await;
+        let subscribed = Instant::now();
+        subscribe(&mut ws, "u", json!({})).await;
+        // The session has been idle past its two seconds when the subscription checks it again,
+        // at the moment it would end.
+        app.clock.advance(chrono::Duration::seconds(3));
+        assert_eq!(ended_with(&mut ws).await, "UNAUTHENTICATED");
+        let took = subscribed.elapsed();
+        assert!(took < Duration::from_secs(3), "ended {took:?} after subscribing, for a session idle for at most 2 s");
+    }
+
+    async fn a_company_switch_narrows_the_session_s_subscriptions_to_the_new_company(app) {
+        let acme = app.customer_company("Acme").await;
+        let globex = app.customer_company("Globex").await;
+        let person = app.person(Role::Advanced, acme.id).await;
+        let acme_colleague = app.person(Role::Advanced, acme.id).await;
+        let globex_colleague = app.person(Role::Advanced, globex.id).await;
+        let globex_admin = app.person(Role::SecurityAdministrator, globex.id).await;
+        // The person becomes Support Advanced at Globex too.
+        let add = "mutation($i: AddContactInput!) { addContact(input: $i) { contact { id } } }";
+        let added = app.graphql_as(Some(&globex_admin.token), add, json!({ "i": { "lastName": "Two", "firstName": "Companies", "email": person.email } })).await;
+        let contact = added.ok()["addContact"]["contact"]["id"].as_str().unwrap().to_owned();
+        let stage = "mutation($i: StageRoleChangeInput!) { stageRoleChange(input: $i) { stagedChanges { contact { id } } } }";
+        app.graphql_as(Some(&globex_admin.token), stage, json!({ "i": { "contactId": contact, "roles": { "supportRole": "SUPPORT_ADVANCED", "securityAdministrator": false } } })).await.ok();
+        let applied = app.graphql_as(Some(&globex_admin.token), "mutation { applyRoleChanges { problems { code } } }", Value::Null).await;
+        assert_eq!(applied.ok()["applyRoleChanges"]["problems"], json!([]));
+
+        let mut ws = app.ws_ready(Some(&person.token)).await;
+        subscribe(&mut ws, "u", json!({ "scope": "TEAM" })).await;
+        let at_acme = app.submitted_request(&acme_colleague.token, request_form("Acme's", "LOW")).await;
+        assert_eq!(update(&mut ws).await["request"]["id"], at_acme.as_str(), "Acme's team request reaches them");
+
+        let switch = "mutation($i: SwitchCompanyInput!) { switchCompany(input: $i) { contact { id } } }";
+        let switched = app.graphql_as(Some(&person.token), switch, json!({ "i": { "companyId": format!("co_{}", globex.id.simple()) } })).await;
+        assert_eq!(switched.ok()["switchCompany"]["contact"]["id"], contact.as_str());
+        // From the switch on, Acme's changes are not theirs to see; Globex's are.
+        let _ = app.submitted_request(&acme_colleague.token, request_form("Acme's, later", "LOW")).await;
+        let at_globex = app.submitted_request(&globex_colleague.token, request_form("Globex's", "LOW")).await;
+        let next = update(&mut ws).await;
+        assert_eq!(next["request"]["id"], at_globex.as_str(), "the next update is Globex's: {next}");
+        assert_eq!(next["request"]["companyId"], format!("co_{}", globex.id.simple()));
+    }
+
     async fn an_update_made_on_one_instance_reaches_subscribers_of_another(app) {
         let company = app.customer_company("Replica SA").await;
         let requester = app.person(Role::Advanced, company.id).await;
@@ -456,4 +503,129 @@ on_both_databases! {
             assert!(other["request"]["humanId"].as_str().unwrap().starts_with("SR-"), "{other}");
         }
     }
+}
+
+/// `POST /graphql` to a server process as the bearer of `token`.
+async fn post(base_url: &str, token: &str, query: &str, variables: Value) -> Value {
+    reqwest::Client::new()
+        .post(format!("{base_url}/graphql"))
+        .bearer_auth(token)
+        .json(&json!({ "query": query, "variables": variables }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+/// Two `portal serve` processes on one PostgreSQL database, as deployed behind a load
+/// balancer: a request made through one reaches a subscriber of the other, and killing the
+/// listeners' database connections during a burst of 20 messages loses none and repeats none.
+/// PostgreSQL only: SQLite serves one process by design.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_server_processes_on_one_postgresql_share_their_updates() {
+    use portal_tests::cli::Portal;
+    let Some(portal) = Portal::new(portal_tests::Backend::Postgres).await else {
+        return;
+    };
+    let demo = portal.run(&["demo"]).await;
+    assert!(
+        demo.status.success(),
+        "{}",
+        String::from_utf8_lossy(&demo.stderr)
+    );
+    let printed = String::from_utf8_lossy(&demo.stdout).into_owned();
+    let token_of = |login: &str| {
+        printed
+            .lines()
+            .find(|line| line.trim_start().starts_with(&format!("{login} ")))
+            .and_then(|line| line.split_whitespace().find(|word| word.len() == 43))
+            .unwrap_or_else(|| panic!("a token for {login} in {printed}"))
+            .to_owned()
+    };
+    let (bastien, lionel) = (token_of("bastien"), token_of("lionel"));
+    let mut a = portal.serve(&[]).await;
+    let mut b = portal.serve(&[]).await;
+
+    let mut ws = WsClient::ready(&b.base_url, Some(&bastien)).await;
+    subscribe(&mut ws, "u", json!({})).await;
+    let save =
+        "mutation($i: SaveRequestDraftInput!) { saveRequestDraft(input: $i) { request { id } } }";
+    let saved = post(
+        &a.base_url,
+        &bastien,
+        save,
+        json!({ "i": { "form": request_form("Across processes", "LOW") } }),
+    )
+    .await;
+    let id = saved["data"]["saveRequestDraft"]["request"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{saved}"))
+        .to_owned();
+    let submit =
+        "mutation($i: SubmitRequestInput!) { submitRequest(input: $i) { request { state } } }";
+    let submitted = post(
+        &a.base_url,
+        &bastien,
+        submit,
+        json!({ "i": { "requestId": id } }),
+    )
+    .await;
+    assert_eq!(
+        submitted["data"]["submitRequest"]["request"]["state"], "SUPPORT_ANALYSIS",
+        "{submitted}"
+    );
+    assert_eq!(update(&mut ws).await["kind"], "CREATED");
+    let sent = update(&mut ws).await;
+    assert_eq!(
+        (sent["action"].as_str(), sent["request"]["id"].as_str()),
+        (Some("SUBMIT"), Some(id.as_str()))
+    );
+
+    // The agent writes 20 messages through A; B's and A's listeners are killed meanwhile.
+    let burst = {
+        let (url, token, id) = (a.base_url.clone(), lionel.clone(), id.clone());
+        tokio::spawn(async move {
+            for n in 0..20 {
+                let variables = json!({ "i": { "requestId": id, "body": format!("burst {n}") } });
+                let added = post(&url, &token, MESSAGE, variables).await;
+                assert!(
+                    added["data"]["addRequestMessage"]["message"]["id"].is_string(),
+                    "{added}"
+                );
+                if n == 5 {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            }
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let admin = sea_orm::Database::connect(portal.database_url.as_deref().unwrap())
+        .await
+        .unwrap();
+    let killed = admin
+        .execute_unprepared(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE application_name = 'support-portal-listener' AND datname = current_database()",
+        )
+        .await
+        .unwrap();
+    assert!(
+        killed.rows_affected() >= 1,
+        "a listener connection was there to kill"
+    );
+    burst.await.unwrap();
+    let mut bodies = Vec::new();
+    for _ in 0..20 {
+        let added = update(&mut ws).await;
+        assert_eq!(added["kind"], "MESSAGE_ADDED", "{added}");
+        bodies.push(added["messageId"].as_str().unwrap().to_owned());
+    }
+    let distinct: std::collections::HashSet<_> = bodies.iter().collect();
+    assert_eq!(distinct.len(), 20, "every message once");
+    a.terminate();
+    b.terminate();
+    assert_eq!(a.exit_code().await, Some(0));
+    assert_eq!(b.exit_code().await, Some(0));
 }
