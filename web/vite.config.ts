@@ -1,14 +1,13 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
-// While the portal does not serve the app itself, the dev server and `vite preview` forward the
-// API routes to a portal running on PORTAL_API (default http://127.0.0.1:8090).
+// The dev server and `vite preview` forward the API routes (not `/account/…`: the set-up and
+// reset pages are the app's) to a portal running on PORTAL_API (default http://127.0.0.1:8090).
 const api = process.env.PORTAL_API ?? 'http://127.0.0.1:8090';
 const proxy = {
   '/graphql': { target: api, ws: true },
   '/attachments': { target: api },
   '/export': { target: api },
-  '/account': { target: api },
 };
 
 export default defineConfig({

@@ -10,6 +10,9 @@ const RequestListPage = lazy(() => import('./pages/RequestListPage'));
 const RequestPage = lazy(() => import('./request/RequestPage'));
 const NewRequestPage = lazy(() => import('./pages/NewRequestPage'));
 const ProfilePage = lazy(() => import('./pages/ProfilePage'));
+const ContactsPage = lazy(() => import('./contacts/ContactsPage'));
+const SetPasswordPage = lazy(() => import('./pages/SetPasswordPage'));
+const AuditPage = lazy(() => import('./pages/AuditPage'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
 
 function Home() {
@@ -26,6 +29,8 @@ export function App() {
         <Route index element={<Home />} />
         <Route path="login" element={<LoginPage />} />
         <Route path="forgot-password" element={<ForgotPasswordPage />} />
+        <Route path="account/setup" element={<SetPasswordPage key="setup" mode="setup" />} />
+        <Route path="account/reset" element={<SetPasswordPage key="reset" mode="reset" />} />
         <Route
           path="requests"
           element={
@@ -55,6 +60,22 @@ export function App() {
           element={
             <RequireViewer>
               <ProfilePage />
+            </RequireViewer>
+          }
+        />
+        <Route
+          path="contacts"
+          element={
+            <RequireViewer>
+              <ContactsPage />
+            </RequireViewer>
+          }
+        />
+        <Route
+          path="audit"
+          element={
+            <RequireViewer>
+              <AuditPage />
             </RequireViewer>
           }
         />

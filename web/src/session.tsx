@@ -40,6 +40,16 @@ export const ViewerDocument = graphql(`
           name
         }
       }
+      capabilities {
+        createRequests
+        teamScope
+        contactAdministration
+        securityAdministration
+        supportStaff
+        dispatch
+        dashboards
+        platformOperation
+      }
       mustEnrollSecondFactor
       twoFactor
       twoFactorEnabled
@@ -121,5 +131,7 @@ export function RequireViewer({ children }: { children: ReactNode }) {
   if (loading) return <Loading />;
   if (!viewer && error) return <ErrorMessage error={error} />;
   if (!viewer) return <Navigate to={loginPath(location.pathname, location.search)} replace />;
+  // The company requires a second factor this session lacks: nothing works until enrolment.
+  if (viewer.mustEnrollSecondFactor && location.pathname !== '/profile') return <Navigate to="/profile" replace />;
   return <>{children}</>;
 }

@@ -5,7 +5,7 @@ import { useMutation } from 'urql';
 import { graphql } from '../gql';
 import { chooseLanguage, LANGUAGES, type Lang } from '../i18n';
 import { useSession } from '../session';
-import { canCreateRequests } from '../capabilities';
+import { canAdministerContacts, canCreateRequests, canReadAudit } from '../capabilities';
 import { ErrorMessage, Loading } from './Status';
 
 const LogoutDocument = graphql(`
@@ -62,6 +62,16 @@ export function Layout() {
                 {canCreate && (
                   <li>
                     <NavLink to="/requests/new">{t('nav.newRequest')}</NavLink>
+                  </li>
+                )}
+                {canAdministerContacts(viewer) && (
+                  <li>
+                    <NavLink to="/contacts">{t('nav.contacts')}</NavLink>
+                  </li>
+                )}
+                {canReadAudit(viewer) && (
+                  <li>
+                    <NavLink to="/audit">{t('nav.audit')}</NavLink>
                   </li>
                 )}
                 <li>

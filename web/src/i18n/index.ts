@@ -43,8 +43,8 @@ export function chooseLanguage(lang: Lang): void {
 }
 
 /**
- * The account's language, used when the person never picked one in this browser (the API has
- * no way to save a choice to the account).
+ * The account's language, used when the person never picked one in this browser (a choice made
+ * in the profile is saved to the account as well, with `setLanguage`).
  */
 export function applyAccountLanguage(lang: Lang): void {
   if (stored() === null && i18n.language !== lang) void i18n.changeLanguage(lang);

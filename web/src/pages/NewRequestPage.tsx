@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
-import { useLocation, useNavigate, useSearchParams } from 'react-router';
+import { Link, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useMutation, useQuery } from 'urql';
 import { graphql } from '../gql';
@@ -8,6 +8,7 @@ import { ErrorMessage, Loading } from '../components/Status';
 import { usePageTitle } from '../components/usePageTitle';
 import { reasonMessage } from '../graphql/errors';
 import { useSession } from '../session';
+import { DraftAttachments, type DraftFile } from '../request/DraftAttachments';
 
 const DraftDocument = graphql(`
   query Draft($id: ID!) {
@@ -35,11 +36,33 @@ const DraftDocument = graphql(`
       tag
       notifyEmails
       followUp
+      followUpOf {
+        id
+        humanId
+        title
+      }
+      attachments {
+        id
+        fileName
+        sizeBytes
+        url
+      }
       submissionProblems {
         field
         reason
         message
       }
+    }
+  }
+`);
+
+const FollowedRequestDocument = graphql(`
+  query FollowedRequest($humanId: String!) {
+    request(humanId: $humanId) {
+      id
+      humanId
+      title
+      state
     }
   }
 `);
@@ -191,12 +214,25 @@ export default function NewRequestPage() {
   const [params] = useSearchParams();
   const location = useLocation();
   const draftId = params.get('draft');
+  const followUpOf = draftId ? null : params.get('followUpOf');
   const [{ data, fetching, error }] = useQuery({
     query: DraftDocument,
     variables: { id: draftId ?? '' },
     pause: !draftId,
     requestPolicy: 'network-only',
   });
+  const [followed] = useQuery({
+    query: FollowedRequestDocument,
+    variables: { humanId: followUpOf ?? '' },
+    pause: !followUpOf,
+  });
+  if (followUpOf) {
+    if (followed.error) return <ErrorMessage error={followed.error} />;
+    if (!followed.data) return <Loading />;
+    const source = followed.data.request;
+    const usable = source && source.state === 'CLOSED' && source.humanId ? { ...source, humanId: source.humanId } : null;
+    return <RequestForm key={location.key} draft={null} followUpOf={usable} />;
+  }
   // A fresh form on every visit of "New request"; a created draft keeps its ID in the form.
   if (!draftId) return <RequestForm key={location.key} draft={null} />;
   if (error) return <ErrorMessage error={error} />;
@@ -206,7 +242,14 @@ export default function NewRequestPage() {
   return <RequestForm key={draft.id} draft={draft} />;
 }
 
-function RequestForm({ draft }: { draft: Draft | null }) {
+interface FollowedRequest {
+  id: string;
+  humanId?: string | null;
+  title?: string | null;
+}
+
+function RequestForm({ draft, followUpOf = null }: { draft: Draft | null; followUpOf?: FollowedRequest | null }) {
+  const follows = draft?.followUpOf ?? followUpOf;
   const { t } = useTranslation();
   const { viewer } = useSession();
   const navigate = useNavigate();
@@ -215,6 +258,7 @@ function RequestForm({ draft }: { draft: Draft | null }) {
     draft ? { id: draft.id, version: draft.version } : null,
   );
   const [problems, setProblems] = useState<InputProblem[]>(draft?.submissionProblems ?? []);
+  const [files, setFiles] = useState<DraftFile[]>(draft?.attachments ?? []);
   const [status, setStatus] = useState<string | null>(null);
   const [creationKey] = useState(() => crypto.randomUUID());
   const [saveState, save] = useMutation(SaveDraftDocument);
@@ -234,7 +278,9 @@ function RequestForm({ draft }: { draft: Draft | null }) {
     const result = await save({
       input: {
         form: toInput(values),
-        ...(saved ? { requestId: saved.id, version: saved.version } : { idempotencyKey: creationKey }),
+        ...(saved
+          ? { requestId: saved.id, version: saved.version }
+          : { idempotencyKey: creationKey, ...(followUpOf ? { followUpOf: followUpOf.id } : {}) }),
       },
     });
     const payload = result.data?.saveRequestDraft;
@@ -316,6 +362,13 @@ function RequestForm({ draft }: { draft: Draft | null }) {
       <p className="hint">
         {t('newRequest.intro', { company: viewer?.contact?.company?.name ?? '' })}
       </p>
+      {follows?.humanId && (
+        <p className="follow-up-note">
+          {t('followUp.note')}{' '}
+          <Link to={`/requests/${follows.humanId}`}>{follows.humanId}</Link>
+          {follows.title ? ` – ${follows.title}` : ''}
+        </p>
+      )}
       {showSummary && problems.length > 0 && (
         <div className="status status-error summary" role="alert" tabIndex={-1} ref={summaryRef}>
           <p>{t('newRequest.recap', { count: problems.length })}</p>
@@ -453,7 +506,14 @@ function RequestForm({ draft }: { draft: Draft | null }) {
             <label htmlFor={fieldId('followUp')}>{t('newRequest.followUpMail')}</label>
           </div>
         </fieldset>
-        <p className="hint">{t('newRequest.attachmentsLater')}</p>
+        <DraftAttachments
+          attachments={files}
+          ensureDraft={async () => saved ?? (await saveDraft())}
+          onChange={(list, version) => {
+            setFiles(list);
+            setSaved((s) => (s ? { ...s, version } : s));
+          }}
+        />
         <div className="form-actions">
           <button type="submit" className="button-primary" disabled={busy}>
             {t('newRequest.submit')}

@@ -9,6 +9,7 @@ import { usePageTitle } from '../components/usePageTitle';
 import { reasonMessage } from '../graphql/errors';
 import { chooseLanguage, LANGUAGES } from '../i18n';
 import { useSession } from '../session';
+import { TwoFactorSection } from './TwoFactorSection';
 
 const ChangePasswordDocument = graphql(`
   mutation ChangePassword($input: ChangePasswordInput!) {
@@ -19,6 +20,15 @@ const ChangePasswordDocument = graphql(`
         reason
         message
       }
+    }
+  }
+`);
+
+const SetLanguageDocument = graphql(`
+  mutation SetLanguage($input: SetLanguageInput!) {
+    setLanguage(input: $input) {
+      id
+      language
     }
   }
 `);
@@ -85,6 +95,7 @@ export default function ProfilePage() {
           </div>
         </dl>
       </section>
+      <TwoFactorSection />
       <LanguageSection />
       <ChangePasswordSection needsCode={viewer.twoFactorEnabled} />
       <LogoutEverywhereSection />
@@ -94,6 +105,8 @@ export default function ProfilePage() {
 
 function LanguageSection() {
   const { t, i18n } = useTranslation();
+  const [{ fetching, error }, setLanguage] = useMutation(SetLanguageDocument);
+  const [saved, setSaved] = useState(false);
   return (
     <section className="card" aria-labelledby="profile-language">
       <h2 id="profile-language">{t('profile.language')}</h2>
@@ -106,13 +119,24 @@ function LanguageSection() {
               name="language"
               value={lang}
               checked={i18n.language === lang}
-              onChange={() => chooseLanguage(lang)}
+              disabled={fetching}
+              onChange={async () => {
+                setSaved(false);
+                chooseLanguage(lang);
+                // Saved to the account too: the portal's mails follow it.
+                const result = await setLanguage({ input: { language: lang === 'fr' ? 'FR' : 'EN' } });
+                if (result.data?.setLanguage) setSaved(true);
+              }}
             />{' '}
             <span lang={lang}>{lang === 'fr' ? 'Français' : 'English'}</span>
           </label>
         ))}
       </fieldset>
       <p className="hint">{t('profile.languageHint')}</p>
+      <p className="notice" role="status">
+        {saved ? t('profile.languageSaved') : null}
+      </p>
+      {error && <ErrorMessage error={error} />}
     </section>
   );
 }

@@ -5,9 +5,10 @@ import { graphql } from '../gql';
 import type { RequestAction } from '../gql/graphql';
 import { ErrorMessage } from '../components/Status';
 import { firstCode, inputProblem, reasonMessage } from '../graphql/errors';
-import { isSupportStaff } from '../capabilities';
-import { useSession } from '../session';
 import type { RequestData } from './RequestPage';
+import { UploadProgress } from './DraftAttachments';
+import { sendWithFiles } from '../graphql/upload';
+import type { CombinedError } from '@urql/core';
 
 const TransitionRequestDocument = graphql(`
   mutation TransitionRequest($input: TransitionRequestInput!) {
@@ -16,27 +17,15 @@ const TransitionRequestDocument = graphql(`
         id
         state
         version
-        allowedActions
+        actions {
+          action
+          textRequired
+        }
         updatedAt
       }
     }
   }
 `);
-
-/** Whether the lifecycle needs a text with this action (TransitionRequestInput.text). */
-export function textRequired(action: RequestAction, staff: boolean): boolean {
-  switch (action) {
-    case 'REQUEST_CLARIFICATION':
-    case 'CLARIFY':
-    case 'REFUSE_CLOSURE':
-    case 'PROPOSE_CLOSURE':
-      return true;
-    case 'CLOSE':
-      return staff;
-    default:
-      return false;
-  }
-}
 
 /** A modal dialog that confirms one lifecycle action, with its text where it takes one. */
 export function ActionDialog({
@@ -52,12 +41,17 @@ export function ActionDialog({
   onStale: () => void;
 }) {
   const { t } = useTranslation();
-  const { viewer } = useSession();
   const ref = useRef<HTMLDialogElement>(null);
   const [text, setText] = useState('');
   const [missing, setMissing] = useState(false);
-  const [{ fetching, error }, transition] = useMutation(TransitionRequestDocument);
-  const required = textRequired(action, isSupportStaff(viewer));
+  const [{ fetching: sending, error: mutationError }, transition] = useMutation(TransitionRequestDocument);
+  const [files, setFiles] = useState<File[]>([]);
+  const [progress, setProgress] = useState<number | null>(null);
+  const [uploadError, setUploadError] = useState<CombinedError | null>(null);
+  const fetching = sending || progress !== null;
+  const error = uploadError ?? mutationError;
+  const fileId = useId();
+  const required = request.actions.find((a) => a.action === action)?.textRequired ?? false;
   const titleId = useId();
   const textId = useId();
   const problemId = useId();
@@ -68,13 +62,39 @@ export function ActionDialog({
     return () => dialog?.close();
   }, []);
 
-  const problem = inputProblem(error);
+  const problem = error ? inputProblem(error) : null;
   const textProblem = missing ? 'REQUIRED' : problem?.field.endsWith('text') ? problem.reason : null;
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    if (required && !text.trim()) {
+    // The files of an action go with its text.
+    if ((required || files.length > 0) && !text.trim()) {
       setMissing(true);
+      return;
+    }
+    setUploadError(null);
+    if (files.length > 0) {
+      setProgress(0);
+      const sent = await sendWithFiles(
+        TransitionRequestDocument,
+        {
+          input: {
+            requestId: request.id,
+            version: request.version,
+            action,
+            text,
+            attachments: files.map(() => null) as unknown as File[],
+          },
+        },
+        files.map((file, i) => ({ path: `variables.input.attachments.${i}`, file })),
+        setProgress,
+      );
+      setProgress(null);
+      if (sent.data?.transitionRequest) onClose(action);
+      else {
+        setUploadError(sent.error);
+        if (sent.error && ['CONFLICT', 'ACTION_NOT_ALLOWED'].includes(firstCode(sent.error))) onStale();
+      }
       return;
     }
     const result = await transition({
@@ -127,6 +147,19 @@ export function ActionDialog({
             </p>
           )}
         </div>
+        <div className="field">
+          <label htmlFor={fileId}>
+            {t('files.attach')} <span className="optional">{t('common.optional')}</span>
+          </label>
+          <input
+            id={fileId}
+            type="file"
+            multiple
+            disabled={fetching}
+            onChange={(e) => setFiles(Array.from(e.target.files ?? []))}
+          />
+        </div>
+        {progress !== null && <UploadProgress fraction={progress} label={t('files.uploading')} />}
         <div className="form-actions">
           <button type="submit" className="button-primary" disabled={fetching}>
             {t(`actions.${action}`)}

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useFormat } from '../components/format';
 import type { RequestData } from './RequestPage';
@@ -25,6 +26,15 @@ export function InfoPanel({ request }: { request: RequestData }) {
     [t('fields.externalReference'), request.externalReference],
     [t('fields.tag'), request.tag],
     [t('fields.followUp'), yesNo(request.followUp)],
+    [
+      t('followUp.of'),
+      request.followUpOf?.humanId ? (
+        <Link to={`/requests/${request.followUpOf.humanId}`}>
+          {request.followUpOf.humanId}
+          {request.followUpOf.title ? ` – ${request.followUpOf.title}` : ''}
+        </Link>
+      ) : null,
+    ],
     [t('fields.createdAt'), format.dateTime(request.createdAt)],
     [t('fields.submittedAt'), format.dateTime(request.submittedAt)],
     [t('fields.updatedAt'), format.dateTime(request.updatedAt)],

@@ -7,6 +7,9 @@ import { personName, useFormat } from '../components/format';
 import { Empty, ErrorMessage, Loading } from '../components/Status';
 import { inputProblem, reasonMessage } from '../graphql/errors';
 import { AttachmentList } from './AttachmentsPanel';
+import { UploadProgress } from './DraftAttachments';
+import { sendWithFiles } from '../graphql/upload';
+import type { CombinedError } from '@urql/core';
 import type { RequestData } from './RequestPage';
 
 const MessagesDocument = graphql(`
@@ -75,6 +78,7 @@ export function MessagesPanel({
   const { t } = useTranslation();
   const [side, setSide] = useState<SideFilter>('ALL');
   const [pages, setPages] = useState<(string | null)[]>([null]);
+  const [generation, setGeneration] = useState(0);
   const sideId = useId();
 
   return (
@@ -99,7 +103,7 @@ export function MessagesPanel({
       <ol className="message-list" aria-label={t('request.tabs.messages')}>
         {pages.map((after, index) => (
           <MessagePage
-            key={`${side}-${after ?? ''}`}
+            key={`${side}-${after ?? ''}-${generation}`}
             requestId={request.id}
             side={side === 'ALL' ? null : side}
             after={after}
@@ -109,7 +113,17 @@ export function MessagesPanel({
           />
         ))}
       </ol>
-      {canMessage && <AddMessageForm requestId={request.id} composeRequest={composeRequest} onSent={onSent} />}
+      {canMessage && (
+        <AddMessageForm
+          requestId={request.id}
+          composeRequest={composeRequest}
+          onSent={(withFiles) => {
+            // A multipart request bypasses urql's cache: read the messages again.
+            if (withFiles) setGeneration((g) => g + 1);
+            onSent();
+          }}
+        />
+      )}
     </div>
   );
 }
@@ -174,7 +188,7 @@ function AddMessageForm({
 }: {
   requestId: string;
   composeRequest: number;
-  onSent: () => void;
+  onSent: (withFiles: boolean) => void;
 }) {
   const { t } = useTranslation();
   const messageBox = useRef<HTMLTextAreaElement>(null);
@@ -187,10 +201,17 @@ function AddMessageForm({
   const [body, setBody] = useState('');
   const [missing, setMissing] = useState(false);
   const [key, setKey] = useState(() => crypto.randomUUID());
-  const [{ fetching, error }, add] = useMutation(AddMessageDocument);
+  const [{ fetching: sending, error: mutationError }, add] = useMutation(AddMessageDocument);
+  const [files, setFiles] = useState<File[]>([]);
+  const [progress, setProgress] = useState<number | null>(null);
+  const [uploadError, setUploadError] = useState<CombinedError | null>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const fetching = sending || progress !== null;
+  const error = uploadError ?? mutationError;
   const id = useId();
+  const fileId = useId();
   const problemId = useId();
-  const problem = missing ? 'REQUIRED' : inputProblem(error)?.reason;
+  const problem = missing ? 'REQUIRED' : error ? inputProblem(error)?.reason : undefined;
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -199,11 +220,30 @@ function AddMessageForm({
       messageBox.current?.focus();
       return;
     }
+    setUploadError(null);
+    if (files.length > 0) {
+      setProgress(0);
+      const result = await sendWithFiles(
+        AddMessageDocument,
+        { input: { requestId, body, idempotencyKey: key, attachments: files.map(() => null) as unknown as File[] } },
+        files.map((file, i) => ({ path: `variables.input.attachments.${i}`, file })),
+        setProgress,
+      );
+      setProgress(null);
+      if (result.data?.addRequestMessage) {
+        setBody('');
+        setFiles([]);
+        if (fileInput.current) fileInput.current.value = '';
+        setKey(crypto.randomUUID());
+        onSent(true);
+      } else setUploadError(result.error);
+      return;
+    }
     const result = await add({ input: { requestId, body, idempotencyKey: key } });
     if (result.data?.addRequestMessage) {
       setBody('');
       setKey(crypto.randomUUID());
-      onSent();
+      onSent(false);
     }
   }
 
@@ -232,6 +272,20 @@ function AddMessageForm({
           </p>
         )}
       </div>
+      <div className="field">
+        <label htmlFor={fileId}>
+          {t('files.attach')} <span className="optional">{t('common.optional')}</span>
+        </label>
+        <input
+          ref={fileInput}
+          id={fileId}
+          type="file"
+          multiple
+          disabled={fetching}
+          onChange={(e) => setFiles(Array.from(e.target.files ?? []))}
+        />
+      </div>
+      {progress !== null && <UploadProgress fraction={progress} label={t('files.uploading')} />}
       <div className="form-actions">
         <button type="submit" className="button-primary" disabled={fetching}>
           {t('messages.send')}

@@ -14,6 +14,10 @@ import { ContactsPanel } from './ContactsPanel';
 import { HistoryPanel } from './HistoryPanel';
 import { InfoPanel } from './InfoPanel';
 import { MessagesPanel } from './MessagesPanel';
+import { SupportTools } from './SupportTools';
+import { canCreateRequests } from '../capabilities';
+import { useSession } from '../session';
+import { personName } from '../components/format';
 
 const RequestDocument = graphql(`
   query Request($humanId: String!) {
@@ -42,6 +46,11 @@ const RequestDocument = graphql(`
       tag
       notifyEmails
       followUp
+      followUpOf {
+        id
+        humanId
+        title
+      }
       company {
         id
         humanId
@@ -65,7 +74,10 @@ const RequestDocument = graphql(`
       closedAt
       autoCloseAt
       reopenableUntil
-      allowedActions
+      actions {
+        action
+        textRequired
+      }
       attachments {
         id
         fileName
@@ -117,6 +129,7 @@ const BUTTON_ACTIONS: RequestAction[] = [
 export default function RequestPage() {
   const { humanId = '' } = useParams();
   const { t } = useTranslation();
+  const { viewer } = useSession();
   const [params, setParams] = useSearchParams();
   const [{ data, fetching, error }, refetch] = useQuery({ query: RequestDocument, variables: { humanId } });
   const [action, setAction] = useState<RequestAction | null>(null);
@@ -149,8 +162,9 @@ export default function RequestPage() {
   if (error && !request) return <ErrorMessage error={error} />;
   if (!request) return fetching ? <Loading /> : null;
 
-  const buttons = BUTTON_ACTIONS.filter((a) => request.allowedActions.includes(a));
-  const canMessage = request.allowedActions.includes('ADD_MESSAGE');
+  const available = request.actions.map((a) => a.action);
+  const buttons = BUTTON_ACTIONS.filter((a) => available.includes(a));
+  const canMessage = available.includes('ADD_MESSAGE');
   const fileCount = request.attachments.length;
 
   return (
@@ -166,6 +180,11 @@ export default function RequestPage() {
           {request.urgency && (
             <span className="badge">
               {t('fields.urgency')}: {t(`urgencies.${request.urgency}`)}
+            </span>
+          )}
+          {request.state !== 'DRAFT' && (
+            <span className="badge">
+              {t('contacts.assignee')}: {request.assignee ? personName(request.assignee) : t('contacts.unassigned')}
             </span>
           )}
         </p>
@@ -191,6 +210,25 @@ export default function RequestPage() {
           )}
         </div>
       )}
+      {request.state === 'CLOSED' && canCreateRequests(viewer) && request.humanId && (
+        <p className="follow-up-offer">
+          <Link className="button" to={`/requests/new?followUpOf=${encodeURIComponent(request.humanId)}`}>
+            {t('followUp.open')}
+          </Link>{' '}
+          <span className="hint">{t('followUp.hint')}</span>
+        </p>
+      )}
+      <SupportTools
+        request={request}
+        onStale={() => {
+          setNotice(null);
+          refetch({ requestPolicy: 'network-only' });
+        }}
+        onDone={(message) => {
+          setNotice(message);
+          refetch({ requestPolicy: 'network-only' });
+        }}
+      />
       <p className="notice" role="status">
         {notice}
       </p>
@@ -211,7 +249,10 @@ export default function RequestPage() {
             request={request}
             canMessage={canMessage}
             composeRequest={composeRequest}
-            onSent={() => setNotice(t('request.messageSent'))}
+            onSent={() => {
+              setNotice(t('request.messageSent'));
+              refetch({ requestPolicy: 'network-only' });
+            }}
           />
         )}
         {tab === 'attachments' && <AttachmentsPanel attachments={request.attachments} />}

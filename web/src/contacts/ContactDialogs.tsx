@@ -1,0 +1,336 @@
+import { useId, useState, type FormEvent, type InputHTMLAttributes } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useClient, useMutation } from 'urql';
+import type { AdminContactFragment, InputProblem, StagedChangeFragment, SupportRole } from '../gql/graphql';
+import { Modal } from '../components/Modal';
+import { ErrorMessage } from '../components/Status';
+import { firstCode, reasonMessage } from '../graphql/errors';
+import {
+  AddContactDocument,
+  ContactByIdDocument,
+  rolesText,
+  StageRoleChangeDocument,
+  SUPPORT_ROLES,
+  UpdateContactDocument,
+} from './operations';
+
+/** One labelled text field with its problem (by the schema's field name). */
+function Field({
+  label,
+  value,
+  onChange,
+  problem,
+  hint,
+  ...extra
+}: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  problem: InputProblem | undefined;
+  hint?: string;
+} & Omit<InputHTMLAttributes<HTMLInputElement>, 'value' | 'onChange'>) {
+  const { t } = useTranslation();
+  const id = useId();
+  const described = [hint ? `${id}-hint` : null, problem ? `${id}-problem` : null].filter(Boolean).join(' ');
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      {hint && (
+        <p className="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      )}
+      <input
+        id={id}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        aria-invalid={problem ? true : undefined}
+        aria-describedby={described || undefined}
+        {...extra}
+      />
+      {problem && (
+        <p className="field-problem" id={`${id}-problem`}>
+          {reasonMessage(t, problem.reason, problem.message)}
+        </p>
+      )}
+    </div>
+  );
+}
+
+function problemOf(problems: InputProblem[], field: string) {
+  return problems.find((p) => p.field === field || p.field.endsWith(`.${field}`));
+}
+
+function required(values: Record<string, string>): InputProblem[] {
+  return Object.entries(values)
+    .filter(([, v]) => !v.trim())
+    .map(([field]) => ({ field, reason: 'REQUIRED', message: '' }));
+}
+
+export function AddContactDialog({ onClose }: { onClose: (added: AdminContactFragment | null) => void }) {
+  const { t } = useTranslation();
+  const [{ fetching, error }, add] = useMutation(AddContactDocument);
+  const [lastName, setLastName] = useState('');
+  const [firstName, setFirstName] = useState('');
+  const [email, setEmail] = useState('');
+  const [problems, setProblems] = useState<InputProblem[]>([]);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const local = required({ lastName, firstName, email });
+    setProblems(local);
+    if (local.length) return;
+    const result = await add({ input: { lastName: lastName.trim(), firstName: firstName.trim(), email: email.trim() } });
+    const payload = result.data?.addContact;
+    if (!payload) return;
+    setProblems(payload.problems);
+    if (payload.contact) onClose(payload.contact);
+  }
+
+  return (
+    <Modal title={t('contactAdmin.addTitle')} onClose={() => onClose(null)}>
+      <form className="form" onSubmit={submit} noValidate>
+        <p className="hint">{t('contactAdmin.addHint')}</p>
+        {error && <ErrorMessage error={error} />}
+        <Field
+          label={t('contactAdmin.lastName')}
+          value={lastName}
+          onChange={setLastName}
+          problem={problemOf(problems, 'lastName')}
+          maxLength={100}
+          autoComplete="off"
+        />
+        <Field
+          label={t('contactAdmin.firstName')}
+          value={firstName}
+          onChange={setFirstName}
+          problem={problemOf(problems, 'firstName')}
+          maxLength={100}
+          autoComplete="off"
+        />
+        <Field
+          label={t('contactAdmin.email')}
+          value={email}
+          onChange={setEmail}
+          problem={problemOf(problems, 'email')}
+          type="email"
+          autoComplete="off"
+        />
+        <div className="form-actions">
+          <button type="submit" className="button-primary" disabled={fetching}>
+            {t('contactAdmin.addSubmit')}
+          </button>
+          <button type="button" onClick={() => onClose(null)}>
+            {t('common.cancel')}
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
+
+export function EditContactDialog({
+  contact,
+  self,
+  needsCode,
+  onClose,
+  onStale,
+}: {
+  contact: AdminContactFragment;
+  /** Whether this is the viewer's own contact (changing one's own address needs the password). */
+  self: boolean;
+  needsCode: boolean;
+  onClose: (saved: AdminContactFragment | null) => void;
+  onStale: () => void;
+}) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const [{ fetching, error }, update] = useMutation(UpdateContactDocument);
+  const [base, setBase] = useState(contact);
+  const [lastName, setLastName] = useState(contact.lastName);
+  const [firstName, setFirstName] = useState(contact.firstName);
+  const [email, setEmail] = useState(contact.email);
+  const [password, setPassword] = useState('');
+  const [code, setCode] = useState('');
+  const [problems, setProblems] = useState<InputProblem[]>([]);
+  const [reloaded, setReloaded] = useState(false);
+  const emailChanged = email.trim().toLowerCase() !== base.email.toLowerCase();
+  const askCredentials = self && emailChanged;
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setReloaded(false);
+    const local = required({ lastName, firstName, email });
+    if (askCredentials && !password) local.push({ field: 'currentPassword', reason: 'REQUIRED', message: '' });
+    if (askCredentials && needsCode && !code.trim()) local.push({ field: 'code', reason: 'REQUIRED', message: '' });
+    setProblems(local);
+    if (local.length) return;
+    const result = await update({
+      input: {
+        id: base.id,
+        version: base.version,
+        ...(lastName.trim() !== base.lastName ? { lastName: lastName.trim() } : {}),
+        ...(firstName.trim() !== base.firstName ? { firstName: firstName.trim() } : {}),
+        ...(emailChanged ? { email: email.trim() } : {}),
+        ...(askCredentials ? { currentPassword: password, ...(needsCode ? { code: code.trim() } : {}) } : {}),
+      },
+    });
+    const payload = result.data?.updateContact;
+    if (payload) {
+      setProblems(payload.problems);
+      if (payload.contact) onClose(payload.contact);
+      return;
+    }
+    if (result.error && firstCode(result.error) === 'CONFLICT') {
+      // Someone changed the contact: show the latest version to check and save again.
+      const fresh = await client.query(ContactByIdDocument, { id: base.id }, { requestPolicy: 'network-only' }).toPromise();
+      const latest = fresh.data?.node && 'version' in fresh.data.node ? (fresh.data.node as AdminContactFragment) : null;
+      if (latest) {
+        setBase(latest);
+        setLastName(latest.lastName);
+        setFirstName(latest.firstName);
+        setEmail(latest.email);
+        setReloaded(true);
+      }
+      onStale();
+    }
+  }
+
+  return (
+    <Modal title={t('contactAdmin.editTitle', { name: `${base.firstName} ${base.lastName}` })} onClose={() => onClose(null)}>
+      <form className="form" onSubmit={submit} noValidate>
+        {error && <ErrorMessage error={error} />}
+        {reloaded && !error && (
+          <p className="status status-error" role="alert">
+            {t('errors.CONFLICT')}
+          </p>
+        )}
+        <Field
+          label={t('contactAdmin.lastName')}
+          value={lastName}
+          onChange={setLastName}
+          problem={problemOf(problems, 'lastName')}
+          maxLength={100}
+          autoComplete="off"
+        />
+        <Field
+          label={t('contactAdmin.firstName')}
+          value={firstName}
+          onChange={setFirstName}
+          problem={problemOf(problems, 'firstName')}
+          maxLength={100}
+          autoComplete="off"
+        />
+        <Field
+          label={t('contactAdmin.email')}
+          value={email}
+          onChange={setEmail}
+          problem={problemOf(problems, 'email')}
+          type="email"
+          autoComplete="off"
+        />
+        {askCredentials && (
+          <>
+            <p className="hint">{t('contactAdmin.ownEmailHint')}</p>
+            <Field
+              label={t('profile.currentPassword')}
+              value={password}
+              onChange={setPassword}
+              problem={problemOf(problems, 'currentPassword')}
+              type="password"
+              autoComplete="current-password"
+            />
+            {needsCode && (
+              <Field
+                label={t('login.code')}
+                value={code}
+                onChange={setCode}
+                problem={problemOf(problems, 'code')}
+                inputMode="numeric"
+                autoComplete="one-time-code"
+              />
+            )}
+          </>
+        )}
+        <div className="form-actions">
+          <button type="submit" className="button-primary" disabled={fetching}>
+            {t('contactAdmin.save')}
+          </button>
+          <button type="button" onClick={() => onClose(null)}>
+            {t('common.cancel')}
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
+
+export function RolesDialog({
+  contact,
+  staged,
+  onClose,
+}: {
+  contact: AdminContactFragment;
+  staged: StagedChangeFragment | undefined;
+  onClose: (list: StagedChangeFragment[] | null) => void;
+}) {
+  const { t } = useTranslation();
+  const [{ fetching, error }, stage] = useMutation(StageRoleChangeDocument);
+  const start = staged?.to ?? contact;
+  const [supportRole, setSupportRole] = useState<SupportRole | ''>(start.supportRole ?? '');
+  const [securityAdministrator, setSecurityAdministrator] = useState(start.securityAdministrator);
+  const checkId = useId();
+  const name = `${contact.firstName} ${contact.lastName}`;
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const result = await stage({
+      input: { contactId: contact.id, roles: { supportRole: supportRole || null, securityAdministrator } },
+    });
+    const payload = result.data?.stageRoleChange;
+    if (payload) onClose(payload.stagedChanges);
+  }
+
+  return (
+    <Modal title={t('contactAdmin.rolesTitle', { name })} onClose={() => onClose(null)}>
+      <form className="form" onSubmit={submit} noValidate>
+        <p className="hint">
+          {t('contactAdmin.currentRoles', { roles: rolesText(t, contact) })} {t('contactAdmin.rolesHint')}
+        </p>
+        {error && <ErrorMessage error={error} />}
+        <fieldset className="radio-group">
+          <legend>{t('contactAdmin.supportRole')}</legend>
+          {(['', ...SUPPORT_ROLES] as const).map((role) => (
+            <label key={role || 'none'}>
+              <input
+                type="radio"
+                name="support-role"
+                value={role}
+                checked={supportRole === role}
+                onChange={() => setSupportRole(role)}
+              />{' '}
+              {role ? t(`roles.${role}`) : t('contactAdmin.noSupportRole')}
+            </label>
+          ))}
+        </fieldset>
+        <div className="field-check field">
+          <input
+            id={checkId}
+            type="checkbox"
+            checked={securityAdministrator}
+            onChange={(e) => setSecurityAdministrator(e.target.checked)}
+          />
+          <label htmlFor={checkId}>{t('roles.SECURITY_ADMINISTRATOR')}</label>
+        </div>
+        <div className="form-actions">
+          <button type="submit" className="button-primary" disabled={fetching}>
+            {t('contactAdmin.stage')}
+          </button>
+          <button type="button" onClick={() => onClose(null)}>
+            {t('common.cancel')}
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
