@@ -37,6 +37,22 @@ pub enum InputReason {
 }
 
 impl InputReason {
+    /// Every reason, for clients' catalogues (the web app has a message for each).
+    pub const ALL: [InputReason; 12] = [
+        Self::Required,
+        Self::TooLong,
+        Self::InvalidFormat,
+        Self::OutOfRange,
+        Self::Taken,
+        Self::TooShort,
+        Self::TooGuessable,
+        Self::InvalidOrExpired,
+        Self::WrongCredential,
+        Self::Obsolete,
+        Self::NotEditable,
+        Self::NotAllowed,
+    ];
+
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::Required => "REQUIRED",

@@ -5,9 +5,9 @@
 //! `Actor` methods can produce, so a service cannot be called without the check.
 
 pub mod actor;
-pub mod capabilities;
 pub mod address_counts;
 pub mod address_limit;
+pub mod capabilities;
 pub mod challenges;
 pub mod known_clients;
 pub mod limits;
@@ -20,8 +20,8 @@ pub mod sessions;
 pub mod throttle;
 pub mod totp;
 
-pub use capabilities::Capabilities;
 pub use actor::{
     Actor, ContactDirectory, CustomerWorker, DashboardViewer, Membership, PlatformOperator,
     Principal, RequestWorker, SecurityAdministrator, SupportStaff,
 };
+pub use capabilities::Capabilities;

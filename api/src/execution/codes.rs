@@ -6,7 +6,8 @@ use std::fmt;
 
 use crate::error::ApiError;
 
-/// A stable code sent in `extensions.code`.
+/// A stable code sent in `extensions.code`. A new one goes into [`ErrorCode::ALL`] too: the
+/// web app's catalogues must have a message for each (`tests/tests/e2e/web.rs`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ErrorCode {
     BadUserInput,
@@ -36,6 +37,34 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// Every code, for clients' catalogues (the web app has a message for each).
+    pub const ALL: [ErrorCode; 24] = [
+        Self::BadUserInput,
+        Self::NotFound,
+        Self::Forbidden,
+        Self::Unauthenticated,
+        Self::Conflict,
+        Self::Timeout,
+        Self::InternalServerError,
+        Self::GraphqlParseFailed,
+        Self::GraphqlValidationFailed,
+        Self::BadRequest,
+        Self::OperationResolutionFailure,
+        Self::QueryTooDeep,
+        Self::QueryTooComplex,
+        Self::TooManyAliases,
+        Self::InvalidCredentials,
+        Self::RateLimited,
+        Self::TwoFactorRequired,
+        Self::TooManyCredentialChecks,
+        Self::ServerBusy,
+        Self::ActionNotAllowed,
+        Self::ReopenWindowOver,
+        Self::AttachmentTooLarge,
+        Self::PreflightHeaderRequired,
+        Self::CursorExpired,
+    ];
+
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::BadUserInput => "BAD_USER_INPUT",

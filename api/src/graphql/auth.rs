@@ -9,8 +9,8 @@ use http::header::SET_COOKIE;
 
 use super::context::{TokenSource, actor, credential_check, deps, request};
 use super::types::{Account, Contact, InputProblem, LanguageGql, or_problem};
-use crate::accounts::credentials::{self, Reauthentication};
 use crate::accounts;
+use crate::accounts::credentials::{self, Reauthentication};
 use crate::auth::login::{self, LoginOutcome, SecondFactor};
 use crate::deps::Deps;
 use crate::error::{ApiError, ApiResult, InputReason};

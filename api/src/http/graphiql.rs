@@ -5,6 +5,6 @@ use axum::response::Response;
 use http::HeaderMap;
 
 /// The GraphiQL page.
-pub fn page(headers: &HeaderMap) -> Response {
-    super::web::page("graphiql.html", headers)
+pub async fn page(headers: &HeaderMap) -> Response {
+    super::web::page("graphiql.html", headers).await
 }

@@ -135,7 +135,7 @@ pub async fn get(
 ) -> Response {
     let raw_query = uri.query().unwrap_or_default();
     if state.settings().graphiql_enabled() && wants_html(&headers) && !has_query_param(raw_query) {
-        return graphiql::page(&headers);
+        return graphiql::page(&headers).await;
     }
     let Some(media) = negotiate(&headers) else {
         return not_acceptable(&state);

@@ -1,5 +1,6 @@
-//! HTTP routes: `/graphql`, `/graphql/ws`, `/attachments/{id}`, `/export/…`, `/account/…`,
-//! `/healthz`, `/readyz`, `/metrics`, and the web app for every other path.
+//! HTTP routes: `/graphql`, `/graphql/ws`, `/attachments/{id}`, `/export/…`, `/healthz`,
+//! `/readyz`, `/metrics`, and the web app for every other path (the set-up and reset links of
+//! mails, `/account/setup#token=…`, are its pages).
 
 mod attachments;
 pub mod cookies;
@@ -9,7 +10,6 @@ pub mod graphql;
 pub mod metrics;
 pub mod negotiate;
 mod ops;
-mod pages;
 pub mod state;
 mod upload;
 mod web;
@@ -56,8 +56,6 @@ pub fn router(state: AppState) -> Router {
         .route("/attachments/{id}", get(attachments::download))
         .route("/export/requests.csv", get(export::csv))
         .route("/export/requests.xlsx", get(export::xlsx))
-        .route("/account/setup", get(pages::setup))
-        .route("/account/reset", get(pages::reset))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))

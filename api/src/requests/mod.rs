@@ -35,8 +35,8 @@ pub use entity::{RequestCategory, RequestKind, RequestSide, RequestState, Urgenc
 pub use messages::add_message;
 pub use queues::{QueueQuery, RequestFilter};
 pub use reads::{
-    allowed_actions, available_actions, count, find, find_by_human_id, history, list, message_attachments, messages,
-    queue_counts, reopenable_until, submission_problems,
+    allowed_actions, available_actions, count, find, find_by_human_id, history, list,
+    message_attachments, messages, queue_counts, reopenable_until, submission_problems,
 };
 pub use transitions::transition;
 pub use watchers::{add_watcher, remove_watcher};

@@ -730,7 +730,9 @@ fn rows() -> Vec<Row> {
         Row {
             root: Mutation,
             field: "setLanguage",
-            document: |_, _| plain("mutation { setLanguage(input: { language: FR }) { language } }"),
+            document: |_, _| {
+                plain("mutation { setLanguage(input: { language: FR }) { language } }")
+            },
             own: [ANON, Yes, Yes, Yes, Yes, Yes, Yes],
             other: None,
         },

@@ -72,6 +72,37 @@ async fn every_page_path_opens_the_app_and_its_files_are_cached_by_content() {
         header(&bundle, "cache-control"),
         "public, max-age=31536000, immutable"
     );
+    let plain_etag = header(&bundle, "etag").to_owned();
+    let plain = bundle.bytes().await.unwrap();
+    // Gzipped for clients that accept it (once per process), as its own representation.
+    let gzipped = app
+        .http
+        .get(app.url(script))
+        .header("accept-encoding", "br, gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(header(&gzipped, "content-encoding"), "gzip");
+    assert_eq!(header(&gzipped, "vary"), "accept-encoding");
+    assert_ne!(header(&gzipped, "etag"), plain_etag);
+    assert!(header(&gzipped, "etag").ends_with("-gz\""));
+    let body = gzipped.bytes().await.unwrap();
+    assert_eq!(&body[..2], &[0x1f, 0x8b], "a gzip stream");
+    assert!(
+        body.len() * 2 < plain.len(),
+        "{} → {}",
+        plain.len(),
+        body.len()
+    );
+    let refused = app
+        .http
+        .get(app.url(script))
+        .header("accept-encoding", "gzip;q=0")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(header(&refused, "content-encoding"), "");
+    assert_eq!(refused.bytes().await.unwrap(), plain);
 
     // A missing file is a 404, not the app; other methods are not pages; the API is untouched.
     // GraphiQL is served from the app's own bundles at GET /graphql, not as a file.
@@ -102,6 +133,33 @@ async fn every_page_path_opens_the_app_and_its_files_are_cached_by_content() {
     assert_eq!(api.ok()["__typename"], "Query");
 }
 
+#[test]
+fn every_error_code_and_input_problem_has_a_plain_message_in_both_languages() {
+    use portal_api::error::InputReason;
+    use portal_api::execution::ErrorCode;
+    for language in ["en", "fr"] {
+        let path = web_dir().join(format!("src/i18n/{language}.json"));
+        let catalogue: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let missing: Vec<String> = ErrorCode::ALL
+            .iter()
+            .map(|code| format!("errors.{}", code.as_str()))
+            .chain(
+                InputReason::ALL
+                    .iter()
+                    .map(|r| format!("problems.{}", r.as_str())),
+            )
+            .filter(|key| {
+                let (group, name) = key.split_once('.').unwrap();
+                !catalogue[group][name]
+                    .as_str()
+                    .is_some_and(|text| !text.trim().is_empty())
+            })
+            .collect();
+        assert!(missing.is_empty(), "{language}.json lacks {missing:?}");
+    }
+}
+
 portal_tests::on_both_backends! {
     the_web_app_passes_its_browser_suite(backend) {
         assert_built();
@@ -112,6 +170,8 @@ portal_tests::on_both_backends! {
         let run = tokio::process::Command::new("npx")
             .args(["--no-install", "playwright", "test"])
             .env("PORTAL_URL", &server.base_url)
+            // Mails are written there (no SMTP server configured): the set-up and reset links.
+            .env("PORTAL_MAIL_DIR", portal.data_dir.path().join("mail"))
             .current_dir(web_dir())
             .kill_on_drop(true)
             .output();
