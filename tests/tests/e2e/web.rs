@@ -151,9 +151,9 @@ fn every_error_code_and_input_problem_has_a_plain_message_in_both_languages() {
             )
             .filter(|key| {
                 let (group, name) = key.split_once('.').unwrap();
-                !catalogue[group][name]
+                catalogue[group][name]
                     .as_str()
-                    .is_some_and(|text| !text.trim().is_empty())
+                    .is_none_or(|text| text.trim().is_empty())
             })
             .collect();
         assert!(missing.is_empty(), "{language}.json lacks {missing:?}");
