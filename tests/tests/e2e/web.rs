@@ -126,6 +126,24 @@ async fn every_page_path_opens_the_app_and_its_files_are_cached_by_content() {
     ] {
         assert_eq!(app.get(path).await.status(), 404, "{path}");
     }
+    // No path climbs out of web/dist (sent raw: HTTP clients would resolve the dots).
+    for path in [
+        "/assets/../../Cargo.toml",
+        "/../README.md",
+        "/assets/..%2F..%2FCargo.toml",
+    ] {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let mut stream = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+        let request = format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).await.unwrap();
+        let status = answer.lines().next().unwrap_or_default().to_owned();
+        assert!(
+            status.contains(" 404 ") || status.contains(" 400 "),
+            "{path}: {status}"
+        );
+    }
     let post = app.http.post(app.url("/requests")).send().await.unwrap();
     assert_eq!(post.status(), 404);
     assert_eq!(app.get("/healthz").await.text().await.unwrap(), "ok");
