@@ -5,6 +5,9 @@ if (!baseURL) throw new Error('Set PORTAL_URL to the portal (or Vite preview) to
 
 export default defineConfig({
   testDir: './tests',
+  // `scripts/test` runs the suite on both databases at once: each run keeps its own artifacts
+  // (screenshots of the key screens, failure traces).
+  outputDir: process.env.PLAYWRIGHT_OUTPUT_DIR ?? 'test-results',
   workers: 1,
   retries: 0,
   reporter: 'list',

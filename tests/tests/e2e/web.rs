@@ -1,5 +1,6 @@
-//! The web app: how the server serves it, and its own suite (Playwright, `web/tests`) in a
-//! real Chromium against `portal serve` with the demo data set, on each database.
+//! The web app: how the server serves it, its unit tests (Vitest, `web/src/**/*.test.ts`), and
+//! its own suite (Playwright, `web/tests`) in a real Chromium against `portal serve` with the
+//! demo data set, on each database.
 //! `scripts/test` installs Debian's chromium and the app's npm packages and builds the app
 //! (`scripts/web-build`) before running these.
 
@@ -152,6 +153,22 @@ async fn every_page_path_opens_the_app_and_its_files_are_cached_by_content() {
 }
 
 #[test]
+fn the_web_app_s_unit_tests_pass() {
+    assert_built();
+    let output = std::process::Command::new("npm")
+        .args(["run", "--silent", "test:unit"])
+        .current_dir(web_dir())
+        .output()
+        .expect("npm runs");
+    assert!(
+        output.status.success(),
+        "the web app's unit tests (Vitest) failed:\n{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
 fn every_error_code_and_input_problem_has_a_plain_message_in_both_languages() {
     use portal_api::error::InputReason;
     use portal_api::execution::ErrorCode;
@@ -188,6 +205,8 @@ portal_tests::on_both_backends! {
         let run = tokio::process::Command::new("npx")
             .args(["--no-install", "playwright", "test"])
             .env("PORTAL_URL", &server.base_url)
+            // Screenshots of the key screens and failure artifacts, per database.
+            .env("PLAYWRIGHT_OUTPUT_DIR", format!("test-results/{backend:?}").to_lowercase())
             // Mails are written there (no SMTP server configured): the set-up and reset links.
             .env("PORTAL_MAIL_DIR", portal.data_dir.path().join("mail"))
             .current_dir(web_dir())

@@ -5,6 +5,8 @@ import type { AdminContactFragment, InputProblem, StagedChangeFragment, SupportR
 import { Modal } from '../components/Modal';
 import { ErrorMessage } from '../components/Status';
 import { firstCode, reasonMessage } from '../graphql/errors';
+import { problemFor } from '../forms';
+import { editContactProblems, emailChanged as addressChanged, required, updateContactInput } from './contactForm';
 import {
   AddContactDocument,
   ContactByIdDocument,
@@ -57,15 +59,7 @@ function Field({
   );
 }
 
-function problemOf(problems: InputProblem[], field: string) {
-  return problems.find((p) => p.field === field || p.field.endsWith(`.${field}`));
-}
-
-function required(values: Record<string, string>): InputProblem[] {
-  return Object.entries(values)
-    .filter(([, v]) => !v.trim())
-    .map(([field]) => ({ field, reason: 'REQUIRED', message: '' }));
-}
+const problemOf = problemFor<InputProblem>;
 
 export function AddContactDialog({ onClose }: { onClose: (added: AdminContactFragment | null) => void }) {
   const { t } = useTranslation();
@@ -154,27 +148,16 @@ export function EditContactDialog({
   const [code, setCode] = useState('');
   const [problems, setProblems] = useState<InputProblem[]>([]);
   const [reloaded, setReloaded] = useState(false);
-  const emailChanged = email.trim().toLowerCase() !== base.email.toLowerCase();
-  const askCredentials = self && emailChanged;
+  const askCredentials = self && addressChanged(email, base.email);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     setReloaded(false);
-    const local = required({ lastName, firstName, email });
-    if (askCredentials && !password) local.push({ field: 'currentPassword', reason: 'REQUIRED', message: '' });
-    if (askCredentials && needsCode && !code.trim()) local.push({ field: 'code', reason: 'REQUIRED', message: '' });
+    const typed = { lastName, firstName, email, password, code };
+    const local = editContactProblems(typed, base, self, needsCode);
     setProblems(local);
     if (local.length) return;
-    const result = await update({
-      input: {
-        id: base.id,
-        version: base.version,
-        ...(lastName.trim() !== base.lastName ? { lastName: lastName.trim() } : {}),
-        ...(firstName.trim() !== base.firstName ? { firstName: firstName.trim() } : {}),
-        ...(emailChanged ? { email: email.trim() } : {}),
-        ...(askCredentials ? { currentPassword: password, ...(needsCode ? { code: code.trim() } : {}) } : {}),
-      },
-    });
+    const result = await update({ input: updateContactInput(typed, base, self, needsCode) });
     const payload = result.data?.updateContact;
     if (payload) {
       setProblems(payload.problems);

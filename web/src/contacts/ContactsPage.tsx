@@ -4,13 +4,10 @@ import { useTranslation } from 'react-i18next';
 import { useClient, useMutation, useQuery } from 'urql';
 import type {
   AdminContactFragment,
-  ContactFilterInput,
   ContactOrderField,
   ContactProblemFieldsFragment,
-  ContactStatus,
   OrderDirection,
   StagedChangeFragment,
-  SupportRole,
 } from '../gql/graphql';
 import { canAdministerContacts, canAdministerSecurity } from '../capabilities';
 import { useFormat } from '../components/format';
@@ -31,22 +28,17 @@ import {
   StagedRoleChangesDocument,
   SUPPORT_ROLES,
 } from './operations';
+import {
+  contactListFilter,
+  contactListSearch,
+  parseContactList,
+  STATUS_FILTERS,
+  type ContactListState as ListState,
+  type RoleFilter,
+  type StatusFilter,
+} from './listParams';
 
 const PAGE_SIZE = 20;
-const STATUS_FILTERS = ['ACTIVE', 'OBSOLETE', 'ALL'] as const;
-type StatusFilter = (typeof STATUS_FILTERS)[number];
-const ROLE_FILTERS = ['', ...SUPPORT_ROLES, 'SECURITY_ADMINISTRATOR'] as const;
-type RoleFilter = (typeof ROLE_FILTERS)[number];
-const SORTS: ContactOrderField[] = ['NAME', 'EMAIL', 'CREATED_AT'];
-
-interface ListState {
-  search: string;
-  status: StatusFilter;
-  role: RoleFilter;
-  sort: ContactOrderField;
-  dir: OrderDirection;
-  after: string | null;
-}
 
 type Dialog =
   | { kind: 'add' }
@@ -66,20 +58,8 @@ export default function ContactsPage() {
   const stack: string[] = Array.isArray((location.state as { pages?: unknown } | null)?.pages)
     ? (location.state as { pages: string[] }).pages
     : [];
-  const current: ListState = {
-    search: params.get('q') ?? '',
-    status: STATUS_FILTERS.find((s) => s === params.get('status')) ?? 'ACTIVE',
-    role: ROLE_FILTERS.find((r) => r !== '' && r === params.get('role')) ?? '',
-    sort: SORTS.find((s) => s === params.get('sort')) ?? 'NAME',
-    dir: params.get('dir') === 'DESC' ? 'DESC' : 'ASC',
-    after: params.get('after'),
-  };
-
-  const filter: ContactFilterInput = {};
-  if (current.search.trim()) filter.search = current.search.trim();
-  if (current.status !== 'ALL') filter.statuses = [current.status as ContactStatus];
-  if (current.role === 'SECURITY_ADMINISTRATOR') filter.securityAdministrator = true;
-  else if (current.role) filter.supportRoles = [current.role as SupportRole];
+  const current: ListState = parseContactList(params);
+  const filter = contactListFilter(current);
 
   const [{ data, fetching, error }, refetchList] = useQuery({
     query: ContactAdminDocument,
@@ -130,16 +110,7 @@ export default function ContactsPage() {
   }
 
   function go(next: Partial<ListState>, pages: string[] = []) {
-    const merged = { ...current, after: null, ...next };
-    const search = new URLSearchParams();
-    if (merged.search) search.set('q', merged.search);
-    if (merged.status !== 'ACTIVE') search.set('status', merged.status);
-    if (merged.role) search.set('role', merged.role);
-    if (merged.sort !== 'NAME') search.set('sort', merged.sort);
-    if (merged.dir !== 'ASC') search.set('dir', merged.dir);
-    if (merged.after) search.set('after', merged.after);
-    const query = search.toString();
-    navigate({ search: query ? `?${query}` : '' }, { state: { pages } });
+    navigate({ search: contactListSearch({ ...current, after: null, ...next }) }, { state: { pages } });
   }
 
   const company = data?.viewer?.contact?.company ?? null;

@@ -51,7 +51,10 @@ export function errorMessage(t: TFunction, error: CombinedError): string {
     const reason = first.extensions?.reason;
     if (reason === 'NOT_ALLOWED') return t('errors.NOT_ALLOWED');
   }
-  const key = (MESSAGE_KEYS as Record<string, (typeof MESSAGE_KEYS)[keyof typeof MESSAGE_KEYS]>)[code];
+  // Own keys only: a code such as "constructor" must not find Object.prototype's.
+  const key = Object.hasOwn(MESSAGE_KEYS, code)
+    ? (MESSAGE_KEYS as Record<string, (typeof MESSAGE_KEYS)[keyof typeof MESSAGE_KEYS]>)[code]
+    : undefined;
   return key ? t(key) : t('errors.generic');
 }
 

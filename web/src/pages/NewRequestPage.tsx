@@ -3,12 +3,22 @@ import { Link, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useMutation, useQuery } from 'urql';
 import { graphql } from '../gql';
-import type { DraftQuery, InputProblem, RequestCategory, RequestFormInput, RequestKind, Urgency } from '../gql/graphql';
+import type { InputProblem, RequestCategory, RequestKind, Urgency } from '../gql/graphql';
 import { ErrorMessage, Loading } from '../components/Status';
 import { usePageTitle } from '../components/usePageTitle';
 import { reasonMessage } from '../graphql/errors';
 import { useSession } from '../session';
 import { DraftAttachments, type DraftFile } from '../request/DraftAttachments';
+import { problemFor } from '../forms';
+import {
+  EMPTY_REQUEST_FORM as EMPTY,
+  fieldId,
+  fieldLabelKey,
+  fromDraft,
+  toInput,
+  type Draft,
+  type RequestFormValues as Values,
+} from '../request/requestForm';
 
 const DraftDocument = graphql(`
   query Draft($id: ID!) {
@@ -111,105 +121,6 @@ const CATEGORIES: RequestCategory[] = [
 const URGENCIES: Urgency[] = ['LOW', 'MEDIUM', 'HIGH', 'URGENT'];
 const KINDS: RequestKind[] = ['ISSUE', 'HOW_TO'];
 
-interface Values {
-  category: RequestCategory | '';
-  kind: RequestKind | '';
-  urgency: Urgency | '';
-  title: string;
-  description: string;
-  product: string;
-  module: string;
-  os: string;
-  browser: string;
-  version: string;
-  regression: boolean;
-  startedOn: string;
-  happenedBefore: '' | 'yes' | 'no';
-  affectedUsers: string;
-  externalReference: string;
-  tag: string;
-  notifyEmails: string;
-  followUp: boolean;
-}
-
-const EMPTY: Values = {
-  category: '',
-  kind: '',
-  urgency: '',
-  title: '',
-  description: '',
-  product: '',
-  module: '',
-  os: '',
-  browser: '',
-  version: '',
-  regression: false,
-  startedOn: '',
-  happenedBefore: '',
-  affectedUsers: '',
-  externalReference: '',
-  tag: '',
-  notifyEmails: '',
-  followUp: true,
-};
-
-type Draft = NonNullable<DraftQuery['request']>;
-
-function fromDraft(d: Draft): Values {
-  return {
-    category: d.category ?? '',
-    kind: d.kind ?? '',
-    urgency: d.urgency ?? '',
-    title: d.title ?? '',
-    description: d.description ?? '',
-    product: d.product ?? '',
-    module: d.environment.module ?? '',
-    os: d.environment.os ?? '',
-    browser: d.environment.browser ?? '',
-    version: d.environment.version ?? '',
-    regression: d.regression,
-    startedOn: d.startedOn ?? '',
-    happenedBefore: d.happenedBefore == null ? '' : d.happenedBefore ? 'yes' : 'no',
-    affectedUsers: d.affectedUsers == null ? '' : String(d.affectedUsers),
-    externalReference: d.externalReference ?? '',
-    tag: d.tag ?? '',
-    notifyEmails: d.notifyEmails.join(', '),
-    followUp: d.followUp,
-  };
-}
-
-const text = (v: string) => (v.trim() ? v.trim() : null);
-
-function toInput(v: Values): RequestFormInput {
-  const users = v.affectedUsers.trim() === '' ? null : Number(v.affectedUsers);
-  return {
-    category: v.category || null,
-    kind: v.category === 'SOFTWARE_USAGE' ? v.kind || null : null,
-    urgency: v.urgency || null,
-    title: text(v.title),
-    description: text(v.description),
-    product: text(v.product),
-    environment: { module: text(v.module), os: text(v.os), browser: text(v.browser), version: text(v.version) },
-    regression: v.regression,
-    startedOn: text(v.startedOn),
-    happenedBefore: v.happenedBefore === '' ? null : v.happenedBefore === 'yes',
-    affectedUsers: users !== null && Number.isFinite(users) ? Math.trunc(users) : null,
-    externalReference: text(v.externalReference),
-    tag: text(v.tag),
-    notifyEmails: v.notifyEmails
-      .split(/[\s,;]+/)
-      .map((e) => e.trim())
-      .filter(Boolean),
-    followUp: v.followUp,
-  };
-}
-
-/** The form field (its element ID) a problem is about; environment fields are nested. */
-function fieldId(field: string): string {
-  const last = field.split('.').pop() ?? field;
-  return `req-${last}`;
-}
-
 export default function NewRequestPage() {
   const [params] = useSearchParams();
   const location = useLocation();
@@ -272,7 +183,7 @@ function RequestForm({ draft, followUpOf = null }: { draft: Draft | null; follow
   }, [showSummary, problems]);
 
   const set = <K extends keyof Values>(key: K, value: Values[K]) => setValues((v) => ({ ...v, [key]: value }));
-  const problemOf = (field: string) => problems.find((p) => p.field === field || p.field.endsWith(`.${field}`));
+  const problemOf = (field: string) => problemFor(problems, field);
 
   async function saveDraft(): Promise<{ id: string; version: number; problems: InputProblem[] } | null> {
     const result = await save({
@@ -528,23 +439,6 @@ function RequestForm({ draft, followUpOf = null }: { draft: Draft | null; follow
 }
 
 function fieldLabel(t: ReturnType<typeof useTranslation>['t'], field: string): string {
-  const last = field.split('.').pop() ?? field;
-  const labels: Record<string, string> = {
-    category: t('fields.category'),
-    kind: t('fields.kind'),
-    urgency: t('fields.urgency'),
-    title: t('fields.title'),
-    description: t('fields.description'),
-    product: t('fields.product'),
-    module: t('fields.envModule'),
-    os: t('fields.envOs'),
-    browser: t('fields.envBrowser'),
-    version: t('fields.envVersion'),
-    startedOn: t('fields.startedOn'),
-    affectedUsers: t('fields.affectedUsers'),
-    externalReference: t('fields.externalReference'),
-    tag: t('fields.tag'),
-    notifyEmails: t('newRequest.notifyEmails'),
-  };
-  return labels[last] ?? last;
+  const key = fieldLabelKey(field);
+  return key ? t(key) : (field.split('.').pop() ?? field);
 }

@@ -3,12 +3,21 @@ import { Link, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useQuery } from 'urql';
 import { graphql } from '../gql';
-import type { RequestFilterInput, RequestQueue, RequestScope, RequestState } from '../gql/graphql';
+import type { RequestState } from '../gql/graphql';
 import { canUseTeamScope, isSupportStaff } from '../capabilities';
 import { useFormat } from '../components/format';
 import { Empty, ErrorMessage, Loading } from '../components/Status';
 import { usePageTitle } from '../components/usePageTitle';
 import { useSession } from '../session';
+import {
+  CUSTOMER_QUEUES,
+  parseRequestList,
+  requestListQuery,
+  requestListSearch,
+  STATES,
+  SUPPORT_QUEUES,
+  type RequestListState as ListState,
+} from '../request/listParams';
 
 const RequestListDocument = graphql(`
   query RequestList(
@@ -64,11 +73,6 @@ const QueueCountsDocument = graphql(`
 
 const PAGE_SIZE = 25;
 
-/** The queues of the console; `UNASSIGNED` is the support's "active and nobody on it". */
-type QueueTab = RequestQueue | 'UNASSIGNED';
-
-const CUSTOMER_QUEUES: QueueTab[] = ['TO_CLARIFY', 'TO_VALIDATE', 'DRAFTS', 'ACTIVE', 'CLOSED', 'ALL'];
-const SUPPORT_QUEUES: QueueTab[] = ['ACTIVE', 'UNASSIGNED', 'TO_CLARIFY', 'TO_VALIDATE', 'CLOSED', 'ALL'];
 const COUNT_FIELDS = {
   TO_CLARIFY: 'toClarify',
   TO_VALIDATE: 'toValidate',
@@ -77,30 +81,6 @@ const COUNT_FIELDS = {
   CLOSED: 'closed',
   ALL: 'all',
 } as const;
-
-export const STATES: RequestState[] = [
-  'DRAFT',
-  'SUPPORT_ANALYSIS',
-  'CUSTOMER_CLARIFICATION',
-  'WAITING_EXTERNAL',
-  'WAITING_CORRECTION',
-  'SOLUTION_PROPOSED',
-  'CLOSED',
-];
-
-interface ListState {
-  queue: QueueTab;
-  scope: RequestScope;
-  state: RequestState | null;
-  after: string | null;
-}
-
-/** The scope shown: the team's only when allowed; by default the support sees every company's. */
-function teamScope(asked: string | null, teamAllowed: boolean, staff: boolean): RequestScope {
-  if (!teamAllowed) return 'PERSONAL';
-  if (asked === 'TEAM' || asked === 'PERSONAL') return asked;
-  return staff ? 'TEAM' : 'PERSONAL';
-}
 
 export default function RequestListPage() {
   const { t } = useTranslation();
@@ -116,17 +96,8 @@ export default function RequestListPage() {
     ? ((location.state as { pages: string[] }).pages)
     : [];
 
-  const current: ListState = {
-    queue: queues.find((q) => q === params.get('queue')) ?? 'ACTIVE',
-    scope: teamScope(params.get('scope'), teamAllowed, staff),
-    state: STATES.find((s) => s === params.get('state')) ?? null,
-    after: params.get('after'),
-  };
-
-  const queueArg: RequestQueue = current.queue === 'UNASSIGNED' ? 'ACTIVE' : current.queue;
-  const filter: RequestFilterInput = {};
-  if (current.state) filter.states = [current.state];
-  if (current.queue === 'UNASSIGNED') filter.unassigned = true;
+  const current: ListState = parseRequestList(params, { staff, teamAllowed });
+  const { queue: queueArg, filter } = requestListQuery(current);
 
   const [{ data, fetching, error }] = useQuery({
     query: RequestListDocument,
@@ -144,22 +115,11 @@ export default function RequestListPage() {
   usePageTitle(`${queueLabel} – ${t('requests.title')}`);
 
   function go(next: Partial<ListState>, pages: string[] = []) {
-    const merged = { ...current, after: null, ...next };
-    const search = new URLSearchParams();
-    search.set('queue', merged.queue);
-    search.set('scope', merged.scope);
-    if (merged.state) search.set('state', merged.state);
-    if (merged.after) search.set('after', merged.after);
-    navigate({ search: `?${search.toString()}` }, { state: { pages } });
+    navigate({ search: requestListSearch({ ...current, after: null, ...next }) }, { state: { pages } });
   }
 
   function link(next: Partial<ListState>): string {
-    const merged = { ...current, after: null, ...next };
-    const search = new URLSearchParams();
-    search.set('queue', merged.queue);
-    search.set('scope', merged.scope);
-    if (merged.state) search.set('state', merged.state);
-    return `?${search.toString()}`;
+    return requestListSearch({ ...current, after: null, ...next }, false);
   }
 
   const stateFilterId = useId();
