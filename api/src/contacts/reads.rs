@@ -4,6 +4,7 @@ use super::Contact;
 use super::repo::{self, ContactFilter, ContactOrder};
 use crate::auth::{Actor, ContactDirectory, Principal, SupportStaff};
 use crate::deps::Deps;
+use crate::domain::contact_name_key;
 use crate::error::ApiResult;
 use crate::ids::ContactId;
 use crate::paging::{Page, PageRequest};
@@ -56,13 +57,8 @@ pub async fn find_visible(deps: &Deps, actor: &Actor, id: ContactId) -> ApiResul
 /// assigned to, listed for support staff (managers dispatch to them).
 pub async fn support_staff(deps: &Deps, _staff: &SupportStaff) -> ApiResult<Vec<Contact>> {
     let mut staff = repo::all_active_staff(deps.db.reader()).await?;
-    staff.sort_by_cached_key(|c| {
-        (
-            c.last_name.to_lowercase(),
-            c.first_name.to_lowercase(),
-            c.id,
-        )
-    });
+    // The folded name key the contact lists and request sorts use (case and accents aside).
+    staff.sort_by_cached_key(|c| (contact_name_key(&c.last_name, &c.first_name), c.id));
     Ok(staff)
 }
 
