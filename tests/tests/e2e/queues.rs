@@ -365,6 +365,30 @@ on_both_databases! {
         assert_eq!(names(&app, &w, &w.agent, search).await, ["g1", "r1"]);
     }
 
+    async fn request_rows_read_by_position_equal_seaorms_own_mapping(app) {
+        use entity::request::{Column, Entity};
+        use portal_api::requests::repo::rows;
+        use sea_orm::{EntityTrait, QueryOrder, QueryTrait};
+        world(&app).await;
+        let db = app.state.deps().db.writer();
+        // Every optional column holds a value somewhere, distinct from its neighbours'.
+        db.execute_unprepared(
+            "UPDATE requests SET external_reference = 'EXT-' || version, tag = 'tag', \
+             affected_users = 12, happened_before = TRUE, started_on = '2026-01-02', \
+             remind_at = created_at, customer_wait_secs = 5000000000, support_wait_secs = 7",
+        )
+        .await
+        .unwrap();
+        let seaorm = Entity::find().order_by_asc(Column::Id).all(db).await.unwrap();
+        let mut select = Entity::find().order_by_asc(Column::Id);
+        rows::select_columns(QueryTrait::query(&mut select));
+        let ours: Vec<_> = select.into_model::<rows::Row>().all(db).await.unwrap();
+        let ours: Vec<_> = ours.into_iter().map(|row| row.0).collect();
+        assert_eq!(seaorm.len(), 7);
+        assert!(seaorm.iter().any(|r| r.assignee_contact_id.is_some() && r.closed_at.is_some()));
+        assert_eq!(ours, seaorm);
+    }
+
     async fn bad_queue_input_is_refused_with_its_field(app) {
         let agent = app.person(Role::Agent, Uuid::nil()).await;
         let ask = |vars: Value| app.graphql_as(Some(&agent.token), LIST, vars);

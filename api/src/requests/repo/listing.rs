@@ -9,7 +9,7 @@ use entity::{RequestCategory, RequestKind, RequestState, Urgency, company, conta
 use sea_orm::sea_query::{Condition, Expr, ExprTrait, LikeExpr};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, Order, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Select,
+    QueryOrder, QuerySelect, QueryTrait, Select,
 };
 use uuid::Uuid;
 
@@ -157,12 +157,18 @@ pub async fn list<C: ConnectionTrait>(
     } else {
         Order::Asc
     };
-    let rows = select
+    let mut select = select
         .order_by(key, direction.clone())
         .order_by(request::Column::Id, direction)
-        .limit(page.fetch_limit())
+        .limit(page.fetch_limit());
+    super::rows::select_columns(QueryTrait::query(&mut select));
+    let rows: Vec<request::Model> = select
+        .into_model::<super::rows::Row>()
         .all(conn)
-        .await?;
+        .await?
+        .into_iter()
+        .map(|row| row.0)
+        .collect();
     let names = names(conn, order.field, &rows).await?;
     Ok(rows
         .into_iter()

@@ -7,6 +7,7 @@ mod counts;
 mod history;
 mod listing;
 mod messages;
+pub mod rows;
 mod watchers;
 
 pub use attachments::*;
