@@ -361,3 +361,24 @@ export async function codeAfter(secret: Buffer, after: number): Promise<{ code: 
   }
   return { code: totp(secret, step), step };
 }
+
+/** A submitted request of Bastien's (made through the API), taken by Lionel; returns its human ID. */
+export async function requestTakenByLionel(bastien: WorkerSession, lionel: WorkerSession, title: string): Promise<string> {
+  const saved = await gqlAs<{ saveRequestDraft: { request: { id: string; version: number } } }>(
+    bastien,
+    'mutation($i: SaveRequestDraftInput!) { saveRequestDraft(input: $i) { request { id version } } }',
+    { i: { form: { category: 'LICENSE_KEYS', urgency: 'LOW', title, description: 'Made by the browser tests.' } } },
+  );
+  const { id, version } = saved.saveRequestDraft.request;
+  const submitted = await gqlAs<{ submitRequest: { request: { humanId: string; version: number } | null; problems: unknown[] } }>(
+    bastien,
+    'mutation($i: SubmitRequestInput!) { submitRequest(input: $i) { request { humanId version } problems { field } } }',
+    { i: { requestId: id, version } },
+  );
+  const request = submitted.submitRequest.request;
+  if (!request) throw new Error(JSON.stringify(submitted.submitRequest.problems));
+  await gqlAs(lionel, 'mutation($i: AssignRequestInput!) { assignRequest(input: $i) { request { id } } }', {
+    i: { requestId: id },
+  });
+  return request.humanId;
+}

@@ -36,7 +36,8 @@ export function ActionDialog({
 }: {
   request: RequestData;
   action: RequestAction;
-  onClose: (done: RequestAction | null) => void;
+  /** `withFiles`: the action went as a multipart request, which urql's cache does not see. */
+  onClose: (done: RequestAction | null, withFiles?: boolean) => void;
   /** The request changed meanwhile: read it again (the dialog stays open with the message). */
   onStale: () => void;
 }) {
@@ -90,7 +91,7 @@ export function ActionDialog({
         setProgress,
       );
       setProgress(null);
-      if (sent.data?.transitionRequest) onClose(action);
+      if (sent.data?.transitionRequest) onClose(action, true);
       else {
         setUploadError(sent.error);
         if (sent.error && ['CONFLICT', 'ACTION_NOT_ALLOWED'].includes(firstCode(sent.error))) onStale();

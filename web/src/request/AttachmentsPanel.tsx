@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { personName, useFormat } from '../components/format';
 import { Empty } from '../components/Status';
+import { attachmentHref } from './attachmentHref';
 import type { RequestData } from './RequestPage';
 
 type Attachment = RequestData['attachments'][number];
@@ -11,7 +12,7 @@ export function AttachmentList({ attachments }: { attachments: Pick<Attachment, 
     <ul className="attachments">
       {attachments.map((a) => (
         <li key={a.id}>
-          <a href={a.url} download={a.fileName}>
+          <a href={attachmentHref(a.url)} download={a.fileName}>
             {a.fileName}
           </a>{' '}
           <span className="muted">({format.bytes(a.sizeBytes)})</span>
@@ -40,7 +41,7 @@ export function AttachmentsPanel({ attachments }: { attachments: Attachment[] })
         {attachments.map((a) => (
           <tr key={a.id}>
             <td data-label={t('attachments.file')}>
-              <a href={a.url} download={a.fileName}>
+              <a href={attachmentHref(a.url)} download={a.fileName}>
                 {a.fileName}
               </a>
             </td>

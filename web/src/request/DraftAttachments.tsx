@@ -6,6 +6,7 @@ import { graphql } from '../gql';
 import { useFormat } from '../components/format';
 import { ErrorMessage } from '../components/Status';
 import { sendWithFiles } from '../graphql/upload';
+import { attachmentHref } from './attachmentHref';
 
 export const AddDraftAttachmentsDocument = graphql(`
   mutation AddDraftAttachments($input: AddDraftAttachmentsInput!) {
@@ -134,7 +135,7 @@ export function DraftAttachments({
         <ul className="attachments file-list">
           {attachments.map((a) => (
             <li key={a.id}>
-              <a href={a.url} download={a.fileName}>
+              <a href={attachmentHref(a.url)} download={a.fileName}>
                 {a.fileName}
               </a>{' '}
               <span className="muted">({format.bytes(a.sizeBytes)})</span>{' '}

@@ -67,12 +67,15 @@ export function MessagesPanel({
   request,
   canMessage,
   composeRequest,
+  reload,
   onSent,
 }: {
   request: RequestData;
   canMessage: boolean;
   /** Bumped when the "Add a message" button asks for the message box. */
   composeRequest: number;
+  /** Bumped when messages were written elsewhere in a way urql's cache does not see. */
+  reload: number;
   onSent: () => void;
 }) {
   const { t } = useTranslation();
@@ -103,7 +106,7 @@ export function MessagesPanel({
       <ol className="message-list" aria-label={t('request.tabs.messages')}>
         {pages.map((after, index) => (
           <MessagePage
-            key={`${side}-${after ?? ''}-${generation}`}
+            key={`${side}-${after ?? ''}-${generation}-${reload}`}
             requestId={request.id}
             side={side === 'ALL' ? null : side}
             after={after}

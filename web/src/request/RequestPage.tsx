@@ -135,6 +135,7 @@ export default function RequestPage() {
   const [action, setAction] = useState<RequestAction | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [composeRequest, setComposeRequest] = useState(0);
+  const [messagesReload, setMessagesReload] = useState(0);
 
   const request = data?.request ?? null;
   const notFound = (data && !request) || (error && ['NOT_FOUND', 'BAD_USER_INPUT'].includes(firstCode(error)));
@@ -249,6 +250,7 @@ export default function RequestPage() {
             request={request}
             canMessage={canMessage}
             composeRequest={composeRequest}
+            reload={messagesReload}
             onSent={() => {
               setNotice(t('request.messageSent'));
               refetch({ requestPolicy: 'network-only' });
@@ -265,8 +267,10 @@ export default function RequestPage() {
           request={request}
           action={action}
           onStale={() => refetch({ requestPolicy: 'network-only' })}
-          onClose={(done) => {
+          onClose={(done, withFiles) => {
             setAction(null);
+            // A multipart request bypasses urql's cache: read the messages again.
+            if (withFiles) setMessagesReload((n) => n + 1);
             if (done) {
               setNotice(t('request.actionDone', { action: t(`actions.${done}`) }));
               refetch({ requestPolicy: 'network-only' });
