@@ -3,6 +3,7 @@ import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { Layout } from './components/Layout';
 import { Loading } from './components/Status';
 import { loginPath, RequireViewer, useSession } from './session';
+import { canCreateRequests, canOperatePlatform, isSupportStaff } from './capabilities';
 
 const LoginPage = lazy(() => import('./pages/LoginPage'));
 const ForgotPasswordPage = lazy(() => import('./pages/ForgotPasswordPage'));
@@ -13,13 +14,17 @@ const ProfilePage = lazy(() => import('./pages/ProfilePage'));
 const ContactsPage = lazy(() => import('./contacts/ContactsPage'));
 const SetPasswordPage = lazy(() => import('./pages/SetPasswordPage'));
 const AuditPage = lazy(() => import('./pages/AuditPage'));
+const OperatorPage = lazy(() => import('./operator/OperatorPage'));
+const SupportStaffPage = lazy(() => import('./operator/SupportStaffPage'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
 
 function Home() {
   const { viewer, loading } = useSession();
   const location = useLocation();
   if (loading) return <Loading />;
-  return <Navigate to={viewer ? '/requests' : loginPath('/requests', location.search)} replace />;
+  // The platform operator works on companies, not requests.
+  const home = viewer && canOperatePlatform(viewer) && !isSupportStaff(viewer) && !canCreateRequests(viewer) ? '/operator' : '/requests';
+  return <Navigate to={viewer ? home : loginPath('/', location.search)} replace />;
 }
 
 export function App() {
@@ -76,6 +81,22 @@ export function App() {
           element={
             <RequireViewer>
               <AuditPage />
+            </RequireViewer>
+          }
+        />
+        <Route
+          path="operator"
+          element={
+            <RequireViewer>
+              <OperatorPage />
+            </RequireViewer>
+          }
+        />
+        <Route
+          path="operator/staff"
+          element={
+            <RequireViewer>
+              <SupportStaffPage />
             </RequireViewer>
           }
         />

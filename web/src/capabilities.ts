@@ -44,3 +44,8 @@ export function canDispatch(viewer: Viewer | null): boolean {
 export function canReadAudit(viewer: Viewer | null): boolean {
   return can(viewer, 'securityAdministration') || can(viewer, 'platformOperation');
 }
+
+/** The platform operator: customer companies, their first Security Administrator, support staff. */
+export function canOperatePlatform(viewer: Viewer | null): boolean {
+  return can(viewer, 'platformOperation');
+}

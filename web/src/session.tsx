@@ -80,7 +80,8 @@ export function useSession(): Session {
 
 /** Where a path to come back to after login may lead: only this app's own pages. */
 export function safeNext(next: string | null): string {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/login')) return '/requests';
+  // Home ('/') sends each person to their own first screen (the operator's is not requests).
+  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/login')) return '/';
   return next;
 }
 

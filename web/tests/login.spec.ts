@@ -49,7 +49,10 @@ test('Lionel logs in with a TOTP code and works a request', async ({ page }) => 
   await expectAccessible(page);
 
   // An agent pauses a request for external information, then resumes it (leaving it as it was).
-  await page.getByRole('combobox', { name: 'State' }).selectOption('SUPPORT_ANALYSIS');
+  await page.getByText('Filters', { exact: true }).click();
+  await page.getByRole('group', { name: 'State' }).getByLabel('Support analysis').check();
+  await page.getByRole('button', { name: 'Apply the filters' }).click();
+  await expect(page).toHaveURL(/state=SUPPORT_ANALYSIS/);
   await expect(page.locator('.request-table tbody tr').first()).toContainText('Support analysis');
   await page.getByRole('link', { name: /^SR-/ }).first().click();
   await expect(page.getByRole('tablist')).toBeVisible();

@@ -210,6 +210,12 @@ impl CustomerWorker {
     }
 }
 
+/// Proof that the caller may list every company: the platform operator (who administers
+/// them) or the provider's support agents and managers (who work every company's requests and
+/// filter them by company), in a two-factor session.
+#[derive(Debug, Clone, Copy)]
+pub struct CompanyLister(());
+
 /// A support agent or manager of the provider organisation, in a two-factor session.
 #[derive(Debug, Clone, Copy)]
 pub struct SupportStaff {
@@ -363,6 +369,14 @@ impl Actor {
         } else {
             Err(ApiError::TwoFactorRequired)
         }
+    }
+
+    /// The capability to list every company ([`CompanyLister`]); `FORBIDDEN` for customers,
+    /// `TWO_FACTOR_REQUIRED` for provider staff without a second factor.
+    pub fn company_lister(&self) -> ApiResult<CompanyLister> {
+        self.platform_operator()
+            .map(|_| CompanyLister(()))
+            .or_else(|_| self.support_staff().map(|_| CompanyLister(())))
     }
 
     /// The platform operator's capability; needs a two-factor session.

@@ -21,7 +21,7 @@ pub mod throttle;
 pub mod totp;
 
 pub use actor::{
-    Actor, ContactDirectory, CustomerWorker, DashboardViewer, Membership, PlatformOperator,
-    Principal, RequestWorker, SecurityAdministrator, SupportStaff,
+    Actor, CompanyLister, ContactDirectory, CustomerWorker, DashboardViewer, Membership,
+    PlatformOperator, Principal, RequestWorker, SecurityAdministrator, SupportStaff,
 };
 pub use capabilities::Capabilities;

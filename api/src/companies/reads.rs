@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use super::{Company, repo};
-use crate::auth::{Actor, PlatformOperator, Principal};
+use crate::auth::{Actor, CompanyLister, Principal};
 use crate::contacts;
 use crate::contacts::Contact;
 use crate::deps::Deps;
@@ -20,10 +20,10 @@ pub async fn find_visible(deps: &Deps, actor: &Actor, id: CompanyId) -> ApiResul
     Ok(repo::find(deps.db.reader(), id).await?)
 }
 
-/// Every company, for the platform operator.
+/// Every company, for the platform operator and the support staff.
 pub async fn list(
     deps: &Deps,
-    _operator: &PlatformOperator,
+    _lister: &CompanyLister,
     search: Option<&str>,
     page: &PageRequest,
 ) -> ApiResult<Page<Company>> {

@@ -19,7 +19,8 @@ pub struct CompanyQuery;
 
 #[Object]
 impl CompanyQuery {
-    /// Every company, for the platform operator, in creation order.
+    /// Every company, in creation order: for the platform operator, and for support agents and
+    /// managers (who work every company's requests and filter them by company).
     #[graphql(complexity = "first.unwrap_or(20).clamp(1, 100) as usize * child_complexity + 1")]
     async fn companies(
         &self,
@@ -29,10 +30,10 @@ impl CompanyQuery {
         #[graphql(desc = "Which companies to list.")] filter: Option<CompanyFilterInput>,
     ) -> ApiResult<CompanyConnection> {
         let deps = deps(ctx)?;
-        let operator = actor(ctx).await?.platform_operator()?;
+        let lister = actor(ctx).await?.company_lister()?;
         let page = page_request(deps, first, after)?;
         let search = filter.and_then(|f| f.search);
-        let found = companies::list(deps, &operator, search.as_deref(), &page).await?;
+        let found = companies::list(deps, &lister, search.as_deref(), &page).await?;
         Ok(CompanyConnection::new(found))
     }
 }

@@ -468,7 +468,7 @@ fn rows() -> Vec<Row> {
             root: Query,
             field: "companies",
             document: |_, _| plain("{ companies(first: 1) { edges { cursor } } }"),
-            own: operator,
+            own: [ANON, NO, NO, NO, NO, Yes, Yes],
             other: None,
         },
         Row {

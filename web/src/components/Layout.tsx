@@ -5,7 +5,7 @@ import { useMutation } from 'urql';
 import { graphql } from '../gql';
 import { chooseLanguage, LANGUAGES, type Lang } from '../i18n';
 import { useSession } from '../session';
-import { canAdministerContacts, canCreateRequests, canReadAudit } from '../capabilities';
+import { canAdministerContacts, canCreateRequests, canOperatePlatform, canReadAudit } from '../capabilities';
 import { ErrorMessage, Loading } from './Status';
 
 const LogoutDocument = graphql(`
@@ -72,6 +72,11 @@ export function Layout() {
                 {canReadAudit(viewer) && (
                   <li>
                     <NavLink to="/audit">{t('nav.audit')}</NavLink>
+                  </li>
+                )}
+                {canOperatePlatform(viewer) && (
+                  <li>
+                    <NavLink to="/operator">{t('operator.nav')}</NavLink>
                   </li>
                 )}
                 <li>

@@ -20,8 +20,16 @@ export function Modal({
   const titleId = useId();
   useEffect(() => {
     const dialog = ref.current;
+    // What had the focus: given back on closing, since a dialog removed from the page (rather
+    // than closed while still in it) does not give it back by itself.
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     if (dialog && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
+    return () => {
+      dialog?.close();
+      const active = document.activeElement;
+      const lost = !active || active === document.body || Boolean(dialog?.contains(active));
+      if (lost && opener?.isConnected) opener.focus();
+    };
   }, []);
   return (
     <dialog

@@ -1,21 +1,26 @@
-import { useId } from 'react';
+import { useRef, useState } from 'react';
 import { Link, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useQuery } from 'urql';
 import { graphql } from '../gql';
-import type { RequestState } from '../gql/graphql';
 import { canUseTeamScope, isSupportStaff } from '../capabilities';
-import { useFormat } from '../components/format';
 import { Empty, ErrorMessage, Loading } from '../components/Status';
 import { usePageTitle } from '../components/usePageTitle';
 import { useSession } from '../session';
+import { ActiveFilters } from '../request/ActiveFilters';
+import { RequestFilters } from '../request/RequestFilters';
+import { RequestTable, SortControls } from '../request/RequestTable';
 import {
+  activeFilterCount,
+  changedState,
   CUSTOMER_QUEUES,
+  listOffer,
+  NO_FILTERS,
   parseRequestList,
   requestListQuery,
   requestListSearch,
-  STATES,
   SUPPORT_QUEUES,
+  type ListFilters,
   type RequestListState as ListState,
 } from '../request/listParams';
 
@@ -24,17 +29,13 @@ const RequestListDocument = graphql(`
     $queue: RequestQueue!
     $scope: RequestScope
     $filter: RequestFilterInput
+    $orderBy: RequestOrderInput
     $first: Int!
     $after: String
+    $withRequester: Boolean!
+    $withAssignee: Boolean!
   ) {
-    requests(
-      queue: $queue
-      scope: $scope
-      filter: $filter
-      first: $first
-      after: $after
-      orderBy: { field: UPDATED_AT, direction: DESC }
-    ) {
+    requests(queue: $queue, scope: $scope, filter: $filter, first: $first, after: $after, orderBy: $orderBy) {
       totalCount
       pageInfo {
         hasNextPage
@@ -51,6 +52,16 @@ const RequestListDocument = graphql(`
           company {
             id
             name
+          }
+          requester @include(if: $withRequester) {
+            id
+            firstName
+            lastName
+          }
+          assignee @include(if: $withAssignee) {
+            id
+            firstName
+            lastName
           }
         }
       }
@@ -88,25 +99,31 @@ export default function RequestListPage() {
   const [params] = useSearchParams();
   const location = useLocation();
   const navigate = useNavigate();
-  const format = useFormat();
   const staff = isSupportStaff(viewer);
   const teamAllowed = canUseTeamScope(viewer);
+  const listViewer = { staff, teamAllowed };
   const queues = staff ? SUPPORT_QUEUES : CUSTOMER_QUEUES;
   const stack: string[] = Array.isArray((location.state as { pages?: unknown } | null)?.pages)
-    ? ((location.state as { pages: string[] }).pages)
+    ? (location.state as { pages: string[] }).pages
     : [];
+  const [filtersOpen, setFiltersOpen] = useState(false);
+  const summaryRef = useRef<HTMLElement>(null);
 
-  const current: ListState = parseRequestList(params, { staff, teamAllowed });
-  const { queue: queueArg, filter } = requestListQuery(current);
+  const current: ListState = parseRequestList(params, listViewer);
+  const offer = listOffer(listViewer, current.queue, current.scope);
+  const { queue: queueArg, scope, filter, orderBy } = requestListQuery(current);
 
   const [{ data, fetching, error }] = useQuery({
     query: RequestListDocument,
     variables: {
       queue: queueArg,
-      scope: current.scope,
+      scope,
       filter,
+      orderBy,
       first: PAGE_SIZE,
       after: current.after,
+      withRequester: offer.columns.includes('requester'),
+      withAssignee: offer.columns.includes('assignee'),
     },
   });
   const [counts] = useQuery({ query: QueueCountsDocument, variables: { scope: current.scope } });
@@ -115,17 +132,25 @@ export default function RequestListPage() {
   usePageTitle(`${queueLabel} – ${t('requests.title')}`);
 
   function go(next: Partial<ListState>, pages: string[] = []) {
-    navigate({ search: requestListSearch({ ...current, after: null, ...next }) }, { state: { pages } });
+    const search = requestListSearch(changedState(current, next, listViewer));
+    // Applying the same filters again adds no step to the history.
+    if (search === location.search && pages.length === stack.length) return;
+    navigate({ search }, { state: { pages } });
   }
 
   function link(next: Partial<ListState>): string {
-    return requestListSearch({ ...current, after: null, ...next }, false);
+    return requestListSearch(changedState(current, next, listViewer), false);
   }
 
-  const stateFilterId = useId();
+  /** Filters changed from a chip or "clear": the focus goes to the disclosure, which stays. */
+  function changeFilters(next: Partial<ListFilters>) {
+    go(next);
+    summaryRef.current?.focus();
+  }
+
   const connection = data?.requests;
   const pageNumber = stack.length + 1;
-  const statesOffered = staff ? STATES.filter((s) => s !== 'DRAFT') : STATES;
+  const filtered = activeFilterCount(current) > 0;
 
   return (
     <div className="page-requests">
@@ -135,9 +160,9 @@ export default function RequestListPage() {
 
       {teamAllowed && (
         <nav className="segmented" aria-label={t('requests.scope')}>
-          {(['PERSONAL', 'TEAM'] as const).map((scope) => (
-            <Link key={scope} to={link({ scope })} aria-current={current.scope === scope ? 'page' : undefined}>
-              {t(staff ? `scopes.support.${scope}` : `scopes.customer.${scope}`)}
+          {(['PERSONAL', 'TEAM'] as const).map((s) => (
+            <Link key={s} to={link({ scope: s })} aria-current={current.scope === s ? 'page' : undefined}>
+              {t(staff ? `scopes.support.${s}` : `scopes.customer.${s}`)}
             </Link>
           ))}
         </nav>
@@ -159,70 +184,56 @@ export default function RequestListPage() {
         </ul>
       </nav>
 
+      <RequestFilters
+        current={current}
+        offer={offer}
+        staff={staff}
+        open={filtersOpen}
+        onToggle={setFiltersOpen}
+        onApply={(next) => go(next)}
+        summaryRef={summaryRef}
+      />
+      <ActiveFilters current={current} onChange={changeFilters} />
+
       <div className="list-toolbar">
-        <div className="field field-inline">
-          <label htmlFor={stateFilterId}>{t('requests.stateFilter')}</label>
-          <select
-            id={stateFilterId}
-            value={current.state ?? ''}
-            onChange={(e) => go({ state: (e.target.value || null) as RequestState | null })}
-          >
-            <option value="">{t('requests.allStates')}</option>
-            {statesOffered.map((s) => (
-              <option key={s} value={s}>
-                {t(`states.${s}`)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SortControls sorts={offer.sorts} order={current} onSort={(order) => go(order)} />
         <p className="total" aria-live="polite">
           {connection ? t('requests.total', { count: connection.totalCount }) : ''}
         </p>
       </div>
 
       {error && <ErrorMessage error={error} />}
+      {error && filtered && (
+        <p>
+          <button type="button" onClick={() => changeFilters(NO_FILTERS)}>
+            {t('requestFilters.clear')}
+          </button>
+        </p>
+      )}
       {!data && fetching && <Loading />}
-      {connection && connection.edges.length === 0 && <Empty>{t('requests.empty')}</Empty>}
+      {connection && connection.edges.length === 0 && (
+        <Empty>
+          {filtered ? (
+            <>
+              {t('requestFilters.emptyFiltered')}{' '}
+              <button type="button" className="button-link" onClick={() => changeFilters(NO_FILTERS)}>
+                {t('requestFilters.clear')}
+              </button>
+            </>
+          ) : (
+            t('requests.empty')
+          )}
+        </Empty>
+      )}
       {connection && connection.edges.length > 0 && (
-        <table className="request-table">
-          <caption className="visually-hidden">
-            {t('requests.caption', { queue: queueLabel, page: pageNumber })}
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('fields.humanId')}</th>
-              <th scope="col">{t('fields.title')}</th>
-              {staff && <th scope="col">{t('fields.company')}</th>}
-              <th scope="col">{t('fields.state')}</th>
-              <th scope="col">{t('fields.urgency')}</th>
-              <th scope="col">{t('fields.updatedAt')}</th>
-            </tr>
-          </thead>
-          <tbody aria-busy={fetching}>
-            {connection.edges.map(({ node }) => (
-              <tr key={node.id}>
-                <td data-label={t('fields.humanId')} className="cell-id">
-                  {node.humanId ? (
-                    <Link to={`/requests/${node.humanId}`}>{node.humanId}</Link>
-                  ) : (
-                    <Link to={`/requests/new?draft=${encodeURIComponent(node.id)}`}>{t('requests.editDraft')}</Link>
-                  )}
-                </td>
-                <td data-label={t('fields.title')} className="cell-title">
-                  {node.title || <span className="muted">{t('requests.untitled')}</span>}
-                </td>
-                {staff && <td data-label={t('fields.company')}>{node.company?.name}</td>}
-                <td data-label={t('fields.state')}>
-                  <span className={`badge state-${node.state.toLowerCase()}`}>{t(`states.${node.state}`)}</span>
-                </td>
-                <td data-label={t('fields.urgency')}>{node.urgency ? t(`urgencies.${node.urgency}`) : ''}</td>
-                <td data-label={t('fields.updatedAt')}>
-                  <time dateTime={node.updatedAt}>{format.dateTime(node.updatedAt)}</time>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <RequestTable
+          rows={connection.edges.map((e) => e.node)}
+          columns={offer.columns}
+          order={current}
+          onSort={(order) => go(order)}
+          caption={t('requests.caption', { queue: queueLabel, page: pageNumber })}
+          busy={fetching}
+        />
       )}
 
       {connection && (stack.length > 0 || current.after || connection.pageInfo.hasNextPage) && (
