@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::context::{deps, worker};
 use super::requests::{
-    RequestConnection, RequestFilterInput, RequestOrderInput, RequestQueue, RequestScope,
+    RequestConnection, RequestFilterInput, RequestOrderInput, RequestQueue, RequestScope, list_read,
 };
 use super::types::{InputProblem, OrderDirection, or_problem, page_request};
 use crate::error::{ApiError, ApiResult, InputReason};
@@ -155,7 +155,7 @@ impl SavedView {
         let page = page_request(deps, first, after)?;
         let query = self.0.definition.query.clone();
         let found: crate::paging::Page<Visible<requests::Request>> =
-            requests::list(deps, &worker, &query, &page).await?;
+            requests::list(deps, &worker, &query, &page, &list_read(ctx)).await?;
         Ok(RequestConnection::new(found, worker, query))
     }
 }

@@ -19,6 +19,7 @@ pub mod history;
 pub mod lifecycle;
 mod messages;
 mod notify;
+pub mod projection;
 pub mod queues;
 mod reads;
 pub mod repo;

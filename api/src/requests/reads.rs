@@ -9,6 +9,7 @@ use uuid::Uuid;
 use super::access::{self, Visible, not_found};
 use super::form::RequestForm;
 use super::lifecycle::{self, ActionKind};
+use super::projection::ListRead;
 use super::queues::{QueueCounts, QueueQuery, Scope};
 use super::transitions::lifecycle_clock;
 use super::writing::id_of;
@@ -53,6 +54,7 @@ pub async fn list(
     worker: &RequestWorker,
     query: &QueueQuery,
     page: &PageRequest,
+    read: &ListRead,
 ) -> ApiResult<Page<Visible<Request>>> {
     let visible = access::in_scope(worker, query.scope)?;
     let after = page
@@ -60,7 +62,7 @@ pub async fn list(
         .as_ref()
         .map(|cursor| repo::parse_cursor(query.order, cursor))
         .transpose()?;
-    let rows = repo::list(deps.db.reader(), visible, query, after, page).await?;
+    let rows = repo::list(deps.db.reader(), visible, query, after, page, read).await?;
     let page = Page::from_rows(page, rows, |listed| listed.cursor.clone());
     Ok(page.map(|listed| Visible::new(listed.row, *worker)))
 }

@@ -14,6 +14,7 @@ use crate::auth::RequestWorker;
 use crate::deps::Deps;
 use crate::error::{ApiError, ApiResult};
 use crate::paging::{Cursor, PageRequest};
+use crate::requests::projection::ListRead;
 use crate::requests::queues::QueueQuery;
 use crate::requests::{self, Request, Visible, batches};
 
@@ -91,7 +92,7 @@ async fn page(
         first: PAGE_ROWS,
         after,
     };
-    let found = requests::list(deps, worker, &plan.query, &request).await?;
+    let found = requests::list(deps, worker, &plan.query, &request, &ListRead::Whole).await?;
     let next = found
         .has_next_page
         .then(|| found.items.last().map(|(cursor, _)| cursor.clone()))

@@ -9,6 +9,7 @@ mod inputs;
 pub(crate) use inputs::parse_day;
 mod mutations;
 mod parts;
+mod projection;
 mod queries;
 mod request;
 
@@ -19,6 +20,7 @@ pub use enums::{
 };
 pub use mutations::RequestMutation;
 pub use parts::{RequestAttachment, RequestEvent, RequestMessage, RequestWatcher};
+pub use projection::list_read;
 pub use queries::{
     QueueCounts, RequestFilterInput, RequestOrderField, RequestOrderInput, RequestQuery,
     RequestQueue, RequestScope,

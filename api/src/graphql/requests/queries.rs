@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::connections::RequestConnection;
 use super::enums::{RequestCategoryGql, RequestKindGql, RequestStateGql, UrgencyGql};
+use super::projection::list_read;
 use super::request::Request;
 use crate::error::{ApiError, ApiResult, InputReason};
 use crate::graphql::context::{deps, worker};
@@ -297,7 +298,7 @@ impl RequestQuery {
             order: order_by.map(Into::into).unwrap_or_default(),
         };
         let page = page_request(deps, first, after)?;
-        let found = requests::list(deps, &worker, &query, &page).await?;
+        let found = requests::list(deps, &worker, &query, &page, &list_read(ctx)).await?;
         Ok(RequestConnection::new(found, worker, query))
     }
 }

@@ -13,8 +13,10 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use super::rows::{Projection, decode, select_columns};
 use crate::error::ApiError;
 use crate::paging::{Cursor, PageRequest};
+use crate::requests::projection::ListRead;
 use crate::requests::queues::{QueueQuery, RequestOrder, SortField, TimeRange};
 use crate::sql::escape_like;
 
@@ -139,6 +141,7 @@ pub async fn list<C: ConnectionTrait>(
     query: &QueueQuery,
     after: Option<After>,
     page: &PageRequest,
+    read: &ListRead,
 ) -> Result<Vec<Listed>, DbErr> {
     let order = query.order;
     let key = sort_expr(order.field);
@@ -161,14 +164,14 @@ pub async fn list<C: ConnectionTrait>(
         .order_by(key, direction.clone())
         .order_by(request::Column::Id, direction)
         .limit(page.fetch_limit());
-    super::rows::select_columns(QueryTrait::query(&mut select));
-    let rows: Vec<request::Model> = select
-        .into_model::<super::rows::Row>()
-        .all(conn)
+    let projection = Projection::of(read, sort_column(order.field));
+    select_columns(QueryTrait::query(&mut select), projection);
+    let rows = conn
+        .query_all(QueryTrait::as_query(&select))
         .await?
-        .into_iter()
-        .map(|row| row.0)
-        .collect();
+        .iter()
+        .map(|row| decode(row, projection))
+        .collect::<Result<Vec<_>, _>>()?;
     let names = names(conn, order.field, &rows).await?;
     Ok(rows
         .into_iter()
@@ -270,6 +273,27 @@ where
         case = case.case(Expr::col(column).eq(*value), Expr::val(i as i64 + 1));
     }
     case.finally(Expr::val(0_i64)).into()
+}
+
+/// The column a sort reads from each request; `None` for the names (read by the IDs every
+/// listed request has).
+fn sort_column(field: SortField) -> Option<request::Column> {
+    use request::Column as C;
+    Some(match field {
+        SortField::CreatedAt => C::CreatedAt,
+        SortField::UpdatedAt => C::UpdatedAt,
+        SortField::SubmittedAt => C::SubmittedAt,
+        SortField::ClosedAt => C::ClosedAt,
+        SortField::HumanId => C::HumanId,
+        SortField::Title => C::Title,
+        SortField::Product => C::Product,
+        SortField::Tag => C::Tag,
+        SortField::State => C::State,
+        SortField::Urgency => C::Urgency,
+        SortField::Category => C::Category,
+        SortField::Kind => C::Kind,
+        SortField::Company | SortField::Requester | SortField::Assignee => return None,
+    })
 }
 
 /// The value sorted on, as SQL (never NULL, so that rows compare as tuples).
