@@ -144,7 +144,7 @@ export function RequestFilters({
             {offer.company && (
               <CheckGroup
                 legend={t('fields.company')}
-                hint={t('requestFilters.companyHint')}
+                hint={t(companies.more ? 'requestFilters.companyHintFirst' : 'requestFilters.companyHint')}
                 long
                 options={idOptions(companies.options, draft.companies)}
                 selected={draft.companies}

@@ -11,6 +11,9 @@ export type { Option };
 const FilterCompaniesDocument = graphql(`
   query RequestFilterCompanies {
     companies(first: 100) {
+      pageInfo {
+        hasNextPage
+      }
       edges {
         node {
           id
@@ -99,8 +102,11 @@ function nodes<T>(...lists: Edges<T>[]): T[] {
   return lists.flatMap((l) => l?.edges.map((e) => e.node) ?? []);
 }
 
-/** The companies to filter on (support only; `pause` until needed). */
-export function useCompanyOptions(pause: boolean, locale: string): { options: Option[]; fetching: boolean } {
+/** The companies to filter on (support only; `pause` until needed); `more` when there are over 100. */
+export function useCompanyOptions(
+  pause: boolean,
+  locale: string,
+): { options: Option[]; fetching: boolean; more: boolean } {
   const [{ data, fetching }] = useQuery({ query: FilterCompaniesDocument, pause });
   const options = useMemo(
     () =>
@@ -110,7 +116,7 @@ export function useCompanyOptions(pause: boolean, locale: string): { options: Op
       ),
     [data, locale],
   );
-  return { options, fetching };
+  return { options, fetching, more: Boolean(data?.companies.pageInfo.hasNextPage) };
 }
 
 /** The requesters to filter on, within `companyIds` when some are chosen. */
