@@ -1,10 +1,11 @@
-import { useId, useState, type FormEvent, type InputHTMLAttributes } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useClient, useMutation } from 'urql';
 import type { AdminContactFragment, InputProblem, StagedChangeFragment, SupportRole } from '../gql/graphql';
 import { Modal } from '../components/Modal';
+import { TextField } from '../components/TextField';
 import { ErrorMessage } from '../components/Status';
-import { firstCode, reasonMessage } from '../graphql/errors';
+import { firstCode } from '../graphql/errors';
 import { problemFor } from '../forms';
 import { editContactProblems, emailChanged as addressChanged, required, updateContactInput } from './contactForm';
 import {
@@ -15,49 +16,6 @@ import {
   SUPPORT_ROLES,
   UpdateContactDocument,
 } from './operations';
-
-/** One labelled text field with its problem (by the schema's field name). */
-function Field({
-  label,
-  value,
-  onChange,
-  problem,
-  hint,
-  ...extra
-}: {
-  label: string;
-  value: string;
-  onChange: (value: string) => void;
-  problem: InputProblem | undefined;
-  hint?: string;
-} & Omit<InputHTMLAttributes<HTMLInputElement>, 'value' | 'onChange'>) {
-  const { t } = useTranslation();
-  const id = useId();
-  const described = [hint ? `${id}-hint` : null, problem ? `${id}-problem` : null].filter(Boolean).join(' ');
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      {hint && (
-        <p className="hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      )}
-      <input
-        id={id}
-        value={value}
-        onChange={(e) => onChange(e.target.value)}
-        aria-invalid={problem ? true : undefined}
-        aria-describedby={described || undefined}
-        {...extra}
-      />
-      {problem && (
-        <p className="field-problem" id={`${id}-problem`}>
-          {reasonMessage(t, problem.reason, problem.message)}
-        </p>
-      )}
-    </div>
-  );
-}
 
 const problemOf = problemFor<InputProblem>;
 
@@ -86,7 +44,7 @@ export function AddContactDialog({ onClose }: { onClose: (added: AdminContactFra
       <form className="form" onSubmit={submit} noValidate>
         <p className="hint">{t('contactAdmin.addHint')}</p>
         {error && <ErrorMessage error={error} />}
-        <Field
+        <TextField
           label={t('contactAdmin.lastName')}
           value={lastName}
           onChange={setLastName}
@@ -94,7 +52,7 @@ export function AddContactDialog({ onClose }: { onClose: (added: AdminContactFra
           maxLength={100}
           autoComplete="off"
         />
-        <Field
+        <TextField
           label={t('contactAdmin.firstName')}
           value={firstName}
           onChange={setFirstName}
@@ -102,7 +60,7 @@ export function AddContactDialog({ onClose }: { onClose: (added: AdminContactFra
           maxLength={100}
           autoComplete="off"
         />
-        <Field
+        <TextField
           label={t('contactAdmin.email')}
           value={email}
           onChange={setEmail}
@@ -188,7 +146,7 @@ export function EditContactDialog({
             {t('errors.CONFLICT')}
           </p>
         )}
-        <Field
+        <TextField
           label={t('contactAdmin.lastName')}
           value={lastName}
           onChange={setLastName}
@@ -196,7 +154,7 @@ export function EditContactDialog({
           maxLength={100}
           autoComplete="off"
         />
-        <Field
+        <TextField
           label={t('contactAdmin.firstName')}
           value={firstName}
           onChange={setFirstName}
@@ -204,7 +162,7 @@ export function EditContactDialog({
           maxLength={100}
           autoComplete="off"
         />
-        <Field
+        <TextField
           label={t('contactAdmin.email')}
           value={email}
           onChange={setEmail}
@@ -215,7 +173,7 @@ export function EditContactDialog({
         {askCredentials && (
           <>
             <p className="hint">{t('contactAdmin.ownEmailHint')}</p>
-            <Field
+            <TextField
               label={t('profile.currentPassword')}
               value={password}
               onChange={setPassword}
@@ -224,7 +182,7 @@ export function EditContactDialog({
               autoComplete="current-password"
             />
             {needsCode && (
-              <Field
+              <TextField
                 label={t('login.code')}
                 value={code}
                 onChange={setCode}

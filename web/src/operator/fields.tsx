@@ -1,10 +1,11 @@
-import { useId, type InputHTMLAttributes } from 'react';
+import { useId, type ComponentProps } from 'react';
 import { Link, NavLink } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { CombinedError } from '@urql/core';
 import type { InputProblem } from '../gql/graphql';
 import { inputProblem, reasonMessage } from '../graphql/errors';
 import { problemFor } from '../forms';
+import { TextField as SharedTextField } from '../components/TextField';
 import { durationParts, type DaysHours, type DurationField } from './durations';
 
 /**
@@ -40,47 +41,10 @@ export function useProblemText(): (problem: InputProblem) => string {
   };
 }
 
-/** One labelled text field with its hint and problem. */
-export function TextField({
-  label,
-  value,
-  onChange,
-  problem,
-  hint,
-  ...extra
-}: {
-  label: string;
-  value: string;
-  onChange: (value: string) => void;
-  problem: InputProblem | undefined;
-  hint?: string;
-} & Omit<InputHTMLAttributes<HTMLInputElement>, 'value' | 'onChange'>) {
+/** One labelled text field; durations' problems say their allowed range. */
+export function TextField(props: ComponentProps<typeof SharedTextField>) {
   const problemText = useProblemText();
-  const id = useId();
-  const described = [hint ? `${id}-hint` : null, problem ? `${id}-problem` : null].filter(Boolean).join(' ');
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      {hint && (
-        <p className="hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      )}
-      <input
-        id={id}
-        value={value}
-        onChange={(e) => onChange(e.target.value)}
-        aria-invalid={problem ? true : undefined}
-        aria-describedby={described || undefined}
-        {...extra}
-      />
-      {problem && (
-        <p className="field-problem" id={`${id}-problem`}>
-          {problemText(problem)}
-        </p>
-      )}
-    </div>
-  );
+  return <SharedTextField problemText={problemText} {...props} />;
 }
 
 /** A duration typed as days and hours: a group of two boxes, its hint and its problem. */

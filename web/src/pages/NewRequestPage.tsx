@@ -9,6 +9,7 @@ import { usePageTitle } from '../components/usePageTitle';
 import { reasonMessage } from '../graphql/errors';
 import { useSession } from '../session';
 import { DraftAttachments, type DraftFile } from '../request/DraftAttachments';
+import { CATEGORIES, KINDS, URGENCIES } from '../request/listParams';
 import { problemFor } from '../forms';
 import {
   EMPTY_REQUEST_FORM as EMPTY,
@@ -109,17 +110,6 @@ const SubmitDocument = graphql(`
   }
 `);
 
-const CATEGORIES: RequestCategory[] = [
-  'SOFTWARE_USAGE',
-  'SOFTWARE_DOWNLOAD',
-  'SOFTWARE_ORDERING',
-  'LICENSE_KEYS',
-  'CONTACT_MANAGEMENT',
-  'CERTIFICATION_TRAINING',
-  'ADMINISTRATIVE_APPS',
-];
-const URGENCIES: Urgency[] = ['LOW', 'MEDIUM', 'HIGH', 'URGENT'];
-const KINDS: RequestKind[] = ['ISSUE', 'HOW_TO'];
 
 export default function NewRequestPage() {
   const [params] = useSearchParams();

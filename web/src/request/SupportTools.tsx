@@ -10,6 +10,7 @@ import { ErrorMessage, Loading } from '../components/Status';
 import { firstCode, reasonMessage } from '../graphql/errors';
 import { useSession } from '../session';
 import type { RequestData } from './RequestPage';
+import { CATEGORIES, KINDS, URGENCIES } from './listParams';
 
 const SupportStaffDocument = graphql(`
   query SupportStaff {
@@ -58,17 +59,6 @@ const ReclassifyRequestDocument = graphql(`
   }
 `);
 
-export const CATEGORIES: RequestCategory[] = [
-  'SOFTWARE_USAGE',
-  'SOFTWARE_DOWNLOAD',
-  'SOFTWARE_ORDERING',
-  'LICENSE_KEYS',
-  'CONTACT_MANAGEMENT',
-  'CERTIFICATION_TRAINING',
-  'ADMINISTRATIVE_APPS',
-];
-export const KINDS: RequestKind[] = ['ISSUE', 'HOW_TO'];
-export const URGENCIES: Urgency[] = ['LOW', 'MEDIUM', 'HIGH', 'URGENT'];
 
 /**
  * The support's own tools on an open request: take it, give it to an agent (managers), and

@@ -1,0 +1,53 @@
+import { useId, type InputHTMLAttributes } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { InputProblem } from '../gql/graphql';
+import { reasonMessage } from '../graphql/errors';
+
+/**
+ * One labelled text field with its hint and its problem (by the schema's field name), the
+ * hint and problem tied to the input for screen readers. `problemText` words a problem
+ * (default: the plain message for its reason).
+ */
+export function TextField({
+  label,
+  value,
+  onChange,
+  problem,
+  hint,
+  problemText,
+  ...extra
+}: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  problem: InputProblem | undefined;
+  hint?: string;
+  problemText?: (problem: InputProblem) => string;
+} & Omit<InputHTMLAttributes<HTMLInputElement>, 'value' | 'onChange'>) {
+  const { t } = useTranslation();
+  const id = useId();
+  const described = [hint ? `${id}-hint` : null, problem ? `${id}-problem` : null].filter(Boolean).join(' ');
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      {hint && (
+        <p className="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      )}
+      <input
+        id={id}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        aria-invalid={problem ? true : undefined}
+        aria-describedby={described || undefined}
+        {...extra}
+      />
+      {problem && (
+        <p className="field-problem" id={`${id}-problem`}>
+          {problemText ? problemText(problem) : reasonMessage(t, problem.reason, problem.message)}
+        </p>
+      )}
+    </div>
+  );
+}
