@@ -374,9 +374,13 @@ impl Actor {
     /// The capability to list every company ([`CompanyLister`]); `FORBIDDEN` for customers,
     /// `TWO_FACTOR_REQUIRED` for provider staff without a second factor.
     pub fn company_lister(&self) -> ApiResult<CompanyLister> {
-        self.platform_operator()
-            .map(|_| CompanyLister(()))
-            .or_else(|_| self.support_staff().map(|_| CompanyLister(())))
+        match self.platform_operator() {
+            Ok(_) => Ok(CompanyLister(())),
+            // Not the operator: maybe support staff. The operator without a second factor is
+            // told so, not refused.
+            Err(ApiError::Forbidden) => self.support_staff().map(|_| CompanyLister(())),
+            Err(other) => Err(other),
+        }
     }
 
     /// The platform operator's capability; needs a two-factor session.

@@ -651,6 +651,16 @@ on_both_databases! {
         assert_eq!(viewer(&app, &password_only).await["twoFactor"], false, "they may log in");
     }
 
+    async fn the_operator_and_the_support_without_a_second_factor_are_told_to_use_one(app) {
+        // Not refused (FORBIDDEN) as if they had no right to the list: told what is missing.
+        for role in [Role::Operator, Role::Agent] {
+            let person = app.person_with_password(role, uuid::Uuid::nil(), PASSWORD).await;
+            let password_only = token_of(&login(&app, &person.email, PASSWORD).await);
+            let answer = app.graphql_as(Some(&password_only), "{ companies { edges { cursor } } }", Value::Null).await;
+            assert_eq!(answer.codes(), ["TWO_FACTOR_REQUIRED"], "{role:?}: {:#}", answer.body);
+        }
+    }
+
     async fn disabling_the_second_factor_takes_the_password_and_a_code(app) {
         let company = app.customer_company("Acme").await;
         let person = app.person_with_password(Role::Restricted, company.id, PASSWORD).await;
