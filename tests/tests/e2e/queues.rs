@@ -420,7 +420,9 @@ on_both_databases! {
         db.execute_unprepared(
             "UPDATE requests SET external_reference = 'EXT-' || version, tag = 'tag', \
              affected_users = 12, happened_before = TRUE, started_on = '2026-01-02', \
-             remind_at = created_at, customer_wait_secs = 5000000000, support_wait_secs = 7",
+             remind_at = created_at, first_response_at = updated_at, \
+             auto_close_at = state_changed_at, follow_up_of_id = id, \
+             customer_wait_secs = 5000000000, support_wait_secs = 7",
         )
         .await
         .unwrap();
@@ -473,7 +475,10 @@ on_both_databases! {
             )
         };
         let (narrow, whole) = (page(""), page("description"));
-        let orders = ["CREATED_AT", "CLOSED_AT", "TITLE", "STATE", "URGENCY", "TAG", "ASSIGNEE"];
+        let orders = [
+            "CREATED_AT", "UPDATED_AT", "SUBMITTED_AT", "CLOSED_AT", "HUMAN_ID", "TITLE", "STATE",
+            "URGENCY", "CATEGORY", "KIND", "PRODUCT", "TAG", "COMPANY", "REQUESTER", "ASSIGNEE",
+        ];
         for who in [&w.agent, &w.advanced] {
             for field in orders {
                 for direction in ["ASC", "DESC"] {

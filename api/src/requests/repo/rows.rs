@@ -109,10 +109,9 @@ fn listed(column: ListedColumn) -> C {
     }
 }
 
-/// Where `column` is in [`COLUMNS`].
+/// Where `column` is in [`COLUMNS`]: the model's order (tested), that of the enum's variants.
 fn position(column: C) -> usize {
-    let name = column.as_str();
-    COLUMNS.iter().position(|c| c.as_str() == name).unwrap_or(0)
+    column as usize
 }
 
 /// Makes `select` read the projection's columns, in [`COLUMNS`] order, instead of SeaORM's
@@ -126,71 +125,62 @@ pub fn select_columns(select: &mut SelectStatement, projection: Projection) {
     }
 }
 
-/// Decodes a row read with [`select_columns`]: the projection's columns in order; the
-/// model's other fields hold their type's default.
+/// Decodes a row read with [`select_columns`]: the projection's columns; the model's other
+/// fields hold their type's default.
 pub fn decode(res: &QueryResult, projection: Projection) -> Result<request::Model, DbErr> {
-    let mut r = Reader {
-        res,
-        projection,
-        field: 0,
-        next: 0,
-    };
-    // A struct expression evaluates its fields in the order written: [`COLUMNS`] order.
+    let r = Reader { res, projection };
     Ok(request::Model {
-        id: r.value()?,
-        company_id: r.value()?,
-        requester_contact_id: r.value()?,
-        human_id: r.value()?,
+        id: r.at(C::Id)?,
+        company_id: r.at(C::CompanyId)?,
+        requester_contact_id: r.at(C::RequesterContactId)?,
+        human_id: r.at(C::HumanId)?,
         state: r
-            .enumerated()?
+            .enumerated(C::State)?
             .ok_or_else(|| DbErr::Type("requests.state is NULL".into()))?,
-        category: r.enumerated()?,
-        kind: r.enumerated()?,
-        urgency: r.enumerated()?,
-        title: r.value()?,
-        description: r.value()?,
-        product: r.value()?,
-        environment_module: r.value()?,
-        environment_os: r.value()?,
-        environment_browser: r.value()?,
-        environment_version: r.value()?,
-        regression: r.value()?,
-        started_on: r.value()?,
-        happened_before: r.value()?,
-        affected_users: r.value()?,
-        external_reference: r.value()?,
-        tag: r.value()?,
-        notify_emails: r.value()?,
-        follow_up: r.value()?,
-        assignee_contact_id: r.value()?,
-        version: r.value()?,
-        created_at: r.value()?,
-        updated_at: r.value()?,
-        submitted_at: r.value()?,
-        state_changed_at: r.value()?,
-        closed_at: r.value()?,
-        first_response_at: r.value()?,
-        auto_close_at: r.value()?,
-        remind_at: r.value()?,
-        search_key: r.value()?,
-        customer_wait_secs: r.value()?,
-        support_wait_secs: r.value()?,
-        follow_up_of_id: r.value()?,
+        category: r.enumerated(C::Category)?,
+        kind: r.enumerated(C::Kind)?,
+        urgency: r.enumerated(C::Urgency)?,
+        title: r.at(C::Title)?,
+        description: r.at(C::Description)?,
+        product: r.at(C::Product)?,
+        environment_module: r.at(C::EnvironmentModule)?,
+        environment_os: r.at(C::EnvironmentOs)?,
+        environment_browser: r.at(C::EnvironmentBrowser)?,
+        environment_version: r.at(C::EnvironmentVersion)?,
+        regression: r.at(C::Regression)?,
+        started_on: r.at(C::StartedOn)?,
+        happened_before: r.at(C::HappenedBefore)?,
+        affected_users: r.at(C::AffectedUsers)?,
+        external_reference: r.at(C::ExternalReference)?,
+        tag: r.at(C::Tag)?,
+        notify_emails: r.at(C::NotifyEmails)?,
+        follow_up: r.at(C::FollowUp)?,
+        assignee_contact_id: r.at(C::AssigneeContactId)?,
+        version: r.at(C::Version)?,
+        created_at: r.at(C::CreatedAt)?,
+        updated_at: r.at(C::UpdatedAt)?,
+        submitted_at: r.at(C::SubmittedAt)?,
+        state_changed_at: r.at(C::StateChangedAt)?,
+        closed_at: r.at(C::ClosedAt)?,
+        first_response_at: r.at(C::FirstResponseAt)?,
+        auto_close_at: r.at(C::AutoCloseAt)?,
+        remind_at: r.at(C::RemindAt)?,
+        search_key: r.at(C::SearchKey)?,
+        customer_wait_secs: r.at(C::CustomerWaitSecs)?,
+        support_wait_secs: r.at(C::SupportWaitSecs)?,
+        follow_up_of_id: r.at(C::FollowUpOfId)?,
     })
 }
 
-/// Walks a row's fields in [`COLUMNS`] order, decoding those the projection read.
+/// Reads the fields of one row that the projection read.
 struct Reader<'a> {
     res: &'a QueryResult,
     projection: Projection,
-    /// The next field, as an index in [`COLUMNS`].
-    field: usize,
-    /// The next value in the row.
-    next: usize,
 }
 
 impl Reader<'_> {
-    fn value<T>(&mut self) -> Result<T, DbErr>
+    /// The value of `column`, or its type's default when the projection did not read it.
+    fn at<T>(&self, column: C) -> Result<T, DbErr>
     where
         T: Default
             + for<'r> sqlx::Decode<'r, sqlx::Postgres>
@@ -198,24 +188,25 @@ impl Reader<'_> {
             + for<'r> sqlx::Decode<'r, sqlx::Sqlite>
             + sqlx::Type<sqlx::Sqlite>,
     {
-        let field = self.field;
-        self.field += 1;
-        if !self.projection.has(field) {
+        // The column's place in [`COLUMNS`] (the model's order, tested) and so in the row:
+        // after the projection's columns before it.
+        let index = position(column);
+        if !self.projection.has(index) {
             return Ok(T::default());
         }
-        self.next += 1;
-        get(self.res, self.next - 1)
+        let before = (self.projection.0 & ((1 << index) - 1)).count_ones() as usize;
+        get(self.res, before, column)
     }
 
-    fn enumerated<E: ActiveEnum<Value = String>>(&mut self) -> Result<Option<E>, DbErr> {
-        self.value::<Option<String>>()?
+    fn enumerated<E: ActiveEnum<Value = String>>(&self, column: C) -> Result<Option<E>, DbErr> {
+        self.at::<Option<String>>(column)?
             .map(|value| E::try_from_value(&value))
             .transpose()
     }
 }
 
-/// One value of the row, by position.
-fn get<T>(res: &QueryResult, index: usize) -> Result<T, DbErr>
+/// One value of the row, by position (`column` names it in errors).
+fn get<T>(res: &QueryResult, index: usize, column: C) -> Result<T, DbErr>
 where
     T: for<'r> sqlx::Decode<'r, sqlx::Postgres>
         + sqlx::Type<sqlx::Postgres>
@@ -230,7 +221,7 @@ where
     } else {
         return Err(DbErr::Type("a request row from another driver".into()));
     };
-    decoded.map_err(|e| DbErr::Type(format!("requests column {index}: {e}")))
+    decoded.map_err(|e| DbErr::Type(format!("requests.{}: {e}", column.as_str())))
 }
 
 #[cfg(test)]
@@ -244,5 +235,8 @@ mod tests {
         let model: Vec<String> = C::iter().map(|c| c.as_str().to_owned()).collect();
         let read: Vec<String> = COLUMNS.iter().map(|c| c.as_str().to_owned()).collect();
         assert_eq!(read, model);
+        for (index, column) in COLUMNS.into_iter().enumerate() {
+            assert_eq!(position(column), index, "{}", column.as_str());
+        }
     }
 }
