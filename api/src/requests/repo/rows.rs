@@ -13,7 +13,8 @@ use sea_orm::{ActiveEnum, DbErr, IdenStatic, QueryResult};
 
 use crate::requests::projection::{ListRead, ListedColumn};
 
-/// The columns, in the order [`decode`] reads them (the model's).
+/// The columns in the model's order, which is the order of a row's values (of those a
+/// [`Projection`] reads).
 pub const COLUMNS: [C; 37] = [
     C::Id,
     C::CompanyId,
