@@ -37,6 +37,8 @@ pub struct Prepared {
     pub request: Request,
     pub operation_type: OperationType,
     pub operation_name: Option<String>,
+    /// A subscription's document, operation and variables (see `graphql::shared`).
+    pub render_key: Option<RenderKey>,
     /// The query text and requested operation, to remember a successful validation.
     key: (String, Option<String>),
     /// Whether the operation declares no variables (so its validation can be remembered).
@@ -135,8 +137,10 @@ impl Executor {
             .operation_name
             .clone()
             .or_else(|| single_operation_name(&document));
-        if operation_type == OperationType::Subscription {
-            context.set_render_key(self.render_key(&params));
+        let render_key =
+            (operation_type == OperationType::Subscription).then(|| self.render_key(&params));
+        if let Some(key) = render_key {
+            context.set_render_key(key);
         }
         let variables = params
             .variables
@@ -154,6 +158,7 @@ impl Executor {
             request,
             operation_type,
             operation_name,
+            render_key,
             key: (params.query, params.operation_name),
             passes,
             variable_free,

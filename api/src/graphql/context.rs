@@ -40,6 +40,9 @@ pub struct RequestContext {
     /// For a subscription: names its document and variables, under which its updates' renders
     /// are shared (see `graphql::shared`).
     render_key: Option<RenderKey>,
+    /// For a subscription over WebSocket: what its resolver and the transport share (see
+    /// `graphql::direct`).
+    direct: Option<Arc<crate::graphql::Direct>>,
 }
 
 impl RequestContext {
@@ -58,6 +61,7 @@ impl RequestContext {
             batches: std::sync::OnceLock::new(),
             passes: Arc::default(),
             render_key: None,
+            direct: None,
         }
     }
 
@@ -68,6 +72,16 @@ impl RequestContext {
 
     pub fn render_key(&self) -> Option<RenderKey> {
         self.render_key
+    }
+
+    /// Lets the transport send updates already rendered without GraphQL (see
+    /// `graphql::direct`).
+    pub fn set_direct(&mut self, direct: Arc<crate::graphql::Direct>) {
+        self.direct = Some(direct);
+    }
+
+    pub fn direct(&self) -> Option<&Arc<crate::graphql::Direct>> {
+        self.direct.as_ref()
     }
 
     /// The polls of this request's execution (see [`crate::graphql::loaders::Passes`]).
@@ -143,6 +157,11 @@ fn missing(what: &str) -> ApiError {
 /// What services need, shared by every request.
 pub fn deps<'a>(ctx: &Context<'a>) -> ApiResult<&'a Deps> {
     ctx.data::<Deps>().map_err(|_| missing("deps"))
+}
+
+/// The services, for what outlives the request (a live subscription).
+pub fn shared_deps<'a>(ctx: &Context<'a>) -> ApiResult<&'a Arc<Deps>> {
+    ctx.data::<Arc<Deps>>().map_err(|_| missing("deps"))
 }
 
 /// Admits this request's one credential check (see [`RequestContext::admit_credential_check`]).

@@ -6,12 +6,13 @@ use futures_util::{Stream, StreamExt};
 
 use std::sync::Arc;
 
-use super::context::{deps, request};
+use super::context::{request, shared_deps};
+use super::direct::{Direct, Updates};
 use super::requests::{
     QueueCounts, RequestCategoryGql, RequestQueue, RequestScope, RequestSideGql, RequestStateGql,
     UrgencyGql,
 };
-use super::shared::{OfEvent, Shared};
+use super::shared::OfEvent;
 use super::types::{ContactStatusGql, SupportRoleGql};
 use crate::error::ApiError;
 use crate::ids::{CompanyId, ContactId, NodeId, NodeKind, RequestId};
@@ -48,9 +49,10 @@ impl LiveSubscription {
         queue: Option<RequestQueue>,
         #[graphql(desc = "Only the requests in this scope; everything visible when absent.")]
         scope: Option<RequestScope>,
-    ) -> Result<impl Stream<Item = Result<Shared<RequestUpdate>, ApiError>> + use<>, ApiError> {
-        let deps = deps(ctx)?;
-        let token = request(ctx)?.token().map(str::to_owned);
+    ) -> Result<Updates<RequestUpdate>, ApiError> {
+        let deps = shared_deps(ctx)?;
+        let context = request(ctx)?;
+        let token = context.token().map(str::to_owned);
         let request = request_id
             .map(|id| NodeId::typed::<RequestId>(&id, "requestId"))
             .transpose()?;
@@ -62,7 +64,8 @@ impl LiveSubscription {
         // Boxed: async-graphql keeps this future's room beside the stream for as long as the
         // subscription lives, and checking the caller takes several reads.
         let updates = Box::pin(live::request_events(deps, token, watch, after.as_deref())).await?;
-        Ok(updates.map(|delivered| delivered.map(|d| Shared(RequestUpdate(d)))))
+        let updates = updates.map(|delivered| delivered.map(RequestUpdate));
+        Ok(Direct::adopt(context.direct(), updates))
     }
 
     /// The console's tile counts (as `queueCounts`) in `scope`: at once, then after every
@@ -73,7 +76,7 @@ impl LiveSubscription {
         #[graphql(desc = "Personal or team; everything the caller may see when absent.")]
         scope: Option<RequestScope>,
     ) -> Result<impl Stream<Item = Result<QueueCounts, ApiError>> + use<>, ApiError> {
-        let deps = deps(ctx)?;
+        let deps = shared_deps(ctx)?;
         let token = request(ctx)?.token().map(str::to_owned);
         let counts = Box::pin(live::tile_counts(deps, token, scope.map(Into::into))).await?;
         Ok(counts.map(|counts| counts.map(|counts| QueueCounts::of(|queue| counts.of(queue)))))
@@ -88,11 +91,13 @@ impl LiveSubscription {
         &self,
         ctx: &Context<'_>,
         after: Option<String>,
-    ) -> Result<impl Stream<Item = Result<Shared<ContactUpdate>, ApiError>> + use<>, ApiError> {
-        let deps = deps(ctx)?;
-        let token = request(ctx)?.token().map(str::to_owned);
+    ) -> Result<Updates<ContactUpdate>, ApiError> {
+        let deps = shared_deps(ctx)?;
+        let context = request(ctx)?;
+        let token = context.token().map(str::to_owned);
         let updates = Box::pin(live::contact_events(deps, token, after.as_deref())).await?;
-        Ok(updates.map(|delivered| delivered.map(|d| Shared(ContactUpdate(d)))))
+        let updates = updates.map(|delivered| delivered.map(ContactUpdate));
+        Ok(Direct::adopt(context.direct(), updates))
     }
 }
 
@@ -116,8 +121,8 @@ pub enum ContactUpdateKind {
 pub struct ContactUpdate(Delivered<Arc<ContactEvent>>);
 
 impl OfEvent for ContactUpdate {
-    fn renders(&self) -> &live::Renders {
-        self.0.renders()
+    fn event(&self) -> &Arc<live::Event> {
+        self.0.source()
     }
 }
 
@@ -215,8 +220,8 @@ pub enum RequestUpdateKind {
 pub struct RequestUpdate(Delivered<Arc<RequestEvent>>);
 
 impl OfEvent for RequestUpdate {
-    fn renders(&self) -> &live::Renders {
-        self.0.renders()
+    fn event(&self) -> &Arc<live::Event> {
+        self.0.source()
     }
 }
 

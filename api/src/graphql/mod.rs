@@ -5,6 +5,7 @@ mod auth;
 mod companies;
 mod contacts;
 pub mod context;
+pub mod direct;
 mod live;
 pub mod loaders;
 mod metrics;
@@ -22,6 +23,7 @@ use std::sync::Arc;
 use async_graphql::Schema;
 
 pub use context::{RequestContext, TokenSource};
+pub use direct::Direct;
 pub use mutation::Mutation;
 pub use query::Query;
 pub use subscription::Subscription;
@@ -51,6 +53,9 @@ pub fn build_schema(
         Mutation::default(),
         Subscription::default(),
     )
+    // Also shared by reference count, for what outlives a request (live subscriptions keep
+    // it for as long as they run: 8 bytes each instead of a copy).
+    .data(Arc::new(deps.clone()))
     .data(deps)
     .data(limiter)
     .validation_mode(validation)

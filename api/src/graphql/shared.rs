@@ -9,14 +9,16 @@ use async_graphql::parser::types::Field;
 use async_graphql::registry::Registry;
 use async_graphql::{ContextSelectionSet, OutputType, Positioned, ServerResult, Value};
 
+use std::sync::Arc;
+
 use super::RequestContext;
-use crate::live::Renders;
+use crate::live::Event;
 
 /// An update whose fields depend on its event alone, never on who receives it: that is what
 /// makes sharing its render safe.
 pub trait OfEvent {
-    /// What subscribers made of the event.
-    fn renders(&self) -> &Renders;
+    /// The event shown, with what subscribers made of it ([`crate::live::Renders`]).
+    fn event(&self) -> &Arc<Event>;
 }
 
 /// `T`, rendered once per event and document (the same type in the schema).
@@ -43,7 +45,7 @@ impl<T: OutputType + OfEvent> OutputType for Shared<T> {
         let key = ctx
             .data_opt::<RequestContext>()
             .and_then(RequestContext::render_key);
-        let renders = self.0.renders();
+        let renders = &self.0.event().renders;
         if let Some(key) = key
             && let Some(value) = renders.get::<Value>(key)
         {

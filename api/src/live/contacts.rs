@@ -135,7 +135,7 @@ impl Follow for Contacts {
 /// The changes of the contacts of the company the session of `token` administers (see
 /// [`follow`]): for Security Administrators, in a two-factor session.
 pub async fn contact_events(
-    deps: &Deps,
+    deps: &Arc<Deps>,
     token: Option<String>,
     after: Option<&str>,
 ) -> ApiResult<impl Stream<Item = ApiResult<Delivered<Arc<ContactEvent>>>> + use<>> {

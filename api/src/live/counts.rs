@@ -2,6 +2,7 @@
 //! reads) after the changes the subscriber sees, and sent when they changed.
 
 use std::pin::Pin;
+use std::sync::Arc;
 
 use futures_util::{Stream, StreamExt};
 
@@ -33,7 +34,7 @@ async fn count(deps: &Deps, token: Option<&str>, scope: Option<Scope>) -> ApiRes
 }
 
 struct Tiles {
-    deps: Deps,
+    deps: Arc<Deps>,
     token: Option<String>,
     scope: Option<Scope>,
     changes: Pin<Box<dyn Stream<Item = Vec<ApiResult<()>>> + Send>>,
@@ -73,7 +74,7 @@ impl Tiles {
 /// The tile counts of the session of `token` in `scope`: at once, then after every change
 /// that moved them. Refused and ended as [`request_events`] are.
 pub async fn tile_counts(
-    deps: &Deps,
+    deps: &Arc<Deps>,
     token: Option<String>,
     scope: Option<Scope>,
 ) -> ApiResult<impl Stream<Item = ApiResult<TileCounts>> + use<>> {
@@ -86,7 +87,7 @@ pub async fn tile_counts(
         .map(|delivered| delivered.map(|_| ()))
         .ready_chunks(64);
     let tiles = Tiles {
-        deps: deps.clone(),
+        deps: Arc::clone(deps),
         token,
         scope,
         changes: Box::pin(changes),

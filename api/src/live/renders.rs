@@ -1,12 +1,13 @@
 //! What subscribers made of one event, kept with the event: thousands of subscriptions with the
 //! same document and variables receive the same update of an event they all see, so the first
 //! one to render it renders it for all, and the render goes when the event does (once every
-//! subscriber took it).
+//! subscriber took it). A render is kept by key and type: the resolved value
+//! (`graphql::shared`) and the message sent (`graphql::direct`) are two renders of one key.
 //!
 //! This holds because what a subscriber is given of an event ([`super::Follow::pick`]) depends
 //! on the event alone, never on who they are: whether they see it at all is what they decide.
 
-use std::any::Any;
+use std::any::{Any, TypeId};
 use std::fmt;
 use std::sync::{Arc, Mutex};
 
@@ -15,31 +16,33 @@ use std::sync::{Arc, Mutex};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct RenderKey(pub [u64; 2]);
 
-type Render = (RenderKey, Arc<dyn Any + Send + Sync>);
+type Render = (RenderKey, TypeId, Arc<dyn Any + Send + Sync>);
 
 /// The renders of one event, by key.
 #[derive(Default)]
 pub struct Renders(Mutex<Vec<Render>>);
 
 impl Renders {
-    /// The render kept under `key`, if it is a `V` (copied outside the lock: every subscriber
-    /// of the event takes it at about the same moment).
+    /// The `V` kept under `key` (copied outside the lock: every subscriber of the event takes
+    /// it at about the same moment).
     pub fn get<V: Clone + 'static>(&self, key: RenderKey) -> Option<V> {
+        let kind = TypeId::of::<V>();
         let render = {
             let renders = self.0.lock().ok()?;
-            let (_, render) = renders.iter().find(|(k, _)| *k == key)?;
+            let (_, _, render) = renders.iter().find(|(k, t, _)| *k == key && *t == kind)?;
             Arc::clone(render)
         };
         render.downcast_ref::<V>().cloned()
     }
 
-    /// Keeps `render` under `key` (the first one kept stays).
+    /// Keeps `render` under `key` (the first `V` kept stays).
     pub fn keep<V: Send + Sync + 'static>(&self, key: RenderKey, render: V) {
         let Ok(mut renders) = self.0.lock() else {
             return;
         };
-        if !renders.iter().any(|(k, _)| *k == key) {
-            renders.push((key, Arc::new(render)));
+        let kind = TypeId::of::<V>();
+        if !renders.iter().any(|(k, t, _)| *k == key && *t == kind) {
+            renders.push((key, kind, Arc::new(render)));
         }
     }
 }
@@ -71,6 +74,13 @@ mod tests {
         assert_eq!(renders.get::<String>(a).as_deref(), Some("first"));
         assert_eq!(renders.get::<String>(b), None);
         assert_eq!(renders.get::<u32>(a), None);
+        renders.keep(a, 7_u32);
+        assert_eq!(
+            renders.get::<u32>(a),
+            Some(7),
+            "another type under the same key"
+        );
+        assert_eq!(renders.get::<String>(a).as_deref(), Some("first"));
         assert_eq!(renders.clone().get::<String>(a), None);
     }
 }

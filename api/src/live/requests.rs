@@ -105,7 +105,7 @@ impl Follow for Requests {
 /// The changes of the requests in `watch` for the session of `token` (see [`follow`]); a
 /// request followed that the caller may not see answers `NOT_FOUND`, like a query.
 pub async fn request_events(
-    deps: &Deps,
+    deps: &Arc<Deps>,
     token: Option<String>,
     watch: RequestWatch,
     after: Option<&str>,

@@ -37,9 +37,9 @@ impl<T> Delivered<T> {
         self.source.occurred_at
     }
 
-    /// What subscribers made of the event (see [`super::Renders`]).
-    pub fn renders(&self) -> &super::Renders {
-        &self.source.renders
+    /// The event, with what subscribers made of it (see [`super::Renders`]).
+    pub fn source(&self) -> &Arc<Event> {
+        &self.source
     }
 }
 
@@ -66,7 +66,7 @@ pub trait Follow: Send + 'static {
 /// the cursor is unknown or expired (`CURSOR_EXPIRED`); the stream ends with an error when the
 /// session ends (`UNAUTHENTICATED`) or `follow` no longer admits the caller.
 pub async fn follow<F: Follow>(
-    deps: &Deps,
+    deps: &Arc<Deps>,
     token: Option<String>,
     mut follow: F,
     after: Option<&str>,
@@ -85,7 +85,7 @@ pub async fn follow<F: Follow>(
         None => (repo::head(deps.db.reader()).await?, false),
     };
     let watcher = Watcher {
-        deps: deps.clone(),
+        deps: Arc::clone(deps),
         follow,
         session,
         inbox,
@@ -139,7 +139,8 @@ impl Session {
 }
 
 struct Watcher<F> {
-    deps: Deps,
+    /// Shared: a subscription keeps it as long as it runs.
+    deps: Arc<Deps>,
     follow: F,
     session: Session,
     inbox: Inbox,

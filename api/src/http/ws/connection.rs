@@ -6,7 +6,8 @@
 
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use futures_util::StreamExt;
@@ -15,15 +16,14 @@ use tokio::time::{Instant as TokioInstant, MissedTickBehavior, interval_at, slee
 use uuid::Uuid;
 
 use super::protocol::{self, Incoming, Outgoing, Protocol};
+use super::running::{Running, error_array};
 use super::sockets::SocketSlot;
 use crate::auth::Actor;
 use crate::auth::login::{self, Client};
 use crate::execution::ErrorCode;
-use crate::execution::executor::{GraphqlParams, Prepared, finish};
-use crate::execution::response::{Outcome, ResponseBody};
-use crate::graphql::{RequestContext, TokenSource};
+use crate::execution::executor::GraphqlParams;
+use crate::graphql::{Direct, RequestContext, TokenSource};
 use crate::http::state::AppState;
-use async_graphql::parser::types::OperationType;
 
 const INVALID_MESSAGE: u16 = 4400;
 const UNAUTHORIZED: u16 = 4401;
@@ -321,7 +321,9 @@ impl Connection {
             );
             return self.send(socket, &Outgoing::Error { id, errors }).await;
         }
-        let context = RequestContext::with_client(self.token.clone(), self.client.clone());
+        let mut context = RequestContext::with_client(self.token.clone(), self.client.clone());
+        let direct = Direct::new();
+        context.set_direct(Arc::clone(&direct));
         let prepared = match self.state.executor().prepare(params, context) {
             Ok(prepared) => prepared,
             Err(refused) => {
@@ -333,7 +335,8 @@ impl Connection {
         };
         self.next_generation += 1;
         let generation = self.next_generation;
-        let operation = run_operation(self.state.clone(), prepared, id.clone(), generation);
+        let running = Running::new(self.state.clone(), prepared, id.clone(), Some(direct));
+        let operation = run_operation(running, id.clone(), generation);
         let (operation, handle) = stream::abortable(operation);
         self.running.push(operation.boxed());
         self.operations.insert(id, (generation, handle));
@@ -354,51 +357,12 @@ fn token_from_payload(payload: &serde_json::Map<String, serde_json::Value>) -> O
     Some(token.trim().to_owned()).filter(|t| !t.is_empty())
 }
 
-fn error_array(code: ErrorCode, message: &str) -> String {
-    let errors = [crate::execution::response::request_error(code, message)];
-    serde_json::to_string(&errors).unwrap_or_else(|_| "[]".into())
-}
-
-/// Counts a running subscription in the metrics for as long as it lives.
-struct SubscriptionGauge(AppState);
-
-impl SubscriptionGauge {
-    fn new(state: AppState) -> Self {
-        state.metrics().ws_subscription_started();
-        Self(state)
-    }
-}
-
-impl Drop for SubscriptionGauge {
-    fn drop(&mut self) {
-        self.0.metrics().ws_subscription_ended();
-    }
-}
-
-/// One operation as the messages it sends: a query or mutation yields one result, a
-/// subscription one per event, each then `complete`; or one error, which ends it (a request
-/// error, the execution timeout of queries and mutations, a panic).
+/// One operation as the messages it sends (see [`Running`]); a panic ends it with an error.
 fn run_operation(
-    state: AppState,
-    prepared: Prepared,
+    running: Running,
     id: String,
     generation: u64,
 ) -> impl futures_util::Stream<Item = FromOperation> + Send + 'static {
-    let started = Instant::now();
-    // Queries and mutations get the execution timeout of HTTP; subscriptions live on.
-    let deadline = (prepared.operation_type != OperationType::Subscription)
-        .then(|| started + Duration::from_millis(state.settings().graphql.execution_timeout_ms));
-    let running = Running {
-        operation_name: prepared.operation_name.clone(),
-        stream: state.executor().execute_stream(prepared),
-        _gauge: SubscriptionGauge::new(state.clone()),
-        state,
-        id: id.clone(),
-        started,
-        deadline,
-        first: true,
-        ended: false,
-    };
     let messages = stream::unfold(running, |mut running| async move {
         let message = running.step().await?;
         Some((message, running))
@@ -415,87 +379,4 @@ fn run_operation(
                 generation,
             },
         })
-}
-
-/// An operation under way.
-struct Running {
-    state: AppState,
-    stream: futures_util::stream::BoxStream<'static, async_graphql::Response>,
-    id: String,
-    operation_name: Option<String>,
-    started: Instant,
-    deadline: Option<Instant>,
-    first: bool,
-    ended: bool,
-    _gauge: SubscriptionGauge,
-}
-
-impl Running {
-    /// The next message to send; `None` once the operation ended.
-    async fn step(&mut self) -> Option<Outgoing> {
-        if self.ended {
-            return None;
-        }
-        let next = match self.deadline {
-            Some(deadline) => {
-                match tokio::time::timeout_at(deadline.into(), self.stream.next()).await {
-                    Ok(next) => next,
-                    Err(_) => return Some(self.timed_out()),
-                }
-            }
-            None => self.stream.next().await,
-        };
-        let Some(mut response) = next else {
-            self.ended = true;
-            return Some(Outgoing::Complete {
-                id: self.id.clone(),
-            });
-        };
-        let (outcome, codes) = finish(&mut response);
-        if self.first {
-            self.state.metrics().observe_operation(
-                self.operation_name.as_deref(),
-                "ws",
-                self.started.elapsed(),
-                &codes,
-            );
-            self.first = false;
-        }
-        if outcome == Outcome::RequestError {
-            self.ended = true;
-            let errors = serde_json::to_string(&response.errors).unwrap_or_else(|_| "[]".into());
-            return Some(Outgoing::Error {
-                id: self.id.clone(),
-                errors,
-            });
-        }
-        let body = ResponseBody {
-            data: Some(&response.data),
-            errors: &response.errors,
-            extensions: &response.extensions,
-        };
-        let body = serde_json::to_string(&body).unwrap_or_else(|_| "{}".into());
-        Some(Outgoing::Next {
-            id: self.id.clone(),
-            body,
-        })
-    }
-
-    fn timed_out(&mut self) -> Outgoing {
-        self.ended = true;
-        self.state.metrics().observe_operation(
-            self.operation_name.as_deref(),
-            "ws",
-            self.started.elapsed(),
-            &[ErrorCode::Timeout],
-        );
-        let errors = error_array(
-            ErrorCode::Timeout,
-            "The request took too long and was stopped",
-        );
-        Outgoing::Error {
-            id: self.id.clone(),
-            errors,
-        }
-    }
 }

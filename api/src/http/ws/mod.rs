@@ -11,6 +11,7 @@
 
 mod connection;
 pub mod protocol;
+mod running;
 pub mod sockets;
 
 use std::net::SocketAddr;
