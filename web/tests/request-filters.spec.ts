@@ -271,8 +271,10 @@ test('a support agent filters every company by urgency, date, company and sorts 
   expect(ids).toEqual([...ids].sort());
   await expect(total(page)).toHaveText(countText(rangeCount));
 
-  // One company.
+  // One company. Choosing it offers its requesters: their list loads (and moves the button
+  // down) before the filters are applied.
   await panel.getByRole('group', { name: 'Company' }).getByLabel('Pièces Auto').check();
+  await expect(panel.getByRole('group', { name: 'Requester' }).getByRole('checkbox').first()).toBeVisible();
   await panel.getByRole('button', { name: 'Apply the filters' }).click();
   await expect(page).toHaveURL(/company=co_/);
   await expect(page.getByRole('button', { name: /^Company: Pièces Auto/ })).toBeVisible();
