@@ -1,7 +1,8 @@
 //! Live updates sent without running GraphQL again: once the first subscription of a document
 //! and its variables has rendered an event, its message (the `payload` the transport sends) is
 //! kept with the event, and every other subscription of the same document sends that message
-//! as it is. Only the first subscription per event and document goes through async-graphql.
+//! as it is. Only the first subscriptions per event and document (those that take it before
+//! its message is kept) go through async-graphql.
 //!
 //! The resolver hands its stream of updates to the transport ([`Direct::adopt`]). The transport
 //! polls it itself: an update already rendered for its document is sent at once; any other
@@ -10,7 +11,7 @@
 //! checks each event against its own rights (in the stream it polls), updates keep their
 //! order, and errors and the end go through GraphQL as before.
 //!
-//! Sharing is safe for the reason [`super::shared`] is: what an update shows depends on its
+//! Sharing is safe for the reason `graphql::shared` is: what an update shows depends on its
 //! event alone ([`OfEvent`]), and only a render without errors is kept.
 
 use std::any::Any;
