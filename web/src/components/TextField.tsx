@@ -2,6 +2,7 @@ import { useId, type InputHTMLAttributes } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { InputProblem } from '../gql/graphql';
 import { reasonMessage } from '../graphql/errors';
+import { FieldShell } from './FieldShell';
 
 /**
  * One labelled text field with its hint and its problem (by the schema's field name), the
@@ -26,28 +27,22 @@ export function TextField({
 } & Omit<InputHTMLAttributes<HTMLInputElement>, 'value' | 'onChange'>) {
   const { t } = useTranslation();
   const id = useId();
-  const described = [hint ? `${id}-hint` : null, problem ? `${id}-problem` : null].filter(Boolean).join(' ');
   return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      {hint && (
-        <p className="hint" id={`${id}-hint`}>
-          {hint}
-        </p>
+    <FieldShell
+      id={id}
+      label={label}
+      hint={hint}
+      problem={problem && (problemText ? problemText(problem) : reasonMessage(t, problem.reason, problem.message))}
+      control={(describedBy) => (
+        <input
+          id={id}
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+          aria-invalid={problem ? true : undefined}
+          aria-describedby={describedBy}
+          {...extra}
+        />
       )}
-      <input
-        id={id}
-        value={value}
-        onChange={(e) => onChange(e.target.value)}
-        aria-invalid={problem ? true : undefined}
-        aria-describedby={described || undefined}
-        {...extra}
-      />
-      {problem && (
-        <p className="field-problem" id={`${id}-problem`}>
-          {problemText ? problemText(problem) : reasonMessage(t, problem.reason, problem.message)}
-        </p>
-      )}
-    </div>
+    />
   );
 }

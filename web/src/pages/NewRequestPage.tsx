@@ -5,6 +5,7 @@ import { useMutation, useQuery } from 'urql';
 import { graphql } from '../gql';
 import type { InputProblem, RequestCategory, RequestKind, Urgency } from '../gql/graphql';
 import { ErrorMessage, Loading } from '../components/Status';
+import { FieldShell } from '../components/FieldShell';
 import { usePageTitle } from '../components/usePageTitle';
 import { reasonMessage } from '../graphql/errors';
 import { useSession } from '../session';
@@ -226,23 +227,14 @@ function RequestForm({ draft, followUpOf = null }: { draft: Draft | null; follow
 
   const field = (name: keyof Values, label: string, control: (describedBy: string | undefined) => ReactNode, hint?: string) => {
     const problem = problemOf(name);
-    const id = fieldId(name);
-    const describedBy = [hint ? `${id}-hint` : null, problem ? `${id}-problem` : null].filter(Boolean).join(' ') || undefined;
     return (
-      <div className="field">
-        <label htmlFor={id}>{label}</label>
-        {hint && (
-          <p className="hint" id={`${id}-hint`}>
-            {hint}
-          </p>
-        )}
-        {control(describedBy)}
-        {problem && (
-          <p className="field-problem" id={`${id}-problem`}>
-            {reasonMessage(t, problem.reason, problem.message)}
-          </p>
-        )}
-      </div>
+      <FieldShell
+        id={fieldId(name)}
+        label={label}
+        hint={hint}
+        problem={problem && reasonMessage(t, problem.reason, problem.message)}
+        control={control}
+      />
     );
   };
   const invalid = (name: keyof Values) => (problemOf(name) ? true : undefined);
