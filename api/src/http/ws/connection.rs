@@ -335,7 +335,7 @@ impl Connection {
         };
         self.next_generation += 1;
         let generation = self.next_generation;
-        let running = Running::new(self.state.clone(), prepared, id.clone(), Some(direct));
+        let running = Running::new(self.state.clone(), prepared, id.clone(), direct);
         let operation = run_operation(running, id.clone(), generation);
         let (operation, handle) = stream::abortable(operation);
         self.running.push(operation.boxed());

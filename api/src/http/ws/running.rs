@@ -70,12 +70,13 @@ pub(super) struct Running {
 }
 
 impl Running {
-    /// `direct`: what the operation's context shares with its resolvers, if it was given one.
+    /// `direct`: what the operation's context shares with its resolvers (used by
+    /// subscriptions only).
     pub(super) fn new(
         state: AppState,
         prepared: Prepared,
         id: String,
-        direct: Option<Arc<Direct>>,
+        direct: Arc<Direct>,
     ) -> Self {
         let started = Instant::now();
         let subscription = prepared.operation_type == OperationType::Subscription;
@@ -83,10 +84,10 @@ impl Running {
         let deadline = (!subscription).then(|| {
             started + Duration::from_millis(state.settings().graphql.execution_timeout_ms)
         });
-        let direct = match (direct, prepared.render_key) {
-            (Some(direct), Some(key)) if subscription => Some((direct, key)),
-            _ => None,
-        };
+        let direct = prepared
+            .render_key
+            .filter(|_| subscription)
+            .map(|key| (direct, key));
         Self {
             operation_name: prepared.operation_name.clone(),
             stream: state.executor().execute_stream(prepared),
