@@ -14,3 +14,4 @@ pub mod load;
 pub mod process;
 pub mod raw;
 pub mod raw_lifecycle;
+pub mod smtp_sink;

@@ -10,6 +10,9 @@
 //! 4. with `--database-url`, the extra time an update takes to reach the subscribers of a
 //!    second instance on the same PostgreSQL database.
 //!
+//! The server sends its mail (the changes notify people) to an SMTP sink on loopback, as a
+//! production server sends it to a relay.
+//!
 //! Run with `bench/run live` (see bench/README.md).
 
 #![allow(
@@ -27,6 +30,7 @@ use futures_util::SinkExt;
 use futures_util::stream::{SplitSink, StreamExt};
 use portal_bench::load::span;
 use portal_bench::process::{Portal, portal_binary};
+use portal_bench::smtp_sink::SmtpSink;
 use serde_json::{Value, json};
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
@@ -302,10 +306,12 @@ async fn main() -> anyhow::Result<()> {
         return portal_bench::floor::serve().await;
     }
     let data_dir = tempfile::tempdir()?;
+    let smtp = SmtpSink::start().await?;
     let mut env: Vec<(&str, String)> = vec![
         ("PORTAL_WEBSOCKET__MAX_PER_ADDRESS", "100000".into()),
         ("PORTAL_WEBSOCKET__MAX_PER_SESSION", "100000".into()),
     ];
+    env.extend(smtp.env());
     if let Some(url) = &args.database_url {
         env.push(("PORTAL_DATABASE__URL", url.clone()));
     }
@@ -497,8 +503,14 @@ async fn main() -> anyhow::Result<()> {
     );
     println!("| measure | value |");
     println!("| --- | ---: |");
-    for (n, kib) in memory {
+    for (n, kib) in &memory {
         println!("| RSS per idle subscription, each on its own WebSocket, at {n} | {kib:.1} KiB |");
+    }
+    if let [(low, at_low), .., (high, at_high)] = memory.as_slice() {
+        let slope = (at_high * *high as f64 - at_low * *low as f64) / (high - low) as f64;
+        println!(
+            "| the same, what each subscription from {low} to {high} added | {slope:.1} KiB |"
+        );
     }
     if let Some(f) = fanout {
         println!("{f}");
@@ -521,6 +533,7 @@ async fn main() -> anyhow::Result<()> {
     for (received, expected) in delivered {
         println!("| updates received / expected in a CPU round | {received} / {expected} |");
     }
+    println!("| mails taken by the SMTP sink | {} |", smtp.received());
     Ok(())
 }
 
