@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 
 use async_graphql::parser::types::{
-    DocumentOperations, ExecutableDocument, FragmentDefinition, OperationDefinition, Selection,
-    SelectionSet,
+    DocumentOperations, ExecutableDocument, FragmentDefinition, OperationDefinition, OperationType,
+    Selection, SelectionSet,
 };
 use async_graphql::{Name, Positioned, Value};
 
@@ -125,6 +125,66 @@ pub fn check_limits(
         });
     }
     Ok(())
+}
+
+/// The "single root field" rule of GraphQL's validation (§5.2.3.1), which async-graphql does
+/// not apply: a subscription selects exactly one root field (one response key, fragments
+/// expanded), and not an introspection field; each update is one event of that field. Call
+/// after [`check_limits`], which refuses fragment cycles.
+pub fn check_subscription_root(
+    doc: &ExecutableDocument,
+    op: &Positioned<OperationDefinition>,
+    name: Option<&str>,
+) -> Result<(), Refusal> {
+    if op.node.ty != OperationType::Subscription {
+        return Ok(());
+    }
+    let mut roots = Vec::new();
+    root_fields(&doc.fragments, &op.node.selection_set.node, &mut roots);
+    let subscription = name.map_or_else(
+        || "Anonymous Subscription".to_owned(),
+        |name| format!("Subscription \"{name}\""),
+    );
+    let refuse = |rule: &str| Refusal {
+        code: ErrorCode::GraphqlValidationFailed,
+        message: format!("{subscription} must {rule}"),
+    };
+    match roots.as_slice() {
+        [(_, field)] if field.starts_with("__") => {
+            Err(refuse("not select an introspection top level field"))
+        }
+        [_] => Ok(()),
+        _ => Err(refuse("select only one top level field")),
+    }
+}
+
+/// The root fields of a selection set by response key (stopping at a second key).
+fn root_fields<'d>(
+    fragments: &'d HashMap<Name, Positioned<FragmentDefinition>>,
+    set: &'d SelectionSet,
+    roots: &mut Vec<(&'d str, &'d str)>,
+) {
+    for item in &set.items {
+        if roots.len() > 1 {
+            return;
+        }
+        match &item.node {
+            Selection::Field(field) => {
+                let key = field.node.response_key().node.as_str();
+                if !roots.iter().any(|(k, _)| *k == key) {
+                    roots.push((key, field.node.name.node.as_str()));
+                }
+            }
+            Selection::FragmentSpread(spread) => {
+                if let Some(fragment) = fragments.get(&spread.node.fragment_name.node) {
+                    root_fields(fragments, &fragment.node.selection_set.node, roots);
+                }
+            }
+            Selection::InlineFragment(inline) => {
+                root_fields(fragments, &inline.node.selection_set.node, roots);
+            }
+        }
+    }
 }
 
 /// Refuses, in any argument of the operation (as a literal, inside an input object or list, or
@@ -343,6 +403,39 @@ mod tests {
             max_depth,
         };
         check_limits(&doc, op, limits)
+    }
+
+    #[test]
+    fn a_subscription_selects_one_root_field_fragments_expanded() {
+        let root = |query: &str, name: Option<&str>| {
+            let doc = parse_query(query).unwrap();
+            let op = select_operation(&doc, name).unwrap();
+            check_subscription_root(&doc, op, name).map_err(|r| r.message)
+        };
+        assert_eq!(root("subscription { a { b } }", None), Ok(()));
+        assert_eq!(
+            root("subscription { a { b } a { c } }", None),
+            Ok(()),
+            "one key"
+        );
+        assert_eq!(root("{ a b }", None), Ok(()), "not a subscription");
+        let spread = "subscription S { ...F } fragment F on Subscription { a { b } }";
+        assert_eq!(root(spread, Some("S")), Ok(()));
+        assert_eq!(
+            root("subscription { a { b } c: a { d } }", None),
+            Err("Anonymous Subscription must select only one top level field".into())
+        );
+        let spread = "subscription S { a { b } ...F } fragment F on Subscription { c { d } }";
+        assert_eq!(
+            root(spread, Some("S")),
+            Err("Subscription \"S\" must select only one top level field".into())
+        );
+        let inline = "subscription { ... on Subscription { a { b } } ... { c } }";
+        assert!(root(inline, None).is_err());
+        assert_eq!(
+            root("subscription { __typename }", None),
+            Err("Anonymous Subscription must not select an introspection top level field".into())
+        );
     }
 
     #[test]

@@ -11,7 +11,10 @@ use std::sync::Arc;
 
 use super::cache::DocumentCache;
 use super::codes::ErrorCode;
-use super::document::{Limits, check_arguments, check_limits, check_variables, select_operation};
+use super::document::{
+    Limits, check_arguments, check_limits, check_subscription_root, check_variables,
+    select_operation,
+};
 use super::response::{Outcome, bad_argument, finish_errors, request_error};
 use crate::auth::address_limit::AddressLimiter;
 use crate::config::Settings;
@@ -39,6 +42,9 @@ pub struct Prepared {
     pub operation_name: Option<String>,
     /// A subscription's document, operation and variables (see `graphql::shared`).
     pub render_key: Option<RenderKey>,
+    /// For a subscription: its parameters, to render its updates again without keeping its
+    /// execution (see `graphql::direct`).
+    pub rerun: Option<GraphqlParams>,
     /// The query text and requested operation, to remember a successful validation.
     key: (String, Option<String>),
     /// Whether the operation declares no variables (so its validation can be remembered).
@@ -126,6 +132,11 @@ impl Executor {
         };
         let op = select_operation(&document, params.operation_name.as_deref()).map_err(refuse)?;
         check_limits(&document, op, self.limits).map_err(refuse)?;
+        let operation_name = params
+            .operation_name
+            .clone()
+            .or_else(|| single_operation_name(&document));
+        check_subscription_root(&document, op, operation_name.as_deref()).map_err(refuse)?;
         check_variables(op, params.variables.as_ref()).map_err(refuse)?;
         check_arguments(&document, op, params.variables.as_ref()).map_err(|out| Refused {
             code: ErrorCode::BadUserInput,
@@ -133,15 +144,12 @@ impl Executor {
         })?;
         let operation_type = op.node.ty;
         let variable_free = op.node.variable_definitions.is_empty();
-        let operation_name = params
-            .operation_name
-            .clone()
-            .or_else(|| single_operation_name(&document));
         let render_key =
             (operation_type == OperationType::Subscription).then(|| self.render_key(&params));
         if let Some(key) = render_key {
             context.set_render_key(key);
         }
+        let rerun = render_key.is_some().then(|| params.clone());
         let variables = params
             .variables
             .map(Variables::from_json)
@@ -159,6 +167,7 @@ impl Executor {
             operation_type,
             operation_name,
             render_key,
+            rerun,
             key: (params.query, params.operation_name),
             passes,
             variable_free,
@@ -200,6 +209,15 @@ impl Executor {
         Box::pin(counted(
             prepared.passes,
             self.schema.execute_stream(prepared.request),
+        ))
+    }
+
+    /// Runs again a subscription that already started (and so passed validation) to render
+    /// one update (see `graphql::direct`).
+    pub fn render_stream(&self, prepared: Prepared) -> BoxStream<'static, Response> {
+        Box::pin(counted(
+            prepared.passes,
+            self.known_valid_schema.execute_stream(prepared.request),
         ))
     }
 }

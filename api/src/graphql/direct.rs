@@ -11,6 +11,12 @@
 //! checks each event against its own rights (in the stream it polls), updates keep their
 //! order, and errors and the end go through GraphQL as before.
 //!
+//! Once the resolver handed its stream over, async-graphql's execution of the subscription (its
+//! stream, the request and the parsed document it keeps) is not kept: the transport runs the
+//! subscription again to render an update that was not rendered yet, or an error, with a
+//! hand-over made for that ([`Direct::to_render`]), whose resolver returns at once what it is
+//! handed ([`Direct::rendering`]). An idle subscription keeps only its own stream.
+//!
 //! Sharing is safe for the reason `graphql::shared` is: what an update shows depends on its
 //! event alone ([`OfEvent`]), and only a render without errors is kept.
 
@@ -56,6 +62,8 @@ enum Slot {
 #[derive(Default)]
 struct State {
     adopted: bool,
+    /// Made to render one update again: the resolver returns the slot's content.
+    render_only: bool,
     source: Option<Source>,
     slot: Slot,
 }
@@ -85,6 +93,50 @@ impl Direct {
         self.state
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// A hand-over that renders `next` (an update or an error) through a new execution of the
+    /// subscription, after the one that started it was let go.
+    pub fn to_render(next: Result<Taken, ApiError>) -> Arc<Self> {
+        let direct = Self::new();
+        {
+            let mut state = direct.state();
+            state.adopted = true;
+            state.render_only = true;
+            state.slot = match next {
+                Ok(taken) => Slot::Update(taken.update),
+                Err(err) => Slot::Failed(Box::new(err)),
+            };
+        }
+        direct
+    }
+
+    /// For a subscription resolver, before anything else: when it runs to render one update
+    /// again ([`Direct::to_render`]), the stream that yields it. The resolver does nothing
+    /// more: the stream that took the update already checked it against the subscriber.
+    pub fn rendering<T>(this: Option<&Arc<Self>>) -> Option<Updates<T>> {
+        let direct = this?;
+        let render_only = direct.state().render_only;
+        render_only.then(|| Updates::Handed(Arc::clone(direct), PhantomData))
+    }
+
+    /// Whether a resolver took its stream over.
+    pub fn adopted(&self) -> bool {
+        self.state().adopted
+    }
+
+    /// Forgets async-graphql's read of the slot, once its stream is let go: its waker is this
+    /// hand-over itself, which would otherwise keep itself alive.
+    pub fn forget_reader(&self) {
+        drop(self.reader.take());
+    }
+
+    /// Lets go of everything when the subscription ends: the adopted stream, and the waker
+    /// that would keep this hand-over alive.
+    pub fn let_go(&self) {
+        self.forget_reader();
+        let source = self.state().source.take();
+        drop(source);
     }
 
     /// The stream a subscription resolver returns for `updates`: the transport takes
@@ -319,6 +371,49 @@ mod tests {
         };
         direct.hand(next);
         assert!(direct.take_woken(&cx), "GraphQL's stream was woken");
+    }
+
+    #[test]
+    fn letting_go_breaks_the_cycle_of_a_hand_over_waiting_for_graphql() {
+        let direct = Direct::new();
+        let waker = waker_ref_of(&direct);
+        let mut handed = Direct::adopt(Some(&direct), stream::pending::<Result<Update, _>>());
+        assert!(
+            handed
+                .poll_next_unpin(&mut Context::from_waker(&waker))
+                .is_pending()
+        );
+        drop((handed, waker));
+        assert_eq!(Arc::strong_count(&direct), 2, "its waker keeps it");
+        direct.let_go();
+        assert_eq!(Arc::strong_count(&direct), 1);
+        assert!(direct.state().source.is_none());
+    }
+
+    #[test]
+    fn a_render_hand_over_gives_its_resolver_what_it_was_made_with() {
+        let mut cx = Context::from_waker(noop_waker_ref());
+        assert!(
+            Direct::rendering::<Update>(Some(&Direct::new())).is_none(),
+            "a subscription's own hand-over runs its resolver"
+        );
+        assert!(Direct::rendering::<Update>(None).is_none());
+        let first = update(5);
+        let taken = Taken {
+            event: Arc::clone(first.event()),
+            update: Box::new(first),
+        };
+        let render = Direct::to_render(Ok(taken));
+        let mut rendering = Direct::rendering::<Update>(Some(&render)).expect("a render");
+        assert_eq!(place(rendering.poll_next_unpin(&mut cx)), Some(5));
+        assert!(rendering.poll_next_unpin(&mut cx).is_pending());
+
+        let failed = Direct::to_render(Err(ApiError::Unauthenticated));
+        let mut rendering = Direct::rendering::<Update>(Some(&failed)).expect("a render");
+        assert!(matches!(
+            rendering.poll_next_unpin(&mut cx),
+            Poll::Ready(Some(Err(ApiError::Unauthenticated)))
+        ));
     }
 
     fn waker_ref_of(direct: &Arc<Direct>) -> std::task::Waker {

@@ -50,8 +50,11 @@ impl LiveSubscription {
         #[graphql(desc = "Only the requests in this scope; everything visible when absent.")]
         scope: Option<RequestScope>,
     ) -> Result<Updates<RequestUpdate>, ApiError> {
-        let deps = shared_deps(ctx)?;
         let context = request(ctx)?;
+        if let Some(rendering) = Direct::rendering(context.direct()) {
+            return Ok(rendering);
+        }
+        let deps = shared_deps(ctx)?;
         let token = context.token().map(str::to_owned);
         let request = request_id
             .map(|id| NodeId::typed::<RequestId>(&id, "requestId"))
@@ -92,8 +95,11 @@ impl LiveSubscription {
         ctx: &Context<'_>,
         after: Option<String>,
     ) -> Result<Updates<ContactUpdate>, ApiError> {
-        let deps = shared_deps(ctx)?;
         let context = request(ctx)?;
+        if let Some(rendering) = Direct::rendering(context.direct()) {
+            return Ok(rendering);
+        }
+        let deps = shared_deps(ctx)?;
         let token = context.token().map(str::to_owned);
         let updates = Box::pin(live::contact_events(deps, token, after.as_deref())).await?;
         let updates = updates.map(|delivered| delivered.map(ContactUpdate));

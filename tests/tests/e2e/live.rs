@@ -482,6 +482,19 @@ on_both_databases! {
         assert_eq!(legacy.next().await["type"], "connection_ack");
         legacy.send(json!({ "id": "l", "type": "start", "payload": { "query": TITLED, "variables": { "t": true } } })).await;
         sockets.push(legacy);
+        // Two root fields are refused, as GraphQL's validation says ("single root field"):
+        // updates are shared per document, and an update is one event of one field.
+        let mut two = app.ws_ready(Some(&agent.token)).await;
+        for query in [
+            "subscription { a: requestUpdates { kind } b: requestUpdates { cursor } }",
+            "subscription { requestUpdates { kind } ...F } fragment F on Subscription { contactUpdates { kind } }",
+        ] {
+            two.send(json!({ "id": "t", "type": "subscribe", "payload": { "query": query } })).await;
+            let refused = two.next().await;
+            assert_eq!(refused["type"], "error", "{refused}");
+            assert_eq!(refused["payload"][0]["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED");
+            assert!(refused["payload"][0]["message"].as_str().unwrap().contains("only one top level field"));
+        }
         tokio::time::sleep(Duration::from_millis(300)).await;
         let id = app.submitted_request(&requester.token, request_form("Shared render", "LOW")).await;
         for round in 0..2 {

@@ -335,7 +335,8 @@ impl Connection {
         };
         self.next_generation += 1;
         let generation = self.next_generation;
-        let running = Running::new(self.state.clone(), prepared, id.clone(), direct);
+        let caller = (&self.token, &self.client);
+        let running = Running::new(self.state.clone(), prepared, id.clone(), direct, caller);
         let operation = run_operation(running, id.clone(), generation);
         let (operation, handle) = stream::abortable(operation);
         self.running.push(operation.boxed());

@@ -3,11 +3,13 @@
 //! ends it (a request error, the execution timeout of queries and mutations).
 //!
 //! A subscription's updates that were already rendered for its document and variables are
-//! sent as they were rendered, without running GraphQL again (see `graphql::direct`).
+//! sent as they were rendered, without running GraphQL again; once its resolver handed its
+//! updates over, its execution is let go and each other update is rendered by running the
+//! subscription again (see `graphql::direct`).
 
 use std::future::poll_fn;
 use std::sync::Arc;
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, ready};
 use std::time::{Duration, Instant};
 
 use async_graphql::Response;
@@ -17,11 +19,13 @@ use futures_util::stream::BoxStream;
 use futures_util::task::waker_ref;
 
 use super::protocol::Outgoing;
+use crate::auth::login::Client;
+use crate::error::ApiError;
 use crate::execution::ErrorCode;
-use crate::execution::executor::{Prepared, finish};
+use crate::execution::executor::{GraphqlParams, Prepared, finish};
 use crate::execution::response::{Outcome, ResponseBody};
-use crate::graphql::Direct;
-use crate::graphql::direct::Rendered;
+use crate::graphql::direct::{Rendered, Taken};
+use crate::graphql::{Direct, RequestContext, TokenSource};
 use crate::http::state::AppState;
 use crate::live::{Event, RenderKey};
 
@@ -51,10 +55,23 @@ enum Next {
     Rendered(Arc<str>),
 }
 
+/// Who started a subscription, and what: to run it again (see `graphql::direct`).
+struct Again {
+    params: GraphqlParams,
+    token: Option<(String, TokenSource)>,
+    client: Client,
+}
+
 /// An operation under way.
 pub(super) struct Running {
     state: AppState,
-    stream: BoxStream<'static, Response>,
+    /// async-graphql's execution of the operation; let go once a subscription's resolver
+    /// handed its updates over (when the subscription can be run again).
+    stream: Option<BoxStream<'static, Response>>,
+    /// To run the subscription again (subscriptions only).
+    again: Option<Box<Again>>,
+    /// The execution rendering one update (or error) again.
+    render: Option<BoxStream<'static, Response>>,
     id: String,
     operation_name: Option<String>,
     started: Instant,
@@ -71,12 +88,13 @@ pub(super) struct Running {
 
 impl Running {
     /// `direct`: what the operation's context shares with its resolvers (used by
-    /// subscriptions only).
+    /// subscriptions only); `caller`: the session token and client it runs for.
     pub(super) fn new(
         state: AppState,
-        prepared: Prepared,
+        mut prepared: Prepared,
         id: String,
         direct: Arc<Direct>,
+        caller: (&Option<(String, TokenSource)>, &Client),
     ) -> Self {
         let started = Instant::now();
         let subscription = prepared.operation_type == OperationType::Subscription;
@@ -88,9 +106,18 @@ impl Running {
             .render_key
             .filter(|_| subscription)
             .map(|key| (direct, key));
+        let again = prepared.rerun.take().map(|params| {
+            Box::new(Again {
+                params,
+                token: caller.0.clone(),
+                client: caller.1.clone(),
+            })
+        });
         Self {
             operation_name: prepared.operation_name.clone(),
-            stream: state.executor().execute_stream(prepared),
+            stream: Some(state.executor().execute_stream(prepared)),
+            again,
+            render: None,
             _gauge: SubscriptionGauge::new(state.clone()),
             state,
             id,
@@ -108,14 +135,14 @@ impl Running {
         if self.ended {
             return None;
         }
-        let next = match self.deadline {
-            Some(deadline) => {
-                match tokio::time::timeout_at(deadline.into(), self.stream.next()).await {
+        let next = match (self.deadline, self.stream.as_mut()) {
+            (Some(deadline), Some(stream)) => {
+                match tokio::time::timeout_at(deadline.into(), stream.next()).await {
                     Ok(next) => Next::Response(next),
                     Err(_) => return Some(self.timed_out()),
                 }
             }
-            None => poll_fn(|cx| self.poll_next(cx)).await,
+            _ => poll_fn(|cx| self.poll_next(cx)).await,
         };
         let response = match next {
             Next::Response(Some(response)) => response,
@@ -137,38 +164,85 @@ impl Running {
     }
 
     /// GraphQL's next response, or an update of the subscription already rendered. GraphQL's
-    /// stream is polled when it was woken (it reads what is handed to it); the subscription's
-    /// own updates when GraphQL is not rendering one.
+    /// stream is polled when it was woken (it reads what is handed to it), and let go once it
+    /// waits for nothing else; the subscription's own updates when GraphQL is not rendering
+    /// one. After GraphQL's stream was let go, an update not rendered yet (or an error) is
+    /// rendered by running the subscription again.
     fn poll_next(&mut self, cx: &mut Context<'_>) -> Poll<Next> {
         let Some((direct, key)) = &self.direct else {
-            return self.stream.poll_next_unpin(cx).map(Next::Response);
+            return match self.stream.as_mut() {
+                Some(stream) => stream.poll_next_unpin(cx).map(Next::Response),
+                None => Poll::Ready(Next::Response(None)),
+            };
         };
         loop {
-            if direct.take_woken(cx) {
+            if let Some(render) = self.render.as_mut() {
+                let next = ready!(render.poll_next_unpin(cx));
+                self.render = None;
+                match next {
+                    Some(response) => return Poll::Ready(Next::Response(Some(response))),
+                    None => {
+                        // Not expected: the same document rendered before.
+                        tracing::warn!("a live update rendered again gave no response");
+                        self.handed = None;
+                    }
+                }
+            }
+            if let Some(stream) = self.stream.as_mut()
+                && direct.take_woken(cx)
+            {
                 let waker = waker_ref(direct);
                 let mut graphql = Context::from_waker(&waker);
-                if let Poll::Ready(next) = self.stream.poll_next_unpin(&mut graphql) {
+                if let Poll::Ready(next) = stream.poll_next_unpin(&mut graphql) {
                     direct.poll_again();
                     return Poll::Ready(Next::Response(next));
+                }
+                if self.handed.is_none() && self.again.is_some() && direct.adopted() {
+                    // async-graphql waits for nothing but what is handed to it.
+                    self.stream = None;
+                    direct.forget_reader();
                 }
             }
             if self.handed.is_some() {
                 return Poll::Pending; // GraphQL is rendering the last update handed
             }
-            match direct.poll_source(cx) {
-                Poll::Pending => return Poll::Pending,
-                Poll::Ready(Some(Ok(taken))) => {
-                    if let Some(Rendered(body)) = taken.event.renders.get::<Rendered>(*key) {
-                        return Poll::Ready(Next::Rendered(body));
-                    }
-                    self.handed = Some(Some(Arc::clone(&taken.event)));
-                    direct.hand(Some(Ok(taken)));
-                }
-                // An error or the end: GraphQL says it.
-                Poll::Ready(other) => {
-                    self.handed = Some(None);
-                    direct.hand(other);
-                }
+            let next = ready!(direct.poll_source(cx));
+            if let Some(Ok(taken)) = &next
+                && let Some(Rendered(body)) = taken.event.renders.get::<Rendered>(*key)
+            {
+                return Poll::Ready(Next::Rendered(body));
+            }
+            // An update not rendered yet, an error or the end: GraphQL says it.
+            let event = match &next {
+                Some(Ok(taken)) => Some(Arc::clone(&taken.event)),
+                _ => None,
+            };
+            if self.stream.is_some() {
+                self.handed = Some(event);
+                direct.hand(next);
+                continue;
+            }
+            let Some(next) = next else {
+                return Poll::Ready(Next::Response(None)); // the end: `complete`
+            };
+            self.handed = Some(event);
+            self.render = Some(self.render_again(next));
+        }
+    }
+
+    /// Runs the subscription again to render `next` (see `graphql::direct`).
+    fn render_again(&self, next: Result<Taken, ApiError>) -> BoxStream<'static, Response> {
+        let Some(again) = &self.again else {
+            return futures_util::stream::empty().boxed(); // not let go without it
+        };
+        let mut context = RequestContext::with_client(again.token.clone(), again.client.clone());
+        context.set_direct(Direct::to_render(next));
+        let executor = self.state.executor();
+        match executor.prepare(again.params.clone(), context) {
+            Ok(prepared) => executor.render_stream(prepared),
+            Err(refused) => {
+                let response = Response::from_errors(vec![*refused.error]);
+                futures_util::stream::once(std::future::ready(response)).boxed()
             }
         }
     }
@@ -231,6 +305,14 @@ impl Running {
         Outgoing::Error {
             id: self.id.clone(),
             errors,
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some((direct, _)) = &self.direct {
+            direct.let_go();
         }
     }
 }
