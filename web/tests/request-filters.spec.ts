@@ -173,6 +173,9 @@ test('a customer searches, filters by urgency and date, sorts, and the URL keeps
   await created.getByLabel('To (included)').fill(today);
   await reopened.getByRole('button', { name: 'Apply the filters' }).click();
   await expect(page).toHaveURL(new RegExp(`createdFrom=${today}&createdTo=${today}`));
+  // The list shows the new filters once it has loaded them (the URL changes first); the form
+  // then shows them too, so what is typed before that would be replaced.
+  await expect(page.getByRole('list', { name: 'Filters in use:' })).toContainText('Created:');
   await expect(total(page)).toHaveText('2 requests');
   await created.getByLabel('From').fill(yesterday);
   await created.getByLabel('To (included)').fill(yesterday);
