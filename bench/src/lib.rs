@@ -14,4 +14,3 @@ pub mod load;
 pub mod process;
 pub mod raw;
 pub mod raw_lifecycle;
-pub mod smtp_sink;

@@ -10,8 +10,8 @@
 //! 4. with `--database-url`, the extra time an update takes to reach the subscribers of a
 //!    second instance on the same PostgreSQL database.
 //!
-//! The server sends its mail (the changes notify people) to an SMTP sink on loopback, as a
-//! production server sends it to a relay.
+//! The server sends its mail (the changes notify people) to the end-to-end tests' SMTP server
+//! on loopback, as a production server sends it to a relay.
 //!
 //! Run with `bench/run live` (see bench/README.md).
 
@@ -30,7 +30,7 @@ use futures_util::SinkExt;
 use futures_util::stream::{SplitSink, StreamExt};
 use portal_bench::load::span;
 use portal_bench::process::{Portal, portal_binary};
-use portal_bench::smtp_sink::SmtpSink;
+use portal_tests::smtp::SmtpServer;
 use serde_json::{Value, json};
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
@@ -306,12 +306,17 @@ async fn main() -> anyhow::Result<()> {
         return portal_bench::floor::serve().await;
     }
     let data_dir = tempfile::tempdir()?;
-    let smtp = SmtpSink::start().await?;
+    let smtp = SmtpServer::start().await;
     let mut env: Vec<(&str, String)> = vec![
         ("PORTAL_WEBSOCKET__MAX_PER_ADDRESS", "100000".into()),
         ("PORTAL_WEBSOCKET__MAX_PER_SESSION", "100000".into()),
     ];
-    env.extend(smtp.env());
+    env.extend([
+        ("PORTAL_MAIL__SMTP__HOST", "127.0.0.1".into()),
+        ("PORTAL_MAIL__SMTP__PORT", smtp.addr.port().to_string()),
+        ("PORTAL_MAIL__SMTP__TLS", "none".into()),
+        ("PORTAL_MAIL__SMTP__TIMEOUT_SECS", "10".into()),
+    ]);
     if let Some(url) = &args.database_url {
         env.push(("PORTAL_DATABASE__URL", url.clone()));
     }
@@ -533,7 +538,10 @@ async fn main() -> anyhow::Result<()> {
     for (received, expected) in delivered {
         println!("| updates received / expected in a CPU round | {received} / {expected} |");
     }
-    println!("| mails taken by the SMTP sink | {} |", smtp.received());
+    println!(
+        "| mails taken by the SMTP server | {} |",
+        smtp.mails().len()
+    );
     Ok(())
 }
 
